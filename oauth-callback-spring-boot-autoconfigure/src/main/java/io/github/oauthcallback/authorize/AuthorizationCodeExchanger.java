@@ -1,0 +1,134 @@
+package io.github.oauthcallback.authorize;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+
+import io.github.oauthcallback.TokenExchangeException;
+import io.github.oauthcallback.authorize.TokenEndpointErrorHandler.TokenEndpointStatusException;
+
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.client.authentication.OAuth2LoginAuthenticationToken;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+
+/**
+ * Exchanges an authorization code through Spring Security's authentication providers: the OAuth 2.0 one, or for
+ * {@code openid} requests the OIDC one, which validates the ID token (signature, iss, aud, exp, nonce). No UserInfo
+ * call is made: a command-line login needs tokens, not a profile.
+ */
+final class AuthorizationCodeExchanger {
+
+	private final OAuth2AuthorizationCodeAuthenticationProvider oauth2;
+
+	private final OidcAuthorizationCodeAuthenticationProvider oidc;
+
+	AuthorizationCodeExchanger(OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory) {
+		this.oauth2 = new OAuth2AuthorizationCodeAuthenticationProvider(tokenResponseClient);
+		this.oidc = new OidcAuthorizationCodeAuthenticationProvider(tokenResponseClient,
+				(userRequest) -> new DefaultOidcUser(AuthorityUtils.NO_AUTHORITIES, userRequest.getIdToken()));
+		this.oidc.setJwtDecoderFactory(idTokenDecoderFactory);
+	}
+
+	OAuth2AuthorizedClient exchange(ClientRegistration registration, OAuth2AuthorizationRequest request, String code,
+			String account) {
+		OAuth2AuthorizationResponse response = OAuth2AuthorizationResponse.success(code)
+			.redirectUri(request.getRedirectUri())
+			.state(request.getState())
+			.build();
+		OAuth2AuthorizationExchange exchange = new OAuth2AuthorizationExchange(request, response);
+		try {
+			if (request.getScopes().contains(OidcScopes.OPENID)) {
+				OAuth2LoginAuthenticationToken result = (OAuth2LoginAuthenticationToken) this.oidc
+					.authenticate(new OAuth2LoginAuthenticationToken(registration, exchange));
+				return new OAuth2AuthorizedClient(registration, account, result.getAccessToken(),
+						result.getRefreshToken());
+			}
+			OAuth2AuthorizationCodeAuthenticationToken result = (OAuth2AuthorizationCodeAuthenticationToken) this.oauth2
+				.authenticate(new OAuth2AuthorizationCodeAuthenticationToken(registration, exchange));
+			return new OAuth2AuthorizedClient(registration, account, result.getAccessToken(), result.getRefreshToken());
+		}
+		catch (OAuth2AuthenticationException ex) {
+			throw translate(registration, ex.getError(), ex);
+		}
+		catch (OAuth2AuthorizationException ex) {
+			throw translate(registration, ex.getError(), ex);
+		}
+	}
+
+	/**
+	 * Builds an actionable exception. Provider error descriptions are kept; Spring's own descriptions are not, since
+	 * they can quote the response body, and only I/O causes (which carry no body) are chained.
+	 */
+	static TokenExchangeException translate(ClientRegistration registration, OAuth2Error error, Throwable ex) {
+		String id = registration.getRegistrationId();
+		String endpoint = registration.getProviderDetails().getTokenUri();
+		String code = error.getErrorCode();
+		TokenEndpointStatusException status = find(ex, TokenEndpointStatusException.class);
+		IOException io = find(ex, IOException.class);
+		String property = "spring.security.oauth2.client.registration." + id;
+		String provider = (status != null) ? " (HTTP " + status.status() + ", error '" + code + "'" + describe(error) + ")"
+				: " (error '" + code + "'" + describe(error) + ")";
+		String message;
+		if (io != null) {
+			boolean timeout = io instanceof SocketTimeoutException || io instanceof HttpTimeoutException;
+			boolean connect = io instanceof ConnectException || io instanceof UnknownHostException;
+			message = "The token endpoint " + endpoint + " of registration '" + id + "' "
+					+ (timeout ? "did not answer in time. Check the network, or raise oauth-callback.http.read-timeout."
+							: connect ? "could not be reached. Check the provider's token-uri and the network."
+									: "failed while answering (" + io.getClass().getSimpleName()
+											+ "). Check the network and run the login again.");
+			return new TokenExchangeException(code, message, io);
+		}
+		message = switch (code) {
+			case "invalid_grant" -> "The token endpoint of registration '" + id + "' rejected the authorization code"
+					+ provider + ". Codes are single-use and short-lived, and the redirect-uri and PKCE verifier must "
+					+ "match; run the login again.";
+			case "invalid_client", "unauthorized_client" -> "The token endpoint of registration '" + id
+					+ "' rejected the client" + provider + ". Check " + property + ".client-id, client-secret and "
+					+ "client-authentication-method (a public client uses 'none').";
+			case "invalid_id_token", "invalid_nonce" -> "The ID token from registration '" + id
+					+ "' failed validation (error '" + code + "'" + describe(error) + "). Check the provider's issuer-uri"
+					+ " and jwk-set-uri, the client-id (the token's audience) and this machine's clock.";
+			case "server_error", "temporarily_unavailable" -> "The token endpoint of registration '" + id
+					+ "' reported a server failure" + provider + ". Try again later.";
+			default -> (status != null) ? "The token endpoint of registration '" + id + "' refused the code exchange"
+					+ provider + ". Check the registration against the provider's settings."
+					: "The token endpoint " + endpoint + " of registration '" + id + "' did not return a usable OAuth "
+							+ "2.0 token response (error '" + code + "'). Check that the provider's token-uri is the "
+							+ "token endpoint and that it returns JSON with an access_token.";
+		};
+		return new TokenExchangeException(code, message, null);
+	}
+
+	private static String describe(OAuth2Error error) {
+		return (error.getDescription() != null) ? ": " + error.getDescription() : "";
+	}
+
+	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+		}
+		return null;
+	}
+
+}

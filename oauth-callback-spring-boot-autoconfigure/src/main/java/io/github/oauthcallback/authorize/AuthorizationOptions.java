@@ -1,0 +1,76 @@
+package io.github.oauthcallback.authorize;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Per-login options. Unset values ({@code null}) fall back to the registration and the {@code oauth-callback.*}
+ * properties.
+ *
+ * @param additionalScopes scopes requested on top of the registration's
+ * @param account the account (principal name) the result is stored under; {@code null} for
+ * {@code oauth-callback.account}, else the operating-system user name
+ * @param loginHint the OIDC {@code login_hint}, or {@code null}
+ * @param prompt the OIDC {@code prompt} (for example {@code login}, {@code consent}, {@code select_account}), or
+ * {@code null}
+ * @param timeout how long to wait for the user, or {@code null} for {@code oauth-callback.timeout}
+ */
+public record AuthorizationOptions(Set<String> additionalScopes, String account, String loginHint, String prompt,
+		Duration timeout) {
+
+	public AuthorizationOptions {
+		additionalScopes = (additionalScopes != null) ? Set.copyOf(new LinkedHashSet<>(additionalScopes)) : Set.of();
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			throw new IllegalArgumentException("timeout must be positive (was " + timeout + ")");
+		}
+	}
+
+	/**
+	 * @return options that change nothing
+	 */
+	public static AuthorizationOptions defaults() {
+		return new AuthorizationOptions(Set.of(), null, null, null, null);
+	}
+
+	/**
+	 * @param scopes scopes to request on top of the registration's
+	 * @return a copy with these additional scopes
+	 */
+	public AuthorizationOptions withAdditionalScopes(String... scopes) {
+		return new AuthorizationOptions(Set.of(scopes), this.account, this.loginHint, this.prompt, this.timeout);
+	}
+
+	/**
+	 * @param account the account to store the result under
+	 * @return a copy with this account
+	 */
+	public AuthorizationOptions withAccount(String account) {
+		return new AuthorizationOptions(this.additionalScopes, account, this.loginHint, this.prompt, this.timeout);
+	}
+
+	/**
+	 * @param loginHint the OIDC {@code login_hint}
+	 * @return a copy with this hint
+	 */
+	public AuthorizationOptions withLoginHint(String loginHint) {
+		return new AuthorizationOptions(this.additionalScopes, this.account, loginHint, this.prompt, this.timeout);
+	}
+
+	/**
+	 * @param prompt the OIDC {@code prompt}
+	 * @return a copy with this prompt
+	 */
+	public AuthorizationOptions withPrompt(String prompt) {
+		return new AuthorizationOptions(this.additionalScopes, this.account, this.loginHint, prompt, this.timeout);
+	}
+
+	/**
+	 * @param timeout how long to wait for the user
+	 * @return a copy with this timeout
+	 */
+	public AuthorizationOptions withTimeout(Duration timeout) {
+		return new AuthorizationOptions(this.additionalScopes, this.account, this.loginHint, this.prompt, timeout);
+	}
+
+}

@@ -1,0 +1,206 @@
+package io.github.oauthcallback.authorize;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.oauthcallback.AuthorizationCancelledException;
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.loopback.CallbackEndpoint;
+import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.loopback.LoopbackListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.util.StringUtils;
+
+/**
+ * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, opens the browser through the
+ * {@link BrowserLauncher}, exchanges the code with Spring Security's token client and saves the result through the
+ * {@link OAuth2AuthorizedClientService}.
+ */
+public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
+
+	private static final Log logger = LogFactory.getLog(DefaultLoopbackAuthorizer.class);
+
+	private final ClientRegistrationRepository registrations;
+
+	private final OAuth2AuthorizedClientService authorizedClients;
+
+	private final AuthorizationCodeExchanger exchanger;
+
+	private final BrowserLauncher browser;
+
+	private final ListenerSettings listener;
+
+	private final String defaultAccount;
+
+	private final Duration defaultTimeout;
+
+	/**
+	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
+	 * that cannot work from the command line fails at start-up rather than at the first login.
+	 * @param registrations the client registrations
+	 * @param authorizedClients where logins are saved
+	 * @param tokenResponseClient the token client for the code exchange
+	 * @param idTokenDecoderFactory decoders for OIDC ID tokens
+	 * @param browser sends the user to the authorization URL
+	 * @param listener where the loopback listener binds by default, and its pages
+	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
+	 * @param defaultTimeout how long a login waits for the user
+	 */
+	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
+			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
+		this.registrations = registrations;
+		this.authorizedClients = authorizedClients;
+		this.exchanger = new AuthorizationCodeExchanger(tokenResponseClient, idTokenDecoderFactory);
+		this.browser = browser;
+		this.listener = listener;
+		this.defaultAccount = StringUtils.hasText(defaultAccount) ? defaultAccount
+				: System.getProperty("user.name", "default");
+		this.defaultTimeout = defaultTimeout;
+		if (registrations instanceof Iterable<?> all) {
+			for (Object registration : all) {
+				if (registration instanceof ClientRegistration clientRegistration && AuthorizationGrantType.AUTHORIZATION_CODE
+					.equals(clientRegistration.getAuthorizationGrantType())) {
+					check(clientRegistration);
+				}
+			}
+		}
+	}
+
+	@Override
+	public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
+		CompletableFuture<OAuth2AuthorizedClient> login = authorizeAsync(registrationId, options);
+		try {
+			return login.get();
+		}
+		catch (InterruptedException ex) {
+			login.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new AuthorizationCancelledException(registrationId);
+		}
+		catch (CancellationException ex) {
+			throw new AuthorizationCancelledException(registrationId);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof OAuthCallbackException oauthCallbackException) {
+				throw oauthCallbackException;
+			}
+			throw new OAuthCallbackException("The login for registration '" + registrationId + "' failed: "
+					+ cause.getClass().getName() + ". See the cause; run the login again once it is fixed.", cause);
+		}
+	}
+
+	@Override
+	public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+			AuthorizationOptions options) {
+		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
+		ClientRegistration registration = registration(registrationId);
+		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
+		Duration timeout = (given.timeout() != null) ? given.timeout() : this.defaultTimeout;
+		CallbackEndpoint endpoint = CallbackEndpoint.resolve(registration.getRedirectUri(), registrationId,
+				this.listener);
+		String state = AuthorizationRequests.newState();
+		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
+		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(registrationId, endpoint,
+				this.listener.pages(), state, timeout, (code) -> {
+					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
+					this.authorizedClients.saveAuthorizedClient(client, principal(account));
+					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
+					return client;
+				});
+		try {
+			OAuth2AuthorizationRequest authorizationRequest = AuthorizationRequests.build(registration,
+					listener.redirectUri(), state, given);
+			request.set(authorizationRequest);
+			launch(registrationId, URI.create(authorizationRequest.getAuthorizationRequestUri()));
+		}
+		catch (RuntimeException ex) {
+			listener.close();
+			throw ex;
+		}
+		return listener.outcome();
+	}
+
+	private void launch(String registrationId, URI authorizationUri) {
+		logger.debug("Opening the browser for the '" + registrationId + "' login");
+		try {
+			this.browser.open(authorizationUri);
+		}
+		catch (Exception ex) {
+			logger.warn("Could not open a browser for the '" + registrationId + "' login (" + ex.getClass().getName()
+					+ "); open the URL printed above by hand, or set oauth-callback.browser.");
+		}
+	}
+
+	private ClientRegistration registration(String registrationId) {
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		if (registration == null) {
+			throw new InvalidConfigurationException("There is no client registration '" + registrationId + "'"
+					+ known() + ". Declare it under spring.security.oauth2.client.registration." + registrationId
+					+ ".* or use one of the declared ids.");
+		}
+		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
+			throw new InvalidConfigurationException("Registration '" + registrationId + "' uses the "
+					+ registration.getAuthorizationGrantType().getValue() + " grant; a browser login needs "
+					+ "authorization-grant-type: authorization_code.");
+		}
+		check(registration);
+		return registration;
+	}
+
+	private String known() {
+		if (!(this.registrations instanceof Iterable<?> all)) {
+			return "";
+		}
+		List<String> ids = new ArrayList<>();
+		for (Object registration : all) {
+			if (registration instanceof ClientRegistration clientRegistration) {
+				ids.add(clientRegistration.getRegistrationId());
+			}
+		}
+		return " (declared: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")";
+	}
+
+	private void check(ClientRegistration registration) {
+		String id = registration.getRegistrationId();
+		CallbackEndpoint.resolve(registration.getRedirectUri(), id, this.listener);
+		if (!StringUtils.hasText(registration.getClientSecret())
+				&& !ClientAuthenticationMethod.NONE.equals(registration.getClientAuthenticationMethod())) {
+			throw new InvalidConfigurationException("Registration '" + id + "' has no client-secret but its client "
+					+ "authentication method is '" + registration.getClientAuthenticationMethod().getValue()
+					+ "' (issuer-uri discovery picks it when the provider supports it). A command-line app is usually "
+					+ "a public client: set spring.security.oauth2.client.registration." + id
+					+ ".client-authentication-method=none, or give it a client-secret.");
+		}
+	}
+
+	private static UsernamePasswordAuthenticationToken principal(String account) {
+		return UsernamePasswordAuthenticationToken.authenticated(account, null, AuthorityUtils.NO_AUTHORITIES);
+	}
+
+}

@@ -1,0 +1,71 @@
+package io.github.oauthcallback.authorize;
+
+import java.io.IOException;
+import java.net.URI;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.web.client.ResponseErrorHandler;
+
+/**
+ * Turns every 4xx/5xx answer of a token endpoint into an {@link OAuth2AuthorizationException} that keeps the
+ * provider's OAuth error code when the body has one (RFC 6749 section 5.2, whatever the status), and the HTTP status.
+ * Unlike a default handler it never copies the response body into a message.
+ */
+final class TokenEndpointErrorHandler implements ResponseErrorHandler {
+
+	private final OAuth2ErrorHttpMessageConverter errorConverter = new OAuth2ErrorHttpMessageConverter();
+
+	@Override
+	public boolean hasError(ClientHttpResponse response) throws IOException {
+		return response.getStatusCode().isError();
+	}
+
+	@Override
+	public void handleError(URI url, HttpMethod method, ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		OAuth2Error error = readError(response);
+		if (error == null) {
+			String code = (status >= 500) ? OAuth2ErrorCodes.SERVER_ERROR : "invalid_token_response";
+			error = new OAuth2Error(code);
+		}
+		throw new TokenEndpointStatusException(error, status);
+	}
+
+	private OAuth2Error readError(ClientHttpResponse response) {
+		try {
+			MediaType type = response.getHeaders().getContentType();
+			if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json"))) {
+				return null;
+			}
+			return this.errorConverter.read(OAuth2Error.class, response);
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/** An error answer from the token endpoint, with its HTTP status. */
+	static final class TokenEndpointStatusException extends OAuth2AuthorizationException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final int status;
+
+		TokenEndpointStatusException(OAuth2Error error, int status) {
+			super(error);
+			this.status = status;
+		}
+
+		int status() {
+			return this.status;
+		}
+
+	}
+
+}

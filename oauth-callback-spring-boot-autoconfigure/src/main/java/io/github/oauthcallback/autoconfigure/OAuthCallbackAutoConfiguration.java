@@ -1,0 +1,76 @@
+package io.github.oauthcallback.autoconfigure;
+
+import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.browser.SystemBrowserLauncher;
+import io.github.oauthcallback.loopback.CallbackPages;
+import io.github.oauthcallback.loopback.ListenerSettings;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+
+/**
+ * Auto-configuration of the loopback login: a {@link LoopbackAuthorizer} for the registrations Boot builds from
+ * {@code spring.security.oauth2.client.*}, and the parts it uses, each replaceable by a bean of the same type.
+ */
+@AutoConfiguration(after = OAuth2ClientAutoConfiguration.class)
+@ConditionalOnClass({ ClientRegistrationRepository.class, JwtDecoderFactory.class })
+@EnableConfigurationProperties(OAuthCallbackProperties.class)
+public final class OAuthCallbackAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	BrowserLauncher oauthCallbackBrowserLauncher(OAuthCallbackProperties properties) {
+		return new SystemBrowserLauncher(properties.browser(), System.err);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
+			OAuthCallbackProperties properties) {
+		RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
+		client.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
+				properties.http().readTimeout()));
+		return client;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JwtDecoderFactory<ClientRegistration> oauthCallbackIdTokenDecoderFactory() {
+		return new CachingIdTokenDecoderFactory();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean({ ClientRegistrationRepository.class, OAuth2AuthorizedClientService.class })
+	LoopbackAuthorizer loopbackAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
+			OAuthCallbackProperties properties, ResourceLoader resourceLoader) {
+		OAuthCallbackProperties.Listener listener = properties.listener();
+		OAuthCallbackProperties.Pages pages = listener.pages();
+		ListenerSettings settings = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
+				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
+						pages.successRedirectUri()));
+		return new DefaultLoopbackAuthorizer(registrations, authorizedClients, tokenResponseClient,
+				idTokenDecoderFactory, browser, settings, properties.account(), properties.timeout());
+	}
+
+}

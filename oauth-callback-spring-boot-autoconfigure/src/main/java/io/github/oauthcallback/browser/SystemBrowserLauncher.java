@@ -1,0 +1,159 @@
+package io.github.oauthcallback.browser;
+
+import java.awt.Desktop;
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The default {@link BrowserLauncher}. It always prints the URL first ("Open this URL to continue: ..."), then,
+ * depending on the mode:
+ * <ul>
+ * <li>{@code auto}: the command in the {@code BROWSER} environment variable (URL as last argument), else
+ * {@link Desktop#browse(URI)} when supported and not headless, else the operating system's opener ({@code xdg-open},
+ * {@code wslview} under WSL, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows);</li>
+ * <li>{@code print}: nothing more;</li>
+ * <li>anything else: a command line, run with the URL as last argument.</li>
+ * </ul>
+ */
+public class SystemBrowserLauncher implements BrowserLauncher {
+
+	private static final Log logger = LogFactory.getLog(SystemBrowserLauncher.class);
+
+	private final String mode;
+
+	private final PrintStream console;
+
+	private final Map<String, String> environment;
+
+	private final String osName;
+
+	private final Predicate<URI> desktop;
+
+	private final ProcessStarter processes;
+
+	/**
+	 * @param mode {@code auto}, {@code print} or a command line
+	 * @param console where the URL is printed (the terminal, typically {@code System.err})
+	 */
+	public SystemBrowserLauncher(String mode, PrintStream console) {
+		this(mode, console, System.getenv(), System.getProperty("os.name", ""), SystemBrowserLauncher::browseWithDesktop,
+				SystemBrowserLauncher::startProcess);
+	}
+
+	SystemBrowserLauncher(String mode, PrintStream console, Map<String, String> environment, String osName,
+			Predicate<URI> desktop, ProcessStarter processes) {
+		this.mode = (mode == null || mode.isBlank()) ? "auto" : mode.trim();
+		this.console = console;
+		this.environment = environment;
+		this.osName = osName.toLowerCase(Locale.ROOT);
+		this.desktop = desktop;
+		this.processes = processes;
+	}
+
+	@Override
+	public void open(URI authorizationUri) throws Exception {
+		this.console.println("Open this URL to continue: " + authorizationUri);
+		this.console.flush();
+		if ("print".equalsIgnoreCase(this.mode)) {
+			return;
+		}
+		if (!"auto".equalsIgnoreCase(this.mode)) {
+			run(split(this.mode), authorizationUri);
+			return;
+		}
+		String browser = this.environment.get("BROWSER");
+		if (browser != null && !browser.isBlank()) {
+			run(split(browser), authorizationUri);
+			return;
+		}
+		if (this.desktop.test(authorizationUri)) {
+			return;
+		}
+		run(osOpener(), authorizationUri);
+	}
+
+	List<String> osOpener() {
+		if (this.osName.contains("win")) {
+			return List.of("rundll32", "url.dll,FileProtocolHandler");
+		}
+		if (this.osName.contains("mac")) {
+			return List.of("open");
+		}
+		return isWsl() ? List.of("wslview") : List.of("xdg-open");
+	}
+
+	private boolean isWsl() {
+		if (this.environment.containsKey("WSL_DISTRO_NAME")) {
+			return true;
+		}
+		try {
+			Path version = Path.of("/proc/version");
+			return Files.isReadable(version)
+					&& Files.readString(version, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains("microsoft");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private void run(List<String> command, URI uri) throws IOException {
+		List<String> line = new ArrayList<>(command);
+		line.add(uri.toString());
+		this.processes.start(line);
+	}
+
+	private static List<String> split(String commandLine) {
+		return Arrays.stream(commandLine.trim().split("\\s+")).filter((part) -> !part.isEmpty()).toList();
+	}
+
+	private static boolean browseWithDesktop(URI uri) {
+		try {
+			if (GraphicsEnvironment.isHeadless() || !Desktop.isDesktopSupported()
+					|| !Desktop.getDesktop().isSupported(Desktop.Action.BROWSE)) {
+				return false;
+			}
+			Desktop.getDesktop().browse(uri);
+			return true;
+		}
+		catch (IOException | RuntimeException | LinkageError ex) {
+			logger.debug("java.awt.Desktop could not open a browser (" + ex.getClass().getName() + ")");
+			return false;
+		}
+	}
+
+	private static void startProcess(List<String> command) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		String program = command.get(0);
+		process.onExit().thenAccept((exited) -> {
+			if (exited.exitValue() != 0) {
+				logger.warn("The browser command '" + program + "' exited with status " + exited.exitValue()
+						+ "; open the URL printed above by hand, or set oauth-callback.browser.");
+			}
+		});
+	}
+
+	/** Starts an external command without waiting for it. */
+	@FunctionalInterface
+	interface ProcessStarter {
+
+		void start(List<String> command) throws IOException;
+
+	}
+
+}

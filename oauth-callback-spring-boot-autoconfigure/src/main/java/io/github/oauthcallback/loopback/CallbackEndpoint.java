@@ -1,0 +1,75 @@
+package io.github.oauthcallback.loopback;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+
+/**
+ * The host, candidate ports and path a login's listener binds, resolved from a registration's {@code redirect-uri}
+ * and the listener settings.
+ *
+ * @param host {@code 127.0.0.1}, {@code [::1]} or {@code localhost}
+ * @param ports ordered candidate ports; {@code 0} means ephemeral
+ * @param path the exact callback path
+ */
+public record CallbackEndpoint(String host, List<Integer> ports, String path) {
+
+	private static final String PORT_PLACEHOLDER = ":{port}";
+
+	public CallbackEndpoint {
+		ports = List.copyOf(ports);
+	}
+
+	/**
+	 * Resolves the endpoint for a registration. A literal loopback {@code redirect-uri} is honoured (host, port,
+	 * path; no port or {@code {port}} means ephemeral or the configured candidate ports). A template such as Boot's
+	 * {@code {baseUrl}/login/oauth2/code/{registrationId}}, or no redirect URI, means the listener settings.
+	 * @param redirectUri the registration's redirect URI, possibly a template
+	 * @param registrationId the registration id, for {@code {registrationId}} and messages
+	 * @param settings the listener settings
+	 * @return the endpoint
+	 * @throws InvalidConfigurationException if the redirect URI is not a loopback http URI
+	 */
+	public static CallbackEndpoint resolve(String redirectUri, String registrationId, ListenerSettings settings) {
+		List<Integer> defaultPorts = settings.ports().isEmpty() ? List.of(0) : settings.ports();
+		if (redirectUri == null || redirectUri.isBlank()) {
+			return new CallbackEndpoint(settings.host(), defaultPorts, settings.path());
+		}
+		String expanded = redirectUri.replace("{registrationId}", registrationId);
+		boolean portPlaceholder = expanded.contains(PORT_PLACEHOLDER);
+		expanded = expanded.replace(PORT_PLACEHOLDER, "");
+		if (expanded.contains("{")) {
+			return new CallbackEndpoint(settings.host(), defaultPorts, settings.path());
+		}
+		String property = "spring.security.oauth2.client.registration." + registrationId + ".redirect-uri";
+		URI uri;
+		try {
+			uri = new URI(expanded);
+		}
+		catch (URISyntaxException ex) {
+			throw notLoopback(property, redirectUri);
+		}
+		if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+			throw notLoopback(property, redirectUri);
+		}
+		String host;
+		try {
+			host = ListenerSettings.normalizeHost(uri.getHost(), property);
+		}
+		catch (InvalidConfigurationException ex) {
+			throw notLoopback(property, redirectUri);
+		}
+		String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) ? "/" : uri.getRawPath();
+		List<Integer> ports = (portPlaceholder || uri.getPort() == -1) ? defaultPorts : List.of(uri.getPort());
+		return new CallbackEndpoint(host, ports, path);
+	}
+
+	private static InvalidConfigurationException notLoopback(String property, String value) {
+		return new InvalidConfigurationException(property + " is '" + value + "', which is not a loopback http URI. "
+				+ "A command-line login needs http://127.0.0.1/callback (any port), http://[::1]/callback or "
+				+ "http://localhost/callback, registered the same way at the provider (RFC 8252 section 7.3).");
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.github.oauthcallback.loopback;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * The static pages the loopback listener answers with. They are read once and never include request input.
+ */
+public final class CallbackPages {
+
+	/** Location of the built-in success page. */
+	public static final String DEFAULT_SUCCESS = "classpath:io/github/oauthcallback/loopback/success.html";
+
+	/** Location of the built-in error page. */
+	public static final String DEFAULT_ERROR = "classpath:io/github/oauthcallback/loopback/error.html";
+
+	/** Location of the built-in bad-request page. */
+	public static final String DEFAULT_BAD_REQUEST = "classpath:io/github/oauthcallback/loopback/bad-request.html";
+
+	static final byte[] NOT_FOUND = page("Not found", "There is nothing here.");
+
+	static final byte[] METHOD_NOT_ALLOWED = page("Method not allowed", "Only GET is accepted.");
+
+	private final byte[] success;
+
+	private final byte[] error;
+
+	private final byte[] badRequest;
+
+	private final URI successRedirect;
+
+	private CallbackPages(byte[] success, byte[] error, byte[] badRequest, URI successRedirect) {
+		this.success = success;
+		this.error = error;
+		this.badRequest = badRequest;
+		this.successRedirect = successRedirect;
+	}
+
+	/**
+	 * @return the built-in pages
+	 */
+	public static CallbackPages defaults() {
+		return load(new DefaultResourceLoader(), DEFAULT_SUCCESS, DEFAULT_ERROR, DEFAULT_BAD_REQUEST, null);
+	}
+
+	/**
+	 * Reads the pages from resource locations ({@code classpath:}, {@code file:}, ...).
+	 * @param loader the resource loader
+	 * @param success location of the page shown after a successful login
+	 * @param error location of the page shown when the login failed
+	 * @param badRequest location of the page shown for a request that is not the expected callback
+	 * @param successRedirect if not {@code null}, an absolute http(s) URI the browser is redirected to after a
+	 * successful login instead of the success page
+	 * @return the pages
+	 * @throws InvalidConfigurationException if a page cannot be read or the redirect is not absolute http(s)
+	 */
+	public static CallbackPages load(ResourceLoader loader, String success, String error, String badRequest,
+			String successRedirect) {
+		return new CallbackPages(read(loader, success, "oauth-callback.listener.pages.success"),
+				read(loader, error, "oauth-callback.listener.pages.error"),
+				read(loader, badRequest, "oauth-callback.listener.pages.bad-request"), redirect(successRedirect));
+	}
+
+	byte[] success() {
+		return this.success;
+	}
+
+	byte[] error() {
+		return this.error;
+	}
+
+	byte[] badRequest() {
+		return this.badRequest;
+	}
+
+	URI successRedirect() {
+		return this.successRedirect;
+	}
+
+	private static byte[] read(ResourceLoader loader, String location, String property) {
+		Resource resource = loader.getResource(location);
+		try (InputStream in = resource.getInputStream()) {
+			return in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new InvalidConfigurationException("Cannot read the page '" + location + "' set by " + property
+					+ ": " + ex.getMessage() + ". Point " + property + " at a readable classpath: or file: resource, "
+					+ "or remove it to use the built-in page.", ex);
+		}
+	}
+
+	private static URI redirect(String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			URI uri = URI.create(value);
+			if (uri.isAbsolute() && ("https".equalsIgnoreCase(uri.getScheme())
+					|| "http".equalsIgnoreCase(uri.getScheme()))) {
+				return uri;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below
+		}
+		throw new InvalidConfigurationException("oauth-callback.listener.pages.success-redirect-uri must be an "
+				+ "absolute http or https URI (was '" + value + "').");
+	}
+
+	private static byte[] page(String title, String text) {
+		return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title></head>"
+				+ "<body><h1>" + title + "</h1><p>" + text + "</p></body></html>")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,384 @@
+package io.github.oauthcallback.loopback;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.oauthcallback.AuthorizationCancelledException;
+import io.github.oauthcallback.AuthorizationErrorException;
+import io.github.oauthcallback.AuthorizationTimeoutException;
+import io.github.oauthcallback.ListenerBindException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * A one-login HTTP listener on the loopback interface (RFC 8252 section 7.3). It binds first and builds the redirect
+ * URI from the port it actually got, answers only the genuine callback (exact path, {@code GET}, own
+ * {@code Host}, matching {@code state}), and stops itself as soon as the login ends: success, error, timeout or
+ * cancellation.
+ *
+ * @param <T> the result of processing the authorization code
+ */
+public final class LoopbackListener<T> implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(LoopbackListener.class);
+
+	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+			+ "form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+	/** Prefix of the names of the threads that answer requests. */
+	public static final String THREAD_NAME_PREFIX = "oauth-callback-listener-";
+
+	private static final int EPHEMERAL_ATTEMPTS = 5;
+
+	private static final AtomicInteger threadCount = new AtomicInteger();
+
+	private final String registrationId;
+
+	private final List<HttpServer> servers;
+
+	private final ThreadPoolExecutor executor;
+
+	private final URI redirectUri;
+
+	private final Set<String> allowedHosts;
+
+	private final String path;
+
+	private final byte[] expectedState;
+
+	private final CallbackPages pages;
+
+	private final CodeProcessor<T> processor;
+
+	private final CompletableFuture<T> outcome = new CompletableFuture<>();
+
+	private final CompletableFuture<Object> timer = new CompletableFuture<>();
+
+	private final AtomicBoolean claimed = new AtomicBoolean();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private LoopbackListener(String registrationId, List<HttpServer> servers, CallbackEndpoint endpoint,
+			CallbackPages pages, String expectedState, CodeProcessor<T> processor) {
+		this.registrationId = registrationId;
+		this.servers = servers;
+		int port = servers.get(0).getAddress().getPort();
+		this.redirectUri = URI.create("http://" + endpoint.host() + ":" + port + endpoint.path());
+		this.allowedHosts = allowedHosts(endpoint.host(), port);
+		this.path = endpoint.path();
+		this.expectedState = expectedState.getBytes(StandardCharsets.UTF_8);
+		this.pages = pages;
+		this.processor = processor;
+		this.executor = new ThreadPoolExecutor(0, 4, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				daemonThreads(port), new ThreadPoolExecutor.CallerRunsPolicy());
+	}
+
+	/**
+	 * Binds a listener and starts waiting for the callback.
+	 * @param <T> the result type
+	 * @param registrationId the registration, for messages
+	 * @param endpoint where to bind
+	 * @param pages the pages to answer with
+	 * @param expectedState the {@code state} value the genuine callback carries
+	 * @param timeout how long to wait for the genuine callback
+	 * @param processor turns the authorization code into the result
+	 * @return the running listener
+	 * @throws ListenerBindException if no candidate port could be bound
+	 */
+	public static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
+			String expectedState, Duration timeout, CodeProcessor<T> processor) {
+		List<HttpServer> servers = bind(endpoint);
+		LoopbackListener<T> listener = new LoopbackListener<>(registrationId, servers, endpoint, pages, expectedState,
+				processor);
+		for (HttpServer server : servers) {
+			server.setExecutor(listener.executor);
+			server.createContext("/", listener::handle);
+			server.start();
+		}
+		listener.timer.completeOnTimeout(Boolean.TRUE, timeout.toMillis(), TimeUnit.MILLISECONDS);
+		listener.timer.thenRun(() -> listener.outcome
+			.completeExceptionally(new AuthorizationTimeoutException(registrationId, timeout)));
+		listener.outcome.whenComplete((result, failure) -> listener.close());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Listening for the '" + registrationId + "' callback on " + listener.redirectUri);
+		}
+		return listener;
+	}
+
+	/**
+	 * @return the redirect URI to send in the authorization request, built from the bound socket
+	 */
+	public URI redirectUri() {
+		return this.redirectUri;
+	}
+
+	/**
+	 * The login's outcome. Cancelling it stops the listener.
+	 * @return a future completed with the processor's result, or exceptionally with
+	 * {@link AuthorizationErrorException}, {@link AuthorizationTimeoutException},
+	 * {@link AuthorizationCancelledException} or the processor's exception
+	 */
+	public CompletableFuture<T> outcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * Stops the listener and releases its port. A login still waiting ends with
+	 * {@link AuthorizationCancelledException}. Safe to call more than once.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.timer.cancel(false);
+		this.outcome.completeExceptionally(new AuthorizationCancelledException(this.registrationId));
+		for (HttpServer server : this.servers) {
+			server.stop(0);
+		}
+		this.executor.shutdownNow();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Stopped the '" + this.registrationId + "' listener on port " + this.redirectUri.getPort());
+		}
+	}
+
+	private void handle(HttpExchange exchange) {
+		try {
+			respond(exchange);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not answer a request on the loopback listener: " + ex.getClass().getName());
+		}
+		finally {
+			exchange.close();
+		}
+	}
+
+	private void respond(HttpExchange exchange) throws IOException {
+		List<String> host = exchange.getRequestHeaders().get("Host");
+		if (host == null || host.size() != 1 || !this.allowedHosts.contains(host.get(0).toLowerCase(Locale.ROOT))) {
+			reject(exchange, 400, this.pages.badRequest(), "its Host header is not the listener's own");
+			return;
+		}
+		if (!this.path.equals(exchange.getRequestURI().getRawPath())) {
+			reject(exchange, 404, CallbackPages.NOT_FOUND, "its path is not the callback path");
+			return;
+		}
+		if (!"GET".equals(exchange.getRequestMethod())) {
+			exchange.getResponseHeaders().set("Allow", "GET");
+			reject(exchange, 405, CallbackPages.METHOD_NOT_ALLOWED, "its method is not GET");
+			return;
+		}
+		QueryParameters parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery());
+		if (parameters == null || !stateMatches(parameters.single("state")) || parameters.repeated("code")
+				|| parameters.repeated("error")) {
+			reject(exchange, 400, this.pages.badRequest(), "it does not carry the expected state");
+			return;
+		}
+		if (this.closed.get() || !this.claimed.compareAndSet(false, true)) {
+			reject(exchange, 400, this.pages.badRequest(), "the login already received its callback");
+			return;
+		}
+		this.timer.cancel(false);
+		complete(exchange, parameters);
+	}
+
+	private void complete(HttpExchange exchange, QueryParameters parameters) throws IOException {
+		String error = parameters.single("error");
+		String code = parameters.single("code");
+		if (error != null || code == null) {
+			Throwable failure = (error != null)
+					? new AuthorizationErrorException(this.registrationId, error, parameters.single("error_description"),
+							parameters.single("error_uri"))
+					: new AuthorizationErrorException(this.registrationId, "invalid_request",
+							"the callback carried neither a code nor an error", null);
+			try {
+				send(exchange, 200, this.pages.error());
+			}
+			finally {
+				this.outcome.completeExceptionally(failure);
+			}
+			return;
+		}
+		T result;
+		try {
+			result = this.processor.process(code);
+		}
+		catch (Exception ex) {
+			try {
+				send(exchange, 200, this.pages.error());
+			}
+			finally {
+				this.outcome.completeExceptionally(ex);
+			}
+			return;
+		}
+		try {
+			if (this.pages.successRedirect() != null) {
+				securityHeaders(exchange.getResponseHeaders());
+				exchange.getResponseHeaders().set("Location", this.pages.successRedirect().toString());
+				exchange.sendResponseHeaders(302, -1);
+			}
+			else {
+				send(exchange, 200, this.pages.success());
+			}
+		}
+		finally {
+			this.outcome.complete(result);
+		}
+	}
+
+	private boolean stateMatches(String state) {
+		return state != null && MessageDigest.isEqual(this.expectedState, state.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private void reject(HttpExchange exchange, int status, byte[] body, String reason) throws IOException {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Answered " + status + " to a request on the '" + this.registrationId + "' listener: "
+					+ reason);
+		}
+		send(exchange, status, body);
+	}
+
+	private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+		Headers headers = exchange.getResponseHeaders();
+		securityHeaders(headers);
+		headers.set("Content-Type", "text/html; charset=utf-8");
+		if ("HEAD".equals(exchange.getRequestMethod())) {
+			exchange.sendResponseHeaders(status, -1);
+			return;
+		}
+		exchange.sendResponseHeaders(status, body.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(body);
+		}
+	}
+
+	private static void securityHeaders(Headers headers) {
+		headers.set("Cache-Control", "no-store");
+		headers.set("Pragma", "no-cache");
+		headers.set("Referrer-Policy", "no-referrer");
+		headers.set("X-Content-Type-Options", "nosniff");
+		headers.set("X-Frame-Options", "DENY");
+		headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+		headers.set("Connection", "close");
+	}
+
+	private static List<HttpServer> bind(CallbackEndpoint endpoint) {
+		List<InetAddress> addresses = addresses(endpoint.host());
+		IOException last = null;
+		for (int port : endpoint.ports()) {
+			int attempts = (port == 0) ? EPHEMERAL_ATTEMPTS : 1;
+			for (int attempt = 0; attempt < attempts; attempt++) {
+				try {
+					return bindAll(addresses, port);
+				}
+				catch (IOException ex) {
+					last = ex;
+				}
+			}
+		}
+		String ports = endpoint.ports().stream().map(String::valueOf).collect(Collectors.joining(", "));
+		String reason = (last instanceof BindException) ? "already in use" : "not available: " + last.getMessage();
+		throw new ListenerBindException("Cannot listen for the login callback on " + endpoint.host() + " port(s) "
+				+ ports + " (" + reason + "). Stop the program using the port, or list other ports registered with "
+				+ "the provider in oauth-callback.listener.ports (or the registration's redirect-uri); use no port "
+				+ "at all if the provider accepts any loopback port.", endpoint.ports(), last);
+	}
+
+	private static List<HttpServer> bindAll(List<InetAddress> addresses, int port) throws IOException {
+		List<HttpServer> servers = new ArrayList<>(addresses.size());
+		int actual = port;
+		try {
+			for (InetAddress address : addresses) {
+				HttpServer server = HttpServer.create(new InetSocketAddress(address, actual), 16);
+				servers.add(server);
+				actual = server.getAddress().getPort();
+			}
+			return servers;
+		}
+		catch (IOException | RuntimeException ex) {
+			servers.forEach((server) -> server.stop(0));
+			throw ex;
+		}
+	}
+
+	static List<InetAddress> addresses(String host) {
+		try {
+			InetAddress ipv4 = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
+			InetAddress ipv6 = InetAddress.getByAddress("localhost",
+					new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 });
+			return switch (host) {
+				case "127.0.0.1" -> List.of(ipv4);
+				case "[::1]" -> List.of(ipv6);
+				default -> Ipv6Loopback.AVAILABLE ? List.of(ipv4, ipv6) : List.of(ipv4);
+			};
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Set<String> allowedHosts(String host, int port) {
+		Set<String> hosts = new HashSet<>();
+		List<String> names = "localhost".equals(host) ? List.of("localhost", "127.0.0.1", "[::1]") : List.of(host);
+		for (String name : names) {
+			hosts.add(name + ":" + port);
+			if (port == 80) {
+				hosts.add(name);
+			}
+		}
+		return Set.copyOf(hosts);
+	}
+
+	private static ThreadFactory daemonThreads(int port) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, THREAD_NAME_PREFIX + port + "-" + threadCount.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** Whether this machine has an IPv6 loopback interface, checked once. */
+	private static final class Ipv6Loopback {
+
+		static final boolean AVAILABLE = check();
+
+		private static boolean check() {
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+				return true;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+
+	}
+
+}
