@@ -1,0 +1,149 @@
+package io.github.oauthcallback.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/**
+ * A real Spring Authorization Server on 127.0.0.1 and a random port, in its own application context, as the
+ * identity provider of end-to-end tests. It records the secrets sent to its token endpoint so tests can prove they
+ * never reach a log.
+ */
+public final class TestAuthorizationServer implements AutoCloseable {
+
+	public static final String USER = "ada";
+
+	public static final String PASSWORD = "wonderland-Pa55";
+
+	public static final String CONFIDENTIAL_SECRET = "conf-Secret-9931";
+
+	private static final List<String> tokenRequestSecrets = new CopyOnWriteArrayList<>();
+
+	private final ConfigurableApplicationContext context;
+
+	private final String issuer;
+
+	private TestAuthorizationServer(ConfigurableApplicationContext context) {
+		this.context = context;
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		this.issuer = "http://127.0.0.1:" + port;
+	}
+
+	public static TestAuthorizationServer start() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.config.name", "test-authorization-server-has-no-config-file");
+		properties.put("server.address", "127.0.0.1");
+		properties.put("server.port", "0");
+		properties.put("spring.main.banner-mode", "off");
+		properties.put("spring.autoconfigure.exclude",
+				"io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration");
+		properties.put("spring.security.user.name", USER);
+		properties.put("spring.security.user.password", PASSWORD);
+		client(properties, "public", "public-cli", null, "none", false);
+		client(properties, "confidential", "confidential-cli", "{noop}" + CONFIDENTIAL_SECRET,
+				"client_secret_basic,client_secret_post", false);
+		client(properties, "consenting", "consenting-cli", null, "none", true);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(Config.class)
+			.web(WebApplicationType.SERVLET)
+			.properties(properties)
+			.run();
+		return new TestAuthorizationServer(context);
+	}
+
+	private static void client(Map<String, Object> properties, String name, String clientId, String secret,
+			String methods, boolean consent) {
+		String prefix = "spring.security.oauth2.authorizationserver.client." + name + ".";
+		properties.put(prefix + "registration.client-id", clientId);
+		if (secret != null) {
+			properties.put(prefix + "registration.client-secret", secret);
+		}
+		properties.put(prefix + "registration.client-authentication-methods", methods);
+		properties.put(prefix + "registration.authorization-grant-types", "authorization_code,refresh_token");
+		properties.put(prefix + "registration.redirect-uris", "http://127.0.0.1/callback");
+		properties.put(prefix + "registration.scopes", "openid,profile,read");
+		properties.put(prefix + "require-proof-key", "true");
+		properties.put(prefix + "require-authorization-consent", String.valueOf(consent));
+	}
+
+	public String issuer() {
+		return this.issuer;
+	}
+
+	/**
+	 * @return the code verifiers, client secrets and codes the token endpoint received so far
+	 */
+	public static List<String> tokenRequestSecrets() {
+		return List.copyOf(tokenRequestSecrets);
+	}
+
+	/**
+	 * Asks the server's introspection endpoint (RFC 7662) whether a token is active.
+	 */
+	public boolean isActive(String token) throws IOException, InterruptedException {
+		String credentials = Base64.getEncoder()
+			.encodeToString(("confidential-cli:" + CONFIDENTIAL_SECRET).getBytes(StandardCharsets.UTF_8));
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.issuer + "/oauth2/introspect"))
+			.header("Authorization", "Basic " + credentials)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+			.build();
+		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("introspection answered " + response.statusCode());
+		}
+		return response.body().replace(" ", "").contains("\"active\":true");
+	}
+
+	@Override
+	public void close() {
+		WebServer server = ((WebServerApplicationContext) this.context).getWebServer();
+		this.context.close();
+		server.destroy();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Config {
+
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		Filter tokenRequestRecorder() {
+			return (request, response, chain) -> {
+				HttpServletRequest http = (HttpServletRequest) request;
+				if (http.getRequestURI().equals("/oauth2/token")) {
+					for (String name : List.of("code", "code_verifier", "client_secret")) {
+						String value = http.getParameter(name);
+						if (value != null) {
+							tokenRequestSecrets.add(value);
+						}
+					}
+				}
+				chain.doFilter(request, response);
+			};
+		}
+
+	}
+
+}
