@@ -1,0 +1,257 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.browser.SystemBrowserLauncher;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OAuthCallbackAutoConfigurationTests {
+
+	/** What a user writes: no grant type, which RegistrationDefaultsEnvironmentPostProcessor supplies. */
+	private static final String[] USER_REGISTRATION = { "spring.security.oauth2.client.registration.demo.client-id=cli",
+			"spring.security.oauth2.client.registration.demo.client-authentication-method=none",
+			"spring.security.oauth2.client.registration.demo.provider=demo",
+			"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+			"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token" };
+
+	/** ApplicationContextRunner runs no EnvironmentPostProcessor: the grant type is explicit here. */
+	private static final String[] REGISTRATION = { "spring.security.oauth2.client.registration.demo.client-id=cli",
+			"spring.security.oauth2.client.registration.demo.authorization-grant-type=authorization_code",
+			"spring.security.oauth2.client.registration.demo.client-authentication-method=none",
+			"spring.security.oauth2.client.registration.demo.redirect-uri=http://127.0.0.1/callback",
+			"spring.security.oauth2.client.registration.demo.provider=demo",
+			"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+			"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token" };
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackAutoConfiguration.class));
+
+	@Test
+	void beansWithDefaults() {
+		this.runner.withPropertyValues(REGISTRATION).run((context) -> {
+			assertThat(context).hasSingleBean(LoopbackAuthorizer.class)
+				.hasSingleBean(ClientRegistrationRepository.class)
+				.hasSingleBean(OAuth2AuthorizedClientService.class);
+			assertThat(context.getBean(LoopbackAuthorizer.class)).isInstanceOf(DefaultLoopbackAuthorizer.class);
+			assertThat(context.getBean(BrowserLauncher.class)).isInstanceOf(SystemBrowserLauncher.class);
+			assertThat(context.getBean(OAuth2AccessTokenResponseClient.class))
+				.isInstanceOf(RestClientAuthorizationCodeTokenResponseClient.class);
+			assertThat(context.getBean(JwtDecoderFactory.class)).isInstanceOf(CachingIdTokenDecoderFactory.class);
+			OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
+			assertThat(properties.timeout()).isEqualTo(Duration.ofMinutes(5));
+			assertThat(properties.browser()).isEqualTo("auto");
+			assertThat(properties.account()).isNull();
+			assertThat(properties.listener().host()).isEqualTo("127.0.0.1");
+			assertThat(properties.listener().path()).isEqualTo("/callback");
+			assertThat(properties.listener().ports()).isNull();
+			assertThat(properties.http().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.http().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+		});
+	}
+
+	@Test
+	void propertiesBind() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.timeout=90s", "oauth-callback.account=ci-bot",
+					"oauth-callback.browser=print", "oauth-callback.listener.host=localhost",
+					"oauth-callback.listener.ports=8400,8401", "oauth-callback.http.read-timeout=5s")
+			.run((context) -> {
+				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
+				assertThat(properties.timeout()).isEqualTo(Duration.ofSeconds(90));
+				assertThat(properties.account()).isEqualTo("ci-bot");
+				assertThat(properties.listener().ports()).containsExactly(8400, 8401);
+				assertThat(properties.http().readTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(context).hasSingleBean(LoopbackAuthorizer.class);
+			});
+	}
+
+	@Test
+	void noRegistrationMeansNoAuthorizer() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LoopbackAuthorizer.class));
+	}
+
+	@Test
+	void eachBeanBacksOff() {
+		BrowserLauncher browser = (uri) -> {
+		};
+		LoopbackAuthorizer authorizer = new LoopbackAuthorizer() {
+			@Override
+			public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
+				return null;
+			}
+
+			@Override
+			public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+					AuthorizationOptions options) {
+				return null;
+			}
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myBrowser", BrowserLauncher.class, () -> browser)
+			.withBean("myAuthorizer", LoopbackAuthorizer.class, () -> authorizer)
+			.withBean("myTokens", RestClientAuthorizationCodeTokenResponseClient.class,
+					RestClientAuthorizationCodeTokenResponseClient::new)
+			.withBean("myDecoders", CachingIdTokenDecoderFactory.class, CachingIdTokenDecoderFactory::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(BrowserLauncher.class).hasSingleBean(LoopbackAuthorizer.class);
+				assertThat(context.getBean(BrowserLauncher.class)).isSameAs(browser);
+				assertThat(context.getBean(LoopbackAuthorizer.class)).isSameAs(authorizer);
+				assertThat(context.getBeanNamesForType(OAuth2AccessTokenResponseClient.class))
+					.containsExactly("myTokens");
+				assertThat(context.getBeanNamesForType(JwtDecoderFactory.class)).containsExactly("myDecoders");
+			});
+	}
+
+	@Test
+	void authorizerUsesUserDefinedParts() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myTokens", RestClientAuthorizationCodeTokenResponseClient.class,
+					RestClientAuthorizationCodeTokenResponseClient::new)
+			.run((context) -> assertThat(context).hasSingleBean(LoopbackAuthorizer.class));
+	}
+
+	@Test
+	void registrationWithoutClientIdFailsClearly() {
+		this.runner
+			.withPropertyValues("spring.security.oauth2.client.registration.demo.provider=demo",
+					"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+					"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Client id")
+				.hasMessageContaining("demo"));
+	}
+
+	@Test
+	void publicClientWithASecretMethodFailsAtStartUp() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues(
+					"spring.security.oauth2.client.registration.demo.client-authentication-method=client_secret_basic")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("registration.demo.client-authentication-method=none"));
+	}
+
+	@Test
+	void nonLoopbackListenerHostFailsAtStartUp() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.listener.host=0.0.0.0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("oauth-callback.listener.host"));
+	}
+
+	@Test
+	void missingPageFailsAtStartUp() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.listener.pages.success=classpath:nope.html")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("InvalidConfigurationException")
+				.hasStackTraceContaining("Point oauth-callback.listener.pages.success at a readable"));
+	}
+
+	@Test
+	void nonWebApplicationNeverStartsAServletContainer() {
+		SpringApplication application = new SpringApplication(NonWebApp.class);
+		application.setDefaultProperties(Map.of("spring.main.web-application-type", "none", "spring.main.banner-mode",
+				"off", "spring.config.name", "no-config-file"));
+		String[] args = USER_REGISTRATION.clone();
+		for (int i = 0; i < args.length; i++) {
+			args[i] = "--" + args[i];
+		}
+		try (ConfigurableApplicationContext context = application.run(args)) {
+			assertThat(context).isNotInstanceOf(WebServerApplicationContext.class);
+			assertThat(context.getBean(LoopbackAuthorizer.class)).isNotNull();
+			ClientRegistration registration = context.getBean(ClientRegistrationRepository.class)
+				.findByRegistrationId("demo");
+			assertThat(registration.getClientId()).isEqualTo("cli");
+			assertThat(registration.getAuthorizationGrantType().getValue()).isEqualTo("authorization_code");
+			assertThat(registration.getRedirectUri()).isEqualTo("{baseUrl}/{action}/oauth2/code/{registrationId}");
+			assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().contains("tomcat")
+					|| thread.getName().startsWith("http-nio"));
+		}
+	}
+
+	@Test
+	void registrationDefaultsNeverOverrideWhatTheUserSet() {
+		SpringApplication application = new SpringApplication(NonWebApp.class);
+		application.setDefaultProperties(Map.of("spring.main.web-application-type", "none", "spring.main.banner-mode",
+				"off", "spring.config.name", "no-config-file"));
+		String[] args = { "--spring.security.oauth2.client.registration.demo.client-id=cli",
+				"--spring.security.oauth2.client.registration.demo.client-authentication-method=none",
+				"--spring.security.oauth2.client.registration.demo.redirect-uri=http://[::1]:8765/done",
+				"--spring.security.oauth2.client.registration.other.client-id=svc",
+				"--spring.security.oauth2.client.registration.other.client-secret=x",
+				"--spring.security.oauth2.client.registration.other.authorization-grant-type=client_credentials",
+				"--spring.security.oauth2.client.registration.other.provider=demo",
+				"--spring.security.oauth2.client.registration.demo.provider=demo",
+				"--spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+				"--spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token" };
+		try (ConfigurableApplicationContext context = application.run(args)) {
+			ClientRegistrationRepository repository = context.getBean(ClientRegistrationRepository.class);
+			assertThat(repository.findByRegistrationId("demo").getRedirectUri()).isEqualTo("http://[::1]:8765/done");
+			assertThat(repository.findByRegistrationId("other").getAuthorizationGrantType().getValue())
+				.isEqualTo("client_credentials");
+		}
+	}
+
+	@Test
+	void everyPropertyHasADescriptionInTheGeneratedMetadata() throws Exception {
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode metadata = new ObjectMapper().readTree(in);
+			List<JsonNode> properties = metadata.get("properties").valueStream().toList();
+			assertThat(properties).extracting((property) -> property.get("name").asString())
+				.contains("oauth-callback.timeout", "oauth-callback.account", "oauth-callback.browser",
+						"oauth-callback.listener.host", "oauth-callback.listener.path", "oauth-callback.listener.ports",
+						"oauth-callback.listener.pages.success", "oauth-callback.listener.pages.success-redirect-uri",
+						"oauth-callback.http.connect-timeout", "oauth-callback.http.read-timeout");
+			assertThat(properties).allSatisfy((property) -> assertThat(property.path("description").asString(""))
+				.as(property.get("name").asString())
+				.isNotBlank());
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class NonWebApp {
+
+	}
+
+}
