@@ -191,6 +191,24 @@ class LoopbackLoginEndToEndTests {
 		assertThat(browser.forgedResponse().statusCode()).isEqualTo(400);
 	}
 
+	@Test
+	void publicClientThatForgotMethodNoneFailsAtStartUpAfterDiscovery() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+			.withPropertyValues("spring.security.oauth2.client.registration.forgetful.client-id=public-cli",
+					"spring.security.oauth2.client.registration.forgetful.scope=read",
+					"spring.security.oauth2.client.registration.forgetful.provider=test",
+					"spring.security.oauth2.client.provider.test.issuer-uri=" + server.issuer())
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(io.github.oauthcallback.InvalidConfigurationException.class)
+				.hasMessageContaining("Registration 'forgetful' has no client-secret")
+				.hasMessageContaining("client_secret_basic")
+				.hasMessageContaining("registration.forgetful.client-authentication-method=none"));
+	}
+
 	/** Records every ID token decoded, and replaces the auto-configured factory. */
 	static final class RecordingDecoderFactory implements JwtDecoderFactory<ClientRegistration> {
 
