@@ -95,7 +95,7 @@ class AuthorizationRequestsTests {
 		assertThat(query.getFirst("prompt")).isEqualTo("consent");
 		assertThat(query.getFirst("state")).isEqualTo("st");
 		assertThat(query.getFirst("response_type")).isEqualTo("code");
-		assertThat(query.getFirst("redirect_uri")).contains("127.0.0.1%3A5000");
+		assertThat(query.getFirst("redirect_uri")).isEqualTo(REDIRECT.toString());
 	}
 
 }
