@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 
+import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.TokenEndpointErrorHandler.TokenEndpointStatusException;
 
@@ -26,12 +27,13 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 /**
  * Exchanges an authorization code through Spring Security's authentication providers: the OAuth 2.0 one, or for
- * {@code openid} requests the OIDC one, which validates the ID token (signature, iss, aud, exp, nonce). No UserInfo
- * call is made: a command-line login needs tokens, not a profile.
+ * {@code openid} requests the OIDC one, which validates the ID token (signature, iss, aud, exp, nonce) and yields an
+ * {@link OidcAuthorizedClient}. No UserInfo call is made: a command-line login needs tokens, not a profile.
  */
 final class AuthorizationCodeExchanger {
 
@@ -58,8 +60,9 @@ final class AuthorizationCodeExchanger {
 			if (request.getScopes().contains(OidcScopes.OPENID)) {
 				OAuth2LoginAuthenticationToken result = (OAuth2LoginAuthenticationToken) this.oidc
 					.authenticate(new OAuth2LoginAuthenticationToken(registration, exchange));
-				return new OAuth2AuthorizedClient(registration, account, result.getAccessToken(),
-						result.getRefreshToken());
+				OidcUser user = (OidcUser) result.getPrincipal();
+				return new OidcAuthorizedClient(registration, account, result.getAccessToken(), result.getRefreshToken(),
+						user.getIdToken());
 			}
 			OAuth2AuthorizationCodeAuthenticationToken result = (OAuth2AuthorizationCodeAuthenticationToken) this.oauth2
 				.authenticate(new OAuth2AuthorizationCodeAuthenticationToken(registration, exchange));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.oauthcallback.AuthorizationErrorException;
+import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
@@ -128,7 +129,7 @@ class LoopbackLoginEndToEndTests {
 	void publicClientWithOpenidValidatesTheIdToken() throws Exception {
 		UserAgentBrowser browser = UserAgentBrowser.approving();
 		RecordingDecoderFactory decoders = new RecordingDecoderFactory();
-		login(runner(browser, "public-oidc", "public-cli", null, "none", "openid,profile")
+		OAuth2AuthorizedClient client = login(runner(browser, "public-oidc", "public-cli", null, "none", "openid,profile")
 			.withBean(RecordingDecoderFactory.class, () -> decoders), "public-oidc", browser);
 		assertThat(decoders.decoded).hasSize(1);
 		Jwt idToken = decoders.decoded.get(0);
@@ -138,6 +139,10 @@ class LoopbackLoginEndToEndTests {
 		assertThat(idToken.getClaimAsString("nonce")).isNotBlank();
 		assertThat(browser.authorizationUri().getQuery()).contains("nonce=" + idToken.getClaimAsString("nonce"));
 		secrets.add(idToken.getTokenValue());
+		assertThat(client).isInstanceOfSatisfying(OidcAuthorizedClient.class, (oidc) -> {
+			assertThat(oidc.getIdToken().getTokenValue()).isEqualTo(idToken.getTokenValue());
+			assertThat(oidc.getIdToken().getSubject()).isEqualTo(TestAuthorizationServer.USER);
+		});
 	}
 
 	@Test
