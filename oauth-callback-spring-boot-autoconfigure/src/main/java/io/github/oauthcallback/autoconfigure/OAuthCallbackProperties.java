@@ -1,9 +1,12 @@
 package io.github.oauthcallback.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.github.oauthcallback.loopback.CallbackPages;
+import io.github.oauthcallback.store.JdbcTokenStore;
+import io.github.oauthcallback.store.SchemaInitialization;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,10 +22,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * opener), 'print' (only print it), or a command line that gets the URL as last argument. The URL is always printed.
  * @param listener The loopback listener that receives the redirect.
  * @param http HTTP client settings for calls to the provider's token endpoint.
+ * @param store Where logins are kept between runs.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(String account, @DefaultValue("5m") Duration timeout,
-		@DefaultValue("auto") String browser, @DefaultValue Listener listener, @DefaultValue Http http) {
+		@DefaultValue("auto") String browser, @DefaultValue Listener listener, @DefaultValue Http http,
+		@DefaultValue Store store) {
 
 	/**
 	 * The loopback listener. A registration's own loopback redirect-uri (host, port, path) takes precedence.
@@ -61,6 +66,78 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * @param readTimeout Read timeout for token endpoint calls.
 	 */
 	public record Http(@DefaultValue("10s") Duration connectTimeout, @DefaultValue("30s") Duration readTimeout) {
+
+	}
+
+	/**
+	 * Where logins are kept between runs. A user-defined OAuth2AuthorizedClientService bean replaces all of this.
+	 *
+	 * @param type Which store keeps logins: 'file' (a JSON file per user and application), 'jdbc' (Spring
+	 * Security's table on the application's DataSource) or 'memory' (this process only).
+	 * @param file The file store.
+	 * @param jdbc The JDBC store.
+	 * @param encryption Encryption at rest of token values (AES-256-GCM), for the file and JDBC stores.
+	 */
+	public record Store(@DefaultValue("file") StoreType type, @DefaultValue File file, @DefaultValue Jdbc jdbc,
+			@DefaultValue Encryption encryption) {
+
+	}
+
+	/**
+	 * Which store keeps logins.
+	 */
+	public enum StoreType {
+
+		/** A JSON file per user and application. */
+		FILE,
+
+		/** Spring Security's table on the application's DataSource. */
+		JDBC,
+
+		/** This process only. */
+		MEMORY
+
+	}
+
+	/**
+	 * The file store.
+	 *
+	 * @param path Token file. Defaults to tokens.json in a folder named after spring.application.name (else
+	 * 'oauth-callback') under $XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, and
+	 * %APPDATA% on Windows.
+	 */
+	public record File(Path path) {
+
+	}
+
+	/**
+	 * The JDBC store.
+	 *
+	 * @param initializeSchema When to create the table: 'embedded' (only for H2, HSQLDB, Derby), 'always' (if it
+	 * does not exist) or 'never'.
+	 * @param tableName Name of the table (Spring Security's schema plus an id_token_value column).
+	 */
+	public record Jdbc(@DefaultValue("embedded") SchemaInitialization initializeSchema,
+			@DefaultValue(JdbcTokenStore.DEFAULT_TABLE_NAME) String tableName) {
+
+	}
+
+	/**
+	 * Encryption at rest of token values with AES-256-GCM. Without a key, values are stored as plaintext.
+	 *
+	 * @param key Current 256-bit key, base64 (for example from an environment variable:
+	 * OAUTH_CALLBACK_STORE_ENCRYPTION_KEY). Generate one with 'openssl rand -base64 32'.
+	 * @param keyFile File holding the current key as base64; it must be readable by its owner only (0600).
+	 * @param previousKeys Older keys, base64, still accepted for reading while rotating; new writes use the current
+	 * key.
+	 */
+	public record Encryption(String key, Path keyFile, List<String> previousKeys) {
+
+		@Override
+		public String toString() {
+			return "Encryption[key=" + ((this.key != null) ? "(set)" : "(none)") + ", keyFile=" + this.keyFile
+					+ ", previousKeys=" + ((this.previousKeys != null) ? this.previousKeys.size() : 0) + "]";
+		}
 
 	}
 

@@ -1,0 +1,126 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.store.EncryptionKeys;
+import io.github.oauthcallback.store.FileTokenStore;
+import io.github.oauthcallback.store.InMemoryTokenStore;
+import io.github.oauthcallback.store.JdbcTokenStore;
+import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.store.TokenFileLocation;
+import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.store.TokenTableSchema;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The token store, chosen by {@code oauth-callback.store.type}. It runs before Spring Boot's OAuth2 client
+ * auto-configuration, whose in-memory {@link OAuth2AuthorizedClientService} would otherwise win; a store the user
+ * defines wins over both.
+ */
+@AutoConfiguration(before = OAuth2ClientAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@ConditionalOnOAuth2ClientRegistrationProperties
+@EnableConfigurationProperties(OAuthCallbackProperties.class)
+public final class OAuthCallbackStoreAutoConfiguration {
+
+	private static final String TYPE = "oauth-callback.store.type";
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenCipher oauthCallbackTokenCipher(OAuthCallbackProperties properties) {
+		OAuthCallbackProperties.Encryption encryption = properties.store().encryption();
+		return EncryptionKeys.cipher(encryption.key(), encryption.keyFile(), encryption.previousKeys());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = TYPE, havingValue = "file", matchIfMissing = true)
+	static class FileStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		FileTokenStore oauthCallbackTokenStore(OAuthCallbackProperties properties, Environment environment,
+				ClientRegistrationRepository registrations, TokenCipher cipher) {
+			Path path = properties.store().file().path();
+			if (path == null) {
+				path = TokenFileLocation.defaultPath(environment.getProperty("spring.application.name"));
+			}
+			return new FileTokenStore(path, registrations, cipher);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = TYPE, havingValue = "memory")
+	static class MemoryStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		InMemoryTokenStore oauthCallbackTokenStore() {
+			return new InMemoryTokenStore();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = TYPE, havingValue = "jdbc")
+	@ConditionalOnClass({ JdbcTemplate.class, DataSourceTransactionManager.class,
+			org.springframework.boot.jdbc.DatabaseDriver.class })
+	static class JdbcStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		JdbcTokenStore oauthCallbackTokenStore(OAuthCallbackProperties properties,
+				ObjectProvider<DataSource> dataSources, ClientRegistrationRepository registrations,
+				TokenCipher cipher) {
+			DataSource dataSource = dataSources.getIfUnique();
+			if (dataSource == null) {
+				throw new InvalidConfigurationException("oauth-callback.store.type=jdbc needs one DataSource: add "
+						+ "spring-boot-starter-jdbc and a driver, and set spring.datasource.url (or define a single "
+						+ "DataSource bean).");
+			}
+			OAuthCallbackProperties.Jdbc jdbc = properties.store().jdbc();
+			TokenTableSchema.initialize(dataSource, jdbc.tableName(), jdbc.initializeSchema());
+			return new JdbcTokenStore(new JdbcTemplate(dataSource),
+					new TransactionTemplate(new DataSourceTransactionManager(dataSource)), registrations, cipher,
+					jdbc.tableName(), () -> TokenTableSchema.describe(dataSource));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = TYPE, havingValue = "jdbc")
+	@ConditionalOnMissingClass("org.springframework.jdbc.core.JdbcTemplate")
+	static class JdbcStoreMissingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		TokenStore oauthCallbackTokenStore() {
+			throw new InvalidConfigurationException("oauth-callback.store.type=jdbc needs Spring JDBC on the "
+					+ "classpath: add the spring-boot-starter-jdbc dependency and a JDBC driver.");
+		}
+
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.github.oauthcallback.store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+
+/**
+ * Reads encryption keys from configuration: base64 text, or a key file that only its owner may read.
+ */
+public final class EncryptionKeys {
+
+	private EncryptionKeys() {
+	}
+
+	/**
+	 * @param key the current key as base64, or {@code null}
+	 * @param keyFile a file holding the current key as base64, or {@code null}
+	 * @param previousKeys older keys as base64, still accepted for reading
+	 * @return the cipher, {@link TokenCipher#none()} when no key is configured
+	 */
+	public static TokenCipher cipher(String key, Path keyFile, List<String> previousKeys) {
+		boolean hasKey = key != null && !key.isBlank();
+		if (hasKey && keyFile != null) {
+			throw new InvalidConfigurationException("Set either oauth-callback.store.encryption.key or "
+					+ "oauth-callback.store.encryption.key-file, not both.");
+		}
+		List<byte[]> previous = new ArrayList<>();
+		if (previousKeys != null) {
+			for (String old : previousKeys) {
+				previous.add(decode(old, "oauth-callback.store.encryption.previous-keys"));
+			}
+		}
+		if (hasKey) {
+			return TokenCipher.of(decode(key, "oauth-callback.store.encryption.key"), previous);
+		}
+		if (keyFile != null) {
+			return TokenCipher.of(decode(readKeyFile(keyFile), "the key file " + keyFile), previous);
+		}
+		if (!previous.isEmpty()) {
+			throw new InvalidConfigurationException("oauth-callback.store.encryption.previous-keys is set but no "
+					+ "current key: set oauth-callback.store.encryption.key (or key-file) too.");
+		}
+		return TokenCipher.none();
+	}
+
+	private static String readKeyFile(Path keyFile) {
+		try {
+			if (keyFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile);
+				if (permissions.stream().anyMatch((permission) -> permission.name().startsWith("GROUP")
+						|| permission.name().startsWith("OTHERS"))) {
+					throw new InvalidConfigurationException("The encryption key file " + keyFile
+							+ " can be read by other users; refusing to use it. Run: chmod 600 " + keyFile);
+				}
+			}
+			return Files.readString(keyFile, StandardCharsets.UTF_8).trim();
+		}
+		catch (IOException ex) {
+			throw new InvalidConfigurationException("Cannot read the encryption key file " + keyFile + " ("
+					+ ex.getClass().getSimpleName() + "). Fix oauth-callback.store.encryption.key-file.", ex);
+		}
+	}
+
+	private static byte[] decode(String base64, String source) {
+		try {
+			return Base64.getDecoder().decode(base64.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationException(source + " is not valid base64. Generate a key with: "
+					+ "openssl rand -base64 32");
+		}
+	}
+
+}

@@ -1,0 +1,279 @@
+package io.github.oauthcallback.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+import io.github.oauthcallback.TokenStoreException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The token file on disk. Writes go to a temporary file in the same directory (owner-only from its creation), are
+ * forced to disk and atomically moved over the file, then the directory is forced. Every read-modify-write runs under
+ * an exclusive lock on a sibling {@code .lock} file (and a lock per file within this JVM) and re-reads the file after
+ * taking it, so concurrent processes never lose each other's entries. A file that cannot be read, parsed, or is of
+ * an unknown version is reported, never treated as empty, never overwritten.
+ */
+final class TokenFile {
+
+	private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
+
+	private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
+
+	private static final Map<Path, ReentrantLock> jvmLocks = new ConcurrentHashMap<>();
+
+	private final Path file;
+
+	private final Path lockFile;
+
+	private final boolean posix;
+
+	private final JsonMapper json = JsonMapper.builder()
+		.enable(SerializationFeature.INDENT_OUTPUT)
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
+
+	TokenFile(Path file) {
+		this.file = file.toAbsolutePath().normalize();
+		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+		this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
+	}
+
+	Path path() {
+		return this.file;
+	}
+
+	/**
+	 * @return the document, or an empty one if the file does not exist
+	 * @throws TokenStoreException if the file exists but cannot be used
+	 */
+	TokenFileDocument read() {
+		refuseSymlink();
+		byte[] content;
+		try {
+			content = Files.readAllBytes(this.file);
+		}
+		catch (NoSuchFileException ex) {
+			return TokenFileDocument.empty();
+		}
+		catch (IOException ex) {
+			throw failure("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
+		}
+		TokenFileDocument document;
+		try {
+			document = this.json.readValue(content, TokenFileDocument.class);
+		}
+		catch (JacksonException ex) {
+			String where = (ex.getLocation() != null) ? " at line " + ex.getLocation().getLineNr() + ", column "
+					+ ex.getLocation().getColumnNr() : "";
+			throw failure("is not a valid token file (not the expected JSON" + where + ")",
+					"Restore it from a backup", null);
+		}
+		if (document == null || document.version() != TokenFileDocument.CURRENT_VERSION) {
+			int version = (document != null) ? document.version() : -1;
+			throw failure("has format version " + version + ", which this version of oauth-callback cannot read "
+					+ "(it reads version " + TokenFileDocument.CURRENT_VERSION + ")",
+					"Use the newer oauth-callback that wrote it", null);
+		}
+		return document;
+	}
+
+	/**
+	 * Reads, changes and writes the document under the file lock.
+	 * @param change the change; returning the same document skips the write
+	 * @return the document before the change
+	 */
+	TokenFileDocument update(UnaryOperator<TokenFileDocument> change) {
+		return locked(() -> {
+			TokenFileDocument before = read();
+			TokenFileDocument after = change.apply(before);
+			if (after != before) {
+				write(after);
+			}
+			return before;
+		});
+	}
+
+	/**
+	 * Moves an unusable file aside (never deletes it), under the file lock.
+	 * @return where it was moved, or {@code null} if there was no file
+	 */
+	Path quarantine() {
+		return locked(() -> {
+			if (!Files.exists(this.file, LinkOption.NOFOLLOW_LINKS)) {
+				return null;
+			}
+			Path aside = this.file.resolveSibling(this.file.getFileName() + ".unusable-" + Instant.now().toEpochMilli());
+			try {
+				Files.move(this.file, aside, StandardCopyOption.ATOMIC_MOVE);
+				return aside;
+			}
+			catch (IOException ex) {
+				throw failure("could not be moved aside (" + describe(ex) + ")", "Move it away by hand", ex);
+			}
+		});
+	}
+
+	interface Locked<T> {
+
+		T run();
+
+	}
+
+	private <T> T locked(Locked<T> action) {
+		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.file, (path) -> new ReentrantLock());
+		jvmLock.lock();
+		try {
+			createDirectory();
+			try (FileChannel channel = FileChannel.open(this.lockFile, Set.<OpenOption>of(StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_RW));
+					FileLock lock = channel.lock()) {
+				return action.run();
+			}
+			catch (IOException ex) {
+				throw failure("cannot be locked for writing (" + describe(ex) + ")",
+						"Check that its directory is writable", ex);
+			}
+		}
+		finally {
+			jvmLock.unlock();
+		}
+	}
+
+	private void write(TokenFileDocument document) {
+		byte[] content = this.json.writeValueAsBytes(document);
+		Path temp = null;
+		try {
+			temp = Files.createTempFile(this.file.getParent(), "." + this.file.getFileName(), ".tmp",
+					ownerOnly(OWNER_RW));
+			restrictAcl(temp);
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				ByteBuffer buffer = ByteBuffer.wrap(content);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				channel.force(true);
+			}
+			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			temp = null;
+			forceDirectory();
+		}
+		catch (IOException ex) {
+			throw failure("cannot be written (" + describe(ex) + ")",
+					"Make its directory writable or point oauth-callback.store.file.path elsewhere", ex);
+		}
+		finally {
+			if (temp != null) {
+				try {
+					Files.deleteIfExists(temp);
+				}
+				catch (IOException ex) {
+					// the failure being reported matters more
+				}
+			}
+		}
+	}
+
+	private void createDirectory() {
+		Path directory = this.file.getParent();
+		if (Files.isDirectory(directory)) {
+			return;
+		}
+		try {
+			Files.createDirectories(directory, ownerOnly(OWNER_RWX));
+			restrictAcl(directory);
+		}
+		catch (IOException ex) {
+			throw failure("cannot be created: its directory " + directory + " cannot be created (" + describe(ex)
+					+ ")", "Create it, or point oauth-callback.store.file.path elsewhere", ex);
+		}
+	}
+
+	private void forceDirectory() {
+		if (!this.posix) {
+			return;
+		}
+		try (FileChannel directory = FileChannel.open(this.file.getParent(), StandardOpenOption.READ)) {
+			directory.force(true);
+		}
+		catch (IOException ex) {
+			// some file systems cannot sync a directory; the rename itself is already atomic
+		}
+	}
+
+	private void refuseSymlink() {
+		if (Files.isSymbolicLink(this.file)) {
+			throw failure("is a symbolic link, which the token store refuses to follow (a link could send tokens "
+					+ "to another file)", "Replace the link by the file it points to, or point "
+							+ "oauth-callback.store.file.path at the real file",
+					null);
+		}
+	}
+
+	private FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
+		return this.posix ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
+				: new FileAttribute<?>[0];
+	}
+
+	private void restrictAcl(Path path) throws IOException {
+		if (this.posix) {
+			return;
+		}
+		AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class);
+		if (acl == null) {
+			return;
+		}
+		UserPrincipal owner = Files.getOwner(path);
+		acl.setAcl(List.of(AclEntry.newBuilder()
+			.setType(AclEntryType.ALLOW)
+			.setPrincipal(owner)
+			.setPermissions(EnumSet.allOf(AclEntryPermission.class))
+			.build()));
+	}
+
+	private TokenStoreException failure(String problem, String wayOut, Throwable cause) {
+		return new TokenStoreException(this.file.toString(), "The token file " + this.file + " " + problem + ". "
+				+ wayOut + ", or remove the stored logins with 'logout --all' (the file is moved aside, not deleted)"
+				+ ", or set oauth-callback.store.file.path to another file. Nothing was changed.", cause);
+	}
+
+	private static String describe(IOException ex) {
+		if (ex instanceof AccessDeniedException) {
+			return "access denied";
+		}
+		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
+			return ex.getClass().getSimpleName() + ": " + fs.getReason();
+		}
+		return ex.getClass().getSimpleName();
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.github.oauthcallback.store;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+
+/**
+ * An {@link OAuth2AuthorizedClientService} that can also list and remove what it holds, for {@code status} and
+ * {@code logout} commands. Entries are keyed by registration id and account (principal name). No method returns a
+ * token value except the {@code loadAuthorizedClient} inherited from Spring Security.
+ */
+public interface TokenStore extends OAuth2AuthorizedClientService {
+
+	/**
+	 * @return every stored login, without token values
+	 */
+	List<StoredLogin> logins();
+
+	/**
+	 * Removes one login.
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @return what was removed, or empty if nothing was stored under that key
+	 */
+	Optional<StoredLogin> logout(String registrationId, String account);
+
+	/**
+	 * Removes every login this store holds for the application.
+	 * @return what was removed
+	 */
+	List<StoredLogin> logoutAll();
+
+	/**
+	 * @return where the tokens live, for messages and {@code status} (a file path, "memory", a table and database)
+	 */
+	String location();
+
+}

@@ -1,0 +1,277 @@
+package io.github.oauthcallback.store;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.TokenStoreException;
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.support.CapturedLogs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+
+import static io.github.oauthcallback.store.StoreFixtures.account;
+import static io.github.oauthcallback.store.StoreFixtures.client;
+import static io.github.oauthcallback.store.StoreFixtures.registration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class FileTokenStoreTests {
+
+	@TempDir
+	Path dir;
+
+	private final ClientRegistration github = registration("github");
+
+	private final ClientRegistration corp = registration("corp");
+
+	private final InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
+			this.github, this.corp);
+
+	private Path file() {
+		return this.dir.resolve("app").resolve("tokens.json");
+	}
+
+	private FileTokenStore store(TokenCipher cipher) {
+		return new FileTokenStore(file(), this.registrations, cipher);
+	}
+
+	private FileTokenStore store() {
+		return store(TokenCipher.none());
+	}
+
+	@Test
+	void roundTripKeepsEveryPartOfTheLogin() {
+		FileTokenStore store = store();
+		OAuth2AuthorizedClient saved = client(this.github, "ada", "access-1", "refresh-1");
+		store.saveAuthorizedClient(saved, account("ada"));
+		OAuth2AuthorizedClient loaded = store().loadAuthorizedClient("github", "ada");
+		assertThat(loaded.getClientRegistration()).isSameAs(this.github);
+		assertThat(loaded.getPrincipalName()).isEqualTo("ada");
+		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("access-1");
+		assertThat(loaded.getAccessToken().getIssuedAt()).isEqualTo(saved.getAccessToken().getIssuedAt());
+		assertThat(loaded.getAccessToken().getExpiresAt()).isEqualTo(saved.getAccessToken().getExpiresAt());
+		assertThat(loaded.getAccessToken().getScopes()).containsExactlyInAnyOrder("read", "openid");
+		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh-1");
+		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "bob")).isNull();
+		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("unknown", "ada")).isNull();
+	}
+
+	@Test
+	void idTokenIsKept() {
+		store().saveAuthorizedClient(StoreFixtures.oidcClient(this.github, "ada", "a1"), account("ada"));
+		OAuth2AuthorizedClient loaded = store().loadAuthorizedClient("github", "ada");
+		assertThat(loaded).isInstanceOfSatisfying(OidcAuthorizedClient.class, (oidc) -> {
+			assertThat(oidc.getIdToken().getSubject()).isEqualTo("ada");
+			assertThat(oidc.getIdToken().getEmail()).isEqualTo("ada@example.com");
+			assertThat(oidc.getIdToken().getExpiresAt()).isNotNull();
+		});
+	}
+
+	@Test
+	void accountsCoexistAndLogoutReportsWhatItRemoved() {
+		FileTokenStore store = store();
+		store.saveAuthorizedClient(client(this.github, "ada", "a", "r"), account("ada"));
+		store.saveAuthorizedClient(client(this.github, "bob", "b", null), account("bob"));
+		store.saveAuthorizedClient(client(this.corp, "ada", "c", null), account("ada"));
+		assertThat(store.logins()).extracting(StoredLogin::registrationId, StoredLogin::account)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("github", "ada"),
+					org.assertj.core.groups.Tuple.tuple("github", "bob"),
+					org.assertj.core.groups.Tuple.tuple("corp", "ada"));
+		assertThat(store.logout("github", "bob")).hasValueSatisfying((login) -> {
+			assertThat(login.account()).isEqualTo("bob");
+			assertThat(login.refreshable()).isFalse();
+		});
+		assertThat(store.logout("github", "bob")).isEmpty();
+		assertThat(store.logins()).hasSize(2);
+		List<StoredLogin> removed = store.logoutAll();
+		assertThat(removed).hasSize(2);
+		assertThat(store.logins()).isEmpty();
+	}
+
+	@Test
+	void newDirectoryIs0700AndFileIs0600WithNoTemporaryFilesLeft() throws Exception {
+		store().saveAuthorizedClient(client(this.github, "ada", "a", "r"), account("ada"));
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())))
+			.isEqualTo("rwx------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file().resolveSibling("tokens.json.lock"))))
+			.isEqualTo("rw-------");
+		try (var files = Files.list(file().getParent())) {
+			assertThat(files.map((path) -> path.getFileName().toString())).containsExactlyInAnyOrder("tokens.json",
+					"tokens.json.lock");
+		}
+	}
+
+	@Test
+	void fileIsVersionedJsonAndEncryptedValuesAreNotInIt() throws Exception {
+		store().saveAuthorizedClient(client(this.github, "ada", "plain-access", "plain-refresh"), account("ada"));
+		String plain = Files.readString(file());
+		assertThat(plain).contains("\"version\" : 1", "\"registrationId\" : \"github\"", "\"clientId\" : \"cli-github\"",
+				"\"issuer\" : \"https://idp.example\"", "plain-access", "plain-refresh");
+
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		store(cipher).saveAuthorizedClient(StoreFixtures.oidcClient(this.github, "ada", "secret-access"),
+				account("ada"));
+		String encrypted = Files.readString(file());
+		assertThat(encrypted).doesNotContain("secret-access", "refresh-secret-access", "eyJ")
+			.contains("enc:v1:" + cipher.currentKeyId());
+		OAuth2AuthorizedClient loaded = store(cipher).loadAuthorizedClient("github", "ada");
+		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("secret-access");
+		assertThat(((OidcAuthorizedClient) loaded).getIdToken().getSubject()).isEqualTo("ada");
+	}
+
+	@Test
+	void wrongKeyIsATypedErrorAndTheFileIsUntouched() throws Exception {
+		store(TokenCipher.of(TokenCipherTests.key(), List.of())).saveAuthorizedClient(client(this.github, "ada", "a", "r"),
+				account("ada"));
+		byte[] before = Files.readAllBytes(file());
+		FileTokenStore wrong = store(TokenCipher.of(TokenCipherTests.key(), List.of()));
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> wrong.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining(file().toString())
+			.withMessageContaining("cannot be decrypted")
+			.withMessageContaining("oauth-callback.store.encryption.key");
+		assertThat(Files.readAllBytes(file())).isEqualTo(before);
+	}
+
+	@Test
+	void corruptFileIsReportedNeverEmptiedNeverOverwritten() throws Exception {
+		Files.createDirectories(file().getParent());
+		Files.writeString(file(), "{\"version\":1,\"entries\":[{\"registrationId\":\"github\", SECRET-TOKEN");
+		byte[] before = Files.readAllBytes(file());
+		FileTokenStore store = store();
+		for (Runnable use : List.<Runnable>of(() -> store.loadAuthorizedClient("github", "ada"), store::logins,
+				() -> store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada")),
+				() -> store.removeAuthorizedClient("github", "ada"))) {
+			assertThatExceptionOfType(TokenStoreException.class).isThrownBy(use::run)
+				.withMessageContaining(file().toString())
+				.withMessageContaining("is not a valid token file")
+				.withMessageContaining("logout --all")
+				.withMessageContaining("oauth-callback.store.file.path")
+				.withMessageNotContaining("SECRET-TOKEN")
+				.satisfies((ex) -> assertThat(ex.getCause()).isNull());
+		}
+		assertThat(Files.readAllBytes(file())).isEqualTo(before);
+	}
+
+	@Test
+	void logoutAllMovesAnUnusableFileAsideInsteadOfDeletingIt() throws Exception {
+		Files.createDirectories(file().getParent());
+		Files.writeString(file(), "not json");
+		assertThat(store().logoutAll()).isEmpty();
+		assertThat(file()).doesNotExist();
+		try (var files = Files.list(file().getParent())) {
+			Path aside = files.filter((path) -> path.getFileName().toString().startsWith("tokens.json.unusable-"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(Files.readString(aside)).isEqualTo("not json");
+		}
+		store().saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+		assertThat(store().logins()).hasSize(1);
+	}
+
+	@Test
+	void futureVersionIsRefused() throws Exception {
+		Files.createDirectories(file().getParent());
+		Files.writeString(file(), "{\"version\":2,\"entries\":[]}");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store().logins())
+			.withMessageContaining("format version 2")
+			.withMessageContaining("reads version 1");
+		assertThatExceptionOfType(TokenStoreException.class)
+			.isThrownBy(() -> store().saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada")));
+		assertThat(Files.readString(file())).isEqualTo("{\"version\":2,\"entries\":[]}");
+	}
+
+	@Test
+	void unwritableDirectoryIsATypedError() {
+		// /proc is read-only even for root, unlike a chmod-ed directory
+		FileTokenStore store = new FileTokenStore(Path.of("/proc/self/oauth-callback-test/tokens.json"),
+				this.registrations, TokenCipher.none());
+		assertThatExceptionOfType(TokenStoreException.class)
+			.isThrownBy(() -> store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada")))
+			.withMessageContaining("/proc/self/oauth-callback-test")
+			.withMessageContaining("oauth-callback.store.file.path");
+	}
+
+	@Test
+	void symlinkedFileIsRefused() throws Exception {
+		Path real = this.dir.resolve("real.json");
+		store().saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+		Files.move(file(), real);
+		Files.createSymbolicLink(file(), real);
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store().loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("symbolic link");
+		assertThatExceptionOfType(TokenStoreException.class)
+			.isThrownBy(() -> store().saveAuthorizedClient(client(this.github, "bob", "b", null), account("bob")));
+		assertThat(Files.isSymbolicLink(file())).isTrue();
+	}
+
+	@Test
+	void entryOfAnotherClientOrIssuerIsIgnoredWithOneWarningAndKept() throws Exception {
+		store().saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+		FileTokenStore moved = new FileTokenStore(file(),
+				new InMemoryClientRegistrationRepository(registration("github", "another-client", "https://idp.example")),
+				TokenCipher.none());
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat((OAuth2AuthorizedClient) moved.loadAuthorizedClient("github", "ada")).isNull();
+			assertThat((OAuth2AuthorizedClient) moved.loadAuthorizedClient("github", "ada")).isNull();
+			assertThat(logs.text().split("was issued to").length - 1).isEqualTo(1);
+			assertThat(logs.text()).contains("client-id cli-github");
+		}
+		FileTokenStore otherIssuer = new FileTokenStore(file(),
+				new InMemoryClientRegistrationRepository(registration("github", "cli-github", "https://other.example")),
+				TokenCipher.none());
+		assertThat((OAuth2AuthorizedClient) otherIssuer.loadAuthorizedClient("github", "ada")).isNull();
+		assertThat(store().logins()).hasSize(1);
+	}
+
+	@Test
+	void readsSeeWhatAnotherWriterSaved() {
+		FileTokenStore reader = store();
+		FileTokenStore writer = store();
+		writer.saveAuthorizedClient(client(this.github, "ada", "first", null), account("ada"));
+		assertThat(((OAuth2AuthorizedClient) reader.loadAuthorizedClient("github", "ada")).getAccessToken().getTokenValue())
+			.isEqualTo("first");
+		writer.saveAuthorizedClient(client(this.github, "ada", "second", null), account("ada"));
+		assertThat(((OAuth2AuthorizedClient) reader.loadAuthorizedClient("github", "ada")).getAccessToken().getTokenValue())
+			.isEqualTo("second");
+	}
+
+	@Test
+	void keyFileReadableByOthersIsRefused() throws Exception {
+		Path keyFile = this.dir.resolve("key");
+		Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(TokenCipherTests.key()),
+				StandardCharsets.UTF_8);
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> EncryptionKeys.cipher(null, keyFile, List.of()))
+			.withMessageContaining("chmod 600");
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+		assertThat(EncryptionKeys.cipher(null, keyFile, List.of()).encrypting()).isTrue();
+	}
+
+	@Test
+	void defaultLocationPerPlatform() {
+		Path home = Path.of("/home/ada");
+		assertThat(TokenFileLocation.defaultPath("my tool", "Linux", java.util.Map.of(), home))
+			.isEqualTo(Path.of("/home/ada/.config/my-tool/tokens.json"));
+		assertThat(TokenFileLocation.defaultPath(null, "Linux", java.util.Map.of("XDG_CONFIG_HOME", "/xdg"), home))
+			.isEqualTo(Path.of("/xdg/oauth-callback/tokens.json"));
+		assertThat(TokenFileLocation.defaultPath("cli", "Linux", java.util.Map.of("XDG_CONFIG_HOME", "relative"), home))
+			.isEqualTo(Path.of("/home/ada/.config/cli/tokens.json"));
+		assertThat(TokenFileLocation.defaultPath("cli", "Mac OS X", java.util.Map.of(), home))
+			.isEqualTo(Path.of("/home/ada/Library/Application Support/cli/tokens.json"));
+		assertThat(TokenFileLocation.defaultPath("cli", "Windows 11", java.util.Map.of("APPDATA", "/appdata"), home))
+			.isEqualTo(Path.of("/appdata/cli/tokens.json"));
+		assertThat(TokenFileLocation.defaultPath("../evil", "Linux", java.util.Map.of(), home))
+			.isEqualTo(Path.of("/home/ada/.config/oauth-callback/tokens.json"));
+	}
+
+}
