@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -114,6 +115,7 @@ final class TokenFile {
 	 */
 	TokenFileDocument update(UnaryOperator<TokenFileDocument> change) {
 		return locked(() -> {
+			removeStaleTemporaryFiles();
 			TokenFileDocument before = read();
 			TokenFileDocument after = change.apply(before);
 			if (after != before) {
@@ -200,6 +202,24 @@ final class TokenFile {
 					// the failure being reported matters more
 				}
 			}
+		}
+	}
+
+	/**
+	 * Temporary files are only made under the lock, so any found while holding it were left by a process that died
+	 * mid-write.
+	 */
+	private void removeStaleTemporaryFiles() {
+		String prefix = "." + this.file.getFileName();
+		try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.file.getParent(),
+				(path) -> path.getFileName().toString().startsWith(prefix)
+						&& path.getFileName().toString().endsWith(".tmp"))) {
+			for (Path path : stale) {
+				Files.deleteIfExists(path);
+			}
+		}
+		catch (IOException ex) {
+			// leftovers do no harm; the write below reports real problems
 		}
 	}
 

@@ -1,0 +1,110 @@
+package io.github.oauthcallback.store;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+
+import static io.github.oauthcallback.store.StoreFixtures.account;
+import static io.github.oauthcallback.store.StoreFixtures.client;
+import static io.github.oauthcallback.store.StoreFixtures.registration;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The file store across real processes: writers killed with SIGKILL mid-write, and several JVMs writing at once.
+ */
+class FileStoreProcessTests {
+
+	@TempDir
+	Path dir;
+
+	private FileTokenStore store(Path file) {
+		return new FileTokenStore(file, StoreFixtures.registrations(FileStoreWorker.REGISTRATIONS), TokenCipher.none());
+	}
+
+	private static Process worker(String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				FileStoreWorker.class.getName()));
+		command.addAll(List.of(args));
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
+	}
+
+	@Test
+	void writerKilledWithSigkillFiftyTimesNeverCorruptsTheFileOrLosesOtherEntries() throws Exception {
+		Path file = this.dir.resolve("tokens.json");
+		FileTokenStore store = store(file);
+		for (int i = 0; i < 5; i++) {
+			store.saveAuthorizedClient(client(registration("other-" + i), "user" + i, "other-value-" + i, "r" + i),
+					account("user" + i));
+		}
+		store.saveAuthorizedClient(client(registration("crash"), "writer", "v-initial", null), account("writer"));
+		Random random = new Random(20261123);
+		long previousLow = -1;
+		String previous = "v-initial";
+		int progressed = 0;
+		for (int kill = 0; kill < 50; kill++) {
+			long first = kill * 10_000_000L;
+			Process process = worker("loop", file.toString(), String.valueOf(first));
+			BufferedReader out = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			assertThat(out.readLine()).isEqualTo("READY");
+			Thread.sleep(5 + random.nextInt(120));
+			process.destroyForcibly();
+			assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(process.exitValue()).isEqualTo(137);
+
+			Map<String, String> values = new java.util.HashMap<>();
+			for (StoredLogin login : store.logins()) {
+				OAuth2AuthorizedClient client = store.loadAuthorizedClient(login.registrationId(), login.account());
+				values.put(login.registrationId() + "/" + login.account(), client.getAccessToken().getTokenValue());
+			}
+			for (int i = 0; i < 5; i++) {
+				assertThat(values).containsEntry("other-" + i + "/user" + i, "other-value-" + i);
+			}
+			String current = values.get("crash/writer");
+			assertThat(current).as("after kill %d", kill).matches("v-initial|v\\d+");
+			if (!current.equals(previous)) {
+				long number = Long.parseLong(current.substring(1));
+				assertThat(number).as("a value of this writer or the last").isBetween(first, first + 9_999_999);
+				assertThat(number).isGreaterThan(previousLow);
+				previousLow = number;
+				previous = current;
+				progressed++;
+			}
+		}
+		assertThat(progressed).as("kills that landed while the writer was saving").isGreaterThanOrEqualTo(40);
+		assertThat(store.logins()).hasSize(6);
+	}
+
+	@Test
+	void fourProcessesSavingDistinctKeysLoseNothing() throws Exception {
+		Path file = this.dir.resolve("tokens.json");
+		List<Process> processes = new ArrayList<>();
+		for (int worker = 0; worker < 4; worker++) {
+			processes.add(worker("distinct", file.toString(), "w" + worker, "200"));
+		}
+		for (Process process : processes) {
+			assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.exitValue()).as(output).isZero();
+		}
+		List<StoredLogin> logins = store(file).logins();
+		assertThat(logins).hasSize(800);
+		assertThat(logins.stream().map(StoredLogin::account).collect(Collectors.toSet())).hasSize(800);
+		OAuth2AuthorizedClient sample = store(file).loadAuthorizedClient("concurrent", "w3-199");
+		assertThat(sample.getAccessToken().getTokenValue()).isEqualTo("t-w3-199");
+	}
+
+}

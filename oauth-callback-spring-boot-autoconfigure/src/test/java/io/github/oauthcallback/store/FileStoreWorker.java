@@ -1,0 +1,45 @@
+package io.github.oauthcallback.store;
+
+import java.nio.file.Path;
+
+import static io.github.oauthcallback.store.StoreFixtures.account;
+import static io.github.oauthcallback.store.StoreFixtures.client;
+import static io.github.oauthcallback.store.StoreFixtures.registration;
+
+/**
+ * A separate JVM that writes to a token file, for the crash and multi-process tests.
+ * <ul>
+ * <li>{@code loop <file> <first>}: saves crash/writer with values v&lt;first&gt;, v&lt;first+1&gt;, ... until
+ * killed, after printing READY;</li>
+ * <li>{@code distinct <file> <worker> <count>}: saves count distinct accounts of registration "concurrent".</li>
+ * </ul>
+ */
+public final class FileStoreWorker {
+
+	static final String[] REGISTRATIONS = { "crash", "concurrent", "other-0", "other-1", "other-2", "other-3",
+			"other-4" };
+
+	private FileStoreWorker() {
+	}
+
+	public static void main(String[] args) {
+		FileTokenStore store = new FileTokenStore(Path.of(args[1]), StoreFixtures.registrations(REGISTRATIONS),
+				TokenCipher.none());
+		if ("loop".equals(args[0])) {
+			long value = Long.parseLong(args[2]);
+			System.out.println("READY");
+			System.out.flush();
+			while (true) {
+				store.saveAuthorizedClient(client(registration("crash"), "writer", "v" + value++, null),
+						account("writer"));
+			}
+		}
+		String worker = args[2];
+		int count = Integer.parseInt(args[3]);
+		for (int i = 0; i < count; i++) {
+			String name = worker + "-" + i;
+			store.saveAuthorizedClient(client(registration("concurrent"), name, "t-" + name, null), account(name));
+		}
+	}
+
+}
