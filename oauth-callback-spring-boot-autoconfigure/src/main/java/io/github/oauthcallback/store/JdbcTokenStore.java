@@ -117,11 +117,15 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	@Override
 	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
+		// Probed outside the transaction: a failed statement aborts a PostgreSQL transaction.
+		boolean idTokens = database(this::hasIdTokenColumn);
 		for (int attempt = 1;; attempt++) {
 			try {
 				this.transactions.executeWithoutResult((status) -> {
 					super.saveAuthorizedClient(authorizedClient, principal);
-					saveIdToken(authorizedClient, principal.getName());
+					if (idTokens) {
+						saveIdToken(authorizedClient, principal.getName());
+					}
 				});
 				return;
 			}
@@ -131,6 +135,8 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 							+ authorizedClient.getClientRegistration().getRegistrationId() + "' after " + ATTEMPTS
 							+ " attempts (" + ex.getClass().getSimpleName() + ")", ex);
 				}
+				logger.debug("A save for '" + authorizedClient.getClientRegistration().getRegistrationId()
+						+ "' met a concurrent save (" + ex.getClass().getSimpleName() + "); retrying");
 			}
 			catch (DataAccessException ex) {
 				throw failure("could not save the login for '"
@@ -195,15 +201,12 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	}
 
 	private void saveIdToken(OAuth2AuthorizedClient client, String account) {
-		if (!hasIdTokenColumn()) {
-			return;
-		}
 		String registrationId = client.getClientRegistration().getRegistrationId();
 		String idToken = (client instanceof OidcAuthorizedClient oidc && oidc.getIdToken() != null) ? this.cipher
 			.seal(oidc.getIdToken().getTokenValue(), FileTokenStore.context(registrationId, account, "id_token")) : null;
 		this.jdbc.update("UPDATE " + this.table
 				+ " SET id_token_value = ? WHERE client_registration_id = ? AND principal_name = ?",
-				new SqlParameterValue(Types.BLOB, (idToken != null) ? idToken.getBytes(StandardCharsets.UTF_8) : null),
+				new SqlParameterValue(Types.VARBINARY, (idToken != null) ? idToken.getBytes(StandardCharsets.UTF_8) : null),
 				registrationId, account);
 	}
 

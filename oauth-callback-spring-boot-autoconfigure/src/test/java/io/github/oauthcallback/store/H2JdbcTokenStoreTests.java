@@ -1,0 +1,12 @@
+package io.github.oauthcallback.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+class H2JdbcTokenStoreTests extends JdbcTokenStoreContract {
+
+	@Override
+	HikariDataSource dataSource() {
+		return Databases.h2("tokens");
+	}
+
+}

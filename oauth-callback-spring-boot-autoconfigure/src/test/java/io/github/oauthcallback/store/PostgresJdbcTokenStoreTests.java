@@ -1,0 +1,13 @@
+package io.github.oauthcallback.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/** Against the PostgreSQL server at 127.0.0.1:5432 (database test, user postgres). */
+class PostgresJdbcTokenStoreTests extends JdbcTokenStoreContract {
+
+	@Override
+	HikariDataSource dataSource() {
+		return Databases.postgres();
+	}
+
+}
