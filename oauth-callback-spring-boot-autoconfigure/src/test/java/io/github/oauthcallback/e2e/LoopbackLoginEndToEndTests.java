@@ -1,14 +1,17 @@
 package io.github.oauthcallback.e2e;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.ListenerResources;
@@ -17,6 +20,7 @@ import io.github.oauthcallback.support.UserAgentBrowser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -194,6 +198,29 @@ class LoopbackLoginEndToEndTests {
 				true, true);
 		login(runner(browser, "public", "public-cli", null, "none", "read"), "public", browser);
 		assertThat(browser.forgedResponse().statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void loginIsKeptInTheFileStoreAndANewContextUsesItWithoutABrowser(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("tokens.json");
+		UserAgentBrowser browser = UserAgentBrowser.approving();
+		AutoConfigurations store = AutoConfigurations.of(OAuthCallbackStoreAutoConfiguration.class);
+		OAuth2AuthorizedClient first = login(runner(browser, "public", "public-cli", null, "none", "openid,read")
+			.withConfiguration(store)
+			.withPropertyValues("oauth-callback.store.file.path=" + file), "public", browser);
+		assertThat(file).exists();
+		AtomicInteger browsersOpened = new AtomicInteger();
+		runner((uri) -> browsersOpened.incrementAndGet(), "public", "public-cli", null, "none", "openid,read")
+			.withConfiguration(store)
+			.withPropertyValues("oauth-callback.store.file.path=" + file)
+			.run((context) -> {
+				OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientService.class)
+					.loadAuthorizedClient("public", "ada-cli");
+				assertThat(stored.getAccessToken().getTokenValue()).isEqualTo(first.getAccessToken().getTokenValue());
+				assertThat(stored).isInstanceOf(OidcAuthorizedClient.class);
+				assertThat(server.isActive(stored.getAccessToken().getTokenValue())).isTrue();
+			});
+		assertThat(browsersOpened).hasValue(0);
 	}
 
 	@Test

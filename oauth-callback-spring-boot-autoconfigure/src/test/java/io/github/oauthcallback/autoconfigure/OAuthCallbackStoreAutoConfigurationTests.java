@@ -1,0 +1,150 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.Base64;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.store.FileTokenStore;
+import io.github.oauthcallback.store.InMemoryTokenStore;
+import io.github.oauthcallback.store.JdbcTokenStore;
+import io.github.oauthcallback.store.StoreFixtures;
+import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.store.TokenStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OAuthCallbackStoreAutoConfigurationTests {
+
+	@TempDir
+	Path dir;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+				OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+		.withPropertyValues("spring.security.oauth2.client.registration.demo.client-id=cli",
+				"spring.security.oauth2.client.registration.demo.authorization-grant-type=authorization_code",
+				"spring.security.oauth2.client.registration.demo.client-authentication-method=none",
+				"spring.security.oauth2.client.registration.demo.redirect-uri=http://127.0.0.1/callback",
+				"spring.security.oauth2.client.registration.demo.provider=demo",
+				"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+				"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token");
+
+	@Test
+	void fileStoreIsTheDefaultInThePlatformDirectoryOfTheApplication() {
+		this.runner.withPropertyValues("spring.application.name=my-cli").run((context) -> {
+			assertThat(context).hasSingleBean(OAuth2AuthorizedClientService.class);
+			assertThat(context.getBean(OAuth2AuthorizedClientService.class)).isInstanceOf(FileTokenStore.class);
+			assertThat(context.getBean(TokenStore.class).location())
+				.endsWith(Path.of("my-cli", "tokens.json").toString());
+			assertThat(context.getBean(TokenCipher.class).encrypting()).isFalse();
+		});
+	}
+
+	@Test
+	void filePathAndEncryptionKeyFromProperties() {
+		Path file = this.dir.resolve("t.json");
+		String key = Base64.getEncoder().encodeToString(new byte[32]);
+		this.runner
+			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.store.encryption.key=" + key)
+			.run((context) -> {
+				TokenStore store = context.getBean(TokenStore.class);
+				assertThat(store.location()).isEqualTo(file.toString());
+				assertThat(context.getBean(TokenCipher.class).encrypting()).isTrue();
+				store.saveAuthorizedClient(StoreFixtures.client(
+						context.getBean(ClientRegistrationRepository.class).findByRegistrationId("demo"), "ada", "a",
+						null), StoreFixtures.account("ada"));
+				assertThat(java.nio.file.Files.readString(file)).contains("enc:v1:").doesNotContain("\"a\"");
+			});
+	}
+
+	@Test
+	void invalidEncryptionKeyFailsAtStartUp() {
+		this.runner.withPropertyValues("oauth-callback.store.encryption.key=not-base64!")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("oauth-callback.store.encryption.key")
+				.hasMessageNotContaining("not-base64!"));
+	}
+
+	@Test
+	void memoryStore() {
+		this.runner.withPropertyValues("oauth-callback.store.type=memory")
+			.run((context) -> assertThat(context.getBean(OAuth2AuthorizedClientService.class))
+				.isInstanceOf(InMemoryTokenStore.class));
+	}
+
+	@Test
+	void jdbcStoreOnAnEmbeddedDatabaseCreatesItsTable() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues("oauth-callback.store.type=jdbc", "spring.datasource.url=jdbc:h2:mem:autoconfig",
+					"oauth-callback.store.jdbc.table-name=cli_tokens")
+			.run((context) -> {
+				assertThat(context.getBean(OAuth2AuthorizedClientService.class)).isInstanceOf(JdbcTokenStore.class);
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM cli_tokens", Integer.class)).isZero();
+				TokenStore store = context.getBean(TokenStore.class);
+				store.saveAuthorizedClient(StoreFixtures.client(
+						context.getBean(ClientRegistrationRepository.class).findByRegistrationId("demo"), "ada", "a",
+						null), StoreFixtures.account("ada"));
+				assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("demo", "ada")).isNotNull();
+				assertThat(store.location()).startsWith("table cli_tokens on jdbc:h2:mem:autoconfig");
+			});
+	}
+
+	@Test
+	void jdbcStoreWithSchemaInitializationNeverLeavesTheTableToTheUser() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues("oauth-callback.store.type=jdbc", "spring.datasource.url=jdbc:h2:mem:never",
+					"oauth-callback.store.jdbc.initialize-schema=never")
+			.run((context) -> {
+				TokenStore store = context.getBean(TokenStore.class);
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(io.github.oauthcallback.TokenStoreException.class)
+					.isThrownBy(() -> store.loadAuthorizedClient("demo", "ada"))
+					.withMessageContaining("initialize-schema");
+			});
+	}
+
+	@Test
+	void jdbcStoreWithoutADataSourceFailsClearly() {
+		this.runner.withPropertyValues("oauth-callback.store.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("needs one DataSource")
+				.hasMessageContaining("spring.datasource.url"));
+	}
+
+	@Test
+	void userDefinedServiceWins() {
+		InMemoryOAuth2AuthorizedClientService mine = new InMemoryOAuth2AuthorizedClientService(
+				StoreFixtures.registrations("demo"));
+		this.runner.withBean("mine", OAuth2AuthorizedClientService.class, () -> mine).run((context) -> {
+			assertThat(context).hasSingleBean(OAuth2AuthorizedClientService.class).doesNotHaveBean(TokenStore.class);
+			assertThat(context.getBean(OAuth2AuthorizedClientService.class)).isSameAs(mine);
+		});
+	}
+
+	@Test
+	void noRegistrationsNoStore() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TokenStore.class));
+	}
+
+}
