@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
@@ -19,8 +20,6 @@ import io.github.oauthcallback.loopback.LoopbackListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -78,8 +77,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.exchanger = new AuthorizationCodeExchanger(tokenResponseClient, idTokenDecoderFactory);
 		this.browser = browser;
 		this.listener = listener;
-		this.defaultAccount = StringUtils.hasText(defaultAccount) ? defaultAccount
-				: System.getProperty("user.name", "default");
+		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
 		this.defaultTimeout = defaultTimeout;
 		if (registrations instanceof Iterable<?> all) {
 			for (Object registration : all) {
@@ -129,7 +127,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(registrationId, endpoint,
 				this.listener.pages(), state, timeout, (code) -> {
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
-					this.authorizedClients.saveAuthorizedClient(client, principal(account));
+					this.authorizedClients.saveAuthorizedClient(client, Accounts.principal(account));
 					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
 					return client;
 				});
@@ -197,10 +195,6 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 					+ "a public client: set spring.security.oauth2.client.registration." + id
 					+ ".client-authentication-method=none, or give it a client-secret.");
 		}
-	}
-
-	private static UsernamePasswordAuthenticationToken principal(String account) {
-		return UsernamePasswordAuthenticationToken.authenticated(account, null, AuthorityUtils.NO_AUTHORITIES);
 	}
 
 }

@@ -1,12 +1,16 @@
 package io.github.oauthcallback.authorize;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 
@@ -26,14 +30,58 @@ public final class TokenEndpointClients {
 	 * @return a new client for token endpoint calls
 	 */
 	public static RestClient restClient(Duration connectTimeout, Duration readTimeout) {
+		return restClient(connectTimeout, readTimeout, null);
+	}
+
+	/**
+	 * @param connectTimeout the connect timeout
+	 * @param readTimeout the read timeout
+	 * @param lifetimeWhenUnknown the lifetime given to an access token whose response has no {@code expires_in}
+	 * (instead of Spring Security's one second), or {@code null} to keep Spring's behaviour
+	 * @return a new client for token endpoint calls
+	 */
+	public static RestClient restClient(Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
 		HttpClientSettings settings = HttpClientSettings.defaults()
 			.withTimeouts(connectTimeout, readTimeout)
 			.withRedirects(HttpRedirects.DONT_FOLLOW);
 		return RestClient.builder()
 			.requestFactory(ClientHttpRequestFactoryBuilder.detect().build(settings))
-			.messageConverters(List.of(new FormHttpMessageConverter(), new OAuth2AccessTokenResponseHttpMessageConverter()))
+			.messageConverters(List.of(new FormHttpMessageConverter(), tokenResponseConverter(lifetimeWhenUnknown)))
 			.defaultStatusHandler(new TokenEndpointErrorHandler())
 			.build();
+	}
+
+	private static OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter(Duration lifetimeWhenUnknown) {
+		OAuth2AccessTokenResponseHttpMessageConverter converter = new OAuth2AccessTokenResponseHttpMessageConverter();
+		if (lifetimeWhenUnknown != null) {
+			DefaultMapOAuth2AccessTokenResponseConverter defaults = new DefaultMapOAuth2AccessTokenResponseConverter();
+			converter.setAccessTokenResponseConverter((parameters) -> {
+				if (parameters.get(OAuth2ParameterNames.EXPIRES_IN) == null) {
+					Map<String, Object> completed = new HashMap<>(parameters);
+					completed.put(OAuth2ParameterNames.EXPIRES_IN, lifetimeWhenUnknown.toSeconds());
+					return defaults.convert(completed);
+				}
+				return defaults.convert(parameters);
+			});
+		}
+		return converter;
+	}
+
+	/**
+	 * Whether a token endpoint failure may pass if tried again: an I/O error, a 5xx or a 429.
+	 * @param failure the failure
+	 * @return {@code true} if a retry makes sense
+	 */
+	public static boolean isTransient(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof TokenEndpointErrorHandler.TokenEndpointStatusException status) {
+				return status.status() >= 500 || status.status() == 429;
+			}
+			if (current instanceof java.io.IOException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

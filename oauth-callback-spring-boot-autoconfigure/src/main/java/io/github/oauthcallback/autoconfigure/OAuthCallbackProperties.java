@@ -3,8 +3,10 @@ package io.github.oauthcallback.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.oauthcallback.loopback.CallbackPages;
+import io.github.oauthcallback.refresh.Interactivity;
 import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.store.SchemaInitialization;
 
@@ -23,11 +25,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param listener The loopback listener that receives the redirect.
  * @param http HTTP client settings for calls to the provider's token endpoint.
  * @param store Where logins are kept between runs.
+ * @param interactive Whether a needed login may open a browser: 'auto' (when a terminal is attached and no CI
+ * marker such as CI=true is set), 'always' or 'never' (fail fast with ReauthorizationRequiredException).
+ * @param loginCommand How users log in interactively, quoted in the error a non-interactive run gives when it needs
+ * a login; {registration} and {account} are replaced.
+ * @param refresh Refresh of stored tokens.
+ * @param clients RestClient beans, by name, that send the token of a registration.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(String account, @DefaultValue("5m") Duration timeout,
 		@DefaultValue("auto") String browser, @DefaultValue Listener listener, @DefaultValue Http http,
-		@DefaultValue Store store) {
+		@DefaultValue Store store, @DefaultValue("auto") Interactivity interactive,
+		@DefaultValue("login {registration}") String loginCommand, @DefaultValue Refresh refresh,
+		Map<String, Client> clients) {
+
+	public OAuthCallbackProperties {
+		clients = (clients != null) ? Map.copyOf(clients) : Map.of();
+	}
 
 	/**
 	 * The loopback listener. A registration's own loopback redirect-uri (host, port, path) takes precedence.
@@ -138,6 +152,46 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 			return "Encryption[key=" + ((this.key != null) ? "(set)" : "(none)") + ", keyFile=" + this.keyFile
 					+ ", previousKeys=" + ((this.previousKeys != null) ? this.previousKeys.size() : 0) + "]";
 		}
+
+	}
+
+	/**
+	 * Refresh of stored tokens.
+	 *
+	 * @param clockSkew How long before its expiry an access token is treated as expired and refreshed.
+	 * @param lifetimeWhenUnknown Lifetime given to an access token whose token response has no expires_in (Spring
+	 * Security would give it one second). The default treats it as valid until a resource server refuses it with 401.
+	 * @param attempts Attempts in all for a refresh that fails with an I/O error, 5xx or 429.
+	 * @param backoff Wait before the second attempt; it doubles after each further failure.
+	 * @param scheduled Refresh ahead of expiry on a schedule, for long-running shells and daemons.
+	 */
+	public record Refresh(@DefaultValue("60s") Duration clockSkew,
+			@DefaultValue("3650d") Duration lifetimeWhenUnknown, @DefaultValue("3") int attempts,
+			@DefaultValue("500ms") Duration backoff, @DefaultValue Scheduled scheduled) {
+
+	}
+
+	/**
+	 * Scheduled refresh.
+	 *
+	 * @param enabled Whether stored tokens are refreshed on a schedule.
+	 * @param interval Time between two sweeps over the stored logins.
+	 * @param window Tokens expiring within this window are refreshed.
+	 * @param concurrency How many refreshes run at once.
+	 */
+	public record Scheduled(@DefaultValue("false") boolean enabled, @DefaultValue("1m") Duration interval,
+			@DefaultValue("5m") Duration window, @DefaultValue("4") int concurrency) {
+
+	}
+
+	/**
+	 * A RestClient bean named {@code <name>RestClient}.
+	 *
+	 * @param registration Registration whose token the client sends.
+	 * @param baseUrl Base URL of the API.
+	 * @param account Account whose token is sent; defaults to oauth-callback.account.
+	 */
+	public record Client(String registration, String baseUrl, String account) {
 
 	}
 

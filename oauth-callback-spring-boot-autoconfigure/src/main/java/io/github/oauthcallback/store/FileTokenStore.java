@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenStoreException;
@@ -104,6 +105,14 @@ public final class FileTokenStore implements TokenStore {
 			logger.warn("The token file " + this.file.path() + " could not be read; it was moved to " + aside);
 			return List.of();
 		}
+	}
+
+	/**
+	 * Holds a lock on one byte of the lock file, chosen by the key, across processes.
+	 */
+	@Override
+	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+		return this.file.lockedForKey(registrationId + "\n" + account, action::get);
 	}
 
 	@Override

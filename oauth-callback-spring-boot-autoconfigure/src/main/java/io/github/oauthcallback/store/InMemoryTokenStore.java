@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -14,6 +16,8 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 public final class InMemoryTokenStore implements TokenStore {
 
 	private final Map<Key, OAuth2AuthorizedClient> clients = new ConcurrentHashMap<>();
+
+	private final Map<Key, ReentrantLock> locks = new ConcurrentHashMap<>();
 
 	@Override
 	@SuppressWarnings("unchecked")
@@ -48,6 +52,18 @@ public final class InMemoryTokenStore implements TokenStore {
 		List<StoredLogin> removed = logins();
 		this.clients.clear();
 		return removed;
+	}
+
+	@Override
+	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+		ReentrantLock lock = this.locks.computeIfAbsent(new Key(registrationId, account), (key) -> new ReentrantLock());
+		lock.lock();
+		try {
+			return action.get();
+		}
+		finally {
+			lock.unlock();
+		}
 	}
 
 	@Override

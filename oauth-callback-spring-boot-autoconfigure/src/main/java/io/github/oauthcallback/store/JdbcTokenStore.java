@@ -195,6 +195,21 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		return removed;
 	}
 
+	/**
+	 * Runs the action in a transaction that holds a row lock ({@code SELECT ... FOR UPDATE}) on the stored login, so
+	 * nodes sharing the database refresh one at a time; the save inside joins the transaction. Without a stored row
+	 * (a first login) there is nothing to lock.
+	 */
+	@Override
+	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+		return database(() -> this.transactions.execute((status) -> {
+			this.jdbc.query("SELECT principal_name FROM " + this.table
+					+ " WHERE client_registration_id = ? AND principal_name = ? FOR UPDATE", (resultSet) -> null,
+					registrationId, account);
+			return action.get();
+		}));
+	}
+
 	@Override
 	public String location() {
 		return "table " + this.table + " on " + this.location.get();

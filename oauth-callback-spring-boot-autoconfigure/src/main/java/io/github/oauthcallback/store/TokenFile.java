@@ -50,7 +50,11 @@ final class TokenFile {
 
 	private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
 
-	private static final Map<Path, ReentrantLock> jvmLocks = new ConcurrentHashMap<>();
+	private static final int KEY_LOCK_RANGES = 1 << 20;
+
+	private static final Map<String, ReentrantLock> jvmLocks = new ConcurrentHashMap<>();
+
+	private static final Map<Path, SharedChannel> channels = new java.util.HashMap<>();
 
 	private final Path file;
 
@@ -152,23 +156,80 @@ final class TokenFile {
 	}
 
 	private <T> T locked(Locked<T> action) {
-		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.file, (path) -> new ReentrantLock());
+		return lockedRange(0, action);
+	}
+
+	/**
+	 * Runs an action while holding the lock for one key, so that only one thread of one process at a time refreshes
+	 * that key. Writes ({@link #update}) take a different lock, so they can run inside.
+	 */
+	<T> T lockedForKey(String key, Locked<T> action) {
+		return lockedRange(1 + Math.floorMod(key.hashCode(), KEY_LOCK_RANGES), action);
+	}
+
+	/**
+	 * Locks one byte of the lock file (and the same byte within this JVM). All locks of a JVM on the lock file go
+	 * through one shared channel, because closing any channel of a file releases every lock the process holds on
+	 * it.
+	 */
+	private <T> T lockedRange(long position, Locked<T> action) {
+		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.lockFile + "#" + position, (key) -> new ReentrantLock());
 		jvmLock.lock();
 		try {
-			createDirectory();
-			try (FileChannel channel = FileChannel.open(this.lockFile, Set.<OpenOption>of(StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_RW));
-					FileLock lock = channel.lock()) {
+			if (jvmLock.getHoldCount() > 1) {
 				return action.run();
 			}
-			catch (IOException ex) {
-				throw failure("cannot be locked for writing (" + describe(ex) + ")",
-						"Check that its directory is writable", ex);
+			createDirectory();
+			FileChannel channel = acquireChannel();
+			try (FileLock lock = channel.lock(position, 1, false)) {
+				return action.run();
 			}
+			finally {
+				releaseChannel();
+			}
+		}
+		catch (IOException ex) {
+			throw failure("cannot be locked (" + describe(ex) + ")", "Check that its directory is writable", ex);
 		}
 		finally {
 			jvmLock.unlock();
 		}
+	}
+
+	private FileChannel acquireChannel() throws IOException {
+		synchronized (channels) {
+			SharedChannel shared = channels.get(this.lockFile);
+			if (shared == null) {
+				shared = new SharedChannel(FileChannel.open(this.lockFile, Set.<OpenOption>of(StandardOpenOption.CREATE,
+						StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_RW)));
+				channels.put(this.lockFile, shared);
+			}
+			shared.users++;
+			return shared.channel;
+		}
+	}
+
+	private void releaseChannel() throws IOException {
+		synchronized (channels) {
+			SharedChannel shared = channels.get(this.lockFile);
+			if (--shared.users == 0) {
+				channels.remove(this.lockFile);
+				shared.channel.close();
+			}
+		}
+	}
+
+	/** The lock file's channel, shared by every lock this JVM holds on it. */
+	private static final class SharedChannel {
+
+		private final FileChannel channel;
+
+		private int users;
+
+		SharedChannel(FileChannel channel) {
+			this.channel = channel;
+		}
+
 	}
 
 	private void write(TokenFileDocument document) {

@@ -2,6 +2,7 @@ package io.github.oauthcallback.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 
@@ -30,6 +31,18 @@ public interface TokenStore extends OAuth2AuthorizedClientService {
 	 * @return what was removed
 	 */
 	List<StoredLogin> logoutAll();
+
+	/**
+	 * Runs an action while no other thread, and no other process sharing this store, runs one for the same key. The
+	 * client manager refreshes under it after re-reading the stored login, so a rotating refresh token is never sent
+	 * twice. Saves may happen inside.
+	 * @param <T> the result type
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param action the action
+	 * @return the action's result
+	 */
+	<T> T exclusively(String registrationId, String account, Supplier<T> action);
 
 	/**
 	 * @return where the tokens live, for messages and {@code status} (a file path, "memory", a table and database)

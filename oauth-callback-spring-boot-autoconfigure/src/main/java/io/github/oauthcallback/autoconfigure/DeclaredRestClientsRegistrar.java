@@ -1,0 +1,67 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.util.Map;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.client.OAuthCallbackRestClients;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Registers a {@link RestClient} bean named {@code <name>RestClient} for each {@code oauth-callback.clients.<name>},
+ * built from Boot's {@code RestClient.Builder} (when there is one) with the base URL and the registration's token.
+ */
+class DeclaredRestClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	private Environment environment;
+
+	private BeanFactory beanFactory;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		Map<String, OAuthCallbackProperties.Client> clients = Binder.get(this.environment)
+			.bind("oauth-callback.clients", Bindable.mapOf(String.class, OAuthCallbackProperties.Client.class))
+			.orElse(Map.of());
+		clients.forEach((name, client) -> {
+			if (!StringUtils.hasText(client.registration())) {
+				throw new InvalidConfigurationException("oauth-callback.clients." + name + ".registration is missing: "
+						+ "name the spring.security.oauth2.client registration whose token this client sends.");
+			}
+			RootBeanDefinition definition = new RootBeanDefinition(RestClient.class, () -> create(client));
+			registry.registerBeanDefinition(name + "RestClient", definition);
+		});
+	}
+
+	private RestClient create(OAuthCallbackProperties.Client client) {
+		RestClient.Builder builder = this.beanFactory.getBeanProvider(RestClient.Builder.class)
+			.getIfAvailable(RestClient::builder);
+		if (StringUtils.hasText(client.baseUrl())) {
+			builder.baseUrl(client.baseUrl());
+		}
+		OAuthCallbackRestClients clients = this.beanFactory.getBean(OAuthCallbackRestClients.class);
+		return builder.apply(StringUtils.hasText(client.account()) ? clients.client(client.registration(), client.account())
+				: clients.client(client.registration())).build();
+	}
+
+}

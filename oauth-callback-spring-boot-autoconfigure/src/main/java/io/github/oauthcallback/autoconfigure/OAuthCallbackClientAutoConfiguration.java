@@ -1,0 +1,118 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.time.Clock;
+
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
+import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.refresh.RetryingRefreshTokenResponseClient;
+import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
+import io.github.oauthcallback.store.TokenStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.client.support.OAuth2RestClientHttpServiceGroupConfigurer;
+
+/**
+ * The client manager (stored → refreshed → interactive login, single flight), scheduled refresh, and
+ * {@code RestClient} integration. Needs one of this starter's {@link TokenStore}s.
+ */
+@AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class },
+		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnBean({ TokenStore.class, LoopbackAuthorizer.class })
+@EnableConfigurationProperties(OAuthCallbackProperties.class)
+@Import(DeclaredRestClientsRegistrar.class)
+public final class OAuthCallbackClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
+			OAuthCallbackProperties properties) {
+		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
+		client.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
+				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),
+				properties.refresh().backoff());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(OAuth2AuthorizedClientManager.class)
+	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
+			TokenStore store, LoopbackAuthorizer authorizer,
+			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
+			OAuthCallbackProperties properties, ApplicationEventPublisher events) {
+		Clock clock = Clock.systemUTC();
+		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
+		refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
+		refresh.setClockSkew(properties.refresh().clockSkew());
+		refresh.setClock(clock);
+		refresh.setApplicationEventPublisher(events);
+		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
+				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
+		return new OAuthCallbackAuthorizedClientManager(registrations, store,
+				new DelegatingOAuth2AuthorizedClientProvider(refresh, login), properties.refresh().clockSkew(),
+				Accounts.defaultAccount(properties.account()), clock);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
+	OAuthCallbackRestClients oauthCallbackRestClients(OAuthCallbackAuthorizedClientManager manager,
+			OAuthCallbackProperties properties) {
+		return new OAuthCallbackRestClients(manager, Accounts.defaultAccount(properties.account()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
+	OAuth2RestClientHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
+			OAuth2AuthorizedClientManager manager) {
+		return OAuth2RestClientHttpServiceGroupConfigurer.from(manager);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "oauth-callback.refresh.scheduled.enabled", havingValue = "true")
+	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
+	static class ScheduledRefreshConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ScheduledTokenRefresher oauthCallbackScheduledTokenRefresher(TokenStore store,
+				OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
+				OAuthCallbackProperties properties) {
+			OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
+			TaskScheduler scheduler = schedulers.getIfUnique(() -> {
+				ThreadPoolTaskScheduler own = new ThreadPoolTaskScheduler();
+				own.setThreadNamePrefix("oauth-callback-scheduler-");
+				own.setDaemon(true);
+				own.initialize();
+				return own;
+			});
+			return new ScheduledTokenRefresher(store, manager, scheduler, scheduled.interval(), scheduled.window(),
+					scheduled.concurrency(), Clock.systemUTC());
+		}
+
+	}
+
+}

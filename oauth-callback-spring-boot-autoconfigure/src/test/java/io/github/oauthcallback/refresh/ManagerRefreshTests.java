@@ -1,0 +1,344 @@
+package io.github.oauthcallback.refresh;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.ReauthorizationRequiredException;
+import io.github.oauthcallback.TokenRefreshException;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
+import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.CallbackBrowser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The auto-configured client manager against a WireMock token endpoint: single flight, rotation, failures,
+ * interactivity, and the RestClient integration's 401 retry.
+ */
+class ManagerRefreshTests {
+
+	private WireMockServer wireMock;
+
+	@BeforeEach
+	void start() {
+		this.wireMock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(300));
+		this.wireMock.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.wireMock.stop();
+	}
+
+	private ApplicationContextRunner runner(String... properties) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
+					OAuthCallbackClientAutoConfiguration.class))
+			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
+					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
+					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
+					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
+					"spring.security.oauth2.client.registration.api.provider=stub",
+					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
+							+ "/authorize",
+					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
+					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
+					"oauth-callback.account=ada", "oauth-callback.refresh.backoff=10ms",
+					"oauth-callback.login-command=my-cli login {registration}")
+			.withPropertyValues(properties);
+	}
+
+	private static void seed(AssertableApplicationContext context, String access, Instant expiresAt, String refresh) {
+		var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
+		Instant issued = expiresAt.minusSeconds(3600);
+		context.getBean(TokenStore.class)
+			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, access, issued, expiresAt, Set.of("read")),
+					(refresh != null) ? new OAuth2RefreshToken(refresh, issued) : null), Accounts.principal("ada"));
+	}
+
+	private static OAuth2AuthorizedClient authorize(AssertableApplicationContext context) {
+		return context.getBean(OAuth2AuthorizedClientManager.class)
+			.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build());
+	}
+
+	private void tokenEndpoint(String body) {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(okJson(body)));
+	}
+
+	private static final Instant PAST = Instant.now().minusSeconds(60);
+
+	@Test
+	void validStoredTokenIsUsedWithoutCallingTheTokenEndpoint() {
+		runner().run((context) -> {
+			seed(context, "at-valid", Instant.now().plusSeconds(3600), "rt");
+			assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-valid");
+			this.wireMock.verify(0, postRequestedFor(urlEqualTo("/token")));
+		});
+	}
+
+	@Test
+	void tokenWithinTheClockSkewIsRefreshed() {
+		tokenEndpoint("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+		runner("oauth-callback.refresh.clock-skew=120s").run((context) -> {
+			seed(context, "at-old", Instant.now().plusSeconds(90), "rt-old");
+			OAuth2AuthorizedClient client = authorize(context);
+			assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-new");
+			assertThat(client.getRefreshToken().getTokenValue()).as("kept when the response has none")
+				.isEqualTo("rt-old");
+			this.wireMock.verify(postRequestedFor(urlEqualTo("/token"))
+				.withRequestBody(containing("grant_type=refresh_token"))
+				.withRequestBody(containing("refresh_token=rt-old")));
+		});
+	}
+
+	@Test
+	void twoHundredFiftySixConcurrentCallersCauseOneRefresh() throws Exception {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(okJson(
+				"{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-new\"}")
+			.withFixedDelay(200)));
+		runner().run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			ExecutorService threads = Executors.newFixedThreadPool(256);
+			CountDownLatch go = new CountDownLatch(1);
+			try {
+				List<Future<OAuth2AuthorizedClient>> results = new ArrayList<>();
+				for (int i = 0; i < 256; i++) {
+					results.add(threads.submit(() -> {
+						go.await();
+						return authorize(context);
+					}));
+				}
+				go.countDown();
+				for (Future<OAuth2AuthorizedClient> result : results) {
+					OAuth2AuthorizedClient client = result.get(60, TimeUnit.SECONDS);
+					assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-new");
+					assertThat(client.getRefreshToken().getTokenValue()).isEqualTo("rt-new");
+				}
+			}
+			finally {
+				threads.shutdownNow();
+			}
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+			OAuth2AuthorizedClient stored = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");
+			assertThat(stored.getRefreshToken().getTokenValue()).isEqualTo("rt-new");
+		});
+	}
+
+	@Test
+	void responseWithoutExpiresInIsNotExpiredAfterOneSecond() {
+		tokenEndpoint("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\"}");
+		runner().run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			OAuth2AuthorizedClient client = authorize(context);
+			assertThat(client.getAccessToken().getExpiresAt()).isAfter(Instant.now().plus(Duration.ofDays(3000)));
+			authorize(context);
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+		});
+	}
+
+	@Test
+	void refusedRefreshTokenRemovesTheLoginAndABatchRunFailsFastWithTheCommandToRun() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_grant\"}")));
+		runner().run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			assertThatExceptionOfType(ReauthorizationRequiredException.class).isThrownBy(() -> authorize(context))
+				.satisfies((ex) -> {
+					assertThat(ex.getRegistrationId()).isEqualTo("api");
+					assertThat(ex.getAccount()).isEqualTo("ada");
+					assertThat(ex.getMessage()).contains("'api'", "'ada'", "invalid_grant", "my-cli login api",
+							"oauth-callback.interactive");
+				});
+			assertThat((OAuth2AuthorizedClient) context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada"))
+				.isNull();
+		});
+	}
+
+	@Test
+	void refusedRefreshNeverRemovesALoginSavedMeanwhileBySomeoneElse() {
+		// The provider refuses the old refresh token; while its answer is on the way, a process that does not take
+		// part in the locking stores a newer login.
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_grant\"}")
+			.withFixedDelay(500)));
+		runner().run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context));
+			Thread.sleep(150);
+			seed(context, "at-newer", Instant.now().plusSeconds(3600), "rt-newer");
+			assertThat(refresh.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo("at-newer");
+			OAuth2AuthorizedClient kept = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");
+			assertThat(kept).as("the newer login survives").isNotNull();
+			assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo("rt-newer");
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+		});
+	}
+
+	@Test
+	void interactiveRunLogsInAgainAfterARefusedRefreshToken() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("login")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.withRequestBody(containing("grant_type=refresh_token"))
+			.willReturn(aResponse().withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":\"invalid_grant\"}")));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).withRequestBody(containing("grant_type=authorization_code"))
+			.willReturn(okJson("{\"access_token\":\"at-login\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		CallbackBrowser browser = new CallbackBrowser("code-1");
+		runner("oauth-callback.interactive=always").withBean(BrowserLauncher.class, () -> browser).run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-login");
+			assertThat(browser.authorizationUri()).isNotNull();
+		});
+	}
+
+	@Test
+	void noStoredLoginInABatchRunFailsFastWithoutABrowser() {
+		List<Object> opened = new CopyOnWriteArrayList<>();
+		runner().withBean(BrowserLauncher.class, () -> opened::add).run((context) -> {
+			assertThatExceptionOfType(ReauthorizationRequiredException.class).isThrownBy(() -> authorize(context))
+				.withMessageContaining("no login is stored");
+			assertThat(opened).isEmpty();
+		});
+	}
+
+	@Test
+	void transientFailuresAreRetriedThenSucceed() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503))
+			.willSetStateTo("second"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
+			.whenScenarioStateIs("second")
+			.willReturn(aResponse().withStatus(502))
+			.willSetStateTo("third"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
+			.whenScenarioStateIs("third")
+			.willReturn(okJson("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		runner().run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-new");
+			this.wireMock.verify(3, postRequestedFor(urlEqualTo("/token")));
+		});
+	}
+
+	@Test
+	void persistentServerErrorKeepsTheStoredLogin() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)));
+		runner("oauth-callback.refresh.attempts=2").run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			assertThatExceptionOfType(TokenRefreshException.class).isThrownBy(() -> authorize(context))
+				.satisfies((ex) -> {
+					assertThat(ex.getErrorCode()).isEqualTo("server_error");
+					assertThat(ex.getMessage()).contains("'api'", "kept").doesNotContain("rt-old");
+				});
+			this.wireMock.verify(2, postRequestedFor(urlEqualTo("/token")));
+			OAuth2AuthorizedClient kept = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");
+			assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo("rt-old");
+		});
+	}
+
+	@Test
+	void restClientSendsTheTokenAndRetriesOnceAfterA401() {
+		tokenEndpoint("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+		this.wireMock.stubFor(get(urlEqualTo("/api/me")).withHeader("Authorization", equalTo("Bearer at-revoked"))
+			.willReturn(aResponse().withStatus(401)));
+		this.wireMock.stubFor(get(urlEqualTo("/api/me")).withHeader("Authorization", equalTo("Bearer at-new"))
+			.willReturn(okJson("{\"login\":\"ada\"}")));
+		runner().run((context) -> {
+			seed(context, "at-revoked", Instant.now().plusSeconds(3600), "rt-old");
+			Consumer<RestClient.Builder> oauth = context.getBean(OAuthCallbackRestClients.class).client("api");
+			RestClient client = RestClient.builder().baseUrl(this.wireMock.baseUrl()).apply(oauth).build();
+			assertThat(client.get().uri("/api/me").retrieve().body(String.class)).contains("ada");
+			this.wireMock.verify(2, getRequestedFor(urlEqualTo("/api/me")));
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+		});
+	}
+
+	@Test
+	void secondUnauthorizedIsReturnedToTheCaller() {
+		tokenEndpoint("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+		this.wireMock.stubFor(get(urlEqualTo("/api/me")).willReturn(aResponse().withStatus(401)));
+		runner().run((context) -> {
+			seed(context, "at-revoked", Instant.now().plusSeconds(3600), "rt-old");
+			RestClient client = RestClient.builder()
+				.baseUrl(this.wireMock.baseUrl())
+				.apply(context.getBean(OAuthCallbackRestClients.class).client("api"))
+				.build();
+			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
+				.isThrownBy(() -> client.get().uri("/api/me").retrieve().body(String.class));
+			this.wireMock.verify(2, getRequestedFor(urlEqualTo("/api/me")));
+		});
+	}
+
+	@Test
+	void declaredClientIsARestClientBeanWithBaseUrlAndToken() {
+		this.wireMock.stubFor(get(urlEqualTo("/api/me")).withHeader("Authorization", equalTo("Bearer at-valid"))
+			.willReturn(okJson("{\"login\":\"ada\"}")));
+		runner("oauth-callback.clients.github.registration=api",
+				"oauth-callback.clients.github.base-url=" + this.wireMock.baseUrl() + "/api")
+			.run((context) -> {
+				seed(context, "at-valid", Instant.now().plusSeconds(3600), null);
+				RestClient github = context.getBean("githubRestClient", RestClient.class);
+				assertThat(github.get().uri("/me").retrieve().body(String.class)).contains("ada");
+			});
+	}
+
+	@Test
+	void declaredClientWithoutRegistrationFailsClearly() {
+		runner("oauth-callback.clients.github.base-url=https://api.github.com")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("oauth-callback.clients.github.registration is missing"));
+	}
+
+}
