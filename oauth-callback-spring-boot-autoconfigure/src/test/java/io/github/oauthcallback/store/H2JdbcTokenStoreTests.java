@@ -6,7 +6,7 @@ class H2JdbcTokenStoreTests extends JdbcTokenStoreContract {
 
 	@Override
 	HikariDataSource dataSource() {
-		return Databases.h2("tokens");
+		return TestDatabases.h2("tokens");
 	}
 
 }

@@ -63,7 +63,7 @@ abstract class JdbcTokenStoreContract {
 
 	@AfterEach
 	void dropTable() {
-		Databases.drop(this.dataSource, this.table);
+		TestDatabases.drop(this.dataSource, this.table);
 		this.dataSource.close();
 	}
 
@@ -159,7 +159,7 @@ abstract class JdbcTokenStoreContract {
 			assertThat(logs.text()).contains("has no id_token_value column", "ALTER TABLE " + plain);
 		}
 		finally {
-			Databases.drop(this.dataSource, plain);
+			TestDatabases.drop(this.dataSource, plain);
 		}
 	}
 

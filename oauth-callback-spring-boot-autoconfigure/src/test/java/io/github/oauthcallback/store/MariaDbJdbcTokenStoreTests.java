@@ -7,7 +7,7 @@ class MariaDbJdbcTokenStoreTests extends JdbcTokenStoreContract {
 
 	@Override
 	HikariDataSource dataSource() {
-		return Databases.mariadb();
+		return TestDatabases.mariadb();
 	}
 
 	@Override

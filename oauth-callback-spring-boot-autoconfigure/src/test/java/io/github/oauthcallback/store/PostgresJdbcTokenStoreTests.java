@@ -7,7 +7,7 @@ class PostgresJdbcTokenStoreTests extends JdbcTokenStoreContract {
 
 	@Override
 	HikariDataSource dataSource() {
-		return Databases.postgres();
+		return TestDatabases.postgres();
 	}
 
 }

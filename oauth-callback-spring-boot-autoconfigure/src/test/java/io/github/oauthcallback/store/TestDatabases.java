@@ -12,24 +12,24 @@ import org.junit.jupiter.api.Assumptions;
  * The databases JDBC store tests run against: H2 in-process, and the PostgreSQL and MariaDB servers this project's
  * machines run. Under {@code CI=true} an unreachable server fails the test; elsewhere it is skipped with the reason.
  */
-final class Databases {
+public final class TestDatabases {
 
-	static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+	public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
-	static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+	public static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
 
-	private Databases() {
+	private TestDatabases() {
 	}
 
-	static HikariDataSource h2(String name) {
+	public static HikariDataSource h2(String name) {
 		return pool("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");
 	}
 
-	static HikariDataSource postgres() {
+	public static HikariDataSource postgres() {
 		return reachable(pool(POSTGRES_URL, "postgres", ""), "PostgreSQL");
 	}
 
-	static HikariDataSource mariadb() {
+	public static HikariDataSource mariadb() {
 		return reachable(pool(MARIADB_URL, "root", ""), "MariaDB");
 	}
 
@@ -60,7 +60,7 @@ final class Databases {
 		}
 	}
 
-	static void drop(DataSource dataSource, String table) {
+	public static void drop(DataSource dataSource, String table) {
 		new org.springframework.jdbc.core.JdbcTemplate(dataSource).execute("DROP TABLE IF EXISTS " + table);
 	}
 

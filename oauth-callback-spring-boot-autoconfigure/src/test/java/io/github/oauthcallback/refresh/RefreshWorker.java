@@ -1,0 +1,76 @@
+package io.github.oauthcallback.refresh;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.store.FileTokenStore;
+import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.store.TokenStore;
+
+import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+
+/**
+ * A separate JVM (or, with {@link #manager}, a separate node) that keeps authorizing one login whose tokens expire
+ * every second, for the cross-process refresh tests: {@code <file> <token uri> <millis>}. Prints {@code OK <calls>}.
+ */
+public final class RefreshWorker {
+
+	private RefreshWorker() {
+	}
+
+	public static void main(String[] args) {
+		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
+				registration(args[1]));
+		OAuthCallbackAuthorizedClientManager manager = manager(registrations,
+				new FileTokenStore(Path.of(args[0]), registrations, TokenCipher.none()));
+		int calls = run(manager, Long.parseLong(args[2]));
+		System.out.println("OK " + calls);
+	}
+
+	static ClientRegistration registration(String tokenUri) {
+		return ClientRegistration.withRegistrationId("api")
+			.clientId("cli")
+			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://127.0.0.1/callback")
+			.authorizationUri("http://127.0.0.1:1/authorize")
+			.tokenUri(tokenUri)
+			.build();
+	}
+
+	static OAuthCallbackAuthorizedClientManager manager(InMemoryClientRegistrationRepository registrations,
+			TokenStore store) {
+		RestClientRefreshTokenTokenResponseClient tokens = new RestClientRefreshTokenTokenResponseClient();
+		tokens.setRestClient(TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(10)));
+		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
+		refresh.setAccessTokenResponseClient(tokens);
+		refresh.setClockSkew(Duration.ZERO);
+		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(null, () -> false, "login",
+				Clock.systemUTC());
+		return new OAuthCallbackAuthorizedClientManager(registrations, store,
+				new DelegatingOAuth2AuthorizedClientProvider(refresh, login), Duration.ZERO, "ada", Clock.systemUTC());
+	}
+
+	static int run(OAuthCallbackAuthorizedClientManager manager, long millis) {
+		long deadline = System.currentTimeMillis() + millis;
+		int calls = 0;
+		while (System.currentTimeMillis() < deadline) {
+			manager.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api")
+				.principal(Accounts.principal("ada"))
+				.build());
+			calls++;
+		}
+		return calls;
+	}
+
+}
