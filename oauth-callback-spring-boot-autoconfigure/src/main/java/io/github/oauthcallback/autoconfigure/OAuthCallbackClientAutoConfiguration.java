@@ -21,7 +21,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -91,28 +90,29 @@ public final class OAuthCallbackClientAutoConfiguration {
 		return OAuth2RestClientHttpServiceGroupConfigurer.from(manager);
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnProperty(name = "oauth-callback.refresh.scheduled.enabled", havingValue = "true")
 	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
-	static class ScheduledRefreshConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ScheduledTokenRefresher oauthCallbackScheduledTokenRefresher(TokenStore store,
-				OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
-				OAuthCallbackProperties properties) {
-			OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
-			TaskScheduler scheduler = schedulers.getIfUnique(() -> {
-				ThreadPoolTaskScheduler own = new ThreadPoolTaskScheduler();
-				own.setThreadNamePrefix("oauth-callback-scheduler-");
-				own.setDaemon(true);
-				own.initialize();
-				return own;
-			});
-			return new ScheduledTokenRefresher(store, manager, scheduler, scheduled.interval(), scheduled.window(),
-					scheduled.concurrency(), Clock.systemUTC());
+	ScheduledTokenRefresher oauthCallbackScheduledTokenRefresher(TokenStore store,
+			OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
+			OAuthCallbackProperties properties) {
+		OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
+		TaskScheduler shared = schedulers.getIfUnique();
+		ThreadPoolTaskScheduler own = null;
+		if (shared == null) {
+			own = new ThreadPoolTaskScheduler();
+			own.setThreadNamePrefix("oauth-callback-scheduler-");
+			own.setDaemon(true);
+			own.initialize();
 		}
-
+		ScheduledTokenRefresher refresher = new ScheduledTokenRefresher(store, manager,
+				(shared != null) ? shared : own, scheduled.interval(), scheduled.window(), scheduled.concurrency(),
+				Clock.systemUTC());
+		if (own != null) {
+			refresher.onStop(own::shutdown);
+		}
+		return refresher;
 	}
 
 }

@@ -51,6 +51,9 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 
 	private volatile ScheduledFuture<?> schedule;
 
+	private Runnable onStop = () -> {
+	};
+
 	/**
 	 * @param store where logins are kept
 	 * @param manager refreshes one login
@@ -134,6 +137,13 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * @param action run when the refresher stops, for example to shut down a scheduler made only for it
+	 */
+	public void onStop(Runnable action) {
+		this.onStop = action;
+	}
+
 	@Override
 	public void start() {
 		this.schedule = this.scheduler.scheduleWithFixedDelay(this::sweep, this.interval);
@@ -146,6 +156,7 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 			current.cancel(true);
 			this.schedule = null;
 		}
+		this.onStop.run();
 	}
 
 	@Override

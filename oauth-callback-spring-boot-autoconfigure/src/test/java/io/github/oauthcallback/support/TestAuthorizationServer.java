@@ -39,6 +39,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
 	public static final String CONFIDENTIAL_SECRET = "conf-Secret-9931";
 
+	public static final String REFRESHING_SECRET = "refr-Secret-5521";
+
 	private static final List<String> tokenRequestSecrets = new CopyOnWriteArrayList<>();
 
 	private final ConfigurableApplicationContext context;
@@ -65,6 +67,11 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		client(properties, "confidential", "confidential-cli", "{noop}" + CONFIDENTIAL_SECRET,
 				"client_secret_basic,client_secret_post", false);
 		client(properties, "consenting", "consenting-cli", null, "none", true);
+		client(properties, "refreshing", "refreshing-cli", "{noop}" + REFRESHING_SECRET, "client_secret_basic", false);
+		properties.put("spring.security.oauth2.authorizationserver.client.refreshing.token.access-token-time-to-live",
+				"2s");
+		properties.put("spring.security.oauth2.authorizationserver.client.refreshing.token.reuse-refresh-tokens",
+				"false");
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Config.class)
 			.web(WebApplicationType.SERVLET)
 			.properties(properties)
