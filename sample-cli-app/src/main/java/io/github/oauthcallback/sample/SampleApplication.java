@@ -1,0 +1,56 @@
+package io.github.oauthcallback.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.oauthcallback.sample.demo.DemoIdentityProviderLauncher;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A command-line program that logs in through the browser with the OAuth Callback starter. See {@link SampleCommands}
+ * for the commands and the README for the profiles.
+ */
+@SpringBootApplication
+@EnableConfigurationProperties(SampleProperties.class)
+public class SampleApplication {
+
+	public static void main(String[] args) {
+		Integer answered = SampleCommands.answerWithoutSpring(args, System.out, System.err);
+		if (answered != null) {
+			System.exit(answered);
+		}
+		int status;
+		try {
+			ConfigurableApplicationContext context = application().run(args);
+			// Runs the ExitCodeGenerator beans (the command's status) and closes the context, which also stops
+			// the demo identity provider.
+			status = SpringApplication.exit(context);
+		}
+		catch (RuntimeException ex) {
+			// Spring Boot has already reported why the start-up failed.
+			status = SampleCommands.FAILED;
+		}
+		// Ends the JVM even if some library left a non-daemon thread behind.
+		System.exit(status);
+	}
+
+	/**
+	 * The application as {@link #main} runs it: this class plus any additional sources (tests add beans this way),
+	 * with the listener that starts the demo identity provider in the 'demo' profile.
+	 * @param additionalSources more configuration sources
+	 * @return the application, not yet run
+	 */
+	public static SpringApplication application(Class<?>... additionalSources) {
+		List<Class<?>> sources = new ArrayList<>();
+		sources.add(SampleApplication.class);
+		sources.addAll(List.of(additionalSources));
+		SpringApplication application = new SpringApplication(sources.toArray(Class<?>[]::new));
+		application.addListeners(new DemoIdentityProviderLauncher());
+		return application;
+	}
+
+}

@@ -1,0 +1,394 @@
+package io.github.oauthcallback.sample;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * The sample's commands: {@code login [registration]}, {@code status}, {@code logout [registration]} and
+ * {@code help}. Results go to standard output, problems to standard error. Token values are never printed.
+ * <p>
+ * Exit status: 0 on success, 1 when the login or the configuration fails (the message says what to do), 2 for a
+ * command line this program does not understand.
+ */
+@Component
+public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
+
+	/** Exit status of a command that worked. */
+	public static final int OK = 0;
+
+	/** Exit status of a failed login or an unusable configuration. */
+	public static final int FAILED = 1;
+
+	/** Exit status of a command line this program does not understand. */
+	public static final int USAGE = 2;
+
+	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout");
+
+	private static final String KEPT_IN_MEMORY = "Kept in this process's memory only: it is gone when the program "
+			+ "exits.";
+
+	private static final String NOTHING_IN_A_NEW_PROCESS = "This sample keeps logins in memory only, so every run "
+			+ "starts with none stored; 'login' prints what it stores.";
+
+	private final ObjectProvider<ClientRegistrationRepository> registrations;
+
+	private final ObjectProvider<OAuth2AuthorizedClientService> authorizedClients;
+
+	private final ObjectProvider<LoopbackAuthorizer> authorizer;
+
+	private final OAuthCallbackProperties oauthCallback;
+
+	private final SampleProperties properties;
+
+	private final Clock clock;
+
+	private volatile int exitCode = OK;
+
+	public SampleCommands(ObjectProvider<ClientRegistrationRepository> registrations,
+			ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
+			ObjectProvider<LoopbackAuthorizer> authorizer, OAuthCallbackProperties oauthCallback,
+			SampleProperties properties) {
+		this.registrations = registrations;
+		this.authorizedClients = authorizedClients;
+		this.authorizer = authorizer;
+		this.oauthCallback = oauthCallback;
+		this.properties = properties;
+		this.clock = Clock.systemUTC();
+	}
+
+	@Override
+	public void run(String... args) {
+		this.exitCode = execute(args);
+	}
+
+	/**
+	 * @return the exit status of the command run at start-up
+	 */
+	@Override
+	public int getExitCode() {
+		return this.exitCode;
+	}
+
+	/**
+	 * Runs one command. Arguments starting with {@code --} are Spring Boot properties and are ignored here.
+	 * @param args the command line
+	 * @return the exit status
+	 */
+	public int execute(String... args) {
+		PrintStream out = System.out;
+		PrintStream err = System.err;
+		Integer answered = answerWithoutSpring(args, out, err);
+		if (answered != null) {
+			return answered;
+		}
+		List<String> words = words(args);
+		String command = words.get(0);
+		List<String> operands = words.subList(1, words.size());
+		try {
+			return switch (command) {
+				case "login" -> login(operands, out, err);
+				case "status" -> status(operands, out, err);
+				case "logout" -> logout(operands, out, err);
+				default -> throw new IllegalStateException("Unhandled command " + command);
+			};
+		}
+		catch (UsageException ex) {
+			err.println(ex.getMessage());
+			err.println("Run 'help' for the commands.");
+			return USAGE;
+		}
+		catch (OAuthCallbackException ex) {
+			err.println(ex.getMessage());
+			return FAILED;
+		}
+	}
+
+	/**
+	 * Answers the command lines that need no application context: none, {@code help} and unknown commands.
+	 * @param args the command line
+	 * @param out standard output
+	 * @param err standard error
+	 * @return the exit status, or {@code null} if the command needs the application context
+	 */
+	public static Integer answerWithoutSpring(String[] args, PrintStream out, PrintStream err) {
+		List<String> words = words(args);
+		if (words.isEmpty() || "help".equals(words.get(0))) {
+			printHelp(out);
+			return OK;
+		}
+		if (!SPRING_COMMANDS.contains(words.get(0))) {
+			err.println("Unknown command '" + words.get(0) + "'.");
+			err.println();
+			printHelp(err);
+			return USAGE;
+		}
+		return null;
+	}
+
+	/**
+	 * Prints the usage text.
+	 * @param out where to print it
+	 */
+	public static void printHelp(PrintStream out) {
+		out.println("""
+				Usage: java -jar sample-cli-app.jar <command> [--property=value ...]
+
+				Commands:
+				  login [registration]   Log in through the browser and store the result for the current account.
+				  status                 List the registrations and what is stored for the current account.
+				  logout [registration]  Remove the stored login (tokens are not revoked at the provider).
+				  help                   Show this text.
+
+				[registration] defaults to sample.default-registration ('demo' in the demo profile), else to the
+				only declared registration.
+
+				Profiles (--spring.profiles.active=...):
+				  demo     (default) starts an embedded identity provider and prints its user and password.
+				  github   a GitHub OAuth App: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.
+				  google   a Google "Desktop app" client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.
+				Any provider works with spring.security.oauth2.client.registration.<id>.* and provider.<id>.*.
+
+				Useful properties:
+				  --oauth-callback.browser=print   only print the URL instead of opening a browser
+				  --oauth-callback.account=NAME    store the login under NAME (default: the OS user name)
+				  --oauth-callback.timeout=2m      how long login waits for the browser
+
+				Logins are kept in memory only, so they last as long as the process. Token values are never
+				printed. Exit status: 0 success, 1 failure, 2 usage error.""");
+		out.flush();
+	}
+
+	private int login(List<String> operands, PrintStream out, PrintStream err) {
+		ClientRegistrationRepository repository = repository();
+		// The starter itself reports an unknown registration, with the declared ones.
+		String id = registrationOperand(operands, repository, "login", false);
+		LoopbackAuthorizer loopback = this.authorizer.getIfAvailable();
+		if (loopback == null) {
+			throw new InvalidConfigurationException("The loopback login is not configured (no LoopbackAuthorizer "
+					+ "bean). Check that an OAuth2AuthorizedClientService is available.");
+		}
+		if (repository.findByRegistrationId(id) != null) {
+			err.println("Logging in to '" + id + "' as account '" + account() + "': finish in the browser (waiting up "
+					+ "to " + human(this.oauthCallback.timeout()) + ").");
+			err.flush();
+		}
+		OAuth2AuthorizedClient client = loopback.authorize(id);
+		out.println("Logged in to '" + id + "'. Stored for account '" + client.getPrincipalName() + "':");
+		out.println("  " + describe(client, this.clock.instant()));
+		out.println(KEPT_IN_MEMORY);
+		return OK;
+	}
+
+	private int status(List<String> operands, PrintStream out, PrintStream err) {
+		if (!operands.isEmpty()) {
+			throw new UsageException("'status' takes no arguments (got " + String.join(" ", operands) + ").");
+		}
+		ClientRegistrationRepository repository = repository();
+		OAuth2AuthorizedClientService store = store();
+		String account = account();
+		Instant now = this.clock.instant();
+		List<ClientRegistration> all = all(repository);
+		out.println("Account '" + account + "', " + all.size() + " registration" + (all.size() == 1 ? "" : "s") + ":");
+		int stored = 0;
+		for (ClientRegistration registration : all) {
+			String id = registration.getRegistrationId();
+			OAuth2AuthorizedClient client = store.loadAuthorizedClient(id, account);
+			String where = id + " (client " + registration.getClientId() + " at "
+					+ registration.getProviderDetails().getAuthorizationUri() + ")";
+			if (client != null) {
+				stored++;
+				out.println("  " + where + ": logged in; " + describe(client, now));
+			}
+			else {
+				out.println("  " + where + ": no login stored");
+			}
+		}
+		out.println((stored == 0) ? "Nothing is stored. " + NOTHING_IN_A_NEW_PROCESS
+				: "Logins are kept in this process's memory only: they are gone when the program exits.");
+		return OK;
+	}
+
+	private int logout(List<String> operands, PrintStream out, PrintStream err) {
+		ClientRegistrationRepository repository = repository();
+		String id = registrationOperand(operands, repository, "logout", true);
+		OAuth2AuthorizedClientService store = store();
+		String account = account();
+		OAuth2AuthorizedClient client = store.loadAuthorizedClient(id, account);
+		if (client == null) {
+			out.println("Nothing to remove: no login is stored for '" + id + "' under account '" + account + "'.");
+			out.println(NOTHING_IN_A_NEW_PROCESS);
+			return OK;
+		}
+		store.removeAuthorizedClient(id, account);
+		out.println("Removed the stored login for '" + id + "' (account '" + account + "'): "
+				+ describe(client, this.clock.instant()));
+		out.println("The tokens were only forgotten here; they were not revoked at the provider.");
+		return OK;
+	}
+
+	private String registrationOperand(List<String> operands, ClientRegistrationRepository repository,
+			String command, boolean mustExist) {
+		if (operands.size() > 1) {
+			throw new UsageException("'" + command + "' takes at most one registration (got "
+					+ String.join(" ", operands) + ").");
+		}
+		String id = (operands.size() == 1) ? operands.get(0) : defaultRegistration(repository, command);
+		if (mustExist && repository.findByRegistrationId(id) == null) {
+			throw new InvalidConfigurationException("There is no client registration '" + id + "' (declared: "
+					+ String.join(", ", ids(repository)) + "). Use one of those, or declare it under "
+					+ "spring.security.oauth2.client.registration." + id + ".*");
+		}
+		return id;
+	}
+
+	private String defaultRegistration(ClientRegistrationRepository repository, String command) {
+		if (StringUtils.hasText(this.properties.defaultRegistration())) {
+			return this.properties.defaultRegistration();
+		}
+		List<String> ids = ids(repository);
+		if (ids.size() == 1) {
+			return ids.get(0);
+		}
+		throw new UsageException("Several registrations are declared (" + String.join(", ", ids) + "): name one, as in '"
+				+ command + " " + ids.get(0) + "', or set sample.default-registration.");
+	}
+
+	private ClientRegistrationRepository repository() {
+		ClientRegistrationRepository repository = this.registrations.getIfAvailable();
+		if (repository == null) {
+			throw new InvalidConfigurationException("No client registration is configured. Run with the demo profile "
+					+ "(the default), activate github or google, or declare one under "
+					+ "spring.security.oauth2.client.registration.<id>.* (and provider.<id>.* for a provider Spring "
+					+ "Boot does not know).");
+		}
+		return repository;
+	}
+
+	private OAuth2AuthorizedClientService store() {
+		OAuth2AuthorizedClientService store = this.authorizedClients.getIfAvailable();
+		if (store == null) {
+			throw new InvalidConfigurationException("No OAuth2AuthorizedClientService is available to keep logins in.");
+		}
+		return store;
+	}
+
+	/**
+	 * The account logins are stored under. The starter exposes no resolver for it, so this repeats its rule:
+	 * {@code oauth-callback.account}, else the operating-system user name.
+	 */
+	private String account() {
+		String configured = this.oauthCallback.account();
+		return StringUtils.hasText(configured) ? configured : System.getProperty("user.name", "default");
+	}
+
+	private static List<ClientRegistration> all(ClientRegistrationRepository repository) {
+		List<ClientRegistration> all = new ArrayList<>();
+		if (repository instanceof Iterable<?> iterable) {
+			for (Object registration : iterable) {
+				if (registration instanceof ClientRegistration clientRegistration) {
+					all.add(clientRegistration);
+				}
+			}
+		}
+		return all;
+	}
+
+	private static List<String> ids(ClientRegistrationRepository repository) {
+		return all(repository).stream().map(ClientRegistration::getRegistrationId).toList();
+	}
+
+	/**
+	 * Describes a stored login without any token value.
+	 * @param client the stored login
+	 * @param now the current time
+	 * @return one line: token type, scopes, expiry, whether a refresh token is stored
+	 */
+	static String describe(OAuth2AuthorizedClient client, Instant now) {
+		OAuth2AccessToken token = client.getAccessToken();
+		Set<String> scopes = new TreeSet<>(token.getScopes());
+		return "access token (" + token.getTokenType().getValue() + ") with scopes "
+				+ (scopes.isEmpty() ? "(none reported)" : String.join(" ", scopes)) + ", " + expiry(token, now)
+				+ "; refresh token: " + ((client.getRefreshToken() != null) ? "stored" : "none");
+	}
+
+	private static String expiry(OAuth2AccessToken token, Instant now) {
+		Instant expiresAt = token.getExpiresAt();
+		if (expiresAt == null) {
+			return "no expiry";
+		}
+		// Spring Security records issued-at + 1 s when the provider sends no expires_in (GitHub, for one).
+		if (token.getIssuedAt() != null && !expiresAt.isAfter(token.getIssuedAt().plusSeconds(1))) {
+			return "no expiry reported by the provider";
+		}
+		Instant shown = expiresAt.truncatedTo(ChronoUnit.SECONDS);
+		return now.isBefore(expiresAt) ? "expires " + shown + " (in " + human(Duration.between(now, expiresAt)) + ")"
+				: "expired " + shown + " (" + human(Duration.between(expiresAt, now)) + " ago)";
+	}
+
+	static String human(Duration duration) {
+		long seconds = Math.max(0, duration.toSeconds());
+		if (seconds < 60) {
+			return seconds + " s";
+		}
+		long minutes = seconds / 60;
+		if (minutes < 60) {
+			return (seconds % 60 == 0) ? minutes + " min" : minutes + " min " + (seconds % 60) + " s";
+		}
+		long hours = minutes / 60;
+		return (minutes % 60 == 0) ? hours + " h" : hours + " h " + (minutes % 60) + " min";
+	}
+
+	/**
+	 * The command words: arguments that are not Spring Boot {@code --name=value} options. {@code --help} and
+	 * {@code -h} count as {@code help}.
+	 */
+	static List<String> words(String... args) {
+		List<String> words = new ArrayList<>();
+		for (String arg : (args != null) ? args : new String[0]) {
+			String lower = arg.toLowerCase(Locale.ROOT);
+			if ("--help".equals(lower) || "-h".equals(lower)) {
+				words.add("help");
+			}
+			else if (!arg.startsWith("--")) {
+				words.add(arg);
+			}
+		}
+		return words;
+	}
+
+	/** A command line this program does not understand. */
+	static final class UsageException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		UsageException(String message) {
+			super(message);
+		}
+
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.github.oauthcallback.sample;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.oauthcallback.sample.demo.DemoIdentityProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Runs the sample in the 'demo' profile end to end: the embedded identity provider starts, {@code login} goes
+ * through the provider's login and consent pages (played by {@link BrowserUser}) and the loopback listener, then
+ * {@code status} and {@code logout} work on what was stored.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DemoLoginTests {
+
+	private static final String ACCOUNT = "sample-tester";
+
+	@Test
+	void loginStatusAndLogoutAgainstTheDemoProvider(CapturedOutput output) throws Exception {
+		SpringApplication application = SampleApplication.application(PlayTheUser.class);
+		URI issuer;
+		try (ConfigurableApplicationContext context = application.run("login", "--oauth-callback.timeout=30s",
+				"--oauth-callback.account=" + ACCOUNT, "--sample.demo.consent=true")) {
+			SampleCommands commands = context.getBean(SampleCommands.class);
+			BrowserUser user = context.getBean(BrowserUser.class);
+			DemoIdentityProvider provider = context.getBean(DemoIdentityProvider.class);
+			OAuth2AuthorizedClientService store = context.getBean(OAuth2AuthorizedClientService.class);
+			issuer = provider.issuer();
+
+			assertThat(user.failure()).isNull();
+			assertThat(commands.getExitCode()).isZero();
+			assertThat(user.pagesSeen()).containsExactly("login", "consent", "callback");
+			assertThat(user.callbackStatus()).isEqualTo(200);
+			assertThat(output.getErr()).contains("Demo identity provider (profile 'demo') running at " + issuer,
+					"Sign in as user 'demo' with password '" + provider.password() + "'",
+					"Logging in to 'demo' as account '" + ACCOUNT + "'");
+			OAuth2AuthorizedClient stored = store.loadAuthorizedClient("demo", ACCOUNT);
+			assertThat(stored).isNotNull();
+			assertThat(stored.getAccessToken().getScopes()).contains("openid", "profile");
+			assertThat(output.getOut()).contains("Logged in to 'demo'. Stored for account '" + ACCOUNT + "':",
+					"access token (Bearer) with scopes openid profile, expires ", "refresh token: none");
+
+			assertThat(commands.execute("status")).isZero();
+			assertThat(output.getOut()).contains("Account '" + ACCOUNT + "', 1 registration:",
+					"  demo (client demo-cli at " + issuer + "/oauth2/authorize): logged in; access token (Bearer)");
+
+			assertThat(commands.execute("logout")).isZero();
+			assertThat(output.getOut()).contains("Removed the stored login for 'demo' (account '" + ACCOUNT + "')");
+			OAuth2AuthorizedClient removed = store.loadAuthorizedClient("demo", ACCOUNT);
+			assertThat(removed).isNull();
+			assertThat(commands.execute("status")).isZero();
+			assertThat(output.getOut()).contains(": no login stored");
+			assertThat(commands.execute("logout", "demo")).isZero();
+			assertThat(output.getOut()).contains("Nothing to remove: no login is stored for 'demo'");
+
+			// The provider remembers the session and the consent, like a browser would.
+			assertThat(commands.execute("login", "demo")).isZero();
+			assertThat(user.pagesSeen()).containsExactly("callback");
+			OAuth2AuthorizedClient again = store.loadAuthorizedClient("demo", ACCOUNT);
+			assertThat(again).isNotNull();
+
+			assertThat(output.toString()).doesNotContain(stored.getAccessToken().getTokenValue(),
+					again.getAccessToken().getTokenValue());
+		}
+		// Closing the sample closes the provider: its port no longer accepts connections.
+		assertNotListening(issuer);
+		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.isAlive() && !thread.isDaemon()
+				&& Set.of("Catalina", "http-nio", "container").stream().anyMatch(thread.getName()::contains));
+	}
+
+	@Test
+	void unknownRegistrationFailsWithTheDeclaredOnes(CapturedOutput output) {
+		SpringApplication application = SampleApplication.application();
+		ConfigurableApplicationContext context = application.run("login", "nosuch");
+		DemoIdentityProvider provider = context.getBean(DemoIdentityProvider.class);
+		assertThat(provider.isRunning()).isTrue();
+		assertThat(SpringApplication.exit(context)).isEqualTo(SampleCommands.FAILED);
+		assertThat(output.getErr()).contains("There is no client registration 'nosuch' (declared: demo)",
+				"spring.security.oauth2.client.registration.nosuch");
+		assertThat(provider.isRunning()).isFalse();
+	}
+
+	@Test
+	void theProviderStopsWhenTheSampleFailsToStart(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SampleApplication.application()
+			.run("status", "--spring.security.oauth2.client.registration.demo.client-authentication-method="
+					+ "client_secret_basic"));
+		assertThat(output).contains("APPLICATION FAILED TO START", "Registration 'demo' has no client-secret");
+		Matcher issuer = Pattern.compile("running at (http://[^ ]+)\\.").matcher(output.getErr());
+		assertThat(issuer.find()).isTrue();
+		assertNotListening(URI.create(issuer.group(1)));
+	}
+
+	private static void assertNotListening(URI uri) {
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
+			}
+		});
+	}
+
+	/** Not a {@code @Configuration}, so the sample's component scan leaves it out of other tests. */
+	static class PlayTheUser {
+
+		/** Replaces the starter's {@code BrowserLauncher}: a {@code BrowserUser} is one. */
+		@Bean
+		BrowserUser browserUser(DemoIdentityProvider provider) {
+			return new BrowserUser(provider.issuer(), provider.username(), provider.password());
+		}
+
+	}
+
+}
