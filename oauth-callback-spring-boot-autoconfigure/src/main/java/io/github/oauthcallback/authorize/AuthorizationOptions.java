@@ -1,7 +1,9 @@
 package io.github.oauthcallback.authorize;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,7 +22,8 @@ public record AuthorizationOptions(Set<String> additionalScopes, String account,
 		Duration timeout) {
 
 	public AuthorizationOptions {
-		additionalScopes = (additionalScopes != null) ? Set.copyOf(new LinkedHashSet<>(additionalScopes)) : Set.of();
+		additionalScopes = (additionalScopes != null) ? Collections.unmodifiableSet(new LinkedHashSet<>(additionalScopes))
+				: Set.of();
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
 			throw new IllegalArgumentException("timeout must be positive (was " + timeout + ")");
 		}
@@ -34,11 +37,13 @@ public record AuthorizationOptions(Set<String> additionalScopes, String account,
 	}
 
 	/**
-	 * @param scopes scopes to request on top of the registration's
+	 * @param scopes scopes to request on top of the registration's (added to those already given)
 	 * @return a copy with these additional scopes
 	 */
 	public AuthorizationOptions withAdditionalScopes(String... scopes) {
-		return new AuthorizationOptions(Set.of(scopes), this.account, this.loginHint, this.prompt, this.timeout);
+		Set<String> all = new LinkedHashSet<>(this.additionalScopes);
+		all.addAll(List.of(scopes));
+		return new AuthorizationOptions(all, this.account, this.loginHint, this.prompt, this.timeout);
 	}
 
 	/**

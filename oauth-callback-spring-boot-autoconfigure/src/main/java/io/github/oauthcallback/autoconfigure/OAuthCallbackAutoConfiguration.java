@@ -46,7 +46,7 @@ public final class OAuthCallbackAutoConfiguration {
 			OAuthCallbackProperties properties) {
 		RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
 		client.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
-				properties.http().readTimeout()));
+				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
 		return client;
 	}
 

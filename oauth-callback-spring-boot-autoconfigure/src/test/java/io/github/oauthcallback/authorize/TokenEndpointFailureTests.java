@@ -273,7 +273,7 @@ class TokenEndpointFailureTests {
 				CallbackBrowser.silent(), Duration.ofSeconds(1));
 		assertThatExceptionOfType(AuthorizationTimeoutException.class)
 			.isThrownBy(() -> authorizer.authorize("x", AuthorizationOptions.defaults().withTimeout(Duration.ofMillis(100))))
-			.withMessageContaining("PT0.1S");
+			.withMessageContaining("within 100 ms");
 	}
 
 	@Test

@@ -10,7 +10,7 @@ import static io.github.oauthcallback.store.StoreFixtures.registration;
  * A separate JVM that writes to a token file, for the crash and multi-process tests.
  * <ul>
  * <li>{@code loop <file> <first>}: saves crash/writer with values v&lt;first&gt;, v&lt;first+1&gt;, ... until
- * killed, after printing READY;</li>
+ * killed, printing READY after the first save;</li>
  * <li>{@code distinct <file> <worker> <count>}: saves count distinct accounts of registration "concurrent".</li>
  * </ul>
  */
@@ -27,6 +27,8 @@ public final class FileStoreWorker {
 				TokenCipher.none());
 		if ("loop".equals(args[0])) {
 			long value = Long.parseLong(args[2]);
+			// One save before READY: the kill then always lands in the write loop, not during start-up.
+			store.saveAuthorizedClient(client(registration("crash"), "writer", "v" + value++, null), account("writer"));
 			System.out.println("READY");
 			System.out.flush();
 			while (true) {

@@ -1,0 +1,35 @@
+package io.github.oauthcallback.autoconfigure;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+
+/**
+ * Reports a login configuration that cannot work as a short "APPLICATION FAILED TO START" message instead of a stack
+ * trace: this starter's start-up checks ({@link InvalidConfigurationException}) and Spring Boot's validation of
+ * {@code spring.security.oauth2.client.*} (for example a registration without a client id).
+ */
+class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
+
+	private static final String ACTION = "Fix the property named above (docs/configuration.md lists them). Client "
+			+ "ids and secrets usually come from environment variables: check that they are set.";
+
+	@Override
+	public FailureAnalysis analyze(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InvalidConfigurationException) {
+				return new FailureAnalysis(cause.getMessage(), ACTION, failure);
+			}
+			if (cause instanceof BeanCreationException creation && creation.getBeanName() != null
+					&& creation.getBeanName().endsWith(".OAuth2ClientProperties")
+					&& creation.getMostSpecificCause() instanceof IllegalStateException invalid) {
+				return new FailureAnalysis("Invalid spring.security.oauth2.client configuration: "
+						+ invalid.getMessage(), ACTION, failure);
+			}
+		}
+		return null;
+	}
+
+}
