@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class SampleApplication {
 
 	public static void main(String[] args) {
-		Integer answered = SampleCommands.answerWithoutSpring(args, System.out, System.err);
+		Integer answered = batch(args) ? null : SampleCommands.answerWithoutSpring(args, System.out, System.err);
 		if (answered != null) {
 			System.exit(answered);
 		}
@@ -36,6 +36,20 @@ public class SampleApplication {
 		}
 		// Ends the JVM even if some library left a non-daemon thread behind.
 		System.exit(status);
+	}
+
+	/**
+	 * Whether the 'batch' profile is asked for (it needs no command word).
+	 */
+	static boolean batch(String[] args) {
+		String fromEnvironment = System.getenv("SPRING_PROFILES_ACTIVE");
+		boolean batch = fromEnvironment != null && List.of(fromEnvironment.split(",")).contains("batch");
+		for (String arg : args) {
+			if (arg.startsWith("--spring.profiles.active=")) {
+				batch = List.of(arg.substring(arg.indexOf('=') + 1).split(",")).contains("batch");
+			}
+		}
+		return batch;
 	}
 
 	/**

@@ -11,14 +11,21 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
+import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.store.StoredLogin;
+import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -26,15 +33,19 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
- * The sample's commands: {@code login [registration]}, {@code status}, {@code logout [registration]} and
- * {@code help}. Results go to standard output, problems to standard error. Token values are never printed.
+ * The sample's commands: {@code login [registration]}, {@code status}, {@code logout [registration]},
+ * {@code logout --all}, {@code call <registration> <url>} and {@code help}. Not active in the 'batch' profile, which
+ * runs {@link BatchJob} instead. Results go to standard output, problems to standard error. Token values are never printed.
  * <p>
  * Exit status: 0 on success, 1 when the login or the configuration fails (the message says what to do), 2 for a
  * command line this program does not understand.
  */
 @Component
+@Profile("!batch")
 public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	/** Exit status of a command that worked. */
@@ -46,19 +57,19 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	/** Exit status of a command line this program does not understand. */
 	public static final int USAGE = 2;
 
-	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout");
+	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout", "call");
 
-	private static final String KEPT_IN_MEMORY = "Kept in this process's memory only: it is gone when the program "
-			+ "exits.";
-
-	private static final String NOTHING_IN_A_NEW_PROCESS = "This sample keeps logins in memory only, so every run "
-			+ "starts with none stored; 'login' prints what it stores.";
+	private static final String ALL = "--all";
 
 	private final ObjectProvider<ClientRegistrationRepository> registrations;
 
 	private final ObjectProvider<OAuth2AuthorizedClientService> authorizedClients;
 
 	private final ObjectProvider<LoopbackAuthorizer> authorizer;
+
+	private final ObjectProvider<TokenStore> tokenStore;
+
+	private final ObjectProvider<OAuthCallbackRestClients> restClients;
 
 	private final OAuthCallbackProperties oauthCallback;
 
@@ -70,11 +81,14 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	public SampleCommands(ObjectProvider<ClientRegistrationRepository> registrations,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
-			ObjectProvider<LoopbackAuthorizer> authorizer, OAuthCallbackProperties oauthCallback,
+			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<TokenStore> tokenStore,
+			ObjectProvider<OAuthCallbackRestClients> restClients, OAuthCallbackProperties oauthCallback,
 			SampleProperties properties) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.authorizer = authorizer;
+		this.tokenStore = tokenStore;
+		this.restClients = restClients;
 		this.oauthCallback = oauthCallback;
 		this.properties = properties;
 		this.clock = Clock.systemUTC();
@@ -113,6 +127,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				case "login" -> login(operands, out, err);
 				case "status" -> status(operands, out, err);
 				case "logout" -> logout(operands, out, err);
+				case "call" -> call(operands, out, err);
 				default -> throw new IllegalStateException("Unhandled command " + command);
 			};
 		}
@@ -158,10 +173,13 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Usage: java -jar sample-cli-app.jar <command> [--property=value ...]
 
 				Commands:
-				  login [registration]   Log in through the browser and store the result for the current account.
-				  status                 List the registrations and what is stored for the current account.
-				  logout [registration]  Remove the stored login (tokens are not revoked at the provider).
-				  help                   Show this text.
+				  login [registration]      Log in through the browser and store the result for the current account.
+				  status                    Show where logins are stored and every stored login (no token values).
+				  logout [registration]     Remove the stored login of the current account.
+				  logout --all              Remove every stored login of this program.
+				  call <registration> <url> GET the URL with the registration's token (logging in or refreshing
+				                            first when needed) and print the response status and body.
+				  help                      Show this text.
 
 				[registration] defaults to sample.default-registration ('demo' in the demo profile), else to the
 				only declared registration.
@@ -170,6 +188,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				  demo     (default) starts an embedded identity provider and prints its user and password.
 				  github   a GitHub OAuth App: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.
 				  google   a Google "Desktop app" client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.
+				  batch    with a provider profile (demo,batch): a batch job calls sample.batch.url instead.
 				Any provider works with spring.security.oauth2.client.registration.<id>.* and provider.<id>.*.
 
 				Useful properties:
@@ -177,8 +196,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				  --oauth-callback.account=NAME    store the login under NAME (default: the OS user name)
 				  --oauth-callback.timeout=2m      how long login waits for the browser
 
-				Logins are kept in memory only, so they last as long as the process. Token values are never
-				printed. Exit status: 0 success, 1 failure, 2 usage error.""");
+				Logins are kept in a file (see 'status'; oauth-callback.store.* changes where and how). Token values
+				are never printed. Logging out only forgets tokens here; they are not revoked at the provider.
+				Exit status: 0 success, 1 failure, 2 usage error.""");
 		out.flush();
 	}
 
@@ -199,7 +219,14 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		OAuth2AuthorizedClient client = loopback.authorize(id);
 		out.println("Logged in to '" + id + "'. Stored for account '" + client.getPrincipalName() + "':");
 		out.println("  " + describe(client, this.clock.instant()));
-		out.println(KEPT_IN_MEMORY);
+		if (client instanceof OidcAuthorizedClient oidc) {
+			out.println("  signed in at the provider as '" + oidc.getIdToken().getSubject() + "'"
+					+ ((oidc.getIdToken().getEmail() != null) ? " (" + oidc.getIdToken().getEmail() + ")" : ""));
+		}
+		TokenStore store = this.tokenStore.getIfAvailable();
+		if (store != null) {
+			out.println("Stored in " + store.location());
+		}
 		return OK;
 	}
 
@@ -208,31 +235,51 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			throw new UsageException("'status' takes no arguments (got " + String.join(" ", operands) + ").");
 		}
 		ClientRegistrationRepository repository = repository();
-		OAuth2AuthorizedClientService store = store();
 		String account = account();
 		Instant now = this.clock.instant();
+		TokenStore store = this.tokenStore.getIfAvailable();
 		List<ClientRegistration> all = all(repository);
 		out.println("Account '" + account + "', " + all.size() + " registration" + (all.size() == 1 ? "" : "s") + ":");
-		int stored = 0;
 		for (ClientRegistration registration : all) {
 			String id = registration.getRegistrationId();
-			OAuth2AuthorizedClient client = store.loadAuthorizedClient(id, account);
+			OAuth2AuthorizedClient client = store().loadAuthorizedClient(id, account);
 			String where = id + " (client " + registration.getClientId() + " at "
 					+ registration.getProviderDetails().getAuthorizationUri() + ")";
-			if (client != null) {
-				stored++;
-				out.println("  " + where + ": logged in; " + describe(client, now));
-			}
-			else {
-				out.println("  " + where + ": no login stored");
-			}
+			out.println("  " + where + ": " + ((client != null) ? "logged in; " + describe(client, now)
+					: "no login stored"));
 		}
-		out.println((stored == 0) ? "Nothing is stored. " + NOTHING_IN_A_NEW_PROCESS
-				: "Logins are kept in this process's memory only: they are gone when the program exits.");
+		if (store == null) {
+			out.println("Logins are kept by the application's own OAuth2AuthorizedClientService.");
+			return OK;
+		}
+		List<StoredLogin> logins = store.logins();
+		out.println("Store: " + store.location() + " (" + logins.size() + " login" + (logins.size() == 1 ? "" : "s")
+				+ ")");
+		for (StoredLogin login : logins) {
+			out.println("  " + login.registrationId() + " / " + login.account() + ": scopes "
+					+ (login.scopes().isEmpty() ? "(none reported)" : String.join(" ", new TreeSet<>(login.scopes())))
+					+ ", " + expiry(login.expiresAt(), now) + "; refresh token: "
+					+ (login.refreshable() ? "stored" : "none"));
+		}
 		return OK;
 	}
 
 	private int logout(List<String> operands, PrintStream out, PrintStream err) {
+		if (operands.equals(List.of(ALL))) {
+			TokenStore store = this.tokenStore.getIfAvailable();
+			if (store == null) {
+				throw new InvalidConfigurationException("'logout --all' needs one of the starter's token stores; the "
+						+ "application defines its own OAuth2AuthorizedClientService.");
+			}
+			List<StoredLogin> removed = store.logoutAll();
+			out.println("Removed " + removed.size() + " stored login" + (removed.size() == 1 ? "" : "s") + " from "
+					+ store.location() + (removed.isEmpty() ? "." : ":"));
+			for (StoredLogin login : removed) {
+				out.println("  " + login.registrationId() + " / " + login.account());
+			}
+			out.println("The tokens were only forgotten here; they were not revoked at the provider.");
+			return OK;
+		}
 		ClientRegistrationRepository repository = repository();
 		String id = registrationOperand(operands, repository, "logout", true);
 		OAuth2AuthorizedClientService store = store();
@@ -240,7 +287,6 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		OAuth2AuthorizedClient client = store.loadAuthorizedClient(id, account);
 		if (client == null) {
 			out.println("Nothing to remove: no login is stored for '" + id + "' under account '" + account + "'.");
-			out.println(NOTHING_IN_A_NEW_PROCESS);
 			return OK;
 		}
 		store.removeAuthorizedClient(id, account);
@@ -248,6 +294,30 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				+ describe(client, this.clock.instant()));
 		out.println("The tokens were only forgotten here; they were not revoked at the provider.");
 		return OK;
+	}
+
+	private int call(List<String> operands, PrintStream out, PrintStream err) {
+		if (operands.size() != 2) {
+			throw new UsageException("'call' takes a registration and a URL, as in 'call demo https://api.example/me'.");
+		}
+		String id = registrationOperand(operands.subList(0, 1), repository(), "call", true);
+		OAuthCallbackRestClients clients = this.restClients.getIfAvailable();
+		if (clients == null) {
+			throw new InvalidConfigurationException("'call' needs the starter's RestClient integration, which needs "
+					+ "one of its token stores (oauth-callback.store.type).");
+		}
+		RestClient client = RestClient.builder().apply(clients.client(id, account())).build();
+		try {
+			ResponseEntity<String> response = client.get().uri(operands.get(1)).retrieve().toEntity(String.class);
+			out.println("HTTP " + response.getStatusCode().value());
+			out.println((response.getBody() != null) ? response.getBody() : "");
+			return OK;
+		}
+		catch (RestClientResponseException ex) {
+			out.println("HTTP " + ex.getStatusCode().value());
+			out.println(ex.getResponseBodyAsString());
+			return FAILED;
+		}
 	}
 
 	private String registrationOperand(List<String> operands, ClientRegistrationRepository repository,
@@ -297,12 +367,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	}
 
 	/**
-	 * The account logins are stored under. The starter exposes no resolver for it, so this repeats its rule:
-	 * {@code oauth-callback.account}, else the operating-system user name.
+	 * The account logins are stored under: {@code oauth-callback.account}, else the operating-system user name.
 	 */
 	private String account() {
-		String configured = this.oauthCallback.account();
-		return StringUtils.hasText(configured) ? configured : System.getProperty("user.name", "default");
+		return Accounts.defaultAccount(this.oauthCallback.account());
 	}
 
 	private static List<ClientRegistration> all(ClientRegistrationRepository repository) {
@@ -331,18 +399,13 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		OAuth2AccessToken token = client.getAccessToken();
 		Set<String> scopes = new TreeSet<>(token.getScopes());
 		return "access token (" + token.getTokenType().getValue() + ") with scopes "
-				+ (scopes.isEmpty() ? "(none reported)" : String.join(" ", scopes)) + ", " + expiry(token, now)
+				+ (scopes.isEmpty() ? "(none reported)" : String.join(" ", scopes)) + ", " + expiry(token.getExpiresAt(), now)
 				+ "; refresh token: " + ((client.getRefreshToken() != null) ? "stored" : "none");
 	}
 
-	private static String expiry(OAuth2AccessToken token, Instant now) {
-		Instant expiresAt = token.getExpiresAt();
+	private static String expiry(Instant expiresAt, Instant now) {
 		if (expiresAt == null) {
 			return "no expiry";
-		}
-		// Spring Security records issued-at + 1 s when the provider sends no expires_in (GitHub, for one).
-		if (token.getIssuedAt() != null && !expiresAt.isAfter(token.getIssuedAt().plusSeconds(1))) {
-			return "no expiry reported by the provider";
 		}
 		Instant shown = expiresAt.truncatedTo(ChronoUnit.SECONDS);
 		return now.isBefore(expiresAt) ? "expires " + shown + " (in " + human(Duration.between(now, expiresAt)) + ")"
@@ -359,6 +422,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			return (seconds % 60 == 0) ? minutes + " min" : minutes + " min " + (seconds % 60) + " s";
 		}
 		long hours = minutes / 60;
+		if (hours >= 48) {
+			return (hours / 24) + " days";
+		}
 		return (minutes % 60 == 0) ? hours + " h" : hours + " h " + (minutes % 60) + " min";
 	}
 
@@ -372,6 +438,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			String lower = arg.toLowerCase(Locale.ROOT);
 			if ("--help".equals(lower) || "-h".equals(lower)) {
 				words.add("help");
+			}
+			else if (ALL.equals(lower)) {
+				words.add(ALL);
 			}
 			else if (!arg.startsWith("--")) {
 				words.add(arg);

@@ -43,7 +43,8 @@ class CommandLineTests {
 			Streams streams = new Streams();
 			assertThat(SampleCommands.answerWithoutSpring(args, streams.out, streams.err)).isZero();
 			assertThat(streams.out()).contains("Usage: java -jar sample-cli-app.jar <command>",
-					"login [registration]", "status", "logout [registration]", "help", "demo     (default)",
+					"login [registration]", "status", "logout [registration]", "logout --all",
+					"call <registration> <url>", "help", "demo     (default)", "batch",
 					"github", "--oauth-callback.browser=print");
 			assertThat(streams.err()).isEmpty();
 		}
@@ -65,6 +66,9 @@ class CommandLineTests {
 				streams.out, streams.err))
 			.isNull();
 		assertThat(SampleCommands.words("--x=y", "login", "demo")).containsExactly("login", "demo");
+		assertThat(SampleCommands.words("logout", "--all")).containsExactly("logout", "--all");
+		assertThat(SampleApplication.batch(new String[] { "--spring.profiles.active=demo,batch" })).isTrue();
+		assertThat(SampleApplication.batch(new String[] { "--spring.profiles.active=demo" })).isFalse();
 	}
 
 	@Test
@@ -84,8 +88,8 @@ class CommandLineTests {
 			assertThat(context.getBeansOfType(DemoIdentityProvider.class)).isEmpty();
 			assertThat(commands.getExitCode()).isZero();
 			assertThat(output.getOut()).contains("Account 'someone', 1 registration:",
-					"  acme (client acme-cli at https://idp.example/authorize): no login stored",
-					"Nothing is stored. This sample keeps logins in memory only, so every run starts with none stored");
+					"  acme (client acme-cli at https://idp.example/authorize): no login stored", "Store: ",
+					"oauth-callback-sample-tests", "(0 logins)");
 
 			assertThat(commands.execute("logout")).isZero();
 			assertThat(output.getOut()).contains("Nothing to remove: no login is stored for 'acme' under account "
@@ -98,6 +102,11 @@ class CommandLineTests {
 			assertThat(output.getErr()).contains("'status' takes no arguments (got extra).", "Run 'help'");
 
 			assertThat(commands.execute("login", "a", "b")).isEqualTo(SampleCommands.USAGE);
+			assertThat(commands.execute("call", "acme")).isEqualTo(SampleCommands.USAGE);
+			assertThat(output.getErr()).contains("'call' takes a registration and a URL");
+
+			assertThat(commands.execute("logout", "--all")).isZero();
+			assertThat(output.getOut()).contains("Removed 0 stored logins from ");
 		}
 		finally {
 			context.close();
@@ -140,7 +149,7 @@ class CommandLineTests {
 		assertThat(output).contains("APPLICATION FAILED TO START",
 				"Invalid spring.security.oauth2.client configuration: Client id of registration 'github' must not be "
 						+ "empty.",
-				"GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET")
+				"environment variables")
 			.doesNotContain("\tat org.springframework");
 
 		assertThatException().isThrownBy(() -> SampleApplication.application()

@@ -1,9 +1,14 @@
 package io.github.oauthcallback.sample;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,6 +16,7 @@ import java.util.regex.Pattern;
 import io.github.oauthcallback.sample.demo.DemoIdentityProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -57,7 +63,11 @@ class DemoLoginTests {
 			assertThat(stored).isNotNull();
 			assertThat(stored.getAccessToken().getScopes()).contains("openid", "profile");
 			assertThat(output.getOut()).contains("Logged in to 'demo'. Stored for account '" + ACCOUNT + "':",
-					"access token (Bearer) with scopes openid profile, expires ", "refresh token: none");
+					"access token (Bearer) with scopes openid profile, expires ", "refresh token: none",
+					"signed in at the provider as 'demo'", "Stored in ", "tokens.json");
+
+			assertThat(commands.execute("call", "demo", issuer + "/userinfo")).isZero();
+			assertThat(output.getOut()).contains("HTTP 200", "\"sub\":\"demo\"");
 
 			assertThat(commands.execute("status")).isZero();
 			assertThat(output.getOut()).contains("Account '" + ACCOUNT + "', 1 registration:",
@@ -78,6 +88,9 @@ class DemoLoginTests {
 			OAuth2AuthorizedClient again = store.loadAuthorizedClient("demo", ACCOUNT);
 			assertThat(again).isNotNull();
 
+			assertThat(commands.execute("logout", "--all")).isZero();
+			assertThat(output.getOut()).contains("Removed 1 stored login from ", "  demo / " + ACCOUNT);
+
 			assertThat(output.toString()).doesNotContain(stored.getAccessToken().getTokenValue(),
 					again.getAccessToken().getTokenValue());
 		}
@@ -85,6 +98,32 @@ class DemoLoginTests {
 		assertNotListening(issuer);
 		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.isAlive() && !thread.isDaemon()
 				&& Set.of("Catalina", "http-nio", "container").stream().anyMatch(thread.getName()::contains));
+	}
+
+	@Test
+	void aLoginIsStillThereInTheNextRun(@TempDir Path dir, CapturedOutput output) throws Exception {
+		String file = "--oauth-callback.store.file.path=" + dir.resolve("tokens.json");
+		int port;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = free.getLocalPort();
+		}
+		String[] common = { file, "--sample.demo.port=" + port, "--oauth-callback.account=" + ACCOUNT };
+		try (ConfigurableApplicationContext first = SampleApplication.application(PlayTheUser.class)
+			.run(concat(common, "login"))) {
+			assertThat(first.getBean(SampleCommands.class).getExitCode()).isZero();
+		}
+		try (ConfigurableApplicationContext second = SampleApplication.application().run(concat(common, "status"))) {
+			assertThat(second.getBean(SampleCommands.class).getExitCode()).isZero();
+			assertThat(output.getOut()).contains("  demo (client demo-cli at http://127.0.0.1:" + port
+					+ "/oauth2/authorize): logged in; access token (Bearer)", "(1 login)",
+					"  demo / " + ACCOUNT + ": scopes openid profile");
+		}
+	}
+
+	private static String[] concat(String[] common, String... command) {
+		List<String> all = new ArrayList<>(List.of(command));
+		all.addAll(List.of(common));
+		return all.toArray(String[]::new);
 	}
 
 	@Test
@@ -119,7 +158,7 @@ class DemoLoginTests {
 	}
 
 	/** Not a {@code @Configuration}, so the sample's component scan leaves it out of other tests. */
-	static class PlayTheUser {
+	public static class PlayTheUser {
 
 		/** Replaces the starter's {@code BrowserLauncher}: a {@code BrowserUser} is one. */
 		@Bean

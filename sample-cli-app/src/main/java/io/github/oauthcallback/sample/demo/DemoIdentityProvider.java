@@ -17,7 +17,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * An embedded OpenID Connect provider for the 'demo' profile: Spring Authorization Server in its own servlet
- * application context on {@code 127.0.0.1} and a random port, with one user and one public client.
+ * application context on {@code 127.0.0.1} (port {@code sample.demo.port}, 9411 by default), with one user and one
+ * public client. It keeps nothing between runs: tokens stored by an earlier run are refused, and the starter logs in
+ * again.
  * <p>
  * The client {@value #CLIENT_ID} uses no client authentication, requires PKCE, may use the authorization_code and
  * refresh_token grants (Spring Authorization Server issues no refresh token to a public client), and is registered
@@ -61,9 +63,10 @@ public final class DemoIdentityProvider implements AutoCloseable {
 	 * @param username the demo user's name
 	 * @param password the demo user's password, or {@code null} for a random one
 	 * @param consent whether the user must approve the requested scopes
+	 * @param port the port on 127.0.0.1, or 0 for a free one
 	 * @return the running provider
 	 */
-	public static DemoIdentityProvider start(String username, String password, boolean consent) {
+	public static DemoIdentityProvider start(String username, String password, boolean consent, int port) {
 		boolean generated = !StringUtils.hasText(password);
 		String secret = generated ? randomPassword() : password;
 		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(
@@ -74,7 +77,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
 				// meant for the sample itself.
 				"--spring.config.name=" + CONFIG_NAME, "--spring.main.web-application-type=servlet",
 				"--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
-				"--server.address=127.0.0.1", "--server.port=0",
+				"--server.address=127.0.0.1", "--server.port=" + port,
 				client + "registration.client-id=" + CLIENT_ID,
 				client + "registration.client-authentication-methods=none",
 				client + "registration.authorization-grant-types=authorization_code,refresh_token",
@@ -82,13 +85,25 @@ public final class DemoIdentityProvider implements AutoCloseable {
 				client + "registration.scopes=openid,profile",
 				client + "require-proof-key=true",
 				client + "require-authorization-consent=" + consent));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(DemoIdentityProviderApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.initializers((applicationContext) -> applicationContext.getBeanFactory()
-				.registerSingleton("demoUsers", users))
-			.run(args.toArray(String[]::new));
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		return new DemoIdentityProvider(context, URI.create("http://127.0.0.1:" + port), username, secret, generated);
+		ConfigurableApplicationContext context;
+		try {
+			context = new SpringApplicationBuilder(DemoIdentityProviderApplication.class).web(WebApplicationType.SERVLET)
+				.initializers((applicationContext) -> applicationContext.getBeanFactory()
+					.registerSingleton("demoUsers", users))
+				.run(args.toArray(String[]::new));
+		}
+		catch (RuntimeException ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof java.net.BindException || cause.getClass().getSimpleName().equals("PortInUseException")) {
+					throw new IllegalStateException("The demo identity provider cannot listen on 127.0.0.1:" + port
+							+ ": the port is in use. Stop what uses it, or run with --sample.demo.port=0 (a free port; "
+							+ "logins stored by earlier runs then belong to another issuer and are not used).", ex);
+				}
+			}
+			throw ex;
+		}
+		int bound = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return new DemoIdentityProvider(context, URI.create("http://127.0.0.1:" + bound), username, secret, generated);
 	}
 
 	private static String randomPassword() {

@@ -22,7 +22,7 @@ import org.springframework.core.env.MapPropertySource;
  * Starts the {@link DemoIdentityProvider} when the 'demo' profile is active, before the sample binds
  * {@code spring.security.oauth2.client.*}: once the environment is prepared (so profiles and
  * {@code sample.demo.*} are known), it starts the provider and adds {@code sample.demo.issuer-uri} with the
- * provider's random port, which {@code application-demo.yml} uses as the provider's {@code issuer-uri}. The provider
+ * provider's port, which {@code application-demo.yml} uses as the provider's {@code issuer-uri}. The provider
  * is also registered as a bean, and it is stopped when the sample's context closes or fails to start.
  * <p>
  * Register it on the {@code SpringApplication} (see {@code SampleApplication.application()}); one instance serves
@@ -96,7 +96,7 @@ public final class DemoIdentityProviderLauncher implements SmartApplicationListe
 		}
 		SampleProperties.Demo demo = Binder.get(environment)
 			.bindOrCreate("sample.demo", Bindable.of(SampleProperties.Demo.class));
-		this.provider = DemoIdentityProvider.start(demo.username(), demo.password(), demo.consent());
+		this.provider = DemoIdentityProvider.start(demo.username(), demo.password(), demo.consent(), demo.port());
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME,
 					Map.of(ISSUER_URI_PROPERTY, this.provider.issuer().toString())));
