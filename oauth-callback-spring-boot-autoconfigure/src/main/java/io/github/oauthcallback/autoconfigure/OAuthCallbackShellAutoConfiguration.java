@@ -1,0 +1,53 @@
+package io.github.oauthcallback.autoconfigure;
+
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.shell.OAuthCallbackShellCommands;
+import io.github.oauthcallback.store.TokenStore;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.shell.core.command.Command;
+
+/**
+ * Offers {@code login}, {@code logout} and {@code status} as Spring Shell commands when Spring Shell is on the
+ * classpath ({@code oauth-callback.shell.enabled=false} turns them off; a bean of the same name replaces one).
+ */
+@AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class })
+@ConditionalOnClass(Command.class)
+@ConditionalOnBean({ LoopbackAuthorizer.class, TokenStore.class })
+@ConditionalOnProperty(name = "oauth-callback.shell.enabled", matchIfMissing = true)
+public final class OAuthCallbackShellAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OAuthCallbackShellCommands oauthCallbackShellCommands(LoopbackAuthorizer authorizer,
+			ClientRegistrationRepository registrations, TokenStore store, OAuthCallbackProperties properties) {
+		return new OAuthCallbackShellCommands(authorizer, registrations, store,
+				Accounts.defaultAccount(properties.account()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "oauthCallbackLoginCommand")
+	Command oauthCallbackLoginCommand(OAuthCallbackShellCommands commands) {
+		return commands.login();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "oauthCallbackLogoutCommand")
+	Command oauthCallbackLogoutCommand(OAuthCallbackShellCommands commands) {
+		return commands.logout();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "oauthCallbackStatusCommand")
+	Command oauthCallbackStatusCommand(OAuthCallbackShellCommands commands) {
+		return commands.status();
+	}
+
+}
