@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -86,6 +88,8 @@ class CrossProcessRefreshTests {
 				InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
 						RefreshWorker.registration(endpoint.tokenUri()));
 				List<CompletableFuture<Integer>> nodes = new ArrayList<>();
+				// One thread per node, as two machines would have; not the common pool.
+				ExecutorService threads = Executors.newFixedThreadPool(2);
 				for (HikariDataSource dataSource : List.of(first, second)) {
 					JdbcTokenStore store = new JdbcTokenStore(new JdbcTemplate(dataSource),
 							new TransactionTemplate(new DataSourceTransactionManager(dataSource)), registrations,
@@ -94,11 +98,12 @@ class CrossProcessRefreshTests {
 						seed(store, registrations, endpoint.firstRefreshToken());
 					}
 					OAuthCallbackAuthorizedClientManager manager = RefreshWorker.manager(registrations, store);
-					nodes.add(CompletableFuture.supplyAsync(() -> RefreshWorker.run(manager, 4000)));
+					nodes.add(CompletableFuture.supplyAsync(() -> RefreshWorker.run(manager, 4000), threads));
 				}
 				for (CompletableFuture<Integer> node : nodes) {
 					assertThat(node.get(2, TimeUnit.MINUTES)).isPositive();
 				}
+				threads.shutdown();
 				assertThat(endpoint.reuses()).isZero();
 				assertThat(endpoint.refreshes()).isGreaterThanOrEqualTo(3);
 			}
