@@ -34,8 +34,17 @@ final class AuthorizationRequests {
 		return RANDOM.generateKey();
 	}
 
+	/** Parameters the starter sets itself; configured extra parameters cannot replace them. */
+	static final Set<String> RESERVED = Set.of("response_type", "client_id", "redirect_uri", "scope", "state",
+			"nonce", "code_challenge", "code_challenge_method", "login_hint", "prompt");
+
 	static OAuth2AuthorizationRequest build(ClientRegistration registration, URI redirectUri, String state,
 			AuthorizationOptions options) {
+		return build(registration, redirectUri, state, options, java.util.Map.of());
+	}
+
+	static OAuth2AuthorizationRequest build(ClientRegistration registration, URI redirectUri, String state,
+			AuthorizationOptions options, java.util.Map<String, String> extraParameters) {
 		Set<String> scopes = new LinkedHashSet<>(registration.getScopes());
 		scopes.addAll(options.additionalScopes());
 		OAuth2AuthorizationRequest.Builder builder = OAuth2AuthorizationRequest.authorizationCode()
@@ -47,6 +56,11 @@ final class AuthorizationRequests {
 			.attributes((attributes) -> attributes.put(OAuth2ParameterNames.REGISTRATION_ID,
 					registration.getRegistrationId()))
 			.additionalParameters((parameters) -> {
+				extraParameters.forEach((name, value) -> {
+					if (!RESERVED.contains(name)) {
+						parameters.put(name, value);
+					}
+				});
 				if (options.loginHint() != null) {
 					parameters.put("login_hint", options.loginHint());
 				}

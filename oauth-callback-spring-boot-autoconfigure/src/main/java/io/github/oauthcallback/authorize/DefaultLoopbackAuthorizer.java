@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +56,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
 	private final Duration defaultTimeout;
 
+	private Map<String, Map<String, String>> authorizationParameters = Map.of();
+
 	/**
 	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
 	 * that cannot work from the command line fails at start-up rather than at the first login.
@@ -87,6 +90,16 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Extra parameters for the authorization requests of some registrations (for example Google's
+	 * {@code access_type=offline}). Parameters the starter sets itself (state, nonce, PKCE, scope, ...) cannot be
+	 * replaced this way.
+	 * @param parameters parameters by registration id
+	 */
+	public void setAuthorizationParameters(Map<String, Map<String, String>> parameters) {
+		this.authorizationParameters = Map.copyOf(parameters);
 	}
 
 	@Override
@@ -133,7 +146,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				});
 		try {
 			OAuth2AuthorizationRequest authorizationRequest = AuthorizationRequests.build(registration,
-					listener.redirectUri(), state, given);
+					listener.redirectUri(), state, given,
+					this.authorizationParameters.getOrDefault(registrationId, Map.of()));
 			request.set(authorizationRequest);
 			launch(registrationId, URI.create(authorizationRequest.getAuthorizationRequestUri()));
 		}

@@ -69,8 +69,11 @@ public final class OAuthCallbackAutoConfiguration {
 		ListenerSettings settings = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
 				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
 						pages.successRedirectUri()));
-		return new DefaultLoopbackAuthorizer(registrations, authorizedClients, tokenResponseClient,
-				idTokenDecoderFactory, browser, settings, properties.account(), properties.timeout());
+		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(registrations, authorizedClients,
+				tokenResponseClient, idTokenDecoderFactory, browser, settings, properties.account(),
+				properties.timeout());
+		authorizer.setAuthorizationParameters(properties.authorizationParameters());
+		return authorizer;
 	}
 
 }

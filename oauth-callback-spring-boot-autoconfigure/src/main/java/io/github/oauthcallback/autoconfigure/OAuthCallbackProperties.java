@@ -30,17 +30,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param loginCommand How users log in interactively, quoted in the error a non-interactive run gives when it needs
  * a login; {registration} and {account} are replaced.
  * @param refresh Refresh of stored tokens.
- * @param clients RestClient beans, by name, that send the token of a registration.
+ * @param clients RestClient beans, by name, that send the token of a registration: each entry has 'registration',
+ * 'base-url' and optionally 'account', and becomes a bean named '<name>RestClient'.
+ * @param shell Spring Shell commands.
+ * @param authorizationParameters Extra authorization request parameters by registration id, for example
+ * 'authorization-parameters.google.access_type=offline'. Parameters the starter sets itself (state, nonce, PKCE,
+ * scope, login_hint, prompt, ...) cannot be replaced.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(String account, @DefaultValue("5m") Duration timeout,
 		@DefaultValue("auto") String browser, @DefaultValue Listener listener, @DefaultValue Http http,
 		@DefaultValue Store store, @DefaultValue("auto") Interactivity interactive,
 		@DefaultValue("login {registration}") String loginCommand, @DefaultValue Refresh refresh,
-		Map<String, Client> clients) {
+		Map<String, Client> clients, @DefaultValue Shell shell,
+		Map<String, Map<String, String>> authorizationParameters) {
 
 	public OAuthCallbackProperties {
 		clients = (clients != null) ? Map.copyOf(clients) : Map.of();
+		authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters) : Map.of();
 	}
 
 	/**
@@ -192,6 +199,16 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * @param account Account whose token is sent; defaults to oauth-callback.account.
 	 */
 	public record Client(String registration, String baseUrl, String account) {
+
+	}
+
+	/**
+	 * Spring Shell commands.
+	 *
+	 * @param enabled Whether 'login', 'logout' and 'status' are offered as Spring Shell commands when Spring Shell is
+	 * on the classpath.
+	 */
+	public record Shell(@DefaultValue("true") boolean enabled) {
 
 	}
 

@@ -98,4 +98,15 @@ class AuthorizationRequestsTests {
 		assertThat(query.getFirst("redirect_uri")).isEqualTo(REDIRECT.toString());
 	}
 
+	@Test
+	void configuredExtraParametersAreSentButNeverReplaceTheStartersOwn() {
+		OAuth2AuthorizationRequest request = AuthorizationRequests.build(registration(null, "openid"), REDIRECT, "st",
+				AuthorizationOptions.defaults(),
+				java.util.Map.of("access_type", "offline", "state", "forged", "code_challenge_method", "plain"));
+		var query = UriComponentsBuilder.fromUriString(request.getAuthorizationRequestUri()).build().getQueryParams();
+		assertThat(query.getFirst("access_type")).isEqualTo("offline");
+		assertThat(query.get("state")).containsExactly("st");
+		assertThat(query.get("code_challenge_method")).containsExactly("S256");
+	}
+
 }

@@ -85,13 +85,15 @@ class OAuthCallbackAutoConfigurationTests {
 		this.runner.withPropertyValues(REGISTRATION)
 			.withPropertyValues("oauth-callback.timeout=90s", "oauth-callback.account=ci-bot",
 					"oauth-callback.browser=print", "oauth-callback.listener.host=localhost",
-					"oauth-callback.listener.ports=8400,8401", "oauth-callback.http.read-timeout=5s")
+					"oauth-callback.listener.ports=8400,8401", "oauth-callback.http.read-timeout=5s",
+					"oauth-callback.authorization-parameters.demo.access_type=offline")
 			.run((context) -> {
 				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
 				assertThat(properties.timeout()).isEqualTo(Duration.ofSeconds(90));
 				assertThat(properties.account()).isEqualTo("ci-bot");
 				assertThat(properties.listener().ports()).containsExactly(8400, 8401);
 				assertThat(properties.http().readTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(properties.authorizationParameters()).containsEntry("demo", Map.of("access_type", "offline"));
 				assertThat(context).hasSingleBean(LoopbackAuthorizer.class);
 			});
 	}
