@@ -2,7 +2,6 @@ package io.github.oauthcallback.authorize;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -14,6 +13,7 @@ import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.loopback.CallbackEndpoint;
 import io.github.oauthcallback.loopback.ListenerSettings;
@@ -82,12 +82,9 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
 		this.defaultTimeout = defaultTimeout;
-		if (registrations instanceof Iterable<?> all) {
-			for (Object registration : all) {
-				if (registration instanceof ClientRegistration clientRegistration && AuthorizationGrantType.AUTHORIZATION_CODE
-					.equals(clientRegistration.getAuthorizationGrantType())) {
-					check(clientRegistration);
-				}
+		for (ClientRegistration registration : Registrations.all(registrations)) {
+			if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
+				check(registration);
 			}
 		}
 	}
@@ -186,15 +183,10 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	}
 
 	private String known() {
-		if (!(this.registrations instanceof Iterable<?> all)) {
+		if (!(this.registrations instanceof Iterable<?>)) {
 			return "";
 		}
-		List<String> ids = new ArrayList<>();
-		for (Object registration : all) {
-			if (registration instanceof ClientRegistration clientRegistration) {
-				ids.add(clientRegistration.getRegistrationId());
-			}
-		}
+		List<String> ids = Registrations.ids(this.registrations);
 		return " (declared: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")";
 	}
 

@@ -1,7 +1,6 @@
 package io.github.oauthcallback.shell;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -10,6 +9,7 @@ import java.util.function.BiConsumer;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.store.StoredLogin;
@@ -157,15 +157,12 @@ public final class OAuthCallbackShellCommands {
 		if (!arguments.isEmpty()) {
 			return arguments.get(0).value();
 		}
-		List<String> ids = new ArrayList<>();
-		if (this.registrations instanceof Iterable<?> all) {
-			for (Object registration : all) {
-				if (registration instanceof ClientRegistration clientRegistration && AuthorizationGrantType.AUTHORIZATION_CODE
-					.equals(clientRegistration.getAuthorizationGrantType())) {
-					ids.add(clientRegistration.getRegistrationId());
-				}
-			}
-		}
+		List<String> ids = Registrations.all(this.registrations)
+			.stream()
+			.filter((registration) -> AuthorizationGrantType.AUTHORIZATION_CODE
+				.equals(registration.getAuthorizationGrantType()))
+			.map(ClientRegistration::getRegistrationId)
+			.toList();
 		if (ids.size() == 1) {
 			return ids.get(0);
 		}

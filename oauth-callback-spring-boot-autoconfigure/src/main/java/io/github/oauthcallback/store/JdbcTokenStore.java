@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
 import org.apache.commons.logging.Log;
@@ -26,7 +26,6 @@ import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -156,7 +155,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	@Override
 	public List<StoredLogin> logins() {
-		List<String> ids = registrationIds();
+		List<String> ids = Registrations.ids(this.registrations);
 		if (ids.isEmpty()) {
 			return List.of();
 		}
@@ -282,18 +281,6 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 					+ "written with (oauth-callback.store.encryption.key, or previous-keys while rotating), or remove "
 					+ "the stored logins with 'logout --all'. Nothing was changed", null);
 		}
-	}
-
-	private List<String> registrationIds() {
-		List<String> ids = new ArrayList<>();
-		if (this.registrations instanceof Iterable<?> all) {
-			for (Object registration : all) {
-				if (registration instanceof ClientRegistration clientRegistration) {
-					ids.add(clientRegistration.getRegistrationId());
-				}
-			}
-		}
-		return ids;
 	}
 
 	private <T> T database(Supplier<T> action) {

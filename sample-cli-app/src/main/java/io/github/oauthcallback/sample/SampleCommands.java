@@ -15,6 +15,7 @@ import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
@@ -374,19 +375,11 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	}
 
 	private static List<ClientRegistration> all(ClientRegistrationRepository repository) {
-		List<ClientRegistration> all = new ArrayList<>();
-		if (repository instanceof Iterable<?> iterable) {
-			for (Object registration : iterable) {
-				if (registration instanceof ClientRegistration clientRegistration) {
-					all.add(clientRegistration);
-				}
-			}
-		}
-		return all;
+		return Registrations.all(repository);
 	}
 
 	private static List<String> ids(ClientRegistrationRepository repository) {
-		return all(repository).stream().map(ClientRegistration::getRegistrationId).toList();
+		return Registrations.ids(repository);
 	}
 
 	/**
