@@ -167,7 +167,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		}
 	}
 
-	private void handle(HttpExchange exchange) {
+	void handle(HttpExchange exchange) {
 		try {
 			respond(exchange);
 		}
