@@ -211,6 +211,49 @@ class TokenEndpointFailureTests {
 		assertThat(ex.getMessage()).contains("token endpoint", "'x'");
 	}
 
+	@Test
+	void emptyReply() throws Exception {
+		tokenResponse(aResponse().withFault(Fault.EMPTY_RESPONSE));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getMessage()).contains("token endpoint", "'x'");
+	}
+
+	@Test
+	void htmlInsteadOfJson() throws Exception {
+		tokenResponse(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/html")
+			.withBody("<html><body>SECRET-BODY login page</body></html>"));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("invalid_token_response");
+		assertThat(ex.getMessage()).contains("token-uri");
+	}
+
+	@Test
+	void serviceUnavailableWithRetryAfter() throws Exception {
+		tokenResponse(aResponse().withStatus(503).withHeader("Retry-After", "120"));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("server_error");
+		assertThat(ex.getMessage()).contains("HTTP 503", "Try again later");
+	}
+
+	@Test
+	void internalServerErrorWithoutBody() throws Exception {
+		tokenResponse(aResponse().withStatus(500));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("server_error");
+		assertThat(ex.getMessage()).contains("HTTP 500");
+	}
+
+	@Test
+	void tenSecondDelayBeyondTheReadTimeout() throws Exception {
+		tokenResponse(okJson(tokens()).withFixedDelay(10_000));
+		long start = System.nanoTime();
+		TokenExchangeException ex = failedLogin(Duration.ofSeconds(1));
+		assertThat(ex.getMessage()).contains("did not answer in time");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the read timeout, not the delay, ends the wait")
+			.isLessThan(Duration.ofSeconds(8));
+	}
+
 	private TokenExchangeException failedLogin() throws Exception {
 		return failedLogin(Duration.ofSeconds(5));
 	}
