@@ -18,6 +18,8 @@ import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.AclEntryPermission;
 import java.nio.file.attribute.AclEntryType;
 import java.nio.file.attribute.AclFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,8 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The token file on disk. Writes go to a temporary file in the same directory (owner-only from its creation), are
  * forced to disk and atomically moved over the file, then the directory is forced. Every read-modify-write runs under
- * an exclusive lock on a sibling {@code .lock} file (and a lock per file within this JVM) and re-reads the file after
- * taking it, so concurrent processes never lose each other's entries. A file that cannot be read, parsed, or is of
+ * an exclusive lock on a sibling {@code .lock} file (and a lock within this JVM) and re-reads the file after taking
+ * it, so concurrent processes never lose each other's entries. Reads parse the file only when it changed (file key,
+ * modification time and size), so a stored token costs a {@code stat}, not a parse, per request. A file that cannot be read, parsed, or is of
  * an unknown version is reported, never treated as empty, never overwritten.
  */
 final class TokenFile {
@@ -61,6 +64,9 @@ final class TokenFile {
 	private final Path lockFile;
 
 	private final boolean posix;
+
+	/** The last document read or written, with the file version it came from. */
+	private volatile Cached cache;
 
 	private final JsonMapper json = JsonMapper.builder()
 		.enable(SerializationFeature.INDENT_OUTPUT)
@@ -83,6 +89,21 @@ final class TokenFile {
 	 */
 	TokenFileDocument read() {
 		refuseSymlink();
+		Version version;
+		try {
+			version = Version.of(this.file);
+		}
+		catch (NoSuchFileException ex) {
+			this.cache = null;
+			return TokenFileDocument.empty();
+		}
+		catch (IOException ex) {
+			throw failure("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
+		}
+		Cached cached = this.cache;
+		if (cached != null && cached.version().equals(version)) {
+			return cached.document();
+		}
 		byte[] content;
 		try {
 			content = Files.readAllBytes(this.file);
@@ -104,11 +125,12 @@ final class TokenFile {
 					"Restore it from a backup", null);
 		}
 		if (document == null || document.version() != TokenFileDocument.CURRENT_VERSION) {
-			int version = (document != null) ? document.version() : -1;
-			throw failure("has format version " + version + ", which this version of oauth-callback cannot read "
+			int format = (document != null) ? document.version() : -1;
+			throw failure("has format version " + format + ", which this version of oauth-callback cannot read "
 					+ "(it reads version " + TokenFileDocument.CURRENT_VERSION + ")",
 					"Use the newer oauth-callback that wrote it", null);
 		}
+		this.cache = new Cached(version, document);
 		return document;
 	}
 
@@ -219,6 +241,24 @@ final class TokenFile {
 		}
 	}
 
+	/**
+	 * What identifies one version of the file without reading it: every write renames a new file into place, so the
+	 * file key (device and inode on Unix) changes, and so, at file-system resolution, does the modification time.
+	 */
+	private record Version(Object fileKey, FileTime modified, long size) {
+
+		static Version of(Path file) throws IOException {
+			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			return new Version(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+		}
+
+	}
+
+	private record Cached(Version version, TokenFileDocument document) {
+
+	}
+
 	/** The lock file's channel, shared by every lock this JVM holds on it. */
 	private static final class SharedChannel {
 
@@ -249,6 +289,7 @@ final class TokenFile {
 			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			temp = null;
 			forceDirectory();
+			this.cache = new Cached(Version.of(this.file), document);
 		}
 		catch (IOException ex) {
 			throw failure("cannot be written (" + describe(ex) + ")",

@@ -245,6 +245,26 @@ class FileTokenStoreTests {
 	}
 
 	@Test
+	void anUnchangedFileIsNotParsedAgain() throws Exception {
+		FileTokenStore store = store();
+		store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada")).isNotNull();
+		// Same inode, size and modification time, different bytes: only a re-parse would notice.
+		byte[] content = Files.readAllBytes(file());
+		java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file());
+		byte[] garbage = new byte[content.length];
+		java.util.Arrays.fill(garbage, (byte) 'x');
+		try (var channel = java.nio.channels.FileChannel.open(file(), java.nio.file.StandardOpenOption.WRITE)) {
+			channel.write(java.nio.ByteBuffer.wrap(garbage));
+		}
+		Files.setLastModifiedTime(file(), modified);
+		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada")).as("served from the cache")
+			.isNotNull();
+		assertThatExceptionOfType(TokenStoreException.class).as("a fresh reader parses it")
+			.isThrownBy(() -> store().loadAuthorizedClient("github", "ada"));
+	}
+
+	@Test
 	void keyFileReadableByOthersIsRefused() throws Exception {
 		Path keyFile = this.dir.resolve("key");
 		Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(TokenCipherTests.key()),
