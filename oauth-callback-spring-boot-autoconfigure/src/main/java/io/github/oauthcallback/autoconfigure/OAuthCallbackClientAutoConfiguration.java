@@ -24,17 +24,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.support.OAuth2RestClientHttpServiceGroupConfigurer;
 
 /**
- * The client manager (stored → refreshed → interactive login, single flight), scheduled refresh, and
+ * The client manager (stored → refreshed → interactive login, and client credentials for service registrations;
+ * single flight), scheduled refresh, and
  * {@code RestClient} integration. Needs one of this starter's {@link TokenStore}s.
  */
 @AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class },
@@ -69,9 +72,16 @@ public final class OAuthCallbackClientAutoConfiguration {
 		refresh.setApplicationEventPublisher(events);
 		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
 				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
+		ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
+		RestClientClientCredentialsTokenResponseClient clientCredentialsTokens = new RestClientClientCredentialsTokenResponseClient();
+		clientCredentialsTokens.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
+				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+		clientCredentials.setAccessTokenResponseClient(clientCredentialsTokens);
+		clientCredentials.setClockSkew(properties.refresh().clockSkew());
+		clientCredentials.setClock(clock);
 		return new OAuthCallbackAuthorizedClientManager(registrations, store,
-				new DelegatingOAuth2AuthorizedClientProvider(refresh, login), properties.refresh().clockSkew(),
-				Accounts.defaultAccount(properties.account()), clock);
+				new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials),
+				properties.refresh().clockSkew(), Accounts.defaultAccount(properties.account()), clock);
 	}
 
 	@Bean

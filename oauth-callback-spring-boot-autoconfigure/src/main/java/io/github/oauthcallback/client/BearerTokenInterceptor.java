@@ -3,6 +3,7 @@ package io.github.oauthcallback.client;
 import java.io.IOException;
 
 import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 
 import org.springframework.http.HttpRequest;
@@ -52,9 +53,15 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private OAuth2AuthorizedClient authorize() {
-		return this.manager.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(this.registrationId)
+		OAuth2AuthorizedClient client = this.manager.authorize(OAuth2AuthorizeRequest
+			.withClientRegistrationId(this.registrationId)
 			.principal(Accounts.principal(this.account))
 			.build());
+		if (client == null) {
+			throw new InvalidConfigurationException("Registration '" + this.registrationId + "' yields no token: its "
+					+ "grant type is neither authorization_code, refresh_token nor client_credentials.");
+		}
+		return client;
 	}
 
 }

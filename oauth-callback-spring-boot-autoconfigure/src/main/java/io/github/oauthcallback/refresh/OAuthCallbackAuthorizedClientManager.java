@@ -6,12 +6,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.store.TokenStore;
@@ -49,6 +52,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	private static final Log logger = LogFactory.getLog(OAuthCallbackAuthorizedClientManager.class);
 
+	private final ClientRegistrationRepository registrations;
+
 	private final TokenStore store;
 
 	private final AuthorizedClientServiceOAuth2AuthorizedClientManager delegate;
@@ -74,6 +79,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 */
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
 			OAuth2AuthorizedClientProvider provider, Duration clockSkew, String defaultAccount, Clock clock) {
+		this.registrations = registrations;
 		this.store = store;
 		this.clockSkew = clockSkew;
 		this.defaultAccount = defaultAccount;
@@ -93,6 +99,12 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	@Override
 	public OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest request) {
 		String registrationId = request.getClientRegistrationId();
+		if (this.registrations.findByRegistrationId(registrationId) == null) {
+			List<String> ids = Registrations.ids(this.registrations);
+			throw new InvalidConfigurationException("There is no client registration '" + registrationId
+					+ "' (declared: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + "). Declare it under "
+					+ "spring.security.oauth2.client.registration." + registrationId + ".* or use a declared id.");
+		}
 		String account = Accounts.of(request.getPrincipal(), this.defaultAccount);
 		OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(registrationId, account);
 		if (valid(stored, this.clockSkew)) {

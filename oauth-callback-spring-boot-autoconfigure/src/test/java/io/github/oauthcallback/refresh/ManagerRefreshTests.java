@@ -334,6 +334,36 @@ class ManagerRefreshTests {
 	}
 
 	@Test
+	void unknownRegistrationIsAConfigurationErrorNamingTheDeclaredOnes() {
+		runner().run((context) -> assertThatExceptionOfType(io.github.oauthcallback.InvalidConfigurationException.class)
+			.isThrownBy(() -> context.getBean(OAuth2AuthorizedClientManager.class)
+				.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("nope").principal("ada").build()))
+			.withMessageContaining("'nope'")
+			.withMessageContaining("declared: api"));
+	}
+
+	@Test
+	void clientCredentialsRegistrationsGetTheirTokenWithoutALogin() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).withRequestBody(containing("grant_type=client_credentials"))
+			.willReturn(okJson("{\"access_token\":\"at-service\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		this.wireMock.stubFor(get(urlEqualTo("/api/jobs")).withHeader("Authorization", equalTo("Bearer at-service"))
+			.willReturn(okJson("[]")));
+		runner("spring.security.oauth2.client.registration.service.client-id=svc",
+				"spring.security.oauth2.client.registration.service.client-secret=svc-secret",
+				"spring.security.oauth2.client.registration.service.authorization-grant-type=client_credentials",
+				"spring.security.oauth2.client.registration.service.provider=stub")
+			.run((context) -> {
+				RestClient client = RestClient.builder()
+					.baseUrl(this.wireMock.baseUrl())
+					.apply(context.getBean(OAuthCallbackRestClients.class).client("service"))
+					.build();
+				assertThat(client.get().uri("/api/jobs").retrieve().body(String.class)).isEqualTo("[]");
+				assertThat(client.get().uri("/api/jobs").retrieve().body(String.class)).isEqualTo("[]");
+				this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+			});
+	}
+
+	@Test
 	void declaredClientWithoutRegistrationFailsClearly() {
 		runner("oauth-callback.clients.github.base-url=https://api.github.com")
 			.run((context) -> assertThat(context).hasFailed()
