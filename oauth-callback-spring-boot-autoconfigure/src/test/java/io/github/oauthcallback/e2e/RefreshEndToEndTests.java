@@ -14,6 +14,7 @@ import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 import io.github.oauthcallback.support.UserAgentBrowser;
 import org.junit.jupiter.api.AfterAll;
@@ -78,10 +79,12 @@ class RefreshEndToEndTests {
 	}
 
 	@Test
-	void firstCallLogsInThenExpiredTokensAreRefreshedWithoutABrowser() throws Exception {
+	void firstCallLogsInThenExpiredTokensAreRefreshedWithoutABrowserAndNoTokenIsLogged() throws Exception {
 		UserAgentBrowser user = UserAgentBrowser.approving();
 		AtomicInteger browsersOpened = new AtomicInteger();
 		List<OAuth2AuthorizedClientRefreshedEvent> refreshed = new CopyOnWriteArrayList<>();
+		List<String> secrets = new CopyOnWriteArrayList<>();
+		CapturedLogs logs = new CapturedLogs();
 		runner((uri) -> {
 			browsersOpened.incrementAndGet();
 			user.open(uri);
@@ -113,7 +116,18 @@ class RefreshEndToEndTests {
 				assertThat(client.get().uri("/userinfo").retrieve().body(String.class)).contains("\"sub\":\"ada\"");
 				assertThat(refreshed).hasSize(2);
 				assertThat(browsersOpened).hasValue(1);
+				OAuth2AuthorizedClient third = store.loadAuthorizedClient("refreshing", "ada-cli");
+				for (OAuth2AuthorizedClient each : List.of(first, second, third)) {
+					secrets.add(each.getAccessToken().getTokenValue());
+					secrets.add(each.getRefreshToken().getTokenValue());
+				}
+				secrets.addAll(user.secretsSeen());
 			});
+		String text = logs.text();
+		logs.close();
+		assertThat(text).contains("Logged in to 'refreshing'");
+		assertThat(secrets).hasSizeGreaterThanOrEqualTo(8)
+			.allSatisfy((secret) -> assertThat(text).doesNotContain(secret));
 	}
 
 	@Test
