@@ -2,6 +2,7 @@ package io.github.oauthcallback.store;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +42,9 @@ public final class FileTokenStore implements TokenStore {
 
 	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+	/** Clients built from the last document read, so an unchanged file costs no decryption or object building. */
+	private volatile Built built = new Built(null, new ConcurrentHashMap<>());
+
 	/**
 	 * @param path the token file
 	 * @param registrations the client registrations, to rebuild stored clients
@@ -55,7 +59,18 @@ public final class FileTokenStore implements TokenStore {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
-		Entry entry = this.file.read().find(clientRegistrationId, principalName);
+		TokenFileDocument document = this.file.read();
+		Built current = this.built;
+		if (current.document() != document) {
+			current = new Built(document, new ConcurrentHashMap<>());
+			this.built = current;
+		}
+		String key = clientRegistrationId + "\n" + principalName;
+		OAuth2AuthorizedClient client = current.clients().get(key);
+		if (client != null) {
+			return (T) client;
+		}
+		Entry entry = document.find(clientRegistrationId, principalName);
 		if (entry == null) {
 			return null;
 		}
@@ -63,7 +78,9 @@ public final class FileTokenStore implements TokenStore {
 		if (registration == null || !matches(entry, registration)) {
 			return null;
 		}
-		return (T) toClient(entry, registration);
+		client = toClient(entry, registration);
+		current.clients().put(key, client);
+		return (T) client;
 	}
 
 	@Override
@@ -176,6 +193,10 @@ public final class FileTokenStore implements TokenStore {
 					+ "(oauth-callback.store.encryption.key, or previous-keys while rotating), or remove the stored "
 					+ "logins with 'logout --all'. Nothing was changed.");
 		}
+	}
+
+	private record Built(TokenFileDocument document, Map<String, OAuth2AuthorizedClient> clients) {
+
 	}
 
 	static String context(String registrationId, String account, String field) {

@@ -88,10 +88,12 @@ final class TokenFile {
 	 * @throws TokenStoreException if the file exists but cannot be used
 	 */
 	TokenFileDocument read() {
-		refuseSymlink();
 		Version version;
 		try {
 			version = Version.of(this.file);
+			if (version.symbolicLink()) {
+				refuseSymlink();
+			}
 		}
 		catch (NoSuchFileException ex) {
 			this.cache = null;
@@ -245,12 +247,14 @@ final class TokenFile {
 	 * What identifies one version of the file without reading it: every write renames a new file into place, so the
 	 * file key (device and inode on Unix) changes, and so, at file-system resolution, does the modification time.
 	 */
-	private record Version(Object fileKey, FileTime modified, long size) {
+	private record Version(Object fileKey, FileTime modified, long size, boolean symbolicLink) {
 
+		/** One {@code lstat}: it also tells whether the file is a symbolic link. */
 		static Version of(Path file) throws IOException {
 			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
 					LinkOption.NOFOLLOW_LINKS);
-			return new Version(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+			return new Version(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(),
+					attributes.isSymbolicLink());
 		}
 
 	}
