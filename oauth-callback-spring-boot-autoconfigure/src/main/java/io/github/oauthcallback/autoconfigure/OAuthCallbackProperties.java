@@ -98,9 +98,11 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * @param file The file store.
 	 * @param jdbc The JDBC store.
 	 * @param encryption Encryption at rest of token values (AES-256-GCM), for the file and JDBC stores.
+	 * @param lockTimeout How long to wait for another process or node that holds the lock on a stored login (it may
+	 * be waiting for a browser login) before failing with an error.
 	 */
 	public record Store(@DefaultValue("file") StoreType type, @DefaultValue File file, @DefaultValue Jdbc jdbc,
-			@DefaultValue Encryption encryption) {
+			@DefaultValue Encryption encryption, @DefaultValue("10m") Duration lockTimeout) {
 
 	}
 
@@ -134,12 +136,16 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	/**
 	 * The JDBC store.
 	 *
-	 * @param initializeSchema When to create the table: 'embedded' (only for H2, HSQLDB, Derby), 'always' (if it
-	 * does not exist) or 'never'.
+	 * @param initializeSchema When to create the table: 'embedded' (only for in-memory H2, HSQLDB or Derby, as
+	 * Spring Boot's spring.sql.init.mode decides), 'always' (if it does not exist) or 'never'.
 	 * @param tableName Name of the table (Spring Security's schema plus an id_token_value column).
+	 * @param cacheTimeToLive How long a login read from the database is used without reading it again, so requests
+	 * with a stored token do not query the database. Changes made by this process apply at once, those of other
+	 * nodes within this time; refreshes always read the database. 0 reads it on every request.
 	 */
 	public record Jdbc(@DefaultValue("embedded") SchemaInitialization initializeSchema,
-			@DefaultValue(JdbcTokenStore.DEFAULT_TABLE_NAME) String tableName) {
+			@DefaultValue(JdbcTokenStore.DEFAULT_TABLE_NAME) String tableName,
+			@DefaultValue("10s") Duration cacheTimeToLive) {
 
 	}
 

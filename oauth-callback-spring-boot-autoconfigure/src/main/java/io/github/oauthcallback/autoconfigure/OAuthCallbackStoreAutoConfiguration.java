@@ -30,7 +30,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The token store, chosen by {@code oauth-callback.store.type}. It runs before Spring Boot's OAuth2 client
@@ -66,7 +65,7 @@ public final class OAuthCallbackStoreAutoConfiguration {
 			if (path == null) {
 				path = TokenFileLocation.defaultPath(environment.getProperty("spring.application.name"));
 			}
-			return new FileTokenStore(path, registrations, cipher);
+			return new FileTokenStore(path, registrations, cipher, properties.store().lockTimeout());
 		}
 
 	}
@@ -102,9 +101,9 @@ public final class OAuthCallbackStoreAutoConfiguration {
 			}
 			OAuthCallbackProperties.Jdbc jdbc = properties.store().jdbc();
 			TokenTableSchema.initialize(dataSource, jdbc.tableName(), jdbc.initializeSchema());
-			return new JdbcTokenStore(new JdbcTemplate(dataSource),
-					new TransactionTemplate(new DataSourceTransactionManager(dataSource)), registrations, cipher,
-					jdbc.tableName(), () -> TokenTableSchema.describe(dataSource));
+			return new JdbcTokenStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+					registrations, cipher, jdbc.tableName(), () -> TokenTableSchema.describe(dataSource),
+					jdbc.cacheTimeToLive(), properties.store().lockTimeout());
 		}
 
 	}

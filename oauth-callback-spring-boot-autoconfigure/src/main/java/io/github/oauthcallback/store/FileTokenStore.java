@@ -1,6 +1,7 @@
 package io.github.oauthcallback.store;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +33,9 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
  */
 public final class FileTokenStore implements TokenStore {
 
+	/** The default of {@code oauth-callback.store.lock-timeout}. */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
+
 	private static final Log logger = LogFactory.getLog(FileTokenStore.class);
 
 	private final TokenFile file;
@@ -51,7 +55,18 @@ public final class FileTokenStore implements TokenStore {
 	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
 	 */
 	public FileTokenStore(Path path, ClientRegistrationRepository registrations, TokenCipher cipher) {
-		this.file = new TokenFile(path);
+		this(path, registrations, cipher, DEFAULT_LOCK_TIMEOUT);
+	}
+
+	/**
+	 * @param path the token file
+	 * @param registrations the client registrations, to rebuild stored clients
+	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
+	 * @param lockTimeout how long to wait for another process's lock on the file before failing
+	 */
+	public FileTokenStore(Path path, ClientRegistrationRepository registrations, TokenCipher cipher,
+			Duration lockTimeout) {
+		this.file = new TokenFile(path, lockTimeout);
 		this.registrations = registrations;
 		this.cipher = cipher;
 	}
@@ -117,7 +132,7 @@ public final class FileTokenStore implements TokenStore {
 				.update((document) -> document.entries().isEmpty() ? document : TokenFileDocument.empty());
 			return before.entries().stream().map(Entry::summary).toList();
 		}
-		catch (TokenStoreException ex) {
+		catch (TokenFile.UnusableFileException ex) {
 			Path aside = this.file.quarantine();
 			logger.warn("The token file " + this.file.path() + " could not be read; it was moved to " + aside);
 			return List.of();
@@ -175,7 +190,7 @@ public final class FileTokenStore implements TokenStore {
 		String account = entry.account();
 		try {
 			AccessToken stored = entry.accessToken();
-			OAuth2AccessToken access = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+			OAuth2AccessToken access = new OAuth2AccessToken(tokenType(stored.type()),
 					this.cipher.open(stored.value(), context(id, account, "access_token")), stored.issuedAt(),
 					stored.expiresAt(), stored.scopes());
 			OAuth2RefreshToken refresh = (entry.refreshToken() != null) ? new OAuth2RefreshToken(
@@ -187,12 +202,22 @@ public final class FileTokenStore implements TokenStore {
 			}
 			return new OAuth2AuthorizedClient(registration, account, access, refresh);
 		}
-		catch (UndecryptableException ex) {
+		catch (RuntimeException ex) {
+			if (!(ex instanceof UndecryptableException)) {
+				throw new TokenStoreException(location(), "The token file " + location() + " holds a login for '" + id
+						+ "' that cannot be read back (" + ex.getClass().getSimpleName() + "). Log in again to replace "
+						+ "it, or remove it with 'logout " + id + "'. Nothing was changed.");
+			}
 			throw new TokenStoreException(location(), "The token file " + location() + " holds a login for '" + id
 					+ "' that cannot be decrypted: " + ex.getMessage() + ". Configure the key it was written with "
 					+ "(oauth-callback.store.encryption.key, or previous-keys while rotating), or remove the stored "
 					+ "logins with 'logout --all'. Nothing was changed.");
 		}
+	}
+
+	private static OAuth2AccessToken.TokenType tokenType(String stored) {
+		return OAuth2AccessToken.TokenType.DPOP.getValue().equalsIgnoreCase(stored) ? OAuth2AccessToken.TokenType.DPOP
+				: OAuth2AccessToken.TokenType.BEARER;
 	}
 
 	private record Built(TokenFileDocument document, Map<String, OAuth2AuthorizedClient> clients) {

@@ -3,7 +3,13 @@ package io.github.oauthcallback.store;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
 import java.sql.Types;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +26,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
@@ -29,14 +36,24 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
 
 /**
  * Spring Security's {@link JdbcOAuth2AuthorizedClientService}, made safe for several nodes sharing one database:
  * <ul>
- * <li>saves are atomic: Spring's update-then-insert runs in a transaction, together with the ID token, and is retried
- * when a concurrent node inserted the same key first (duplicate key) or a lock conflict aborted it;</li>
+ * <li>saves are atomic: Spring's update-then-insert runs in a transaction (a savepoint when one is already open),
+ * together with the ID token, and is retried when a concurrent node inserted the same key first (duplicate key) or a
+ * lock conflict aborted it;</li>
+ * <li>{@link #exclusively} runs in a transaction of its own that holds a row lock, waits at most the lock timeout,
+ * and commits what the action did even when the action then fails for another reason (a refused refresh token is
+ * removed for good);</li>
+ * <li>a valid stored login is read from the database at most once per cache time-to-live, so a request with a stored
+ * token does not query the database; saves and removals of this process take effect at once, those of other nodes
+ * within the time-to-live, and reads under {@link #exclusively} always go to the database;</li>
  * <li>token values are encrypted with the {@link TokenCipher} when a key is configured;</li>
  * <li>the ID token of OIDC logins is kept in an extra {@code id_token_value} column (skipped, with a warning, on a
  * table that lacks it);</li>
@@ -56,13 +73,33 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	private static final int ATTEMPTS = 5;
 
+	/** The default of {@code oauth-callback.store.jdbc.cache-time-to-live}. */
+	public static final Duration DEFAULT_CACHE_TIME_TO_LIVE = Duration.ofSeconds(10);
+
+	private static final String COLUMNS = "client_registration_id, principal_name, access_token_type, "
+			+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes, "
+			+ "refresh_token_value, refresh_token_issued_at";
+
+	/** Set while the current thread runs an action under {@link #exclusively}. */
+	private static final ThreadLocal<Boolean> locked = new ThreadLocal<>();
+
 	private final JdbcOperations jdbc;
 
 	private final ClientRegistrationRepository registrations;
 
 	private final TokenCipher cipher;
 
-	private final TransactionOperations transactions;
+	private final TransactionTemplate saves;
+
+	private final TransactionTemplate exclusive;
+
+	private final RowMapper<OAuth2AuthorizedClient> rows;
+
+	private final long cacheNanos;
+
+	private final int lockTimeoutSeconds;
+
+	private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
 	private final String table;
 
@@ -71,8 +108,9 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	private volatile Boolean idTokenColumn;
 
 	/**
+	 * A store with the default cache time-to-live and lock timeout.
 	 * @param jdbc the JDBC operations on the application's data source
-	 * @param transactions transactions on the same data source
+	 * @param transactions transactions on the same data source: a {@link TransactionTemplate}
 	 * @param registrations the client registrations
 	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
 	 * @param table the table name (Spring Security's schema plus an {@code id_token_value} column)
@@ -80,47 +118,103 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	 */
 	public JdbcTokenStore(JdbcOperations jdbc, TransactionOperations transactions,
 			ClientRegistrationRepository registrations, TokenCipher cipher, String table, Supplier<String> location) {
+		this(jdbc, transactionManager(transactions), registrations, cipher, table, location,
+				DEFAULT_CACHE_TIME_TO_LIVE, FileTokenStore.DEFAULT_LOCK_TIMEOUT);
+	}
+
+	/**
+	 * @param jdbc the JDBC operations on the application's data source
+	 * @param transactionManager the transaction manager of the same data source
+	 * @param registrations the client registrations
+	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
+	 * @param table the table name (Spring Security's schema plus an {@code id_token_value} column)
+	 * @param location describes the database for messages (no credentials)
+	 * @param cacheTimeToLive how long a login read from the database is used without reading it again;
+	 * {@link Duration#ZERO} reads it on every request
+	 * @param lockTimeout how long {@link #exclusively} waits for another node's row lock before failing
+	 */
+	public JdbcTokenStore(JdbcOperations jdbc, PlatformTransactionManager transactionManager,
+			ClientRegistrationRepository registrations, TokenCipher cipher, String table, Supplier<String> location,
+			Duration cacheTimeToLive, Duration lockTimeout) {
 		super(renameTable(jdbc, validTableName(table)), registrations);
-		this.jdbc = this.jdbcOperations;
+		if (cacheTimeToLive == null || cacheTimeToLive.isNegative()) {
+			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.jdbc."
+					+ "cache-time-to-live must be zero or positive (was " + cacheTimeToLive + "); the default is 10s.");
+		}
+		if (lockTimeout == null || lockTimeout.toSeconds() < 1) {
+			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.lock-timeout must "
+					+ "be at least one second for the JDBC store (was " + lockTimeout + "); the default is 10m.");
+		}
+		this.jdbc = jdbc;
 		this.registrations = registrations;
 		this.cipher = cipher;
-		this.transactions = transactions;
+		this.saves = new TransactionTemplate(transactionManager);
+		this.saves.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		this.exclusive = new TransactionTemplate(transactionManager);
+		this.exclusive.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.table = table;
 		this.location = location;
+		this.cacheNanos = cacheTimeToLive.toNanos();
+		this.lockTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, lockTimeout.toSeconds());
 		OAuth2AuthorizedClientParametersMapper parameters = new OAuth2AuthorizedClientParametersMapper();
 		setAuthorizedClientParametersMapper((holder) -> parameters
 			.apply(new OAuth2AuthorizedClientHolder(sealed(holder.getAuthorizedClient(), holder.getPrincipal().getName()),
 					holder.getPrincipal())));
 		OAuth2AuthorizedClientRowMapper rows = new OAuth2AuthorizedClientRowMapper(registrations);
-		setAuthorizedClientRowMapper((resultSet, rowNumber) -> opened(rows.mapRow(resultSet, rowNumber)));
+		this.rows = (resultSet, rowNumber) -> opened(rows.mapRow(resultSet, rowNumber));
+		setAuthorizedClientRowMapper(this.rows);
 	}
 
+	private static PlatformTransactionManager transactionManager(TransactionOperations transactions) {
+		if (transactions instanceof TransactionTemplate template && template.getTransactionManager() != null) {
+			return template.getTransactionManager();
+		}
+		throw new IllegalArgumentException("transactions must be a TransactionTemplate with a transaction manager");
+	}
+
+	/**
+	 * Reads the login with its ID token in one statement. Outside {@link #exclusively} a login read less than the
+	 * cache time-to-live ago is returned without a query.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
-		OAuth2AuthorizedClient client = database(() -> super.loadAuthorizedClient(clientRegistrationId, principalName));
-		if (client == null || !hasIdTokenColumn()) {
-			return (T) client;
+		String key = key(clientRegistrationId, principalName);
+		boolean underLock = locked.get() != null;
+		if (!underLock && this.cacheNanos > 0) {
+			Cached cached = this.cache.get(key);
+			if (cached != null && System.nanoTime() - cached.readAt() < this.cacheNanos) {
+				return (T) cached.client();
+			}
 		}
-		List<byte[]> idTokens = database(() -> this.jdbc.query(
-				"SELECT id_token_value FROM " + this.table + " WHERE client_registration_id = ? AND principal_name = ?",
-				(resultSet, row) -> resultSet.getBytes(1), clientRegistrationId, principalName));
-		if (idTokens.isEmpty() || idTokens.get(0) == null) {
-			return (T) client;
+		long readAt = System.nanoTime();
+		boolean idTokens = database(this::hasIdTokenColumn);
+		List<OAuth2AuthorizedClient> found = database(() -> this.jdbc.query("SELECT " + COLUMNS
+				+ (idTokens ? ", id_token_value" : "") + " FROM " + this.table
+				+ " WHERE client_registration_id = ? AND principal_name = ?", (resultSet, row) -> {
+					OAuth2AuthorizedClient client = this.rows.mapRow(resultSet, row);
+					byte[] idToken = idTokens ? resultSet.getBytes("id_token_value") : null;
+					return (client == null || idToken == null) ? client
+							: new OidcAuthorizedClient(client.getClientRegistration(), principalName,
+									client.getAccessToken(), client.getRefreshToken(),
+									IdTokens.parse(open(new String(idToken, StandardCharsets.UTF_8),
+											FileTokenStore.context(clientRegistrationId, principalName, "id_token"))));
+				}, clientRegistrationId, principalName));
+		OAuth2AuthorizedClient client = found.isEmpty() ? null : found.get(0);
+		if (!underLock && client != null && this.cacheNanos > 0) {
+			this.cache.put(key, new Cached(client, readAt));
 		}
-		String idToken = open(new String(idTokens.get(0), StandardCharsets.UTF_8),
-				FileTokenStore.context(clientRegistrationId, principalName, "id_token"));
-		return (T) new OidcAuthorizedClient(client.getClientRegistration(), principalName, client.getAccessToken(),
-				client.getRefreshToken(), IdTokens.parse(idToken));
+		return (T) client;
 	}
 
 	@Override
 	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
-		// Probed outside the transaction: a failed statement aborts a PostgreSQL transaction.
 		boolean idTokens = database(this::hasIdTokenColumn);
+		this.cache.remove(key(authorizedClient.getClientRegistration().getRegistrationId(), principal.getName()));
 		for (int attempt = 1;; attempt++) {
 			try {
-				this.transactions.executeWithoutResult((status) -> {
+				// A savepoint inside exclusively(): a failed attempt is undone alone and the retry can run.
+				this.saves.executeWithoutResult((status) -> {
 					super.saveAuthorizedClient(authorizedClient, principal);
 					if (idTokens) {
 						saveIdToken(authorizedClient, principal.getName());
@@ -136,6 +230,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 				}
 				logger.debug("A save for '" + authorizedClient.getClientRegistration().getRegistrationId()
 						+ "' met a concurrent save (" + ex.getClass().getSimpleName() + "); retrying");
+				pause(attempt);
 			}
 			catch (DataAccessException ex) {
 				throw failure("could not save the login for '"
@@ -147,6 +242,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	@Override
 	public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
+		this.cache.remove(key(clientRegistrationId, principalName));
 		database(() -> {
 			super.removeAuthorizedClient(clientRegistrationId, principalName);
 			return null;
@@ -195,18 +291,70 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	}
 
 	/**
-	 * Runs the action in a transaction that holds a row lock ({@code SELECT ... FOR UPDATE}) on the stored login, so
-	 * nodes sharing the database refresh one at a time; the save inside joins the transaction. Without a stored row
-	 * (a first login) there is nothing to lock.
+	 * Runs the action in a transaction of its own that holds a row lock ({@code SELECT ... FOR UPDATE}, waiting at
+	 * most the lock timeout) on the stored login, so nodes sharing the database refresh one at a time; saves inside
+	 * join it. Without a stored row (a first login) there is no row to lock. When the action fails with anything but a
+	 * database error, what it wrote is committed before the failure is rethrown: a refused refresh token it removed
+	 * stays removed.
 	 */
 	@Override
 	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
-		return database(() -> this.transactions.execute((status) -> {
-			this.jdbc.query("SELECT principal_name FROM " + this.table
-					+ " WHERE client_registration_id = ? AND principal_name = ? FOR UPDATE", (resultSet) -> null,
-					registrationId, account);
-			return action.get();
-		}));
+		database(this::hasIdTokenColumn);
+		this.cache.remove(key(registrationId, account));
+		Boolean outer = locked.get();
+		locked.set(Boolean.TRUE);
+		try {
+			Outcome<T> outcome = database(() -> this.exclusive.execute((status) -> {
+				this.jdbc.query((connection) -> {
+					PreparedStatement statement = connection.prepareStatement("SELECT principal_name FROM " + this.table
+							+ " WHERE client_registration_id = ? AND principal_name = ? FOR UPDATE");
+					statement.setQueryTimeout(this.lockTimeoutSeconds);
+					statement.setString(1, registrationId);
+					statement.setString(2, account);
+					return statement;
+				}, (ResultSetExtractor<Object>) (resultSet) -> null);
+				try {
+					return new Outcome<>(action.get(), null);
+				}
+				catch (DataAccessException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					return new Outcome<T>(null, ex);
+				}
+			}));
+			if (outcome.failure() != null) {
+				throw outcome.failure();
+			}
+			return outcome.result();
+		}
+		finally {
+			if (outer == null) {
+				locked.remove();
+			}
+			this.cache.remove(key(registrationId, account));
+		}
+	}
+
+	private record Outcome<T>(T result, RuntimeException failure) {
+
+	}
+
+	private record Cached(OAuth2AuthorizedClient client, long readAt) {
+
+	}
+
+	private static String key(String registrationId, String account) {
+		return registrationId + "\n" + account;
+	}
+
+	private static void pause(int attempt) {
+		try {
+			Thread.sleep(ThreadLocalRandom.current().nextLong(5L << attempt));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
@@ -224,18 +372,27 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 				registrationId, account);
 	}
 
+	/**
+	 * Whether the table has the {@code id_token_value} column, from the metadata of a query that cannot fail on a
+	 * table without it (a failed statement would abort a PostgreSQL transaction).
+	 */
 	private boolean hasIdTokenColumn() {
 		Boolean known = this.idTokenColumn;
 		if (known == null) {
-			try {
-				this.jdbc.query("SELECT id_token_value FROM " + this.table + " WHERE 1 = 0", (resultSet) -> null);
-				known = true;
-			}
-			catch (BadSqlGrammarException ex) {
+			known = this.jdbc.query("SELECT * FROM " + this.table + " WHERE 1 = 0", (resultSet) -> {
+				ResultSetMetaData metaData = resultSet.getMetaData();
+				for (int column = 1; column <= metaData.getColumnCount(); column++) {
+					if ("id_token_value".equalsIgnoreCase(metaData.getColumnLabel(column))) {
+						return true;
+					}
+				}
+				return false;
+			});
+			if (!Boolean.TRUE.equals(known)) {
 				known = false;
 				logger.warn("The token table " + this.table + " has no id_token_value column, so ID tokens of OpenID "
-						+ "Connect logins are not stored. Add it as docs/storage.md shows (for example: ALTER TABLE "
-						+ this.table + " ADD id_token_value BLOB).");
+						+ "Connect logins are not stored. Add it as docs/storage.md shows (ALTER TABLE " + this.table
+						+ " ADD id_token_value bytea on PostgreSQL, blob on other databases).");
 			}
 			this.idTokenColumn = known;
 		}
@@ -297,7 +454,12 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		return new TokenStoreException(location(), "The token store (" + location() + ") " + problem + ".", cause);
 	}
 
-	private static String validTableName(String table) {
+	/**
+	 * @param table a configured table name
+	 * @return the name, if it is a plain SQL identifier, optionally schema-qualified
+	 * @throws io.github.oauthcallback.InvalidConfigurationException otherwise
+	 */
+	static String validTableName(String table) {
 		if (table == null || !TABLE_NAME.matcher(table).matches()) {
 			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.jdbc.table-name must "
 					+ "be a plain SQL identifier, optionally schema-qualified (was '" + table + "').");

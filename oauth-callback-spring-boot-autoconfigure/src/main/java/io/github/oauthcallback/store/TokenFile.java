@@ -24,6 +24,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -43,9 +44,13 @@ import tools.jackson.databind.json.JsonMapper;
  * The token file on disk. Writes go to a temporary file in the same directory (owner-only from its creation), are
  * forced to disk and atomically moved over the file, then the directory is forced. Every read-modify-write runs under
  * an exclusive lock on a sibling {@code .lock} file (and a lock within this JVM) and re-reads the file after taking
- * it, so concurrent processes never lose each other's entries. Reads parse the file only when it changed (file key,
- * modification time and size), so a stored token costs a {@code stat}, not a parse, per request. A file that cannot be read, parsed, or is of
- * an unknown version is reported, never treated as empty, never overwritten.
+ * it, so concurrent processes never lose each other's entries. Reads outside any lock parse the file only when it
+ * changed (file key, modification time and size), so a stored token costs a {@code stat}, not a parse, per request;
+ * a thread holding one of the file's locks always parses what is on disk, so a decision taken under a lock (a write,
+ * a refresh) never rests on a cached document. Lock waits are bounded and not interruptible: an interrupt must not
+ * close the lock file's channel, which would release every lock of this process. A file that cannot be read, parsed,
+ * or is of an unknown version is reported ({@link UnusableFileException}), never treated as empty, never
+ * overwritten.
  */
 final class TokenFile {
 
@@ -59,11 +64,20 @@ final class TokenFile {
 
 	private static final Map<Path, SharedChannel> channels = new java.util.HashMap<>();
 
+	/** How many of a token file's locks the current thread holds, by file. */
+	private static final ThreadLocal<Map<Path, Integer>> heldLocks = ThreadLocal.withInitial(java.util.HashMap::new);
+
+	private static final long FIRST_POLL_MILLIS = 2;
+
+	private static final long LONGEST_POLL_MILLIS = 50;
+
 	private final Path file;
 
 	private final Path lockFile;
 
 	private final boolean posix;
+
+	private final Duration lockTimeout;
 
 	/** The last document read or written, with the file version it came from. */
 	private volatile Cached cache;
@@ -73,7 +87,12 @@ final class TokenFile {
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.build();
 
-	TokenFile(Path file) {
+	TokenFile(Path file, Duration lockTimeout) {
+		if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.isZero()) {
+			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.lock-timeout must "
+					+ "be positive (was " + lockTimeout + "); the default is 10m.");
+		}
+		this.lockTimeout = lockTimeout;
 		this.file = file.toAbsolutePath().normalize();
 		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
 		this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -84,6 +103,8 @@ final class TokenFile {
 	}
 
 	/**
+	 * Reads the document; outside a lock an unchanged file is not parsed again, under one of the file's locks (or
+	 * where the file system gives no file key) it always is.
 	 * @return the document, or an empty one if the file does not exist
 	 * @throws TokenStoreException if the file exists but cannot be used
 	 */
@@ -100,10 +121,10 @@ final class TokenFile {
 			return TokenFileDocument.empty();
 		}
 		catch (IOException ex) {
-			throw failure("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
+			throw unusable("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
 		}
 		Cached cached = this.cache;
-		if (cached != null && cached.version().equals(version)) {
+		if (cached != null && version.fileKey() != null && cached.version().equals(version) && !holdsLock()) {
 			return cached.document();
 		}
 		byte[] content;
@@ -114,7 +135,7 @@ final class TokenFile {
 			return TokenFileDocument.empty();
 		}
 		catch (IOException ex) {
-			throw failure("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
+			throw unusable("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
 		}
 		TokenFileDocument document;
 		try {
@@ -123,14 +144,20 @@ final class TokenFile {
 		catch (JacksonException ex) {
 			String where = (ex.getLocation() != null) ? " at line " + ex.getLocation().getLineNr() + ", column "
 					+ ex.getLocation().getColumnNr() : "";
-			throw failure("is not a valid token file (not the expected JSON" + where + ")",
-					"Restore it from a backup", null);
+			throw unusable("is not a valid token file (not the expected JSON" + where + ")",
+					"Restore it from a backup");
 		}
-		if (document == null || document.version() != TokenFileDocument.CURRENT_VERSION) {
-			int format = (document != null) ? document.version() : -1;
-			throw failure("has format version " + format + ", which this version of oauth-callback cannot read "
-					+ "(it reads version " + TokenFileDocument.CURRENT_VERSION + ")",
-					"Use the newer oauth-callback that wrote it", null);
+		if (document == null || document.version() < 1) {
+			throw unusable("is not a token file of oauth-callback (no format version)", "Restore it from a backup");
+		}
+		if (document.version() != TokenFileDocument.CURRENT_VERSION) {
+			throw unusable("has format version " + document.version() + ", which this version of oauth-callback "
+					+ "cannot read (it reads version " + TokenFileDocument.CURRENT_VERSION + ")",
+					"Use the newer oauth-callback that wrote it");
+		}
+		String problem = document.problem();
+		if (problem != null) {
+			throw unusable("is not a valid token file (" + problem + ")", "Restore it from a backup");
 		}
 		this.cache = new Cached(version, document);
 		return document;
@@ -194,18 +221,20 @@ final class TokenFile {
 	/**
 	 * Locks one byte of the lock file (and the same byte within this JVM). All locks of a JVM on the lock file go
 	 * through one shared channel, because closing any channel of a file releases every lock the process holds on
-	 * it.
+	 * it. The lock is taken with {@code tryLock}, which an interrupt cannot abort (a blocking {@code lock} would close
+	 * the shared channel when interrupted), polled until {@code oauth-callback.store.lock-timeout}.
 	 */
 	private <T> T lockedRange(long position, Locked<T> action) {
 		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.lockFile + "#" + position, (key) -> new ReentrantLock());
 		jvmLock.lock();
+		heldLocks.get().merge(this.file, 1, Integer::sum);
 		try {
 			if (jvmLock.getHoldCount() > 1) {
 				return action.run();
 			}
 			createDirectory();
 			FileChannel channel = acquireChannel();
-			try (FileLock lock = channel.lock(position, 1, false)) {
+			try (FileLock lock = awaitLock(channel, position)) {
 				return action.run();
 			}
 			finally {
@@ -216,8 +245,44 @@ final class TokenFile {
 			throw failure("cannot be locked (" + describe(ex) + ")", "Check that its directory is writable", ex);
 		}
 		finally {
+			heldLocks.get().computeIfPresent(this.file, (file, count) -> (count > 1) ? count - 1 : null);
 			jvmLock.unlock();
 		}
+	}
+
+	private FileLock awaitLock(FileChannel channel, long position) throws IOException {
+		long deadline = System.nanoTime() + this.lockTimeout.toNanos();
+		long pause = FIRST_POLL_MILLIS;
+		boolean interrupted = false;
+		try {
+			while (true) {
+				FileLock lock = channel.tryLock(position, 1, false);
+				if (lock != null) {
+					return lock;
+				}
+				if (System.nanoTime() - deadline > 0) {
+					throw failure("is locked by another process for more than " + this.lockTimeout
+							+ " (oauth-callback.store.lock-timeout); another run of this program is probably waiting for a "
+							+ "browser login", "Finish or stop the other run and try again", null);
+				}
+				try {
+					Thread.sleep(pause);
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+				pause = Math.min(pause * 2, LONGEST_POLL_MILLIS);
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private boolean holdsLock() {
+		return heldLocks.get().containsKey(this.file);
 	}
 
 	private FileChannel acquireChannel() throws IOException {
@@ -280,7 +345,7 @@ final class TokenFile {
 		byte[] content = this.json.writeValueAsBytes(document);
 		Path temp = null;
 		try {
-			temp = Files.createTempFile(this.file.getParent(), "." + this.file.getFileName(), ".tmp",
+			temp = Files.createTempFile(this.file.getParent(), temporaryPrefix(), ".tmp",
 					ownerOnly(OWNER_RW));
 			restrictAcl(temp);
 			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -316,7 +381,7 @@ final class TokenFile {
 	 * mid-write.
 	 */
 	private void removeStaleTemporaryFiles() {
-		String prefix = "." + this.file.getFileName();
+		String prefix = temporaryPrefix();
 		try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.file.getParent(),
 				(path) -> path.getFileName().toString().startsWith(prefix)
 						&& path.getFileName().toString().endsWith(".tmp"))) {
@@ -327,6 +392,11 @@ final class TokenFile {
 		catch (IOException ex) {
 			// leftovers do no harm; the write below reports real problems
 		}
+	}
+
+	/** Names this file's temporary files only: not those of a sibling store such as {@code tokens.json2}. */
+	private String temporaryPrefix() {
+		return "." + this.file.getFileName() + ".tmp-";
 	}
 
 	private void createDirectory() {
@@ -358,10 +428,9 @@ final class TokenFile {
 
 	private void refuseSymlink() {
 		if (Files.isSymbolicLink(this.file)) {
-			throw failure("is a symbolic link, which the token store refuses to follow (a link could send tokens "
+			throw unusable("is a symbolic link, which the token store refuses to follow (a link could send tokens "
 					+ "to another file)", "Replace the link by the file it points to, or point "
-							+ "oauth-callback.store.file.path at the real file",
-					null);
+							+ "oauth-callback.store.file.path at the real file");
 		}
 	}
 
@@ -386,11 +455,38 @@ final class TokenFile {
 			.build()));
 	}
 
-	private TokenStoreException failure(String problem, String wayOut, Throwable cause) {
-		return new TokenStoreException(this.file.toString(), "The token file " + this.file + " " + problem + ". "
-				+ wayOut + ", or remove the stored logins with 'logout --all' (the file is moved aside, not deleted)"
-				+ ", or set oauth-callback.store.file.path to another file. Nothing was changed.", cause);
+	private UnusableFileException unusable(String problem, String wayOut) {
+		return unusable(problem, wayOut, null);
 	}
+
+	private UnusableFileException unusable(String problem, String wayOut, Throwable cause) {
+		return new UnusableFileException(this.file.toString(), message(problem, wayOut), cause);
+	}
+
+	private TokenStoreException failure(String problem, String wayOut, Throwable cause) {
+		return new TokenStoreException(this.file.toString(), message(problem, wayOut), cause);
+	}
+
+	private String message(String problem, String wayOut) {
+		return "The token file " + this.file + " " + problem + ". " + wayOut + ", or remove the stored logins with "
+				+ "'logout --all' (the file is moved aside, not deleted), or set oauth-callback.store.file.path to "
+				+ "another file. Nothing was changed.";
+	}
+
+	/**
+	 * The file exists but cannot be used: unreadable, not a token file, of an unknown version, or a symbolic link.
+	 * Only such a file is moved aside by {@code logout --all}; a failed write or lock leaves the file in place.
+	 */
+	static final class UnusableFileException extends TokenStoreException {
+
+		private static final long serialVersionUID = 1L;
+
+		UnusableFileException(String location, String message, Throwable cause) {
+			super(location, message, cause);
+		}
+
+	}
+
 
 	private static String describe(IOException ex) {
 		if (ex instanceof AccessDeniedException) {

@@ -28,6 +28,27 @@ record TokenFileDocument(int version, List<Entry> entries) {
 		return new TokenFileDocument(CURRENT_VERSION, List.of());
 	}
 
+	/**
+	 * @return what makes this parsed document unusable (a missing required field), or {@code null} if nothing does;
+	 * never a value from the file
+	 */
+	String problem() {
+		for (int i = 0; i < this.entries.size(); i++) {
+			Entry entry = this.entries.get(i);
+			String missing = (entry == null) ? "the entry"
+					: (entry.registrationId() == null) ? "registrationId"
+							: (entry.account() == null) ? "account"
+									: (entry.accessToken() == null) ? "accessToken"
+											: (entry.accessToken().value() == null) ? "accessToken.value"
+													: (entry.refreshToken() != null && entry.refreshToken().value() == null)
+															? "refreshToken.value" : null;
+			if (missing != null) {
+				return "entry " + (i + 1) + " has no " + missing;
+			}
+		}
+		return null;
+	}
+
 	Entry find(String registrationId, String account) {
 		return this.entries.stream().filter((entry) -> entry.is(registrationId, account)).findFirst().orElse(null);
 	}

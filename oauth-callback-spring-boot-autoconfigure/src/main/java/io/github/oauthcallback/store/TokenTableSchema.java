@@ -4,11 +4,13 @@ import java.sql.DatabaseMetaData;
 
 import javax.sql.DataSource;
 
+import io.github.oauthcallback.TokenStoreException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcUtils;
@@ -37,14 +39,29 @@ public final class TokenTableSchema {
 				|| (mode == SchemaInitialization.EMBEDDED && !EmbeddedDatabaseConnection.isEmbedded(dataSource))) {
 			return false;
 		}
+		JdbcTokenStore.validTableName(table);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		try {
 			jdbc.query("SELECT 1 FROM " + table + " WHERE 1 = 0", (resultSet) -> null);
 			return false;
 		}
 		catch (BadSqlGrammarException ex) {
-			String ddl = ddl(driver(dataSource), table);
-			jdbc.execute(ddl);
+			DatabaseDriver driver = driver(dataSource);
+			try {
+				jdbc.execute(ddl(driver, table));
+			}
+			catch (DataAccessException failure) {
+				// Another node may have created it in the meantime (databases without IF NOT EXISTS).
+				try {
+					jdbc.query("SELECT 1 FROM " + table + " WHERE 1 = 0", (resultSet) -> null);
+					return false;
+				}
+				catch (DataAccessException stillMissing) {
+					throw new TokenStoreException(table, "The token table " + table + " does not exist and could not "
+							+ "be created (" + failure.getClass().getSimpleName() + "). Create it as docs/storage.md "
+							+ "shows, or let the application's database user create tables.", failure);
+				}
+			}
 			logger.info("Created the token table " + table);
 			return true;
 		}
@@ -66,7 +83,9 @@ public final class TokenTableSchema {
 			timestamp = "datetime(6)";
 			now = "CURRENT_TIMESTAMP(6)";
 		}
-		return "CREATE TABLE " + table + " (\n" //
+		boolean ifNotExists = driver == DatabaseDriver.POSTGRESQL || driver == DatabaseDriver.MARIADB
+				|| driver == DatabaseDriver.MYSQL || driver == DatabaseDriver.H2 || driver == DatabaseDriver.HSQLDB;
+		return "CREATE TABLE " + (ifNotExists ? "IF NOT EXISTS " : "") + table + " (\n" //
 				+ "  client_registration_id varchar(100) NOT NULL,\n" //
 				+ "  principal_name varchar(200) NOT NULL,\n" //
 				+ "  access_token_type varchar(100) NOT NULL,\n" //
@@ -94,17 +113,38 @@ public final class TokenTableSchema {
 
 	/**
 	 * @param dataSource the data source
-	 * @return its JDBC URL without query parameters (which may hold credentials), for messages
+	 * @return its JDBC URL without anything that may hold credentials, for messages
 	 */
 	public static String describe(DataSource dataSource) {
 		try {
-			String url = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL);
-			int query = url.indexOf('?');
-			return (query >= 0) ? url.substring(0, query) : url;
+			return withoutCredentials(JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL));
 		}
 		catch (Exception ex) {
 			return "the application's DataSource";
 		}
+	}
+
+	/**
+	 * Cuts query parameters and {@code ;key=value} properties, and removes user information such as
+	 * {@code user:password@} or Oracle's {@code user/password@}.
+	 * @param url a JDBC URL
+	 * @return the URL without credentials
+	 */
+	static String withoutCredentials(String url) {
+		String cut = url;
+		for (char separator : new char[] { '?', ';' }) {
+			int at = cut.indexOf(separator);
+			if (at >= 0) {
+				cut = cut.substring(0, at);
+			}
+		}
+		int at = cut.lastIndexOf('@');
+		if (at >= 0) {
+			int start = cut.indexOf("//");
+			start = (start >= 0 && start < at) ? start + 2 : cut.lastIndexOf(':', at) + 1;
+			cut = cut.substring(0, start) + cut.substring(at + 1);
+		}
+		return cut;
 	}
 
 }
