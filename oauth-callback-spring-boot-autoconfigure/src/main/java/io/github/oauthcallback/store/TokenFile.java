@@ -109,6 +109,10 @@ final class TokenFile {
 	 * @throws TokenStoreException if the file exists but cannot be used
 	 */
 	TokenFileDocument read() {
+		return uninterrupted(this::readDocument);
+	}
+
+	private TokenFileDocument readDocument() {
 		Version version;
 		try {
 			version = Version.of(this.file);
@@ -225,6 +229,27 @@ final class TokenFile {
 	 * the shared channel when interrupted), polled until {@code oauth-callback.store.lock-timeout}.
 	 */
 	private <T> T lockedRange(long position, Locked<T> action) {
+		return uninterrupted(() -> lockedRangeUninterrupted(position, action));
+	}
+
+	/**
+	 * Runs file work with the thread's interrupt flag cleared and sets it again afterwards: NIO file channels close
+	 * themselves when used by an interrupted thread, which would fail the read or write half-way (and, for the shared
+	 * lock channel, release every lock of the JVM).
+	 */
+	private static <T> T uninterrupted(java.util.function.Supplier<T> work) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			return work.get();
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private <T> T lockedRangeUninterrupted(long position, Locked<T> action) {
 		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.lockFile + "#" + position, (key) -> new ReentrantLock());
 		jvmLock.lock();
 		heldLocks.get().merge(this.file, 1, Integer::sum);

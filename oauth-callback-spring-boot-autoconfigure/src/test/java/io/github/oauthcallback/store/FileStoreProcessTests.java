@@ -3,6 +3,7 @@ package io.github.oauthcallback.store;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.github.oauthcallback.TokenStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import static io.github.oauthcallback.store.StoreFixtures.account;
 import static io.github.oauthcallback.store.StoreFixtures.client;
 import static io.github.oauthcallback.store.StoreFixtures.registration;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The file store across real processes: writers killed with SIGKILL mid-write, and several JVMs writing at once.
@@ -105,6 +108,38 @@ class FileStoreProcessTests {
 		assertThat(logins.stream().map(StoredLogin::account).collect(Collectors.toSet())).hasSize(800);
 		OAuth2AuthorizedClient sample = store(file).loadAuthorizedClient("concurrent", "w3-199");
 		assertThat(sample.getAccessToken().getTokenValue()).isEqualTo("t-w3-199");
+	}
+
+	@Test
+	void aLockHeldByAnotherProcessEndsInATypedErrorAfterTheTimeoutAndNothingIsMovedAside() throws Exception {
+		Path file = this.dir.resolve("tokens.json");
+		store(file).saveAuthorizedClient(client(registration("crash"), "writer", "kept", null), account("writer"));
+		byte[] before = Files.readAllBytes(file);
+		Process holder = worker("hold", file.toString());
+		try {
+			BufferedReader out = new BufferedReader(
+					new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+			assertThat(out.readLine()).isEqualTo("HOLDING");
+			FileTokenStore waiting = new FileTokenStore(file,
+					StoreFixtures.registrations(FileStoreWorker.REGISTRATIONS), TokenCipher.none(),
+					java.time.Duration.ofMillis(300));
+			assertThatExceptionOfType(TokenStoreException.class)
+				.isThrownBy(() -> waiting.saveAuthorizedClient(client(registration("crash"), "writer", "new", null),
+						account("writer")))
+				.withMessageContaining("is locked by another process")
+				.withMessageContaining("oauth-callback.store.lock-timeout");
+			assertThatExceptionOfType(TokenStoreException.class).as("logout --all reports, never moves the file")
+				.isThrownBy(waiting::logoutAll);
+			assertThat(Files.readAllBytes(file)).isEqualTo(before);
+			assertThat(Files.list(this.dir).map((path) -> path.getFileName().toString()))
+				.noneMatch((name) -> name.contains("unusable"));
+		}
+		finally {
+			holder.destroyForcibly();
+			holder.waitFor(10, TimeUnit.SECONDS);
+		}
+		assertThat(((OAuth2AuthorizedClient) store(file).loadAuthorizedClient("crash", "writer")).getAccessToken()
+			.getTokenValue()).isEqualTo("kept");
 	}
 
 }

@@ -11,7 +11,8 @@ import static io.github.oauthcallback.store.StoreFixtures.registration;
  * <ul>
  * <li>{@code loop <file> <first>}: saves crash/writer with values v&lt;first&gt;, v&lt;first+1&gt;, ... until
  * killed, printing READY after the first save;</li>
- * <li>{@code distinct <file> <worker> <count>}: saves count distinct accounts of registration "concurrent".</li>
+ * <li>{@code distinct <file> <worker> <count>}: saves count distinct accounts of registration "concurrent";</li>
+ * <li>{@code hold <file>}: holds the file's write lock, printing HOLDING, until killed.</li>
  * </ul>
  */
 public final class FileStoreWorker {
@@ -22,7 +23,21 @@ public final class FileStoreWorker {
 	private FileStoreWorker() {
 	}
 
-	public static void main(String[] args) {
+	public static void main(String[] args) throws Exception {
+		if ("hold".equals(args[0])) {
+			new TokenFile(Path.of(args[1]), java.time.Duration.ofMinutes(1)).update((document) -> {
+				System.out.println("HOLDING");
+				System.out.flush();
+				try {
+					Thread.sleep(java.time.Duration.ofMinutes(5).toMillis());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return document;
+			});
+			return;
+		}
 		FileTokenStore store = new FileTokenStore(Path.of(args[1]), StoreFixtures.registrations(REGISTRATIONS),
 				TokenCipher.none());
 		if ("loop".equals(args[0])) {

@@ -294,4 +294,103 @@ class FileTokenStoreTests {
 			.isEqualTo(Path.of("/home/ada/.config/oauth-callback/tokens.json"));
 	}
 
+	@Test
+	void underTheLockTheFileIsAlwaysParsedAgain() throws Exception {
+		FileTokenStore store = store();
+		store.saveAuthorizedClient(client(this.github, "ada", "aaaa", "r1"), account("ada"));
+		assertThat(((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada")).getAccessToken()
+			.getTokenValue()).isEqualTo("aaaa");
+		// Another process's change that a stat cannot see: same inode, size and modification time.
+		rewriteInPlaceKeepingTimestamp("\"aaaa\"", "\"bbbb\"");
+		OAuth2AuthorizedClient underLock = store.exclusively("github", "ada",
+				() -> store.loadAuthorizedClient("github", "ada"));
+		assertThat(underLock.getAccessToken().getTokenValue()).isEqualTo("bbbb");
+		// A read-modify-write builds on what is on disk, not on the cached document.
+		rewriteInPlaceKeepingTimestamp("\"bbbb\"", "\"cccc\"");
+		store.saveAuthorizedClient(client(this.corp, "ada", "corp-1", null), account("ada"));
+		assertThat(((OAuth2AuthorizedClient) store().loadAuthorizedClient("github", "ada")).getAccessToken()
+			.getTokenValue()).isEqualTo("cccc");
+		assertThat(store().logins()).hasSize(2);
+	}
+
+	private void rewriteInPlaceKeepingTimestamp(String from, String to) throws Exception {
+		String content = Files.readString(file());
+		assertThat(content).contains(from);
+		java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file());
+		byte[] changed = content.replace(from, to).getBytes(StandardCharsets.UTF_8);
+		try (var channel = java.nio.channels.FileChannel.open(file(), java.nio.file.StandardOpenOption.WRITE)) {
+			channel.write(java.nio.ByteBuffer.wrap(changed));
+		}
+		Files.setLastModifiedTime(file(), modified);
+	}
+
+	@Test
+	void anInterruptedThreadSavesAndKeepsItsInterruptWithoutBreakingOtherLocks() throws Exception {
+		FileTokenStore store = store();
+		store.saveAuthorizedClient(client(this.github, "ada", "first", null), account("ada"));
+		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+		java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+		Thread interrupted = new Thread(() -> {
+			Thread.currentThread().interrupt();
+			try {
+				store.saveAuthorizedClient(client(this.corp, "ada", "corp", null), account("ada"));
+				stillInterrupted.set(Thread.currentThread().isInterrupted());
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		// While another thread holds the key lock (and so the shared lock channel is open), the interrupted save runs.
+		store.exclusively("github", "ada", () -> {
+			interrupted.start();
+			try {
+				interrupted.join(10_000);
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+			store.saveAuthorizedClient(client(this.github, "ada", "second", null), account("ada"));
+			return null;
+		});
+		assertThat(failure.get()).isNull();
+		assertThat(stillInterrupted.get()).as("the interrupt is kept for the caller").isTrue();
+		assertThat(store().logins()).hasSize(2);
+		assertThat(((OAuth2AuthorizedClient) store().loadAuthorizedClient("github", "ada")).getAccessToken()
+			.getTokenValue()).isEqualTo("second");
+	}
+
+	@Test
+	void aDocumentOfTheWrongShapeIsATypedErrorNamingTheFile() throws Exception {
+		Files.createDirectories(file().getParent());
+		Files.writeString(file(), "{\"version\":1,\"entries\":[{}]}");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store().logins())
+			.withMessageContaining(file().toString())
+			.withMessageContaining("logout --all");
+		Files.writeString(file(), "{\"version\":1,\"entries\":[{\"registrationId\":\"github\",\"account\":\"ada\","
+				+ "\"accessToken\":{\"type\":\"Bearer\",\"value\":\"secret-value\"}},"
+				+ "{\"registrationId\":\"corp\",\"account\":\"ada\",\"accessToken\":{\"type\":\"Bearer\"}}]}");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store().logins())
+			.withMessageContaining(file().toString())
+			.withMessageContaining("entry 2 has no accessToken.value")
+			.withMessageNotContaining("secret-value");
+		Files.writeString(file(), "{\"entries\":[]}");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store().loadAuthorizedClient("github", "a"))
+			.withMessageContaining(file().toString())
+			.withMessageContaining("Restore it from a backup");
+		assertThatExceptionOfType(TokenStoreException.class)
+			.isThrownBy(() -> store().saveAuthorizedClient(client(this.github, "ada", "x", null), account("ada")));
+		assertThat(Files.readString(file())).as("never overwritten").isEqualTo("{\"entries\":[]}");
+	}
+
+	@Test
+	void aDpopTokenKeepsItsType() {
+		OAuth2AuthorizedClient dpop = new OAuth2AuthorizedClient(this.github, "ada",
+				new org.springframework.security.oauth2.core.OAuth2AccessToken(
+						org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.DPOP, "dpop-token",
+						java.time.Instant.now(), java.time.Instant.now().plusSeconds(600)));
+		store().saveAuthorizedClient(dpop, account("ada"));
+		assertThat(((OAuth2AuthorizedClient) store().loadAuthorizedClient("github", "ada")).getAccessToken()
+			.getTokenType()).isEqualTo(org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.DPOP);
+	}
+
 }
