@@ -305,14 +305,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		locked.set(Boolean.TRUE);
 		try {
 			Outcome<T> outcome = database(() -> this.exclusive.execute((status) -> {
-				this.jdbc.query((connection) -> {
-					PreparedStatement statement = connection.prepareStatement("SELECT principal_name FROM " + this.table
-							+ " WHERE client_registration_id = ? AND principal_name = ? FOR UPDATE");
-					statement.setQueryTimeout(this.lockTimeoutSeconds);
-					statement.setString(1, registrationId);
-					statement.setString(2, account);
-					return statement;
-				}, (ResultSetExtractor<Object>) (resultSet) -> null);
+				lockRow(registrationId, account);
 				try {
 					return new Outcome<>(action.get(), null);
 				}
@@ -333,6 +326,25 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 				locked.remove();
 			}
 			this.cache.remove(key(registrationId, account));
+		}
+	}
+
+	private void lockRow(String registrationId, String account) {
+		try {
+			this.jdbc.query((connection) -> {
+				PreparedStatement statement = connection.prepareStatement("SELECT principal_name FROM " + this.table
+						+ " WHERE client_registration_id = ? AND principal_name = ? FOR UPDATE");
+				statement.setQueryTimeout(this.lockTimeoutSeconds);
+				statement.setString(1, registrationId);
+				statement.setString(2, account);
+				return statement;
+			}, (ResultSetExtractor<Object>) (resultSet) -> null);
+		}
+		catch (DataAccessException ex) {
+			throw failure("could not lock the login of '" + registrationId + "' for account '" + account
+					+ "' within oauth-callback.store.lock-timeout (" + this.lockTimeoutSeconds + " s; "
+					+ ex.getClass().getSimpleName() + "): another node probably holds it while it refreshes the token "
+					+ "or waits for a browser login. Try again once it is done, or raise the timeout", ex);
 		}
 	}
 
