@@ -60,6 +60,13 @@ public final class EncryptionKeys {
 					throw new InvalidConfigurationException("The encryption key file " + keyFile
 							+ " can be read by other users; refusing to use it. Run: chmod 600 " + keyFile);
 				}
+				String owner = Files.getOwner(keyFile).getName();
+				String user = System.getProperty("user.name");
+				if (user != null && !"root".equals(user) && !owner.equals(user)) {
+					throw new InvalidConfigurationException("The encryption key file " + keyFile + " belongs to '"
+							+ owner + "', not to '" + user + "' who runs this program; refusing to use it. Make it "
+							+ "yours (chown) or use a key file of your own.");
+				}
 			}
 			return Files.readString(keyFile, StandardCharsets.UTF_8).trim();
 		}

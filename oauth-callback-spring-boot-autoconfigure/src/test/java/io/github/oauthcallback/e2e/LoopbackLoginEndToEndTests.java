@@ -11,6 +11,7 @@ import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.support.CapturedLogs;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -210,12 +213,19 @@ class LoopbackLoginEndToEndTests {
 			.withPropertyValues("oauth-callback.store.file.path=" + file), "public", browser);
 		assertThat(file).exists();
 		AtomicInteger browsersOpened = new AtomicInteger();
-		runner((uri) -> browsersOpened.incrementAndGet(), "public", "public-cli", null, "none", "openid,read")
+		runner((uri) -> {
+			browsersOpened.incrementAndGet();
+			throw new IllegalStateException("the second run must not open a browser");
+		}, "public", "public-cli", null, "none", "openid,read")
 			.withConfiguration(store)
-			.withPropertyValues("oauth-callback.store.file.path=" + file)
+			.withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class))
+			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.interactive=always",
+					"oauth-callback.timeout=5s")
 			.run((context) -> {
-				OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientService.class)
-					.loadAuthorizedClient("public", "ada-cli");
+				// What an application calls: the client manager, which would start a browser login if nothing usable
+				// were stored.
+				OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientManager.class)
+					.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("public").principal("ada-cli").build());
 				assertThat(stored.getAccessToken().getTokenValue()).isEqualTo(first.getAccessToken().getTokenValue());
 				assertThat(stored).isInstanceOf(OidcAuthorizedClient.class);
 				assertThat(server.isActive(stored.getAccessToken().getTokenValue())).isTrue();
