@@ -155,18 +155,26 @@ public final class FileTokenStore implements TokenStore {
 	private boolean matches(Entry entry, ClientRegistration registration) {
 		String issuer = registration.getProviderDetails().getIssuerUri();
 		boolean clientMatches = Objects.equals(entry.clientId(), registration.getClientId());
-		boolean issuerMatches = issuer == null || entry.issuer() == null || issuer.equals(entry.issuer());
+		// The issuer identifies the provider; without one on either side, the token endpoint does (when recorded).
+		boolean issuerMatches = (issuer != null || entry.issuer() != null) ? Objects.equals(issuer, entry.issuer())
+				: entry.tokenUri() == null
+						|| entry.tokenUri().equals(registration.getProviderDetails().getTokenUri());
 		if (clientMatches && issuerMatches) {
 			return true;
 		}
 		if (this.warned.add(entry.registrationId() + "\n" + entry.account())) {
 			logger.warn("The stored login for registration '" + entry.registrationId() + "' and account '"
-					+ entry.account() + "' was issued to " + (clientMatches ? "issuer " + entry.issuer()
+					+ entry.account() + "' was issued to " + (clientMatches ? "issuer " + describeIssuer(entry)
 							: "client-id " + entry.clientId())
 					+ ", not to the registration's current " + (clientMatches ? "issuer" : "client-id")
 					+ "; it is ignored (and kept in " + this.file.path() + "). Log in again to replace it.");
 		}
 		return false;
+	}
+
+	private static String describeIssuer(Entry entry) {
+		return (entry.issuer() != null) ? entry.issuer()
+				: (entry.tokenUri() != null) ? "(none; token endpoint " + entry.tokenUri() + ")" : "(none)";
 	}
 
 	private Entry toEntry(OAuth2AuthorizedClient client, String account) {
@@ -176,7 +184,8 @@ public final class FileTokenStore implements TokenStore {
 		OAuth2RefreshToken refresh = client.getRefreshToken();
 		String idToken = (client instanceof OidcAuthorizedClient oidc && oidc.getIdToken() != null)
 				? this.cipher.seal(oidc.getIdToken().getTokenValue(), context(id, account, "id_token")) : null;
-		return new Entry(id, account, registration.getProviderDetails().getIssuerUri(), registration.getClientId(),
+		return new Entry(id, account, registration.getProviderDetails().getIssuerUri(),
+				registration.getProviderDetails().getTokenUri(), registration.getClientId(),
 				new AccessToken(this.cipher.seal(access.getTokenValue(), context(id, account, "access_token")),
 						access.getTokenType().getValue(), access.getIssuedAt(), access.getExpiresAt(), access.getScopes()),
 				(refresh != null) ? new RefreshToken(

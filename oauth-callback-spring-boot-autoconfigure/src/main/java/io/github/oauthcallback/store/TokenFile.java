@@ -64,6 +64,11 @@ final class TokenFile {
 
 	private static final Map<Path, SharedChannel> channels = new java.util.HashMap<>();
 
+	private static final Set<Path> warnedDirectories = ConcurrentHashMap.newKeySet();
+
+	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
+		.getLog(TokenFile.class);
+
 	/** How many of a token file's locks the current thread holds, by file. */
 	private static final ThreadLocal<Map<Path, Integer>> heldLocks = ThreadLocal.withInitial(java.util.HashMap::new);
 
@@ -427,6 +432,7 @@ final class TokenFile {
 	private void createDirectory() {
 		Path directory = this.file.getParent();
 		if (Files.isDirectory(directory)) {
+			warnIfShared(directory);
 			return;
 		}
 		try {
@@ -436,6 +442,28 @@ final class TokenFile {
 		catch (IOException ex) {
 			throw failure("cannot be created: its directory " + directory + " cannot be created (" + describe(ex)
 					+ ")", "Create it, or point oauth-callback.store.file.path elsewhere", ex);
+		}
+	}
+
+	/**
+	 * An existing directory is not tightened (it may be shared on purpose) but a group- or world-accessible one is
+	 * reported once: the files are owner-only, yet others could rename or delete them there.
+	 */
+	private void warnIfShared(Path directory) {
+		if (!this.posix || !warnedDirectories.add(directory)) {
+			return;
+		}
+		try {
+			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+			if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+					|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+				logger.warn("The token file's directory " + directory + " can be written by other users ("
+						+ PosixFilePermissions.toString(permissions) + "); they could replace or remove the token file. "
+						+ "Run: chmod 700 " + directory);
+			}
+		}
+		catch (IOException ex) {
+			// the lock or the write that follows reports what matters
 		}
 	}
 

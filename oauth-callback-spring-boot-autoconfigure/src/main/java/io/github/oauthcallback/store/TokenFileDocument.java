@@ -82,6 +82,8 @@ record TokenFileDocument(int version, List<Entry> entries) {
 	 * @param registrationId the registration id
 	 * @param account the account (principal name)
 	 * @param issuer the issuer the tokens were issued by, if the registration has one
+	 * @param tokenUri the token endpoint the tokens came from, which identifies the provider when it has no issuer
+	 * (GitHub); absent in entries written before it was recorded
 	 * @param clientId the client the tokens were issued to
 	 * @param accessToken the access token
 	 * @param refreshToken the refresh token, or {@code null}
@@ -89,8 +91,8 @@ record TokenFileDocument(int version, List<Entry> entries) {
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Entry(String registrationId, String account, String issuer, String clientId, AccessToken accessToken,
-			RefreshToken refreshToken, String idToken) {
+	record Entry(String registrationId, String account, String issuer, String tokenUri, String clientId,
+			AccessToken accessToken, RefreshToken refreshToken, String idToken) {
 
 		boolean is(String registrationId, String account) {
 			return this.registrationId.equals(registrationId) && this.account.equals(account);

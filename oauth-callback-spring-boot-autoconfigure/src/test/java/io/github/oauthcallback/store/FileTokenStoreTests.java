@@ -393,4 +393,64 @@ class FileTokenStoreTests {
 			.getTokenType()).isEqualTo(org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.DPOP);
 	}
 
+	@Test
+	void withoutAnIssuerOnEitherSideTheTokenEndpointIdentifiesTheProvider() {
+		ClientRegistration noIssuer = registration("github", "cli-github", null);
+		store(new InMemoryClientRegistrationRepository(noIssuer)).saveAuthorizedClient(client(noIssuer, "ada", "a", null),
+				account("ada"));
+		assertThat((OAuth2AuthorizedClient) store(new InMemoryClientRegistrationRepository(noIssuer))
+			.loadAuthorizedClient("github", "ada")).isNotNull();
+		ClientRegistration otherEndpoint = ClientRegistration.withClientRegistration(noIssuer)
+			.tokenUri("https://elsewhere.example/token")
+			.build();
+		assertThat((OAuth2AuthorizedClient) store(new InMemoryClientRegistrationRepository(otherEndpoint))
+			.loadAuthorizedClient("github", "ada")).as("another provider's token endpoint").isNull();
+		assertThat((OAuth2AuthorizedClient) store(new InMemoryClientRegistrationRepository(this.github))
+			.loadAuthorizedClient("github", "ada")).as("an issuer appeared: not the provider it was issued by").isNull();
+		assertThat(store(new InMemoryClientRegistrationRepository(noIssuer)).logins()).hasSize(1);
+	}
+
+	private FileTokenStore store(InMemoryClientRegistrationRepository registrations) {
+		return new FileTokenStore(file(), registrations, TokenCipher.none());
+	}
+
+	@Test
+	void aRotatedKeyReadsOldEntriesAndWritesWithTheNewOne() throws Exception {
+		byte[] oldKey = TokenCipherTests.key();
+		byte[] newKey = TokenCipherTests.key();
+		store(TokenCipher.of(oldKey, List.of())).saveAuthorizedClient(client(this.github, "ada", "old-secret", "r1"),
+				account("ada"));
+		FileTokenStore rotating = store(TokenCipher.of(newKey, List.of(oldKey)));
+		assertThat(((OAuth2AuthorizedClient) rotating.loadAuthorizedClient("github", "ada")).getAccessToken()
+			.getTokenValue()).isEqualTo("old-secret");
+		rotating.saveAuthorizedClient(client(this.corp, "ada", "new-secret", null), account("ada"));
+		String content = Files.readString(file());
+		assertThat(content).doesNotContain("old-secret", "new-secret");
+		assertThat((OAuth2AuthorizedClient) store(TokenCipher.of(newKey, List.of())).loadAuthorizedClient("corp", "ada"))
+			.isNotNull();
+		assertThatExceptionOfType(TokenStoreException.class).as("the new key alone cannot read the old entry")
+			.isThrownBy(() -> store(TokenCipher.of(newKey, List.of())).loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("previous-keys");
+		assertThatExceptionOfType(TokenStoreException.class).as("the old key alone cannot read the new entry")
+			.isThrownBy(() -> store(TokenCipher.of(oldKey, List.of())).loadAuthorizedClient("corp", "ada"));
+		assertThat(Files.readString(file())).as("failed reads change nothing").isEqualTo(content);
+	}
+
+	@Test
+	void aDirectoryOthersCanWriteIsReportedOnce() throws Exception {
+		Path shared = this.dir.resolve("shared");
+		Files.createDirectories(shared);
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			FileTokenStore store = new FileTokenStore(shared.resolve("tokens.json"), this.registrations,
+					TokenCipher.none());
+			store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+			store.saveAuthorizedClient(client(this.corp, "ada", "c", null), account("ada"));
+			assertThat(logs.text().split("can be written by other users").length - 1).isEqualTo(1);
+			assertThat(logs.text()).contains("chmod 700 " + shared);
+		}
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("tokens.json"))))
+			.isEqualTo("rw-------");
+	}
+
 }
