@@ -229,7 +229,8 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		try {
 			result = this.processor.process(code);
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) {
+			// Errors too (an AssertionError or LinkageError from a user's bean): the login must end either way.
 			try {
 				send(exchange, 200, this.pages.error());
 			}

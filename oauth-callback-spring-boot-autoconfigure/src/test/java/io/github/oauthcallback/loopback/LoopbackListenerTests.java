@@ -194,6 +194,23 @@ class LoopbackListenerTests {
 	}
 
 	@Test
+	void processorErrorStillEndsTheFlowAndReleasesThePort() throws Exception {
+		AssertionError failure = new AssertionError("a user's bean broke");
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					throw failure;
+				});
+		int port = this.listener.redirectUri().getPort();
+		Response response = RawHttp.get(port, "/callback?code=c&state=" + STATE);
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).contains("Sign-in failed");
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> this.listener.outcome().get(5, TimeUnit.SECONDS))
+			.withCause(failure);
+		assertPortReleased(port);
+	}
+
+	@Test
 	void pagesNeverReflectRequestInput() throws Exception {
 		start(ephemeral("127.0.0.1"));
 		int port = this.listener.redirectUri().getPort();
