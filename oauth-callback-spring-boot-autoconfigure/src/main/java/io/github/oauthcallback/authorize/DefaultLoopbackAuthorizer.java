@@ -68,7 +68,9 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	 * @param browser sends the user to the authorization URL
 	 * @param listener where the loopback listener binds by default, and its pages
 	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
-	 * @param defaultTimeout how long a login waits for the user
+	 * @param defaultTimeout how long a login waits for the user; must be positive
+	 * @throws InvalidConfigurationException if a registration cannot work from the command line, or the timeout is
+	 * not positive
 	 */
 	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients,
@@ -81,6 +83,11 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.browser = browser;
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
+		if (defaultTimeout == null || defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+			throw new InvalidConfigurationException("oauth-callback.timeout must be positive (was " + defaultTimeout
+					+ "): it is how long a login waits for the user to finish in the browser. Set it to a duration "
+					+ "such as 5m.");
+		}
 		this.defaultTimeout = defaultTimeout;
 		for (ClientRegistration registration : Registrations.all(registrations)) {
 			if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {

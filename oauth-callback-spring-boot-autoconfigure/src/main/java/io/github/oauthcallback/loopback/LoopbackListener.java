@@ -15,12 +15,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -31,6 +33,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -83,6 +86,8 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final Set<HttpServer> started = ConcurrentHashMap.newKeySet();
+
 	private LoopbackListener(String registrationId, List<HttpServer> servers, CallbackEndpoint endpoint,
 			CallbackPages pages, String expectedState, CodeProcessor<T> processor) {
 		this.registrationId = registrationId;
@@ -105,29 +110,67 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	 * @param endpoint where to bind
 	 * @param pages the pages to answer with
 	 * @param expectedState the {@code state} value the genuine callback carries
-	 * @param timeout how long to wait for the genuine callback
+	 * @param timeout how long to wait for the genuine callback; must be positive
 	 * @param processor turns the authorization code into the result
 	 * @return the running listener
+	 * @throws InvalidConfigurationException if the timeout is not positive
 	 * @throws ListenerBindException if no candidate port could be bound
 	 */
 	public static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
 			String expectedState, Duration timeout, CodeProcessor<T> processor) {
+		return start(registrationId, endpoint, pages, expectedState, timeout, processor, HttpServer::start);
+	}
+
+	static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
+			String expectedState, Duration timeout, CodeProcessor<T> processor, ServerStarter starter) {
+		Objects.requireNonNull(endpoint, "endpoint must not be null");
+		Objects.requireNonNull(pages, "pages must not be null");
+		Objects.requireNonNull(expectedState, "expectedState must not be null");
+		Objects.requireNonNull(processor, "processor must not be null");
+		long timeoutMillis = timeoutMillis(registrationId, timeout);
 		List<HttpServer> servers = bind(endpoint);
-		LoopbackListener<T> listener = new LoopbackListener<>(registrationId, servers, endpoint, pages, expectedState,
-				processor);
-		for (HttpServer server : servers) {
-			server.setExecutor(listener.executor);
-			server.createContext("/", listener::handle);
-			server.start();
+		LoopbackListener<T> listener = null;
+		try {
+			listener = new LoopbackListener<>(registrationId, servers, endpoint, pages, expectedState, processor);
+			for (HttpServer server : servers) {
+				server.setExecutor(listener.executor);
+				server.createContext("/", listener::handle);
+				starter.start(server);
+				listener.started.add(server);
+			}
+			LoopbackListener<T> started = listener;
+			listener.timer.completeOnTimeout(Boolean.TRUE, timeoutMillis, TimeUnit.MILLISECONDS);
+			listener.timer.thenRun(() -> started.outcome
+				.completeExceptionally(new AuthorizationTimeoutException(registrationId, timeout)));
+			listener.outcome.whenComplete((result, failure) -> started.close());
 		}
-		listener.timer.completeOnTimeout(Boolean.TRUE, timeout.toMillis(), TimeUnit.MILLISECONDS);
-		listener.timer.thenRun(() -> listener.outcome
-			.completeExceptionally(new AuthorizationTimeoutException(registrationId, timeout)));
-		listener.outcome.whenComplete((result, failure) -> listener.close());
+		catch (Throwable ex) {
+			if (listener != null) {
+				listener.close();
+			}
+			else {
+				servers.forEach(LoopbackListener::release);
+			}
+			throw ex;
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Listening for the '" + registrationId + "' callback on " + listener.redirectUri);
 		}
 		return listener;
+	}
+
+	private static long timeoutMillis(String registrationId, Duration timeout) {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidConfigurationException("The login timeout for registration '" + registrationId + "' is "
+					+ ((timeout != null) ? timeout : "not set") + "; it must be positive. Set oauth-callback.timeout "
+					+ "(or AuthorizationOptions.withTimeout) to how long a login may wait for the user, for example 5m.");
+		}
+		try {
+			return timeout.toMillis();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	/**
@@ -159,7 +202,12 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		this.timer.cancel(false);
 		this.outcome.completeExceptionally(new AuthorizationCancelledException(this.registrationId));
 		for (HttpServer server : this.servers) {
-			server.stop(0);
+			if (this.started.contains(server)) {
+				server.stop(0);
+			}
+			else {
+				release(server);
+			}
 		}
 		this.executor.shutdownNow();
 		if (logger.isDebugEnabled()) {
@@ -324,9 +372,24 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			return servers;
 		}
 		catch (IOException | RuntimeException ex) {
-			servers.forEach((server) -> server.stop(0));
+			servers.forEach(LoopbackListener::release);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Stops a server that may never have been started. {@code stop()} alone does not free the port of such a server:
+	 * its socket stays registered with a selector that only its dispatcher thread closes. So it is started first; it
+	 * then answers nothing of ours (no context, or the closed listener's rejection).
+	 */
+	private static void release(HttpServer server) {
+		try {
+			server.start();
+		}
+		catch (IllegalStateException ex) {
+			// already started (or stopped)
+		}
+		server.stop(0);
 	}
 
 	static List<InetAddress> addresses(String host) {
@@ -355,6 +418,14 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			}
 		}
 		return Set.copyOf(hosts);
+	}
+
+	/** Starts one bound server; replaced in tests to make start-up fail after binding. */
+	@FunctionalInterface
+	interface ServerStarter {
+
+		void start(HttpServer server);
+
 	}
 
 	private static ThreadFactory daemonThreads(int port) {

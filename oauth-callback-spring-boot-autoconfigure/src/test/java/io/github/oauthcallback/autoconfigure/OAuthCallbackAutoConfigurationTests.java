@@ -180,6 +180,20 @@ class OAuthCallbackAutoConfigurationTests {
 	}
 
 	@Test
+	void timeoutThatIsNotPositiveFailsAtStartUp() {
+		for (String timeout : new String[] { "0", "0s", "-5s" }) {
+			this.runner.withPropertyValues(REGISTRATION)
+				.withPropertyValues("oauth-callback.timeout=" + timeout)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(InvalidConfigurationException.class)
+					.hasMessageContaining("oauth-callback.timeout must be positive")
+					.hasMessageContaining("5m"));
+		}
+	}
+
+	@Test
 	void missingPageFailsAtStartUp() {
 		this.runner.withPropertyValues(REGISTRATION)
 			.withPropertyValues("oauth-callback.listener.pages.success=classpath:nope.html")

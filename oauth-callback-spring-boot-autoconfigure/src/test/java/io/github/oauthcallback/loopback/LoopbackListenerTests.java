@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.RawHttp;
@@ -32,6 +34,7 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class LoopbackListenerTests {
 
@@ -211,6 +214,64 @@ class LoopbackListenerTests {
 	}
 
 	@Test
+	void timeoutMustBePositive() throws Exception {
+		for (Duration timeout : new Duration[] { Duration.ZERO, Duration.ofSeconds(-1), null }) {
+			assertThatExceptionOfType(InvalidConfigurationException.class)
+				.isThrownBy(() -> LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(),
+						STATE, timeout, (code) -> code))
+				.withMessageContaining("'test'")
+				.withMessageContaining("must be positive")
+				.withMessageContaining("oauth-callback.timeout");
+		}
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
+	}
+
+	@Test
+	void timeoutTooLongForMillisecondsMeansWaitingIndefinitely() throws Exception {
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE,
+				Duration.ofSeconds(Long.MAX_VALUE), (code) -> code);
+		assertThat(RawHttp.get(this.listener.redirectUri().getPort(), "/callback?code=c&state=" + STATE).status())
+			.isEqualTo(200);
+		assertThat(this.listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("c");
+	}
+
+	@Test
+	void failureAfterBindingReleasesWhatWasBound() throws Exception {
+		List<InetSocketAddress> bound = new ArrayList<>();
+		IllegalStateException failure = new IllegalStateException("cannot start");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE,
+					LONG, (code) -> code, (server) -> {
+						bound.add(server.getAddress());
+						throw failure;
+					}))
+			.isSameAs(failure);
+		assertThat(bound).hasSize(1);
+		assertPortReleased(bound.get(0).getPort());
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
+	}
+
+	@Test
+	void failureAfterStartingOneOfTwoServersStopsBoth() throws Exception {
+		assumeIpv6();
+		List<InetSocketAddress> started = new ArrayList<>();
+		assertThatIllegalStateException()
+			.isThrownBy(() -> LoopbackListener.start("test", ephemeral("localhost"), CallbackPages.defaults(), STATE,
+					LONG, (code) -> code, (server) -> {
+						if (!started.isEmpty()) {
+							throw new IllegalStateException("cannot start the second");
+						}
+						server.start();
+						started.add(server.getAddress());
+					}));
+		assertThat(started).hasSize(1);
+		int port = started.get(0).getPort();
+		assertPortReleased(InetAddress.getByName("127.0.0.1"), port);
+		assertPortReleased(InetAddress.getByName("::1"), port);
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
+	}
+
+	@Test
 	void pagesNeverReflectRequestInput() throws Exception {
 		start(ephemeral("127.0.0.1"));
 		int port = this.listener.redirectUri().getPort();
@@ -382,12 +443,12 @@ class LoopbackListenerTests {
 
 	@Test
 	void unreadablePageIsAConfigurationErrorNamingTheProperty() {
-		assertThatExceptionOfType(io.github.oauthcallback.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), "classpath:missing.html",
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, null))
 			.withMessageContaining("oauth-callback.listener.pages.success")
 			.withMessageContaining("classpath:missing.html");
-		assertThatExceptionOfType(io.github.oauthcallback.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "/relative"))
 			.withMessageContaining("success-redirect-uri");
@@ -395,7 +456,7 @@ class LoopbackListenerTests {
 
 	@Test
 	void twoHundredFlowsInARowLeaveNoPortBoundAndNoThreadAlive() throws Exception {
-		List<Integer> ports = new java.util.ArrayList<>();
+		List<Integer> ports = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
 			LoopbackListener<String> flow = LoopbackListener.start("test", ephemeral("127.0.0.1"),
 					CallbackPages.defaults(), STATE, (i % 4 == 2) ? Duration.ofMillis(20) : LONG, (code) -> code);
