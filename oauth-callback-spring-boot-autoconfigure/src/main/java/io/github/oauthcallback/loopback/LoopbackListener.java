@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -80,9 +81,11 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private final CompletableFuture<T> outcome = new CompletableFuture<>();
 
+	/**
+	 * Completed by the timeout, ended by the genuine callback or by {@link #close()}: whichever comes first wins,
+	 * so a claimed callback can no longer time out and a timed-out login can no longer be claimed.
+	 */
 	private final CompletableFuture<Object> timer = new CompletableFuture<>();
-
-	private final AtomicBoolean claimed = new AtomicBoolean();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -181,6 +184,13 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	}
 
 	/**
+	 * Does what the timer does when the timeout elapses. Tests call it to let the timeout fire at a chosen moment.
+	 */
+	void fireTimeout() {
+		this.timer.complete(Boolean.TRUE);
+	}
+
+	/**
 	 * The login's outcome. Cancelling it stops the listener.
 	 * @return a future completed with the processor's result, or exceptionally with
 	 * {@link AuthorizationErrorException}, {@link AuthorizationTimeoutException},
@@ -248,11 +258,12 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			reject(exchange, 400, this.pages.badRequest(), "it does not carry the expected state");
 			return;
 		}
-		if (this.closed.get() || !this.claimed.compareAndSet(false, true)) {
-			reject(exchange, 400, this.pages.badRequest(), "the login already received its callback");
+		// Claiming ends the timer: only one of claim, timeout and close can complete it. (Not timer.cancel(), which
+		// also answers true when the timer was already cancelled.)
+		if (this.closed.get() || !this.timer.completeExceptionally(new CancellationException("claimed"))) {
+			reject(exchange, 400, this.pages.badRequest(), "the login already ended or received its callback");
 			return;
 		}
-		this.timer.cancel(false);
 		complete(exchange, parameters);
 	}
 

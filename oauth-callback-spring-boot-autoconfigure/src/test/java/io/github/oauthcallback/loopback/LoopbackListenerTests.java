@@ -1,6 +1,7 @@
 package io.github.oauthcallback.loopback;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,7 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class LoopbackListenerTests {
@@ -211,6 +214,44 @@ class LoopbackListenerTests {
 			.isThrownBy(() -> this.listener.outcome().get(5, TimeUnit.SECONDS))
 			.withCause(failure);
 		assertPortReleased(port);
+	}
+
+	@Test
+	void claimedCallbackNoLongerTimesOut() throws Exception {
+		CountDownLatch exchanging = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					exchanging.countDown();
+					assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+					return "exchanged";
+				});
+		int port = this.listener.redirectUri().getPort();
+		CompletableFuture<Response> callback = CompletableFuture.supplyAsync(() -> get(port,
+				"/callback?code=c&state=" + STATE));
+		assertThat(exchanging.await(10, TimeUnit.SECONDS)).isTrue();
+		this.listener.fireTimeout();
+		assertThat(this.listener.outcome()).isNotDone();
+		release.countDown();
+		assertThat(callback.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+		assertThat(this.listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("exchanged");
+	}
+
+	@Test
+	void timedOutLoginNeverRunsTheProcessor() throws Exception {
+		AtomicInteger calls = new AtomicInteger();
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					calls.incrementAndGet();
+					return code;
+				});
+		int port = this.listener.redirectUri().getPort();
+		this.listener.fireTimeout();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> this.listener.outcome().get())
+			.withCauseInstanceOf(AuthorizationTimeoutException.class);
+		assertPortReleased(port);
+		assertThatIOException().isThrownBy(() -> RawHttp.get(port, "/callback?code=c&state=" + STATE));
+		assertThat(calls).hasValue(0);
 	}
 
 	@Test
@@ -485,6 +526,15 @@ class LoopbackListenerTests {
 		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
 		InetAddress loopback = InetAddress.getByName("127.0.0.1");
 		assertThat(ports).allSatisfy((port) -> assertThat(ListenerResources.portFree(loopback, port)).isTrue());
+	}
+
+	private static Response get(int port, String target) {
+		try {
+			return RawHttp.get(port, target);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static void assertPortReleased(int port) throws Exception {
