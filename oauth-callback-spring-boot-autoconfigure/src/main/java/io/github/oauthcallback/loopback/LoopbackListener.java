@@ -184,6 +184,13 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	}
 
 	/**
+	 * @return the addresses the listener is bound to, all on the same port
+	 */
+	List<InetSocketAddress> boundAddresses() {
+		return this.servers.stream().map(HttpServer::getAddress).toList();
+	}
+
+	/**
 	 * Does what the timer does when the timeout elapses. Tests call it to let the timeout fire at a chosen moment.
 	 */
 	void fireTimeout() {

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -87,19 +90,61 @@ class LoopbackListenerTests {
 	}
 
 	@Test
-	void everyPageCarriesTheSecurityHeaders() throws Exception {
+	void everyAnswerCarriesTheSecurityHeaders() throws Exception {
+		List<Response> pages = new ArrayList<>();
 		start(ephemeral("127.0.0.1"));
 		int port = this.listener.redirectUri().getPort();
-		for (Response response : List.of(RawHttp.get(port, "/other"), RawHttp.get(port, "/callback?state=wrong"),
-				RawHttp.send(InetAddress.getLoopbackAddress(), port, "POST", "/callback", "127.0.0.1:" + port),
-				RawHttp.get(port, "/callback?code=c&state=" + STATE))) {
-			assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
-			assertThat(response.header("Cache-Control")).isEqualTo("no-store");
-			assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
-			assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
-			assertThat(response.header("Content-Security-Policy")).contains("default-src 'none'")
-				.doesNotContain("script-src");
+		pages.add(RawHttp.get(port, "/other"));
+		pages.add(RawHttp.get(port, "/callback?state=wrong"));
+		pages.add(RawHttp.send(InetAddress.getLoopbackAddress(), port, "POST", "/callback", "127.0.0.1:" + port));
+		pages.add(RawHttp.send(InetAddress.getLoopbackAddress(), port, "GET", "/callback", "evil.example:" + port));
+		Response success = RawHttp.get(port, "/callback?code=c&state=" + STATE);
+		assertThat(success.body()).contains("Signed in");
+		pages.add(success);
+		this.listener.close();
+
+		start(ephemeral("127.0.0.1"));
+		Response providerError = RawHttp.get(this.listener.redirectUri().getPort(),
+				"/callback?error=access_denied&state=" + STATE);
+		assertThat(providerError.body()).contains("Sign-in failed");
+		pages.add(providerError);
+		this.listener.close();
+
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					throw new IllegalStateException("exchange failed");
+				});
+		Response exchangeError = RawHttp.get(this.listener.redirectUri().getPort(), "/callback?code=c&state=" + STATE);
+		assertThat(exchangeError.body()).contains("Sign-in failed");
+		pages.add(exchangeError);
+		this.listener.close();
+
+		for (Response page : pages) {
+			assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+			assertSecurityHeaders(page);
 		}
+
+		CallbackPages redirecting = CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
+				CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "https://app.example/welcome");
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), redirecting, STATE, LONG,
+				(code) -> code);
+		Response redirect = RawHttp.get(this.listener.redirectUri().getPort(), "/callback?code=c&state=" + STATE);
+		assertThat(redirect.status()).isEqualTo(302);
+		assertThat(redirect.header("Location")).isEqualTo("https://app.example/welcome");
+		assertSecurityHeaders(redirect);
+	}
+
+	private static void assertSecurityHeaders(Response response) {
+		assertThat(response.header("Cache-Control")).as("Cache-Control").isEqualTo("no-store");
+		assertThat(response.header("Pragma")).as("Pragma").isEqualTo("no-cache");
+		assertThat(response.header("Referrer-Policy")).as("Referrer-Policy").isEqualTo("no-referrer");
+		assertThat(response.header("X-Content-Type-Options")).as("X-Content-Type-Options").isEqualTo("nosniff");
+		assertThat(response.header("X-Frame-Options")).as("X-Frame-Options").isEqualTo("DENY");
+		assertThat(response.header("Content-Security-Policy")).as("Content-Security-Policy")
+			.isEqualTo(LoopbackListener.CONTENT_SECURITY_POLICY)
+			.contains("default-src 'none'")
+			.doesNotContain("script-src");
+		assertThat(response.header("Connection")).as("Connection").isEqualTo("close");
 	}
 
 	@Test
@@ -453,11 +498,56 @@ class LoopbackListenerTests {
 	}
 
 	@Test
-	void neverBindsAWildcardAddress() throws Exception {
-		for (String host : List.of("127.0.0.1", "localhost")) {
-			for (InetAddress address : LoopbackListener.addresses(host)) {
-				assertThat(address.isLoopbackAddress()).isTrue();
-				assertThat(address.isAnyLocalAddress()).isFalse();
+	void ipv4LoopbackBindsExactly127001() throws Exception {
+		start(ephemeral("127.0.0.1"));
+		int port = this.listener.redirectUri().getPort();
+		assertThat(this.listener.boundAddresses())
+			.containsExactly(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+		assertNotReachableFromOtherInterfaces(port);
+	}
+
+	@Test
+	void ipv6LoopbackBindsExactlyColonColon1OrIsReported() throws Exception {
+		if (!ListenerResources.portFree(loopbackV6(), 0)) {
+			assertThatExceptionOfType(ListenerBindException.class).isThrownBy(() -> start(ephemeral("[::1]")))
+				.withMessageContaining("[::1]");
+			return;
+		}
+		start(ephemeral("[::1]"));
+		int port = this.listener.redirectUri().getPort();
+		assertThat(this.listener.boundAddresses()).containsExactly(new InetSocketAddress(loopbackV6(), port));
+		assertNotReachableFromOtherInterfaces(port);
+	}
+
+	@Test
+	void localhostBindsBothLoopbackAddressesOnOnePortAndNothingElse() throws Exception {
+		start(ephemeral("localhost"));
+		int port = this.listener.redirectUri().getPort();
+		InetSocketAddress ipv4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
+		if (ListenerResources.portFree(loopbackV6(), 0)) {
+			assertThat(this.listener.boundAddresses()).containsExactly(ipv4, new InetSocketAddress(loopbackV6(), port));
+		}
+		else {
+			assertThat(this.listener.boundAddresses()).containsExactly(ipv4);
+		}
+		assertThat(this.listener.boundAddresses()).allSatisfy((address) -> {
+			assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+			assertThat(address.getAddress().isAnyLocalAddress()).isFalse();
+		});
+		assertNotReachableFromOtherInterfaces(port);
+	}
+
+	/** Connecting to the port through any non-loopback address of this machine must be refused. */
+	private static void assertNotReachableFromOtherInterfaces(int port) throws IOException {
+		for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			for (InetAddress address : Collections.list(network.getInetAddresses())) {
+				if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+					continue;
+				}
+				try (Socket socket = new Socket()) {
+					assertThatIOException().as(address.getHostAddress())
+						.isThrownBy(() -> socket.connect(new InetSocketAddress(address, port), 2000));
+				}
 			}
 		}
 	}
