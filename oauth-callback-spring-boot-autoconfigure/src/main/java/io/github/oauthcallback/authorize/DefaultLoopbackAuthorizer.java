@@ -1,9 +1,11 @@
 package io.github.oauthcallback.authorize;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,9 +36,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, opens the browser through the
- * {@link BrowserLauncher}, exchanges the code with Spring Security's token client and saves the result through the
- * {@link OAuth2AuthorizedClientService}.
+ * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, prints the authorization URL ("Open this
+ * URL to continue: ...") and then hands it to the {@link BrowserLauncher}, exchanges the code with Spring Security's
+ * token client and saves the result through the {@link OAuth2AuthorizedClientService}.
  */
 public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
@@ -50,6 +52,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
 	private final BrowserLauncher browser;
 
+	private final PrintStream console;
+
 	private final ListenerSettings listener;
 
 	private final String defaultAccount;
@@ -59,8 +63,10 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private Map<String, Map<String, String>> authorizationParameters = Map.of();
 
 	/**
-	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
-	 * that cannot work from the command line fails at start-up rather than at the first login.
+	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
+	 * {@link #DefaultLoopbackAuthorizer(ClientRegistrationRepository, OAuth2AuthorizedClientService,
+	 * OAuth2AccessTokenResponseClient, JwtDecoderFactory, BrowserLauncher, PrintStream, ListenerSettings, String,
+	 * Duration)}.
 	 * @param registrations the client registrations
 	 * @param authorizedClients where logins are saved
 	 * @param tokenResponseClient the token client for the code exchange
@@ -77,10 +83,36 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
 			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
+		this(registrations, authorizedClients, tokenResponseClient, idTokenDecoderFactory, browser, System.err,
+				listener, defaultAccount, defaultTimeout);
+	}
+
+	/**
+	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
+	 * that cannot work from the command line fails at start-up rather than at the first login.
+	 * @param registrations the client registrations
+	 * @param authorizedClients where logins are saved
+	 * @param tokenResponseClient the token client for the code exchange
+	 * @param idTokenDecoderFactory decoders for OIDC ID tokens
+	 * @param browser sends the user to the authorization URL
+	 * @param console where the authorization URL is printed before {@code browser} is called, whatever it does (the
+	 * terminal, typically {@code System.err})
+	 * @param listener where the loopback listener binds by default, and its pages
+	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
+	 * @param defaultTimeout how long a login waits for the user; must be positive
+	 * @throws InvalidConfigurationException if a registration cannot work from the command line, or the timeout is
+	 * not positive
+	 */
+	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser, PrintStream console,
+			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.exchanger = new AuthorizationCodeExchanger(tokenResponseClient, idTokenDecoderFactory);
 		this.browser = browser;
+		this.console = Objects.requireNonNull(console, "console must not be null");
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
 		if (defaultTimeout == null || defaultTimeout.isNegative() || defaultTimeout.isZero()) {
@@ -163,6 +195,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	}
 
 	private void launch(String registrationId, URI authorizationUri) {
+		this.console.println("Open this URL to continue: " + authorizationUri);
+		this.console.flush();
 		logger.debug("Opening the browser for the '" + registrationId + "' login");
 		try {
 			this.browser.open(authorizationUri);

@@ -1,7 +1,9 @@
 package io.github.oauthcallback.autoconfigure;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,7 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.browser.SystemBrowserLauncher;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,6 +26,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -133,6 +138,38 @@ class OAuthCallbackAutoConfigurationTests {
 					.containsExactly("myTokens");
 				assertThat(context.getBeanNamesForType(JwtDecoderFactory.class)).containsExactly("myDecoders");
 			});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void customBrowserLauncherGetsTheUrlPrintedFirst(CapturedOutput output) {
+		List<String> printedBeforeOpening = new ArrayList<>();
+		List<URI> opened = new ArrayList<>();
+		BrowserLauncher qrCode = (uri) -> {
+			printedBeforeOpening.add(output.getErr());
+			opened.add(uri);
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("qrCodeLauncher", BrowserLauncher.class, () -> qrCode)
+			.run((context) -> {
+				CompletableFuture<OAuth2AuthorizedClient> login = context.getBean(LoopbackAuthorizer.class)
+					.authorizeAsync("demo", null);
+				login.cancel(true);
+			});
+		assertThat(opened).hasSize(1);
+		assertThat(printedBeforeOpening).singleElement()
+			.asString()
+			.contains("Open this URL to continue: " + opened.get(0) + System.lineSeparator());
+		assertThat(output.getErr()).containsOnlyOnce("Open this URL to continue: ");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void printModePrintsTheUrlOnce(CapturedOutput output) {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.browser=print")
+			.run((context) -> context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null).cancel(true));
+		assertThat(output.getErr()).containsOnlyOnce("Open this URL to continue: https://idp.example/authorize?");
 	}
 
 	@Test
