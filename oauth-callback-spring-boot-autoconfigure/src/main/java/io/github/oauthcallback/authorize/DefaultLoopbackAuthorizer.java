@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -145,23 +146,47 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			return login.get();
 		}
 		catch (InterruptedException ex) {
-			login.cancel(true);
-			Thread.currentThread().interrupt();
-			throw new AuthorizationCancelledException(registrationId);
+			boolean cancelled = login.cancel(true);
+			try {
+				if (cancelled) {
+					throw new AuthorizationCancelledException(registrationId);
+				}
+				// Too late: the login already ended or is being saved, so its result is what happened.
+				return login.join();
+			}
+			catch (CancellationException cancellation) {
+				throw new AuthorizationCancelledException(registrationId);
+			}
+			catch (CompletionException failure) {
+				throw failed(registrationId, failure.getCause());
+			}
+			finally {
+				Thread.currentThread().interrupt();
+			}
 		}
 		catch (CancellationException ex) {
 			throw new AuthorizationCancelledException(registrationId);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof OAuthCallbackException oauthCallbackException) {
-				throw oauthCallbackException;
-			}
-			throw new OAuthCallbackException("The login for registration '" + registrationId + "' failed: "
-					+ cause.getClass().getName() + ". See the cause; run the login again once it is fixed.", cause);
+			throw failed(registrationId, ex.getCause());
 		}
 	}
 
+	private static OAuthCallbackException failed(String registrationId, Throwable cause) {
+		if (cause instanceof OAuthCallbackException oauthCallbackException) {
+			return oauthCallbackException;
+		}
+		return new OAuthCallbackException("The login for registration '" + registrationId + "' failed: "
+				+ cause.getClass().getName() + ". See the cause; run the login again once it is fixed.", cause);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The future is the caller's own: completing it cannot change the listener's outcome. Cancelling it (or completing
+	 * it by hand) ends the login, releases the listener and guarantees nothing is saved; once the tokens are being
+	 * saved, cancelling is refused and the future completes with the saved client.
+	 */
 	@Override
 	public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
 			AuthorizationOptions options) {
@@ -173,13 +198,27 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				this.listener);
 		String state = AuthorizationRequests.newState();
 		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
+		Login login = new Login();
 		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(registrationId, endpoint,
 				this.listener.pages(), state, timeout, (code) -> {
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
+					if (!login.commit()) {
+						// Cancelled during the exchange: the caller was told so, and nothing may be saved.
+						throw new AuthorizationCancelledException(registrationId);
+					}
 					this.authorizedClients.saveAuthorizedClient(client, Accounts.principal(account));
 					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
 					return client;
 				});
+		listener.outcome().whenComplete((client, failure) -> {
+			if (failure != null) {
+				login.fail(failure);
+			}
+			else {
+				login.succeed(client);
+			}
+		});
+		login.whenComplete((client, failure) -> listener.close());
 		try {
 			OAuth2AuthorizationRequest authorizationRequest = AuthorizationRequests.build(registration,
 					listener.redirectUri(), state, given,
@@ -187,11 +226,11 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			request.set(authorizationRequest);
 			launch(registrationId, URI.create(authorizationRequest.getAuthorizationRequestUri()));
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			listener.close();
 			throw ex;
 		}
-		return listener.outcome();
+		return login;
 	}
 
 	private void launch(String registrationId, URI authorizationUri) {
@@ -242,6 +281,68 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 					+ "a public client: set spring.security.oauth2.client.registration." + id
 					+ ".client-authentication-method=none, or give it a client-secret.");
 		}
+	}
+
+	/**
+	 * The future handed to the caller, fed from the listener's outcome. Ending it from outside (cancel, complete,
+	 * completeExceptionally) abandons the login, which releases the listener; the exchange then saves nothing. Once
+	 * the login has committed to saving, ending it from outside is refused, so a caller is never told "cancelled"
+	 * about tokens that were saved.
+	 */
+	private static final class Login extends CompletableFuture<OAuth2AuthorizedClient> {
+
+		private final Object lock = new Object();
+
+		private boolean saving;
+
+		private boolean abandoned;
+
+		/**
+		 * @return whether the exchanged tokens may be saved: {@code false} if the caller already ended the login
+		 */
+		boolean commit() {
+			synchronized (this.lock) {
+				if (this.abandoned || isDone()) {
+					return false;
+				}
+				this.saving = true;
+				return true;
+			}
+		}
+
+		private boolean abandon() {
+			synchronized (this.lock) {
+				if (this.saving) {
+					return false;
+				}
+				this.abandoned = true;
+				return true;
+			}
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			return abandon() && super.cancel(mayInterruptIfRunning);
+		}
+
+		@Override
+		public boolean complete(OAuth2AuthorizedClient value) {
+			return abandon() && super.complete(value);
+		}
+
+		@Override
+		public boolean completeExceptionally(Throwable ex) {
+			return abandon() && super.completeExceptionally(ex);
+		}
+
+		void succeed(OAuth2AuthorizedClient client) {
+			super.complete(client);
+		}
+
+		void fail(Throwable failure) {
+			super.completeExceptionally(failure);
+		}
+
 	}
 
 }
