@@ -132,7 +132,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	/**
 	 * Extra parameters for the authorization requests of some registrations (for example Google's
 	 * {@code access_type=offline}). Parameters the starter sets itself (state, nonce, PKCE, scope, ...) cannot be
-	 * replaced this way.
+	 * replaced this way, and {@code response_mode}, {@code request} and {@code request_uri} are not sent.
 	 * @param parameters parameters by registration id
 	 */
 	public void setAuthorizationParameters(Map<String, Map<String, String>> parameters) {
