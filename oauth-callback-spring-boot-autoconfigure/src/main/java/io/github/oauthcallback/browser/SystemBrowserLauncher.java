@@ -24,8 +24,9 @@ import org.apache.commons.logging.LogFactory;
  * <ul>
  * <li>{@code auto}: the command in the {@code BROWSER} environment variable (URL as last argument), else
  * {@link Desktop#browse(URI)} when supported and not headless, else the operating system's opener ({@code xdg-open},
- * {@code wslview} under WSL, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows). A Spring
- * Boot application is headless unless {@code spring.main.headless=false};</li>
+ * {@code wslview} under WSL, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows).
+ * {@code SpringApplication} makes the JVM headless by default, so in a Spring Boot application the Desktop step only
+ * runs with {@code -Djava.awt.headless=false} or {@code SpringApplication.setHeadless(false)};</li>
  * <li>{@code print}: nothing (the printed URL is all);</li>
  * <li>anything else: a command line, run with the URL as last argument.</li>
  * </ul>
