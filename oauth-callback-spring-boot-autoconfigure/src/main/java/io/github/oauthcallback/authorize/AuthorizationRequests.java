@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 
 import org.springframework.security.crypto.keygen.Base64StringKeyGenerator;
@@ -34,9 +35,14 @@ final class AuthorizationRequests {
 		return RANDOM.generateKey();
 	}
 
-	/** Parameters the starter sets itself; configured extra parameters cannot replace them. */
-	static final Set<String> RESERVED = Set.of("response_type", "client_id", "redirect_uri", "scope", "state",
-			"nonce", "code_challenge", "code_challenge_method", "login_hint", "prompt");
+	/**
+	 * Parameters configured extra parameters cannot set: those the starter sets itself, and those that would change
+	 * how the response comes back ({@code response_mode}) or replace the whole request with a request object
+	 * ({@code request}, {@code request_uri}, RFC 9101). Compared case-insensitively.
+	 */
+	static final Set<String> RESERVED = Set.of("response_type", "response_mode", "client_id", "redirect_uri", "scope",
+			"state", "nonce", "code_challenge", "code_challenge_method", "login_hint", "prompt", "request",
+			"request_uri");
 
 	static OAuth2AuthorizationRequest build(ClientRegistration registration, URI redirectUri, String state,
 			AuthorizationOptions options) {
@@ -57,7 +63,7 @@ final class AuthorizationRequests {
 					registration.getRegistrationId()))
 			.additionalParameters((parameters) -> {
 				extraParameters.forEach((name, value) -> {
-					if (!RESERVED.contains(name)) {
+					if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
 						parameters.put(name, value);
 					}
 				});

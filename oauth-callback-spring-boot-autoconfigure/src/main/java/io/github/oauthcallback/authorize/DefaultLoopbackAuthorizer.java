@@ -1,11 +1,14 @@
 package io.github.oauthcallback.authorize;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,9 +37,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, opens the browser through the
- * {@link BrowserLauncher}, exchanges the code with Spring Security's token client and saves the result through the
- * {@link OAuth2AuthorizedClientService}.
+ * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, prints the authorization URL ("Open this
+ * URL to continue: ...") and then hands it to the {@link BrowserLauncher}, exchanges the code with Spring Security's
+ * token client and saves the result through the {@link OAuth2AuthorizedClientService}.
  */
 public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
@@ -50,6 +53,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
 	private final BrowserLauncher browser;
 
+	private final PrintStream console;
+
 	private final ListenerSettings listener;
 
 	private final String defaultAccount;
@@ -59,8 +64,10 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private Map<String, Map<String, String>> authorizationParameters = Map.of();
 
 	/**
-	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
-	 * that cannot work from the command line fails at start-up rather than at the first login.
+	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
+	 * {@link #DefaultLoopbackAuthorizer(ClientRegistrationRepository, OAuth2AuthorizedClientService,
+	 * OAuth2AccessTokenResponseClient, JwtDecoderFactory, BrowserLauncher, PrintStream, ListenerSettings, String,
+	 * Duration)}.
 	 * @param registrations the client registrations
 	 * @param authorizedClients where logins are saved
 	 * @param tokenResponseClient the token client for the code exchange
@@ -68,19 +75,52 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	 * @param browser sends the user to the authorization URL
 	 * @param listener where the loopback listener binds by default, and its pages
 	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
-	 * @param defaultTimeout how long a login waits for the user
+	 * @param defaultTimeout how long a login waits for the user; must be positive
+	 * @throws InvalidConfigurationException if a registration cannot work from the command line, or the timeout is
+	 * not positive
 	 */
 	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients,
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
 			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
+		this(registrations, authorizedClients, tokenResponseClient, idTokenDecoderFactory, browser, System.err,
+				listener, defaultAccount, defaultTimeout);
+	}
+
+	/**
+	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
+	 * that cannot work from the command line fails at start-up rather than at the first login.
+	 * @param registrations the client registrations
+	 * @param authorizedClients where logins are saved
+	 * @param tokenResponseClient the token client for the code exchange
+	 * @param idTokenDecoderFactory decoders for OIDC ID tokens
+	 * @param browser sends the user to the authorization URL
+	 * @param console where the authorization URL is printed before {@code browser} is called, whatever it does (the
+	 * terminal, typically {@code System.err})
+	 * @param listener where the loopback listener binds by default, and its pages
+	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
+	 * @param defaultTimeout how long a login waits for the user; must be positive
+	 * @throws InvalidConfigurationException if a registration cannot work from the command line, or the timeout is
+	 * not positive
+	 */
+	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser, PrintStream console,
+			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.exchanger = new AuthorizationCodeExchanger(tokenResponseClient, idTokenDecoderFactory);
 		this.browser = browser;
+		this.console = Objects.requireNonNull(console, "console must not be null");
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
+		if (defaultTimeout == null || defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+			throw new InvalidConfigurationException("oauth-callback.timeout must be positive (was " + defaultTimeout
+					+ "): it is how long a login waits for the user to finish in the browser. Set it to a duration "
+					+ "such as 5m.");
+		}
 		this.defaultTimeout = defaultTimeout;
 		for (ClientRegistration registration : Registrations.all(registrations)) {
 			if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
@@ -92,7 +132,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	/**
 	 * Extra parameters for the authorization requests of some registrations (for example Google's
 	 * {@code access_type=offline}). Parameters the starter sets itself (state, nonce, PKCE, scope, ...) cannot be
-	 * replaced this way.
+	 * replaced this way, and {@code response_mode}, {@code request} and {@code request_uri} are not sent.
 	 * @param parameters parameters by registration id
 	 */
 	public void setAuthorizationParameters(Map<String, Map<String, String>> parameters) {
@@ -106,23 +146,47 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			return login.get();
 		}
 		catch (InterruptedException ex) {
-			login.cancel(true);
-			Thread.currentThread().interrupt();
-			throw new AuthorizationCancelledException(registrationId);
+			boolean cancelled = login.cancel(true);
+			try {
+				if (cancelled) {
+					throw new AuthorizationCancelledException(registrationId);
+				}
+				// Too late: the login already ended or is being saved, so its result is what happened.
+				return login.join();
+			}
+			catch (CancellationException cancellation) {
+				throw new AuthorizationCancelledException(registrationId);
+			}
+			catch (CompletionException failure) {
+				throw failed(registrationId, failure.getCause());
+			}
+			finally {
+				Thread.currentThread().interrupt();
+			}
 		}
 		catch (CancellationException ex) {
 			throw new AuthorizationCancelledException(registrationId);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof OAuthCallbackException oauthCallbackException) {
-				throw oauthCallbackException;
-			}
-			throw new OAuthCallbackException("The login for registration '" + registrationId + "' failed: "
-					+ cause.getClass().getName() + ". See the cause; run the login again once it is fixed.", cause);
+			throw failed(registrationId, ex.getCause());
 		}
 	}
 
+	private static OAuthCallbackException failed(String registrationId, Throwable cause) {
+		if (cause instanceof OAuthCallbackException oauthCallbackException) {
+			return oauthCallbackException;
+		}
+		return new OAuthCallbackException("The login for registration '" + registrationId + "' failed: "
+				+ cause.getClass().getName() + ". See the cause; run the login again once it is fixed.", cause);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The future is the caller's own: completing it cannot change the listener's outcome. Cancelling it (or completing
+	 * it by hand) ends the login, releases the listener and guarantees nothing is saved; once the tokens are being
+	 * saved, cancelling is refused and the future completes with the saved client.
+	 */
 	@Override
 	public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
 			AuthorizationOptions options) {
@@ -134,13 +198,27 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				this.listener);
 		String state = AuthorizationRequests.newState();
 		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
+		Login login = new Login();
 		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(registrationId, endpoint,
 				this.listener.pages(), state, timeout, (code) -> {
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
+					if (!login.commit()) {
+						// Cancelled during the exchange: the caller was told so, and nothing may be saved.
+						throw new AuthorizationCancelledException(registrationId);
+					}
 					this.authorizedClients.saveAuthorizedClient(client, Accounts.principal(account));
 					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
 					return client;
 				});
+		listener.outcome().whenComplete((client, failure) -> {
+			if (failure != null) {
+				login.fail(failure);
+			}
+			else {
+				login.succeed(client);
+			}
+		});
+		login.whenComplete((client, failure) -> listener.close());
 		try {
 			OAuth2AuthorizationRequest authorizationRequest = AuthorizationRequests.build(registration,
 					listener.redirectUri(), state, given,
@@ -148,14 +226,16 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			request.set(authorizationRequest);
 			launch(registrationId, URI.create(authorizationRequest.getAuthorizationRequestUri()));
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			listener.close();
 			throw ex;
 		}
-		return listener.outcome();
+		return login;
 	}
 
 	private void launch(String registrationId, URI authorizationUri) {
+		this.console.println("Open this URL to continue: " + authorizationUri);
+		this.console.flush();
 		logger.debug("Opening the browser for the '" + registrationId + "' login");
 		try {
 			this.browser.open(authorizationUri);
@@ -201,6 +281,68 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 					+ "a public client: set spring.security.oauth2.client.registration." + id
 					+ ".client-authentication-method=none, or give it a client-secret.");
 		}
+	}
+
+	/**
+	 * The future handed to the caller, fed from the listener's outcome. Ending it from outside (cancel, complete,
+	 * completeExceptionally) abandons the login, which releases the listener; the exchange then saves nothing. Once
+	 * the login has committed to saving, ending it from outside is refused, so a caller is never told "cancelled"
+	 * about tokens that were saved.
+	 */
+	private static final class Login extends CompletableFuture<OAuth2AuthorizedClient> {
+
+		private final Object lock = new Object();
+
+		private boolean saving;
+
+		private boolean abandoned;
+
+		/**
+		 * @return whether the exchanged tokens may be saved: {@code false} if the caller already ended the login
+		 */
+		boolean commit() {
+			synchronized (this.lock) {
+				if (this.abandoned || isDone()) {
+					return false;
+				}
+				this.saving = true;
+				return true;
+			}
+		}
+
+		private boolean abandon() {
+			synchronized (this.lock) {
+				if (this.saving) {
+					return false;
+				}
+				this.abandoned = true;
+				return true;
+			}
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			return abandon() && super.cancel(mayInterruptIfRunning);
+		}
+
+		@Override
+		public boolean complete(OAuth2AuthorizedClient value) {
+			return abandon() && super.complete(value);
+		}
+
+		@Override
+		public boolean completeExceptionally(Throwable ex) {
+			return abandon() && super.completeExceptionally(ex);
+		}
+
+		void succeed(OAuth2AuthorizedClient client) {
+			super.complete(client);
+		}
+
+		void fail(Throwable failure) {
+			super.completeExceptionally(failure);
+		}
+
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -21,8 +23,11 @@ import org.springframework.web.client.RestClient;
 /**
  * Registers a {@link RestClient} bean named {@code <name>RestClient} for each {@code oauth-callback.clients.<name>},
  * built from Boot's {@code RestClient.Builder} (when there is one) with the base URL and the registration's token.
+ * A bean of that name defined by the application wins: the declared client is then skipped.
  */
 class DeclaredRestClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	private static final Log logger = LogFactory.getLog(DeclaredRestClientsRegistrar.class);
 
 	private Environment environment;
 
@@ -48,8 +53,16 @@ class DeclaredRestClientsRegistrar implements ImportBeanDefinitionRegistrar, Env
 				throw new InvalidConfigurationException("oauth-callback.clients." + name + ".registration is missing: "
 						+ "name the spring.security.oauth2.client registration whose token this client sends.");
 			}
+			String beanName = name + "RestClient";
+			if (registry.isBeanNameInUse(beanName)) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Not registering oauth-callback.clients." + name + ": the application defines a bean "
+							+ "named '" + beanName + "'");
+				}
+				return;
+			}
 			RootBeanDefinition definition = new RootBeanDefinition(RestClient.class, () -> create(client));
-			registry.registerBeanDefinition(name + "RestClient", definition);
+			registry.registerBeanDefinition(beanName, definition);
 		});
 	}
 

@@ -27,7 +27,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 /**
  * Auto-configuration of the loopback login: a {@link LoopbackAuthorizer} for the registrations Boot builds from
- * {@code spring.security.oauth2.client.*}, and the parts it uses, each replaceable by a bean of the same type.
+ * {@code spring.security.oauth2.client.*}, and the parts it uses, each replaceable by a bean of the same type. The
+ * authorizer prints the authorization URL to {@code System.err} before any {@link BrowserLauncher} is called.
  */
 @AutoConfiguration(after = OAuth2ClientAutoConfiguration.class)
 @ConditionalOnClass({ ClientRegistrationRepository.class, JwtDecoderFactory.class })
@@ -37,7 +38,7 @@ public final class OAuthCallbackAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BrowserLauncher oauthCallbackBrowserLauncher(OAuthCallbackProperties properties) {
-		return new SystemBrowserLauncher(properties.browser(), System.err);
+		return new SystemBrowserLauncher(properties.browser());
 	}
 
 	@Bean
@@ -70,7 +71,7 @@ public final class OAuthCallbackAutoConfiguration {
 				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
 						pages.successRedirectUri()));
 		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(registrations, authorizedClients,
-				tokenResponseClient, idTokenDecoderFactory, browser, settings, properties.account(),
+				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.account(),
 				properties.timeout());
 		authorizer.setAuthorizationParameters(properties.authorizationParameters());
 		return authorizer;

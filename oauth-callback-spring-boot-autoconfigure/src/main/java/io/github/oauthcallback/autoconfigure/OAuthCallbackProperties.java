@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.loopback.CallbackPages;
 import io.github.oauthcallback.refresh.Interactivity;
 import io.github.oauthcallback.store.JdbcTokenStore;
@@ -19,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param account Account (principal name) that logins are stored under when a call names none. Defaults to the
  * operating-system user name.
- * @param timeout How long a login waits for the user to finish in the browser.
+ * @param timeout How long a login waits for the user to finish in the browser. Must be positive.
  * @param browser How the authorization URL is opened: 'auto' (BROWSER variable, then java.awt.Desktop, then the OS
  * opener), 'print' (only print it), or a command line that gets the URL as last argument. The URL is always printed.
  * @param listener The loopback listener that receives the redirect.
@@ -46,6 +47,11 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 		Map<String, Map<String, String>> authorizationParameters) {
 
 	public OAuthCallbackProperties {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidConfigurationException("oauth-callback.timeout must be positive (was "
+					+ ((timeout != null) ? timeout : "empty") + "): it is how long a login waits for the user to "
+					+ "finish in the browser. Set it to a duration such as 5m (the default), 90s or 1h.");
+		}
 		clients = (clients != null) ? Map.copyOf(clients) : Map.of();
 		authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters) : Map.of();
 	}

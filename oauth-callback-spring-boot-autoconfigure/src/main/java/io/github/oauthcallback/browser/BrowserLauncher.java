@@ -4,8 +4,9 @@ import java.net.URI;
 
 /**
  * Sends the user to the authorization URL. Replace the bean to open a custom browser, show a QR code, or (in tests)
- * play the user. A launcher that fails should throw: the login logs a warning and keeps waiting, since the user may
- * open the URL by hand.
+ * play the user. The URL has already been printed ("Open this URL to continue: ...") when a launcher is called, so it
+ * need not print it. A launcher that fails should throw: the login logs a warning and keeps waiting, since the user
+ * may open the printed URL by hand.
  */
 @FunctionalInterface
 public interface BrowserLauncher {

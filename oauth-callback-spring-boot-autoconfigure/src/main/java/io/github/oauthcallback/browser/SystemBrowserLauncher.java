@@ -3,7 +3,6 @@ package io.github.oauthcallback.browser;
 import java.awt.Desktop;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,13 +18,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The default {@link BrowserLauncher}. It always prints the URL first ("Open this URL to continue: ..."), then,
- * depending on the mode:
+ * The default {@link BrowserLauncher}. The URL has already been printed ("Open this URL to continue: ...") by the
+ * {@link io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer} when it is called; depending on the mode it then
+ * runs:
  * <ul>
  * <li>{@code auto}: the command in the {@code BROWSER} environment variable (URL as last argument), else
  * {@link Desktop#browse(URI)} when supported and not headless, else the operating system's opener ({@code xdg-open},
- * {@code wslview} under WSL, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows);</li>
- * <li>{@code print}: nothing more;</li>
+ * {@code wslview} under WSL, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows).
+ * {@code SpringApplication} makes the JVM headless by default, so in a Spring Boot application the Desktop step only
+ * runs with {@code -Djava.awt.headless=false} or {@code SpringApplication.setHeadless(false)};</li>
+ * <li>{@code print}: nothing (the printed URL is all);</li>
  * <li>anything else: a command line, run with the URL as last argument.</li>
  * </ul>
  */
@@ -34,8 +36,6 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 	private static final Log logger = LogFactory.getLog(SystemBrowserLauncher.class);
 
 	private final String mode;
-
-	private final PrintStream console;
 
 	private final Map<String, String> environment;
 
@@ -47,17 +47,15 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 
 	/**
 	 * @param mode {@code auto}, {@code print} or a command line
-	 * @param console where the URL is printed (the terminal, typically {@code System.err})
 	 */
-	public SystemBrowserLauncher(String mode, PrintStream console) {
-		this(mode, console, System.getenv(), System.getProperty("os.name", ""), SystemBrowserLauncher::browseWithDesktop,
+	public SystemBrowserLauncher(String mode) {
+		this(mode, System.getenv(), System.getProperty("os.name", ""), SystemBrowserLauncher::browseWithDesktop,
 				SystemBrowserLauncher::startProcess);
 	}
 
-	SystemBrowserLauncher(String mode, PrintStream console, Map<String, String> environment, String osName,
-			Predicate<URI> desktop, ProcessStarter processes) {
+	SystemBrowserLauncher(String mode, Map<String, String> environment, String osName, Predicate<URI> desktop,
+			ProcessStarter processes) {
 		this.mode = (mode == null || mode.isBlank()) ? "auto" : mode.trim();
-		this.console = console;
 		this.environment = environment;
 		this.osName = osName.toLowerCase(Locale.ROOT);
 		this.desktop = desktop;
@@ -66,8 +64,6 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 
 	@Override
 	public void open(URI authorizationUri) throws Exception {
-		this.console.println("Open this URL to continue: " + authorizationUri);
-		this.console.flush();
 		if ("print".equalsIgnoreCase(this.mode)) {
 			return;
 		}

@@ -11,15 +11,30 @@ import io.github.oauthcallback.InvalidConfigurationException;
  * and the listener settings.
  *
  * @param host {@code 127.0.0.1}, {@code [::1]} or {@code localhost}
- * @param ports ordered candidate ports; {@code 0} means ephemeral
- * @param path the exact callback path
+ * @param ports ordered candidate ports, at least one; {@code 0} means ephemeral
+ * @param path the exact callback path, starting with {@code /}
  */
 public record CallbackEndpoint(String host, List<Integer> ports, String path) {
 
 	private static final String PORT_PLACEHOLDER = ":{port}";
 
 	public CallbackEndpoint {
+		if (!ListenerSettings.LOOPBACK_HOSTS.contains(host)) {
+			throw new IllegalArgumentException("host must be one of " + ListenerSettings.LOOPBACK_HOSTS + " (was '"
+					+ host + "')");
+		}
+		if (ports == null || ports.isEmpty()) {
+			throw new IllegalArgumentException("ports must hold at least one candidate port (0 for an ephemeral one)");
+		}
+		for (Integer port : ports) {
+			if (port == null || port < 0 || port > 65535) {
+				throw new IllegalArgumentException("ports must be between 0 and 65535 (found " + port + ")");
+			}
+		}
 		ports = List.copyOf(ports);
+		if (path == null || !path.startsWith("/")) {
+			throw new IllegalArgumentException("path must start with '/' (was '" + path + "')");
+		}
 	}
 
 	/**

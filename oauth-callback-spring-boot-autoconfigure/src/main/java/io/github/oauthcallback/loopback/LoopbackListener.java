@@ -15,12 +15,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -31,6 +34,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -77,11 +81,15 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private final CompletableFuture<T> outcome = new CompletableFuture<>();
 
+	/**
+	 * Completed by the timeout, ended by the genuine callback or by {@link #close()}: whichever comes first wins,
+	 * so a claimed callback can no longer time out and a timed-out login can no longer be claimed.
+	 */
 	private final CompletableFuture<Object> timer = new CompletableFuture<>();
 
-	private final AtomicBoolean claimed = new AtomicBoolean();
-
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final Set<HttpServer> started = ConcurrentHashMap.newKeySet();
 
 	private LoopbackListener(String registrationId, List<HttpServer> servers, CallbackEndpoint endpoint,
 			CallbackPages pages, String expectedState, CodeProcessor<T> processor) {
@@ -105,29 +113,67 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	 * @param endpoint where to bind
 	 * @param pages the pages to answer with
 	 * @param expectedState the {@code state} value the genuine callback carries
-	 * @param timeout how long to wait for the genuine callback
+	 * @param timeout how long to wait for the genuine callback; must be positive
 	 * @param processor turns the authorization code into the result
 	 * @return the running listener
+	 * @throws InvalidConfigurationException if the timeout is not positive
 	 * @throws ListenerBindException if no candidate port could be bound
 	 */
 	public static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
 			String expectedState, Duration timeout, CodeProcessor<T> processor) {
+		return start(registrationId, endpoint, pages, expectedState, timeout, processor, HttpServer::start);
+	}
+
+	static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
+			String expectedState, Duration timeout, CodeProcessor<T> processor, ServerStarter starter) {
+		Objects.requireNonNull(endpoint, "endpoint must not be null");
+		Objects.requireNonNull(pages, "pages must not be null");
+		Objects.requireNonNull(expectedState, "expectedState must not be null");
+		Objects.requireNonNull(processor, "processor must not be null");
+		long timeoutMillis = timeoutMillis(registrationId, timeout);
 		List<HttpServer> servers = bind(endpoint);
-		LoopbackListener<T> listener = new LoopbackListener<>(registrationId, servers, endpoint, pages, expectedState,
-				processor);
-		for (HttpServer server : servers) {
-			server.setExecutor(listener.executor);
-			server.createContext("/", listener::handle);
-			server.start();
+		LoopbackListener<T> listener = null;
+		try {
+			listener = new LoopbackListener<>(registrationId, servers, endpoint, pages, expectedState, processor);
+			for (HttpServer server : servers) {
+				server.setExecutor(listener.executor);
+				server.createContext("/", listener::handle);
+				starter.start(server);
+				listener.started.add(server);
+			}
+			LoopbackListener<T> started = listener;
+			listener.timer.completeOnTimeout(Boolean.TRUE, timeoutMillis, TimeUnit.MILLISECONDS);
+			listener.timer.thenRun(() -> started.outcome
+				.completeExceptionally(new AuthorizationTimeoutException(registrationId, timeout)));
+			listener.outcome.whenComplete((result, failure) -> started.close());
 		}
-		listener.timer.completeOnTimeout(Boolean.TRUE, timeout.toMillis(), TimeUnit.MILLISECONDS);
-		listener.timer.thenRun(() -> listener.outcome
-			.completeExceptionally(new AuthorizationTimeoutException(registrationId, timeout)));
-		listener.outcome.whenComplete((result, failure) -> listener.close());
+		catch (Throwable ex) {
+			if (listener != null) {
+				listener.close();
+			}
+			else {
+				servers.forEach(LoopbackListener::release);
+			}
+			throw ex;
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Listening for the '" + registrationId + "' callback on " + listener.redirectUri);
 		}
 		return listener;
+	}
+
+	private static long timeoutMillis(String registrationId, Duration timeout) {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidConfigurationException("The login timeout for registration '" + registrationId + "' is "
+					+ ((timeout != null) ? timeout : "not set") + "; it must be positive. Set oauth-callback.timeout "
+					+ "(or AuthorizationOptions.withTimeout) to how long a login may wait for the user, for example 5m.");
+		}
+		try {
+			return timeout.toMillis();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	/**
@@ -135,6 +181,20 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	 */
 	public URI redirectUri() {
 		return this.redirectUri;
+	}
+
+	/**
+	 * @return the addresses the listener is bound to, all on the same port
+	 */
+	List<InetSocketAddress> boundAddresses() {
+		return this.servers.stream().map(HttpServer::getAddress).toList();
+	}
+
+	/**
+	 * Does what the timer does when the timeout elapses. Tests call it to let the timeout fire at a chosen moment.
+	 */
+	void fireTimeout() {
+		this.timer.complete(Boolean.TRUE);
 	}
 
 	/**
@@ -159,7 +219,12 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		this.timer.cancel(false);
 		this.outcome.completeExceptionally(new AuthorizationCancelledException(this.registrationId));
 		for (HttpServer server : this.servers) {
-			server.stop(0);
+			if (this.started.contains(server)) {
+				server.stop(0);
+			}
+			else {
+				release(server);
+			}
 		}
 		this.executor.shutdownNow();
 		if (logger.isDebugEnabled()) {
@@ -200,11 +265,12 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			reject(exchange, 400, this.pages.badRequest(), "it does not carry the expected state");
 			return;
 		}
-		if (this.closed.get() || !this.claimed.compareAndSet(false, true)) {
-			reject(exchange, 400, this.pages.badRequest(), "the login already received its callback");
+		// Claiming ends the timer: only one of claim, timeout and close can complete it. (Not timer.cancel(), which
+		// also answers true when the timer was already cancelled.)
+		if (this.closed.get() || !this.timer.completeExceptionally(new CancellationException("claimed"))) {
+			reject(exchange, 400, this.pages.badRequest(), "the login already ended or received its callback");
 			return;
 		}
-		this.timer.cancel(false);
 		complete(exchange, parameters);
 	}
 
@@ -229,7 +295,8 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		try {
 			result = this.processor.process(code);
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) {
+			// Errors too (an AssertionError or LinkageError from a user's bean): the login must end either way.
 			try {
 				send(exchange, 200, this.pages.error());
 			}
@@ -323,9 +390,24 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			return servers;
 		}
 		catch (IOException | RuntimeException ex) {
-			servers.forEach((server) -> server.stop(0));
+			servers.forEach(LoopbackListener::release);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Stops a server that may never have been started. {@code stop()} alone does not free the port of such a server:
+	 * its socket stays registered with a selector that only its dispatcher thread closes. So it is started first; it
+	 * then answers nothing of ours (no context, or the closed listener's rejection).
+	 */
+	private static void release(HttpServer server) {
+		try {
+			server.start();
+		}
+		catch (IllegalStateException ex) {
+			// already started (or stopped)
+		}
+		server.stop(0);
 	}
 
 	static List<InetAddress> addresses(String host) {
@@ -354,6 +436,14 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			}
 		}
 		return Set.copyOf(hosts);
+	}
+
+	/** Starts one bound server; replaced in tests to make start-up fail after binding. */
+	@FunctionalInterface
+	interface ServerStarter {
+
+		void start(HttpServer server);
+
 	}
 
 	private static ThreadFactory daemonThreads(int port) {

@@ -109,4 +109,24 @@ class AuthorizationRequestsTests {
 		assertThat(query.get("code_challenge_method")).containsExactly("S256");
 	}
 
+	@Test
+	void extraParametersCannotChangeTheResponseModeOrSendARequestObject() {
+		java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+		extra.put("response_mode", "form_post");
+		extra.put("request", "eyJhbGciOiJub25lIn0.eyJyZWRpcmVjdF91cmkiOiJodHRwczovL2V2aWwuZXhhbXBsZSJ9.");
+		extra.put("request_uri", "https://evil.example/request.jwt");
+		extra.put("Response_Type", "token");
+		extra.put("REDIRECT_URI", "https://evil.example/cb");
+		extra.put("access_type", "offline");
+		OAuth2AuthorizationRequest request = AuthorizationRequests.build(registration(null, "openid"), REDIRECT, "st",
+				AuthorizationOptions.defaults(), extra);
+		var query = UriComponentsBuilder.fromUriString(request.getAuthorizationRequestUri()).build().getQueryParams();
+		assertThat(query.keySet()).doesNotContain("response_mode", "request", "request_uri", "Response_Type",
+				"REDIRECT_URI");
+		assertThat(query.get("response_type")).containsExactly("code");
+		assertThat(query.get("redirect_uri")).containsExactly(REDIRECT.toString());
+		assertThat(query.getFirst("access_type")).isEqualTo("offline");
+		assertThat(AuthorizationRequests.RESERVED).contains("response_mode", "request", "request_uri");
+	}
+
 }

@@ -363,10 +363,20 @@ class TokenEndpointFailureTests {
 			browser.open(uri);
 			throw new IllegalStateException("no display");
 		};
-		OAuth2AuthorizedClient client = authorizer(registration("x", ClientAuthenticationMethod.NONE, null),
-				failingAfterOpening, Duration.ofSeconds(5))
-			.authorize("x");
+		OAuth2AuthorizedClient client;
+		String logged;
+		try (io.github.oauthcallback.support.CapturedLogs logs = new io.github.oauthcallback.support.CapturedLogs()) {
+			client = authorizer(registration("x", ClientAuthenticationMethod.NONE, null), failingAfterOpening,
+					Duration.ofSeconds(5))
+				.authorize("x");
+			logged = logs.text();
+		}
 		assertThat(client).isNotNull();
+		assertThat(logged).contains("WARN " + DefaultLoopbackAuthorizer.class.getName() + " Could not open a browser for "
+				+ "the 'x' login (java.lang.IllegalStateException); open the URL printed above by hand, or set "
+				+ "oauth-callback.browser.");
+		assertThat(logged).doesNotContain(CODE, browser.authorizationParameters().get("state"), "AT-SECRET",
+				"RT-SECRET");
 	}
 
 	@Test

@@ -1,19 +1,27 @@
 package io.github.oauthcallback.autoconfigure;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.browser.SystemBrowserLauncher;
+import io.github.oauthcallback.support.CallbackBrowser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,6 +31,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -30,11 +40,17 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class OAuthCallbackAutoConfigurationTests {
 
@@ -136,6 +152,130 @@ class OAuthCallbackAutoConfigurationTests {
 	}
 
 	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void customBrowserLauncherGetsTheUrlPrintedFirst(CapturedOutput output) {
+		List<String> printedBeforeOpening = new ArrayList<>();
+		List<URI> opened = new ArrayList<>();
+		BrowserLauncher qrCode = (uri) -> {
+			printedBeforeOpening.add(output.getErr());
+			opened.add(uri);
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("qrCodeLauncher", BrowserLauncher.class, () -> qrCode)
+			.run((context) -> {
+				CompletableFuture<OAuth2AuthorizedClient> login = context.getBean(LoopbackAuthorizer.class)
+					.authorizeAsync("demo", null);
+				login.cancel(true);
+			});
+		assertThat(opened).hasSize(1);
+		assertThat(printedBeforeOpening).singleElement()
+			.asString()
+			.contains("Open this URL to continue: " + opened.get(0) + System.lineSeparator());
+		assertThat(output.getErr()).containsOnlyOnce("Open this URL to continue: ");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void printModePrintsTheUrlOnce(CapturedOutput output) {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.browser=print")
+			.run((context) -> context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null).cancel(true));
+		assertThat(output.getErr()).containsOnlyOnce("Open this URL to continue: https://idp.example/authorize?");
+	}
+
+	@Test
+	void browserLauncherBacksOffAloneAndTheAuthorizerUsesTheUsersOne() {
+		List<URI> opened = new ArrayList<>();
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myBrowser", BrowserLauncher.class, () -> opened::add)
+			.run((context) -> {
+				assertThat(context.getBeanNamesForType(BrowserLauncher.class)).containsExactly("myBrowser");
+				assertThat(context).hasSingleBean(DefaultLoopbackAuthorizer.class)
+					.hasBean("oauthCallbackAuthorizationCodeTokenResponseClient")
+					.hasSingleBean(CachingIdTokenDecoderFactory.class);
+				context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null).cancel(true);
+				assertThat(opened).singleElement().asString().startsWith("https://idp.example/authorize?");
+			});
+	}
+
+	@Test
+	void codeExchangeClientBacksOffAloneAndTheAuthorizerUsesTheUsersOne() throws Exception {
+		RecordingTokenClient tokens = new RecordingTokenClient(Map.of());
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myTokens", RecordingTokenClient.class, () -> tokens)
+			.withBean(BrowserLauncher.class, () -> new CallbackBrowser("code-1"))
+			.run((context) -> {
+				assertThat(context.getBeanNamesForType(OAuth2AccessTokenResponseClient.class)).containsExactly("myTokens");
+				assertThat(context).hasSingleBean(DefaultLoopbackAuthorizer.class)
+					.hasSingleBean(CachingIdTokenDecoderFactory.class);
+				OAuth2AuthorizedClient client = context.getBean(LoopbackAuthorizer.class)
+					.authorizeAsync("demo", null)
+					.get(10, TimeUnit.SECONDS);
+				assertThat(client.getAccessToken().getTokenValue()).isEqualTo("AT-1");
+			});
+		assertThat(tokens.codes).containsExactly("code-1");
+	}
+
+	@Test
+	void aRefreshTokenClientOfTheUserDoesNotReplaceTheCodeExchangeClient() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myRefreshTokens", RestClientRefreshTokenTokenResponseClient.class,
+					RestClientRefreshTokenTokenResponseClient::new)
+			.run((context) -> {
+				assertThat(context).hasBean("oauthCallbackAuthorizationCodeTokenResponseClient")
+					.hasSingleBean(LoopbackAuthorizer.class);
+				assertThat(context.getBean("oauthCallbackAuthorizationCodeTokenResponseClient"))
+					.isInstanceOf(RestClientAuthorizationCodeTokenResponseClient.class);
+			});
+	}
+
+	@Test
+	void idTokenDecoderFactoryBacksOffAloneAndTheAuthorizerUsesTheUsersOne() {
+		RecordingDecoderFactory decoders = new RecordingDecoderFactory();
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("spring.security.oauth2.client.registration.demo.scope=openid")
+			.withBean("myDecoders", RecordingDecoderFactory.class, () -> decoders)
+			.withBean("myTokens", RecordingTokenClient.class,
+					() -> new RecordingTokenClient(Map.of("id_token", "header.payload.signature")))
+			.withBean(BrowserLauncher.class, () -> new CallbackBrowser("code-1"))
+			.run((context) -> {
+				assertThat(context.getBeanNamesForType(JwtDecoderFactory.class)).containsExactly("myDecoders");
+				assertThat(context).doesNotHaveBean(CachingIdTokenDecoderFactory.class)
+					.hasSingleBean(DefaultLoopbackAuthorizer.class);
+				CompletableFuture<OAuth2AuthorizedClient> login = context.getBean(LoopbackAuthorizer.class)
+					.authorizeAsync("demo", null);
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> login.get(10, TimeUnit.SECONDS))
+					.withCauseInstanceOf(TokenExchangeException.class);
+			});
+		assertThat(decoders.registrations).containsExactly("demo");
+	}
+
+	@Test
+	void authorizerBacksOffAloneAndItsPartsRemain() {
+		LoopbackAuthorizer authorizer = new LoopbackAuthorizer() {
+			@Override
+			public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
+				return null;
+			}
+
+			@Override
+			public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+					AuthorizationOptions options) {
+				return null;
+			}
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myAuthorizer", LoopbackAuthorizer.class, () -> authorizer)
+			.run((context) -> {
+				assertThat(context.getBeanNamesForType(LoopbackAuthorizer.class)).containsExactly("myAuthorizer");
+				assertThat(context).doesNotHaveBean(DefaultLoopbackAuthorizer.class)
+					.hasSingleBean(SystemBrowserLauncher.class)
+					.hasBean("oauthCallbackAuthorizationCodeTokenResponseClient")
+					.hasSingleBean(CachingIdTokenDecoderFactory.class);
+			});
+	}
+
+	@Test
 	void authorizerUsesUserDefinedParts() {
 		this.runner.withPropertyValues(REGISTRATION)
 			.withBean("myTokens", RestClientAuthorizationCodeTokenResponseClient.class,
@@ -177,6 +317,20 @@ class OAuthCallbackAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationException.class)
 				.hasMessageContaining("oauth-callback.listener.host"));
+	}
+
+	@Test
+	void timeoutThatIsNotPositiveFailsAtStartUp() {
+		for (String timeout : new String[] { "0", "0s", "-5s" }) {
+			this.runner.withPropertyValues(REGISTRATION)
+				.withPropertyValues("oauth-callback.timeout=" + timeout)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(InvalidConfigurationException.class)
+					.hasMessageContaining("oauth-callback.timeout must be positive")
+					.hasMessageContaining("5m"));
+		}
 	}
 
 	@Test
@@ -253,6 +407,45 @@ class OAuthCallbackAutoConfigurationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class NonWebApp {
+
+	}
+
+	/** A code-exchange client that answers with a fixed token response and records the codes it was given. */
+	static final class RecordingTokenClient
+			implements OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> {
+
+		final List<String> codes = new CopyOnWriteArrayList<>();
+
+		private final Map<String, Object> additionalParameters;
+
+		RecordingTokenClient(Map<String, Object> additionalParameters) {
+			this.additionalParameters = additionalParameters;
+		}
+
+		@Override
+		public OAuth2AccessTokenResponse getTokenResponse(OAuth2AuthorizationCodeGrantRequest grantRequest) {
+			this.codes.add(grantRequest.getAuthorizationExchange().getAuthorizationResponse().getCode());
+			return OAuth2AccessTokenResponse.withToken("AT-1")
+				.tokenType(OAuth2AccessToken.TokenType.BEARER)
+				.expiresIn(3600)
+				.additionalParameters(this.additionalParameters)
+				.build();
+		}
+
+	}
+
+	/** Records the registrations it makes decoders for; its decoders refuse every token. */
+	static final class RecordingDecoderFactory implements JwtDecoderFactory<ClientRegistration> {
+
+		final List<String> registrations = new CopyOnWriteArrayList<>();
+
+		@Override
+		public JwtDecoder createDecoder(ClientRegistration registration) {
+			this.registrations.add(registration.getRegistrationId());
+			return (token) -> {
+				throw new BadJwtException("refused by the test's decoder");
+			};
+		}
 
 	}
 

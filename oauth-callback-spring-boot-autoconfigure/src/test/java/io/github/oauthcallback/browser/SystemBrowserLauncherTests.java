@@ -18,30 +18,22 @@ class SystemBrowserLauncherTests {
 
 	private static final URI URL = URI.create("https://idp.example/authorize?x=1");
 
-	private final ByteArrayOutputStream console = new ByteArrayOutputStream();
-
 	private final List<List<String>> started = new ArrayList<>();
 
 	private final List<URI> desktopOpened = new ArrayList<>();
 
 	private SystemBrowserLauncher launcher(String mode, Map<String, String> env, String os, boolean desktop) {
-		return new SystemBrowserLauncher(mode, new PrintStream(this.console, true, StandardCharsets.UTF_8), env, os,
-				(uri) -> {
-					if (desktop) {
-						this.desktopOpened.add(uri);
-					}
-					return desktop;
-				}, this.started::add);
-	}
-
-	private String printed() {
-		return this.console.toString(StandardCharsets.UTF_8);
+		return new SystemBrowserLauncher(mode, env, os, (uri) -> {
+			if (desktop) {
+				this.desktopOpened.add(uri);
+			}
+			return desktop;
+		}, this.started::add);
 	}
 
 	@Test
-	void printModeOnlyPrints() throws Exception {
+	void printModeStartsNothing() throws Exception {
 		launcher("print", Map.of("BROWSER", "firefox"), "Linux", true).open(URL);
-		assertThat(printed()).isEqualTo("Open this URL to continue: " + URL + System.lineSeparator());
 		assertThat(this.started).isEmpty();
 		assertThat(this.desktopOpened).isEmpty();
 	}
@@ -49,7 +41,6 @@ class SystemBrowserLauncherTests {
 	@Test
 	void browserVariableComesFirstWithTheUrlAsLastArgument() throws Exception {
 		launcher("auto", Map.of("BROWSER", "firefox --new-tab"), "Linux", true).open(URL);
-		assertThat(printed()).startsWith("Open this URL to continue: ");
 		assertThat(this.started).containsExactly(List.of("firefox", "--new-tab", URL.toString()));
 		assertThat(this.desktopOpened).isEmpty();
 	}
@@ -74,14 +65,32 @@ class SystemBrowserLauncherTests {
 	}
 
 	@Test
-	void urlIsPrintedBeforeALauncherFailure() {
-		SystemBrowserLauncher failing = new SystemBrowserLauncher("auto",
-				new PrintStream(this.console, true, StandardCharsets.UTF_8), Map.of(), "Linux", (uri) -> false,
+	void openerFailureIsThrownForTheAuthorizerToReport() {
+		SystemBrowserLauncher failing = new SystemBrowserLauncher("auto", Map.of(), "Linux", (uri) -> false,
 				(command) -> {
 					throw new IOException("no xdg-open");
 				});
-		assertThatIOException().isThrownBy(() -> failing.open(URL));
-		assertThat(printed()).contains(URL.toString());
+		assertThatIOException().isThrownBy(() -> failing.open(URL)).withMessage("no xdg-open");
+	}
+
+	@Test
+	void launcherPrintsNothingItself() throws Exception {
+		PrintStream original = System.err;
+		PrintStream originalOut = System.out;
+		ByteArrayOutputStream console = new ByteArrayOutputStream();
+		PrintStream capture = new PrintStream(console, true, StandardCharsets.UTF_8);
+		System.setErr(capture);
+		System.setOut(capture);
+		try {
+			for (String mode : List.of("print", "auto", "firefox")) {
+				launcher(mode, Map.of(), "Linux", true).open(URL);
+			}
+		}
+		finally {
+			System.setErr(original);
+			System.setOut(originalOut);
+		}
+		assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain(URL.toString());
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.github.oauthcallback.e2e;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -30,18 +34,26 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Logs in from the auto-configured {@link LoopbackAuthorizer} against a real Spring Authorization Server, with a
- * user agent that logs in and approves (or denies) consent over real HTTP. Every log line written meanwhile is
- * captured and must not contain any code, state, verifier, token or secret.
+ * user agent that logs in and approves (or denies) consent over real HTTP. Every log line written meanwhile, and the
+ * message of every exception the failing variants throw, is captured and must not contain any code, state, PKCE
+ * verifier, nonce (raw or hashed), access, refresh or ID token, or client secret of any login.
  */
 class LoopbackLoginEndToEndTests {
 
@@ -50,6 +62,16 @@ class LoopbackLoginEndToEndTests {
 	private static CapturedLogs logs;
 
 	private static final List<String> secrets = new CopyOnWriteArrayList<>();
+
+	/** Raw nonces, PKCE verifiers and states of every code exchange, read from the authorization requests. */
+	private static final List<String> exchangeSecrets = new CopyOnWriteArrayList<>();
+
+	private static final List<String> rawNonces = new CopyOnWriteArrayList<>();
+
+	private static final List<String> idTokens = new CopyOnWriteArrayList<>();
+
+	/** Class and message of every exception (and its causes) the failing variants threw. */
+	private static final List<String> exceptionMessages = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
 	static void startServer() {
@@ -65,13 +87,27 @@ class LoopbackLoginEndToEndTests {
 		logs.close();
 		server.close();
 		List<String> all = new ArrayList<>(secrets);
+		all.addAll(exchangeSecrets);
 		all.addAll(TestAuthorizationServer.tokenRequestSecrets());
 		all.add(TestAuthorizationServer.CONFIDENTIAL_SECRET);
 		assertThat(events).isPositive();
 		assertThat(text).contains("Logged in to 'public'");
-		assertThat(all).hasSizeGreaterThan(20);
-		assertThat(all).allSatisfy((secret) -> assertThat(text).doesNotContain(secret));
+		assertThat(all).hasSizeGreaterThan(20).doesNotContainNull();
+		assertThat(rawNonces).as("raw nonces of the OpenID Connect logins").hasSizeGreaterThanOrEqualTo(4);
+		assertThat(idTokens).as("ID tokens of the OpenID Connect logins").hasSizeGreaterThanOrEqualTo(4);
+		assertThat(exceptionMessages).as("messages of the failing variants").isNotEmpty();
+		String exceptions = String.join("\n", exceptionMessages);
+		assertThat(all).allSatisfy((secret) -> {
+			assertThat(text).doesNotContain(secret);
+			assertThat(exceptions).doesNotContain(secret);
+		});
 		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
+	}
+
+	private static void rememberMessages(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			exceptionMessages.add(cause.getClass().getName() + ": " + cause.getMessage());
+		}
 	}
 
 	private ApplicationContextRunner runner(BrowserLauncher browser, String registrationId, String clientId,
@@ -88,6 +124,7 @@ class LoopbackLoginEndToEndTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+			.withInitializer((context) -> context.getBeanFactory().addBeanPostProcessor(new RecordingCodeExchange()))
 			.withBean(BrowserLauncher.class, () -> browser)
 			.withPropertyValues(properties.toArray(String[]::new));
 	}
@@ -107,6 +144,7 @@ class LoopbackLoginEndToEndTests {
 		OAuth2AuthorizedClient client = result.get(0);
 		remember(client);
 		secrets.addAll(browser.secretsSeen());
+		rememberHashedNonce(browser);
 		assertThat(browser.callbackResponse().statusCode()).isEqualTo(200);
 		assertThat(browser.callbackResponse().body()).contains("Signed in");
 		assertThat(server.isActive(client.getAccessToken().getTokenValue())).isTrue();
@@ -119,7 +157,20 @@ class LoopbackLoginEndToEndTests {
 		if (client.getRefreshToken() != null) {
 			secrets.add(client.getRefreshToken().getTokenValue());
 		}
+		if (client instanceof OidcAuthorizedClient oidc) {
+			idTokens.add(oidc.getIdToken().getTokenValue());
+			secrets.add(oidc.getIdToken().getTokenValue());
+			assertThat(client.toString()).doesNotContain(oidc.getIdToken().getTokenValue());
+		}
 		assertThat(client.toString()).doesNotContain(client.getAccessToken().getTokenValue());
+	}
+
+	/** The hashed nonce the authorization request carried, if any (the raw one is recorded at the exchange). */
+	private static void rememberHashedNonce(UserAgentBrowser browser) {
+		String nonce = UriComponentsBuilder.fromUri(browser.authorizationUri()).build().getQueryParams().getFirst("nonce");
+		if (nonce != null) {
+			secrets.add(URLDecoder.decode(nonce, StandardCharsets.UTF_8));
+		}
 	}
 
 	@Test
@@ -190,8 +241,29 @@ class LoopbackLoginEndToEndTests {
 			.satisfies((ex) -> {
 				assertThat(ex.getError()).isEqualTo("access_denied");
 				assertThat(ex.getMessage()).contains("'consenting'", "declined");
+				rememberMessages(ex);
 			}));
 		secrets.addAll(browser.secretsSeen());
+		rememberHashedNonce(browser);
+		assertThat(browser.callbackResponse().body()).contains("Sign-in failed");
+	}
+
+	@Test
+	void wrongClientSecretIsATypedErrorThatQuotesNoSecret() throws Exception {
+		String wrongSecret = "wrong-Secret-7243";
+		UserAgentBrowser browser = UserAgentBrowser.approving();
+		runner(browser, "confidential", "confidential-cli", wrongSecret, "client_secret_basic", "openid,read")
+			.run((context) -> assertThatExceptionOfType(TokenExchangeException.class)
+				.isThrownBy(() -> context.getBean(LoopbackAuthorizer.class).authorize("confidential"))
+				.satisfies((ex) -> {
+					assertThat(ex.getErrorCode()).isEqualTo("invalid_client");
+					assertThat(ex.getMessage()).contains("'confidential'", "client-authentication-method");
+					rememberMessages(ex);
+				}));
+		secrets.add(wrongSecret);
+		secrets.addAll(browser.secretsSeen());
+		rememberHashedNonce(browser);
+		assertThat(browser.secretsSeen()).hasSize(2);
 		assertThat(browser.callbackResponse().body()).contains("Sign-in failed");
 	}
 
@@ -242,13 +314,16 @@ class LoopbackLoginEndToEndTests {
 					"spring.security.oauth2.client.registration.forgetful.scope=read",
 					"spring.security.oauth2.client.registration.forgetful.provider=test",
 					"spring.security.oauth2.client.provider.test.issuer-uri=" + server.issuer())
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.isInstanceOf(io.github.oauthcallback.InvalidConfigurationException.class)
-				.hasMessageContaining("Registration 'forgetful' has no client-secret")
-				.hasMessageContaining("client_secret_basic")
-				.hasMessageContaining("registration.forgetful.client-authentication-method=none"));
+			.run((context) -> {
+				assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(io.github.oauthcallback.InvalidConfigurationException.class)
+					.hasMessageContaining("Registration 'forgetful' has no client-secret")
+					.hasMessageContaining("client_secret_basic")
+					.hasMessageContaining("registration.forgetful.client-authentication-method=none");
+				rememberMessages(context.getStartupFailure());
+			});
 	}
 
 	/** Records every ID token decoded, and replaces the auto-configured factory. */
@@ -266,6 +341,50 @@ class LoopbackLoginEndToEndTests {
 				this.decoded.add(jwt);
 				return jwt;
 			};
+		}
+
+	}
+
+	/**
+	 * Wraps the auto-configured code-exchange client to read, from each authorization request it exchanges, what only
+	 * the starter ever holds: the raw nonce and the PKCE verifier (and the state and code).
+	 */
+	static final class RecordingCodeExchange implements BeanPostProcessor {
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			if (!"oauthCallbackAuthorizationCodeTokenResponseClient".equals(beanName)) {
+				return bean;
+			}
+			return new Recording((OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest>) bean);
+		}
+
+		private record Recording(OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> delegate)
+				implements OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> {
+
+			@Override
+			public OAuth2AccessTokenResponse getTokenResponse(OAuth2AuthorizationCodeGrantRequest grantRequest) {
+				OAuth2AuthorizationRequest request = grantRequest.getAuthorizationExchange().getAuthorizationRequest();
+				String verifier = request.getAttribute(PkceParameterNames.CODE_VERIFIER);
+				assertThat(verifier).isNotBlank();
+				exchangeSecrets.add(verifier);
+				exchangeSecrets.add(request.getState());
+				exchangeSecrets.add(grantRequest.getAuthorizationExchange().getAuthorizationResponse().getCode());
+				String nonce = request.getAttribute(OidcParameterNames.NONCE);
+				if (nonce != null) {
+					rawNonces.add(nonce);
+					exchangeSecrets.add(nonce);
+					exchangeSecrets.add((String) request.getAdditionalParameters().get(OidcParameterNames.NONCE));
+				}
+				return this.delegate.getTokenResponse(grantRequest);
+			}
+
+			@Override
+			public String toString() {
+				return "Recording[" + this.delegate.getClass().getName() + "]";
+			}
+
 		}
 
 	}

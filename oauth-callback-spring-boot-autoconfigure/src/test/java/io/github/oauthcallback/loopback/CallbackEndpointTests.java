@@ -1,5 +1,6 @@
 package io.github.oauthcallback.loopback;
 
+import java.util.Arrays;
 import java.util.List;
 
 import io.github.oauthcallback.InvalidConfigurationException;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class CallbackEndpointTests {
 
@@ -70,6 +72,24 @@ class CallbackEndpointTests {
 			.isThrownBy(() -> new ListenerSettings("127.0.0.1", "/callback", List.of(70000), CallbackPages.defaults()))
 			.withMessageContaining("oauth-callback.listener.ports");
 		assertThat(new ListenerSettings("::1", "/c", null, CallbackPages.defaults()).host()).isEqualTo("[::1]");
+	}
+
+	@Test
+	void endpointAlwaysHasALoopbackHostACandidatePortAndAnAbsolutePath() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new CallbackEndpoint("127.0.0.1", List.of(), "/callback"))
+			.withMessageContaining("at least one candidate port");
+		assertThatIllegalArgumentException().isThrownBy(() -> new CallbackEndpoint("127.0.0.1", null, "/callback"))
+			.withMessageContaining("at least one candidate port");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CallbackEndpoint("127.0.0.1", Arrays.asList(8400, null), "/callback"))
+			.withMessageContaining("between 0 and 65535");
+		assertThatIllegalArgumentException().isThrownBy(() -> new CallbackEndpoint("127.0.0.1", List.of(-1), "/callback"))
+			.withMessageContaining("between 0 and 65535");
+		assertThatIllegalArgumentException().isThrownBy(() -> new CallbackEndpoint("0.0.0.0", List.of(0), "/callback"))
+			.withMessageContaining("host must be one of");
+		assertThatIllegalArgumentException().isThrownBy(() -> new CallbackEndpoint("127.0.0.1", List.of(0), "callback"))
+			.withMessageContaining("path must start with '/'");
+		assertThat(new CallbackEndpoint("[::1]", List.of(0, 8400), "/").ports()).containsExactly(0, 8400);
 	}
 
 }

@@ -1,17 +1,23 @@
 package io.github.oauthcallback.loopback;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.RawHttp;
@@ -32,6 +39,8 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class LoopbackListenerTests {
 
@@ -81,19 +90,61 @@ class LoopbackListenerTests {
 	}
 
 	@Test
-	void everyPageCarriesTheSecurityHeaders() throws Exception {
+	void everyAnswerCarriesTheSecurityHeaders() throws Exception {
+		List<Response> pages = new ArrayList<>();
 		start(ephemeral("127.0.0.1"));
 		int port = this.listener.redirectUri().getPort();
-		for (Response response : List.of(RawHttp.get(port, "/other"), RawHttp.get(port, "/callback?state=wrong"),
-				RawHttp.send(InetAddress.getLoopbackAddress(), port, "POST", "/callback", "127.0.0.1:" + port),
-				RawHttp.get(port, "/callback?code=c&state=" + STATE))) {
-			assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
-			assertThat(response.header("Cache-Control")).isEqualTo("no-store");
-			assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
-			assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
-			assertThat(response.header("Content-Security-Policy")).contains("default-src 'none'")
-				.doesNotContain("script-src");
+		pages.add(RawHttp.get(port, "/other"));
+		pages.add(RawHttp.get(port, "/callback?state=wrong"));
+		pages.add(RawHttp.send(InetAddress.getLoopbackAddress(), port, "POST", "/callback", "127.0.0.1:" + port));
+		pages.add(RawHttp.send(InetAddress.getLoopbackAddress(), port, "GET", "/callback", "evil.example:" + port));
+		Response success = RawHttp.get(port, "/callback?code=c&state=" + STATE);
+		assertThat(success.body()).contains("Signed in");
+		pages.add(success);
+		this.listener.close();
+
+		start(ephemeral("127.0.0.1"));
+		Response providerError = RawHttp.get(this.listener.redirectUri().getPort(),
+				"/callback?error=access_denied&state=" + STATE);
+		assertThat(providerError.body()).contains("Sign-in failed");
+		pages.add(providerError);
+		this.listener.close();
+
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					throw new IllegalStateException("exchange failed");
+				});
+		Response exchangeError = RawHttp.get(this.listener.redirectUri().getPort(), "/callback?code=c&state=" + STATE);
+		assertThat(exchangeError.body()).contains("Sign-in failed");
+		pages.add(exchangeError);
+		this.listener.close();
+
+		for (Response page : pages) {
+			assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+			assertSecurityHeaders(page);
 		}
+
+		CallbackPages redirecting = CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
+				CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "https://app.example/welcome");
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), redirecting, STATE, LONG,
+				(code) -> code);
+		Response redirect = RawHttp.get(this.listener.redirectUri().getPort(), "/callback?code=c&state=" + STATE);
+		assertThat(redirect.status()).isEqualTo(302);
+		assertThat(redirect.header("Location")).isEqualTo("https://app.example/welcome");
+		assertSecurityHeaders(redirect);
+	}
+
+	private static void assertSecurityHeaders(Response response) {
+		assertThat(response.header("Cache-Control")).as("Cache-Control").isEqualTo("no-store");
+		assertThat(response.header("Pragma")).as("Pragma").isEqualTo("no-cache");
+		assertThat(response.header("Referrer-Policy")).as("Referrer-Policy").isEqualTo("no-referrer");
+		assertThat(response.header("X-Content-Type-Options")).as("X-Content-Type-Options").isEqualTo("nosniff");
+		assertThat(response.header("X-Frame-Options")).as("X-Frame-Options").isEqualTo("DENY");
+		assertThat(response.header("Content-Security-Policy")).as("Content-Security-Policy")
+			.isEqualTo(LoopbackListener.CONTENT_SECURITY_POLICY)
+			.contains("default-src 'none'")
+			.doesNotContain("script-src");
+		assertThat(response.header("Connection")).as("Connection").isEqualTo("close");
 	}
 
 	@Test
@@ -191,6 +242,119 @@ class LoopbackListenerTests {
 		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> this.listener.outcome().get(5, TimeUnit.SECONDS))
 			.withCauseInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void processorErrorStillEndsTheFlowAndReleasesThePort() throws Exception {
+		AssertionError failure = new AssertionError("a user's bean broke");
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					throw failure;
+				});
+		int port = this.listener.redirectUri().getPort();
+		Response response = RawHttp.get(port, "/callback?code=c&state=" + STATE);
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).contains("Sign-in failed");
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> this.listener.outcome().get(5, TimeUnit.SECONDS))
+			.withCause(failure);
+		assertPortReleased(port);
+	}
+
+	@Test
+	void claimedCallbackNoLongerTimesOut() throws Exception {
+		CountDownLatch exchanging = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					exchanging.countDown();
+					assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+					return "exchanged";
+				});
+		int port = this.listener.redirectUri().getPort();
+		CompletableFuture<Response> callback = CompletableFuture.supplyAsync(() -> get(port,
+				"/callback?code=c&state=" + STATE));
+		assertThat(exchanging.await(10, TimeUnit.SECONDS)).isTrue();
+		this.listener.fireTimeout();
+		assertThat(this.listener.outcome()).isNotDone();
+		release.countDown();
+		assertThat(callback.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+		assertThat(this.listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("exchanged");
+	}
+
+	@Test
+	void timedOutLoginNeverRunsTheProcessor() throws Exception {
+		AtomicInteger calls = new AtomicInteger();
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE, LONG,
+				(code) -> {
+					calls.incrementAndGet();
+					return code;
+				});
+		int port = this.listener.redirectUri().getPort();
+		this.listener.fireTimeout();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> this.listener.outcome().get())
+			.withCauseInstanceOf(AuthorizationTimeoutException.class);
+		assertPortReleased(port);
+		assertThatIOException().isThrownBy(() -> RawHttp.get(port, "/callback?code=c&state=" + STATE));
+		assertThat(calls).hasValue(0);
+	}
+
+	@Test
+	void timeoutMustBePositive() throws Exception {
+		for (Duration timeout : new Duration[] { Duration.ZERO, Duration.ofSeconds(-1), null }) {
+			assertThatExceptionOfType(InvalidConfigurationException.class)
+				.isThrownBy(() -> LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(),
+						STATE, timeout, (code) -> code))
+				.withMessageContaining("'test'")
+				.withMessageContaining("must be positive")
+				.withMessageContaining("oauth-callback.timeout");
+		}
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
+	}
+
+	@Test
+	void timeoutTooLongForMillisecondsMeansWaitingIndefinitely() throws Exception {
+		this.listener = LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE,
+				Duration.ofSeconds(Long.MAX_VALUE), (code) -> code);
+		assertThat(RawHttp.get(this.listener.redirectUri().getPort(), "/callback?code=c&state=" + STATE).status())
+			.isEqualTo(200);
+		assertThat(this.listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("c");
+	}
+
+	@Test
+	void failureAfterBindingReleasesWhatWasBound() throws Exception {
+		List<InetSocketAddress> bound = new ArrayList<>();
+		IllegalStateException failure = new IllegalStateException("cannot start");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(), STATE,
+					LONG, (code) -> code, (server) -> {
+						bound.add(server.getAddress());
+						throw failure;
+					}))
+			.isSameAs(failure);
+		assertThat(bound).hasSize(1);
+		assertPortReleased(bound.get(0).getPort());
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
+	}
+
+	@Test
+	void failureAfterStartingOneOfTwoServersStopsBoth() throws Exception {
+		assumeIpv6();
+		List<InetSocketAddress> started = new ArrayList<>();
+		assertThatIllegalStateException()
+			.isThrownBy(() -> LoopbackListener.start("test", ephemeral("localhost"), CallbackPages.defaults(), STATE,
+					LONG, (code) -> code, (server) -> {
+						if (!started.isEmpty()) {
+							throw new IllegalStateException("cannot start the second");
+						}
+						server.start();
+						started.add(server.getAddress());
+					}));
+		assertThat(started).hasSize(1);
+		int port = started.get(0).getPort();
+		assertPortReleased(InetAddress.getByName("127.0.0.1"), port);
+		assertPortReleased(InetAddress.getByName("::1"), port);
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
 	}
 
 	@Test
@@ -334,11 +498,56 @@ class LoopbackListenerTests {
 	}
 
 	@Test
-	void neverBindsAWildcardAddress() throws Exception {
-		for (String host : List.of("127.0.0.1", "localhost")) {
-			for (InetAddress address : LoopbackListener.addresses(host)) {
-				assertThat(address.isLoopbackAddress()).isTrue();
-				assertThat(address.isAnyLocalAddress()).isFalse();
+	void ipv4LoopbackBindsExactly127001() throws Exception {
+		start(ephemeral("127.0.0.1"));
+		int port = this.listener.redirectUri().getPort();
+		assertThat(this.listener.boundAddresses())
+			.containsExactly(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+		assertNotReachableFromOtherInterfaces(port);
+	}
+
+	@Test
+	void ipv6LoopbackBindsExactlyColonColon1OrIsReported() throws Exception {
+		if (!ListenerResources.portFree(loopbackV6(), 0)) {
+			assertThatExceptionOfType(ListenerBindException.class).isThrownBy(() -> start(ephemeral("[::1]")))
+				.withMessageContaining("[::1]");
+			return;
+		}
+		start(ephemeral("[::1]"));
+		int port = this.listener.redirectUri().getPort();
+		assertThat(this.listener.boundAddresses()).containsExactly(new InetSocketAddress(loopbackV6(), port));
+		assertNotReachableFromOtherInterfaces(port);
+	}
+
+	@Test
+	void localhostBindsBothLoopbackAddressesOnOnePortAndNothingElse() throws Exception {
+		start(ephemeral("localhost"));
+		int port = this.listener.redirectUri().getPort();
+		InetSocketAddress ipv4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
+		if (ListenerResources.portFree(loopbackV6(), 0)) {
+			assertThat(this.listener.boundAddresses()).containsExactly(ipv4, new InetSocketAddress(loopbackV6(), port));
+		}
+		else {
+			assertThat(this.listener.boundAddresses()).containsExactly(ipv4);
+		}
+		assertThat(this.listener.boundAddresses()).allSatisfy((address) -> {
+			assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+			assertThat(address.getAddress().isAnyLocalAddress()).isFalse();
+		});
+		assertNotReachableFromOtherInterfaces(port);
+	}
+
+	/** Connecting to the port through any non-loopback address of this machine must be refused. */
+	private static void assertNotReachableFromOtherInterfaces(int port) throws IOException {
+		for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			for (InetAddress address : Collections.list(network.getInetAddresses())) {
+				if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+					continue;
+				}
+				try (Socket socket = new Socket()) {
+					assertThatIOException().as(address.getHostAddress())
+						.isThrownBy(() -> socket.connect(new InetSocketAddress(address, port), 2000));
+				}
 			}
 		}
 	}
@@ -365,12 +574,12 @@ class LoopbackListenerTests {
 
 	@Test
 	void unreadablePageIsAConfigurationErrorNamingTheProperty() {
-		assertThatExceptionOfType(io.github.oauthcallback.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), "classpath:missing.html",
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, null))
 			.withMessageContaining("oauth-callback.listener.pages.success")
 			.withMessageContaining("classpath:missing.html");
-		assertThatExceptionOfType(io.github.oauthcallback.InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "/relative"))
 			.withMessageContaining("success-redirect-uri");
@@ -378,7 +587,7 @@ class LoopbackListenerTests {
 
 	@Test
 	void twoHundredFlowsInARowLeaveNoPortBoundAndNoThreadAlive() throws Exception {
-		List<Integer> ports = new java.util.ArrayList<>();
+		List<Integer> ports = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
 			LoopbackListener<String> flow = LoopbackListener.start("test", ephemeral("127.0.0.1"),
 					CallbackPages.defaults(), STATE, (i % 4 == 2) ? Duration.ofMillis(20) : LONG, (code) -> code);
@@ -407,6 +616,15 @@ class LoopbackListenerTests {
 		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
 		InetAddress loopback = InetAddress.getByName("127.0.0.1");
 		assertThat(ports).allSatisfy((port) -> assertThat(ListenerResources.portFree(loopback, port)).isTrue());
+	}
+
+	private static Response get(int port, String target) {
+		try {
+			return RawHttp.get(port, target);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static void assertPortReleased(int port) throws Exception {

@@ -34,7 +34,7 @@ public final class CapturedLogs implements AutoCloseable {
 		this.ours.setLevel(Level.DEBUG);
 	}
 
-	/** All captured text, one line per event plus its exception chain. */
+	/** All captured text, one line per event (level, logger, message) plus its exception chain. */
 	public String text() {
 		List<ILoggingEvent> events = List.copyOf(this.appender.list);
 		return events.stream().map(CapturedLogs::render).collect(Collectors.joining("\n"));
@@ -45,7 +45,11 @@ public final class CapturedLogs implements AutoCloseable {
 	}
 
 	private static String render(ILoggingEvent event) {
-		StringBuilder text = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
+		StringBuilder text = new StringBuilder().append(event.getLevel())
+			.append(' ')
+			.append(event.getLoggerName())
+			.append(' ')
+			.append(event.getFormattedMessage());
 		for (IThrowableProxy proxy = event.getThrowableProxy(); proxy != null; proxy = proxy.getCause()) {
 			text.append("\n  ").append(proxy.getClassName()).append(": ").append(proxy.getMessage());
 			for (StackTraceElementProxy element : proxy.getStackTraceElementProxyArray()) {

@@ -20,12 +20,12 @@ public record SampleProperties(String defaultRegistration, @DefaultValue Demo de
 	 * @param username Name of the demo user.
 	 * @param password Password of the demo user. Unset means a random one, printed at start-up.
 	 * @param consent Whether the provider asks the user to approve the scopes.
-	 * @param port Port of the provider on 127.0.0.1. Fixed by default so that logins stored by one run belong to the
-	 * same issuer in the next; 0 picks a free port.
+	 * @param port Port of the provider on 127.0.0.1. 0 (the default) picks a free port for each run; set a fixed port
+	 * to keep the same issuer URI from one run to the next.
 	 * @param issuerUri Issuer URI of the running provider. Set by the sample at start-up; not meant to be set by hand.
 	 */
 	public record Demo(@DefaultValue("demo") String username, String password, boolean consent,
-			@DefaultValue("9411") int port, String issuerUri) {
+			@DefaultValue("0") int port, String issuerUri) {
 
 	}
 
