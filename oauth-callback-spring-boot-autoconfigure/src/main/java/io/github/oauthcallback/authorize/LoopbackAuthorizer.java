@@ -31,8 +31,10 @@ public interface LoopbackAuthorizer {
 	OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options);
 
 	/**
-	 * Starts a login and returns at once. The listener is bound and the browser launched before this method returns.
-	 * Cancelling the future ends the login and releases the listener.
+	 * Starts a login and returns at once. The listener is bound, the URL printed and the browser launched before this
+	 * method returns. The future is the caller's own: cancelling (or completing) it before the code exchange has
+	 * started saving ends the login, saves nothing and releases the listener; once saving has started, cancellation
+	 * is refused and the future completes with the saved client.
 	 * @param registrationId the client registration id
 	 * @param options extra scopes, account, {@code login_hint}, {@code prompt}, timeout
 	 * @return the future authorized client, already saved when the future completes

@@ -35,8 +35,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * 'base-url' and optionally 'account', and becomes a bean named '<name>RestClient'.
  * @param shell Spring Shell commands.
  * @param authorizationParameters Extra authorization request parameters by registration id, for example
- * 'authorization-parameters.google.access_type=offline'. Parameters the starter sets itself (state, nonce, PKCE,
- * scope, login_hint, prompt, ...) cannot be replaced.
+ * 'authorization-parameters.google.access_type=offline'. Parameters the starter sets itself or that would change
+ * the flow (state, nonce, PKCE, scope, login_hint, prompt, response_type, response_mode, request, request_uri, ...;
+ * compared ignoring case) cannot be set this way.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(String account, @DefaultValue("5m") Duration timeout,

@@ -17,7 +17,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * An embedded OpenID Connect provider for the 'demo' profile: Spring Authorization Server in its own servlet
- * application context on {@code 127.0.0.1} (port {@code sample.demo.port}, 9411 by default), with one user and one
+ * application context on {@code 127.0.0.1} (port {@code sample.demo.port}; by default a free port), with one user and one
  * public client. It keeps nothing between runs: tokens stored by an earlier run are refused, and the starter logs in
  * again.
  * <p>
