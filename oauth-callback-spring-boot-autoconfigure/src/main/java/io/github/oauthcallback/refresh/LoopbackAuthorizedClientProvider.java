@@ -24,6 +24,15 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 	/** Context attribute with the reason a login is needed, for the message. */
 	public static final String REASON_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName() + ".reason";
 
+	/**
+	 * Context attribute that, set to {@link Boolean#FALSE}, forbids opening a browser for this request whatever
+	 * {@code oauth-callback.interactive} says: a needed login then fails with
+	 * {@link ReauthorizationRequiredException}. Background refreshes set it, so no browser ever opens from a
+	 * scheduler thread.
+	 */
+	public static final String INTERACTIVE_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName()
+			+ ".interactive";
+
 	private final LoopbackAuthorizer authorizer;
 
 	private final BooleanSupplier interactive;
@@ -58,11 +67,15 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 			return null;
 		}
 		String account = context.getPrincipal().getName();
-		if (!this.interactive.getAsBoolean()) {
+		boolean background = Boolean.FALSE.equals(context.getAttribute(INTERACTIVE_ATTRIBUTE));
+		if (background || !this.interactive.getAsBoolean()) {
 			String reason = context.getAttribute(REASON_ATTRIBUTE);
 			if (reason == null) {
 				reason = (existing == null) ? "no login is stored"
 						: "the stored access token expired and there is no refresh token";
+			}
+			if (background) {
+				reason += " (found by a background refresh, which never opens a browser)";
 			}
 			throw new ReauthorizationRequiredException(registration.getRegistrationId(), account, reason,
 					this.loginCommand);

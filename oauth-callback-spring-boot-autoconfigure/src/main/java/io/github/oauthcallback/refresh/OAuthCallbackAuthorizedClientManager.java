@@ -16,6 +16,7 @@ import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
@@ -121,11 +122,14 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	/**
 	 * Refreshes a stored login that expires within the window, unless someone else already did (used by the
-	 * scheduled refresh).
+	 * scheduled refresh). It never opens a browser: if the provider refuses the refresh token, the stored login is
+	 * removed (if it is still the one refused) and {@link ReauthorizationRequiredException} is thrown.
 	 * @param registrationId the registration id
 	 * @param account the account
 	 * @param window how far ahead of its expiry the token is refreshed
 	 * @return the stored login after the refresh, or {@code null} if none is stored
+	 * @throws ReauthorizationRequiredException if the refresh token was refused
+	 * @throws TokenRefreshException if the refresh failed otherwise (the stored login is kept)
 	 */
 	public OAuth2AuthorizedClient refresh(String registrationId, String account, Duration window) {
 		return exclusively(registrationId, account, () -> {
@@ -133,7 +137,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			if (current == null || current.getRefreshToken() == null || valid(current, window)) {
 				return current;
 			}
-			return authorizeLocked(registrationId, account, expired(current), Map.of());
+			return authorizeLocked(registrationId, account, expired(current),
+					Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false));
 		});
 	}
 
