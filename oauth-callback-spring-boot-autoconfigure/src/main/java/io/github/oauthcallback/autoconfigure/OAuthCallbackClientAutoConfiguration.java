@@ -69,7 +69,6 @@ public final class OAuthCallbackClientAutoConfiguration {
 		refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
 		refresh.setClockSkew(properties.refresh().clockSkew());
 		refresh.setClock(clock);
-		refresh.setApplicationEventPublisher(events);
 		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
 				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 		ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
@@ -79,9 +78,12 @@ public final class OAuthCallbackClientAutoConfiguration {
 		clientCredentials.setAccessTokenResponseClient(clientCredentialsTokens);
 		clientCredentials.setClockSkew(properties.refresh().clockSkew());
 		clientCredentials.setClock(clock);
-		return new OAuthCallbackAuthorizedClientManager(registrations, store,
-				new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials),
+		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(registrations, store,
+				new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials), authorizer,
 				properties.refresh().clockSkew(), Accounts.defaultAccount(properties.account()), clock);
+		// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
+		refresh.setApplicationEventPublisher(manager.publishingAfterSave(events));
+		return manager;
 	}
 
 	@Bean
