@@ -233,7 +233,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @throws io.github.oauthcallback.OAuthCallbackException if the login fails, times out or is cancelled
 	 */
 	public OAuth2AuthorizedClient login(String registrationId, AuthorizationOptions options) {
-		requireRegistration(registrationId);
+		// An unknown registration is reported by the authorizer.
 		if (this.authorizer == null) {
 			throw new InvalidConfigurationException("This OAuthCallbackAuthorizedClientManager was created without a "
 					+ "LoopbackAuthorizer, so it cannot log in; use the auto-configured manager or pass one.");

@@ -1,10 +1,6 @@
 package io.github.oauthcallback.refresh;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,13 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
@@ -27,6 +18,7 @@ import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguratio
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.GatedTokenEndpoint;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,72 +204,6 @@ class ManagerLockingTests {
 					.startsWith("Getting a client-credentials token for registration 'service' failed")
 					.contains("invalid_client", "client-secret")
 					.doesNotContain("Refreshing", "svc-secret")));
-	}
-
-	/**
-	 * A token endpoint that signals when a request arrived and answers only once released.
-	 */
-	static final class GatedTokenEndpoint implements AutoCloseable {
-
-		final CountDownLatch arrived = new CountDownLatch(1);
-
-		final CountDownLatch release = new CountDownLatch(1);
-
-		final List<String> refreshTokens = new CopyOnWriteArrayList<>();
-
-		private final HttpServer server;
-
-		private final AtomicInteger requests = new AtomicInteger();
-
-		private final List<String[]> responses = new CopyOnWriteArrayList<>();
-
-		GatedTokenEndpoint() throws IOException {
-			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-			this.server.setExecutor(Executors.newFixedThreadPool(4));
-			this.server.createContext("/token", this::token);
-			this.server.start();
-		}
-
-		/** Adds the answer to the next request; the last one added answers every later request too. */
-		void respond(int status, String body) {
-			this.responses.add(new String[] { Integer.toString(status), body });
-		}
-
-		String tokenUri() {
-			return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/token";
-		}
-
-		private void token(HttpExchange exchange) throws IOException {
-			String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-			for (String pair : form.split("&")) {
-				if (pair.startsWith("refresh_token=")) {
-					this.refreshTokens.add(pair.substring("refresh_token=".length()));
-				}
-			}
-			int index = this.requests.getAndIncrement();
-			String[] response = this.responses.get(Math.min(index, this.responses.size() - 1));
-			this.arrived.countDown();
-			try {
-				this.release.await(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			byte[] bytes = response[1].getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(Integer.parseInt(response[0]), bytes.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(bytes);
-			}
-		}
-
-		@Override
-		public void close() {
-			this.release.countDown();
-			this.server.stop(0);
-			((java.util.concurrent.ExecutorService) this.server.getExecutor()).shutdownNow();
-		}
-
 	}
 
 }
