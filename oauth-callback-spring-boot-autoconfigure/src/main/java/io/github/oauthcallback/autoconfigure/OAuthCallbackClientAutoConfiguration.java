@@ -52,10 +52,11 @@ public final class OAuthCallbackClientAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties) {
 		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
-		client.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
-				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+		client.setRestClient(RetryingRefreshTokenResponseClient.withStatusDetails(TokenEndpointClients.restClient(
+				properties.http().connectTimeout(), properties.http().readTimeout(),
+				properties.refresh().lifetimeWhenUnknown())));
 		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),
-				properties.refresh().backoff());
+				properties.refresh().backoff(), properties.refresh().maxBackoff());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.github.oauthcallback.refresh;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -296,11 +297,20 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null || clientCredentials(registration)) {
 				throw tokenFailure(registration, account, code, ex);
 			}
+			boolean answerLost = causedBy(ex, RetryingRefreshTokenResponseClient.RefusedAfterLostAnswerException.class);
 			OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
 			if (now != null && sameAccessToken(now, current) && sameRefreshToken(now, current)) {
 				this.store.removeAuthorizedClient(registrationId, account);
-				logger.info("The refresh token of '" + registrationId + "' for account '" + account
-						+ "' was refused (invalid_grant); the stored login was removed and a new login is needed");
+				if (answerLost) {
+					logger.warn("The refresh token of '" + registrationId + "' for account '" + account
+							+ "' was refused (invalid_grant) when sent again after an attempt that got no usable "
+							+ "answer: the provider probably rotated it in the answer that was lost. The stored "
+							+ "login was removed and a new login is needed");
+				}
+				else {
+					logger.info("The refresh token of '" + registrationId + "' for account '" + account
+							+ "' was refused (invalid_grant); the stored login was removed and a new login is needed");
+				}
 			}
 			else {
 				logger.debug("The refresh token of '" + registrationId + "' for account '" + account
@@ -308,7 +318,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			}
 			this.previous.remove();
 			return this.delegate.authorize(request(registrationId, account, null, attributes,
-					"the stored refresh token was refused (invalid_grant)"));
+					answerLost ? "the stored refresh token was refused (invalid_grant) after an earlier attempt got "
+							+ "no usable answer, so the provider probably rotated it in an answer that was lost"
+							: "the stored refresh token was refused (invalid_grant)"));
 		}
 		finally {
 			this.previous.remove();
@@ -433,6 +445,15 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				(right != null) ? right.getTokenValue() : null);
 	}
 
+	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static boolean clientCredentials(ClientRegistration registration) {
 		return registration != null
 				&& AuthorizationGrantType.CLIENT_CREDENTIALS.equals(registration.getAuthorizationGrantType());
@@ -447,9 +468,26 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				break;
 			}
 		}
-		String what = (io instanceof SocketTimeoutException) ? "the token endpoint did not answer in time"
-				: (io != null) ? "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")"
-						: "the token endpoint answered with error '" + code + "'";
+		String what;
+		if (io == null) {
+			what = "the token endpoint answered with error '" + code + "'";
+			for (Throwable current = ex; current != null; current = current.getCause()) {
+				if (current instanceof RetryingRefreshTokenResponseClient.TokenEndpointUnavailableException status) {
+					what += " (HTTP " + status.status() + ")";
+					break;
+				}
+			}
+		}
+		else if (RetryingRefreshTokenResponseClient.notSent(io)) {
+			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
+		}
+		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {
+			what = "the token endpoint did not answer in time";
+		}
+		else {
+			what = "the connection to the token endpoint failed before an answer arrived ("
+					+ io.getClass().getSimpleName() + ")";
+		}
 		String registrationId = registration.getRegistrationId();
 		if (clientCredentials(registration)) {
 			return new TokenRefreshException(code, "Getting a client-credentials token for registration '"
