@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
@@ -37,8 +38,8 @@ import org.springframework.security.oauth2.client.web.client.support.OAuth2RestC
 
 /**
  * The client manager (stored → refreshed → interactive login, and client credentials for service registrations;
- * single flight), scheduled refresh, and
- * {@code RestClient} integration. Needs one of this starter's {@link TokenStore}s.
+ * single flight), scheduled refresh, and {@code RestClient} integration (builders and HTTP Service interfaces, with
+ * one refresh-and-retry on 401). Needs one of this starter's {@link TokenStore}s.
  */
 @AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class },
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
@@ -96,9 +97,25 @@ public final class OAuthCallbackClientAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean({ OAuthCallbackHttpServiceGroupConfigurer.class,
+			OAuth2RestClientHttpServiceGroupConfigurer.class })
+	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
 	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
-	OAuth2RestClientHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
+	OAuthCallbackHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
+			OAuthCallbackAuthorizedClientManager manager, OAuthCallbackProperties properties) {
+		return new OAuthCallbackHttpServiceGroupConfigurer(manager, Accounts.defaultAccount(properties.account()));
+	}
+
+	/**
+	 * With an application-defined {@code OAuth2AuthorizedClientManager}, Spring Security's configurer (which does
+	 * not retry after a 401).
+	 */
+	@Bean
+	@ConditionalOnMissingBean({ OAuthCallbackHttpServiceGroupConfigurer.class,
+			OAuth2RestClientHttpServiceGroupConfigurer.class })
+	@ConditionalOnBean(OAuth2AuthorizedClientManager.class)
+	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
+	OAuth2RestClientHttpServiceGroupConfigurer oauthCallbackSpringHttpServiceGroupConfigurer(
 			OAuth2AuthorizedClientManager manager) {
 		return OAuth2RestClientHttpServiceGroupConfigurer.from(manager);
 	}
