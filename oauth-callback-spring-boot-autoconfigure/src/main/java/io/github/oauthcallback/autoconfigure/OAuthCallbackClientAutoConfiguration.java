@@ -24,7 +24,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
@@ -128,21 +127,9 @@ public final class OAuthCallbackClientAutoConfiguration {
 			OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
 			OAuthCallbackProperties properties) {
 		OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
-		TaskScheduler shared = schedulers.getIfUnique();
-		ThreadPoolTaskScheduler own = null;
-		if (shared == null) {
-			own = new ThreadPoolTaskScheduler();
-			own.setThreadNamePrefix("oauth-callback-scheduler-");
-			own.setDaemon(true);
-			own.initialize();
-		}
-		ScheduledTokenRefresher refresher = new ScheduledTokenRefresher(store, manager,
-				(shared != null) ? shared : own, scheduled.interval(), scheduled.window(), scheduled.concurrency(),
-				Clock.systemUTC());
-		if (own != null) {
-			refresher.onStop(own::shutdown);
-		}
-		return refresher;
+		// Without exactly one application scheduler, the refresher runs a daemon scheduler of its own.
+		return new ScheduledTokenRefresher(store, manager, schedulers.getIfUnique(), scheduled.interval(),
+				scheduled.window(), scheduled.concurrency(), Clock.systemUTC());
 	}
 
 }
