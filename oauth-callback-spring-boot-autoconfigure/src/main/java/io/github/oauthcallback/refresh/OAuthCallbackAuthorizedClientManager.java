@@ -22,6 +22,7 @@ import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
+import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.store.StoredLogin;
@@ -257,12 +258,21 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	}
 
 	/**
-	 * Removes every stored login of this application, each one as {@link #logout} does.
+	 * Removes every stored login of this application, each one as {@link #logout} does, then anything else
+	 * {@link TokenStore#logoutAll()} removes (a store that cannot be read is handled as that method says).
 	 * @return what was removed
 	 */
 	public List<StoredLogin> logoutAll() {
 		List<StoredLogin> removed = new ArrayList<>();
-		for (StoredLogin login : this.store.logins()) {
+		List<StoredLogin> listed;
+		try {
+			listed = this.store.logins();
+		}
+		catch (TokenStoreException ex) {
+			// An unusable store: its own logoutAll() deals with it (the file store moves the file aside).
+			listed = List.of();
+		}
+		for (StoredLogin login : listed) {
 			logout(login.registrationId(), login.account()).ifPresent(removed::add);
 		}
 		for (StoredLogin rest : this.store.logoutAll()) {

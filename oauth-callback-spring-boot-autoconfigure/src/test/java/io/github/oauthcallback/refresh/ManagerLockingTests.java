@@ -1,6 +1,8 @@
 package io.github.oauthcallback.refresh;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
@@ -23,6 +26,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -119,6 +123,20 @@ class ManagerLockingTests {
 			assertThat(manager.logoutAll()).extracting(StoredLogin::account).containsExactly("ada");
 			assertThat(context.getBean(TokenStore.class).logins()).isEmpty();
 			assertThat(manager.logout("api", "ada")).isEmpty();
+		});
+	}
+
+	@Test
+	void logoutAllMovesAnUnreadableTokenFileAsideAsTheStoreDoes(@TempDir Path dir) throws IOException {
+		Path file = dir.resolve("tokens.json");
+		Files.writeString(file, "this is not JSON");
+		runner("oauth-callback.store.type=file", "oauth-callback.store.file.path=" + file).run((context) -> {
+			assertThat(context.getBean(OAuthCallbackAuthorizedClientManager.class).logoutAll()).isEmpty();
+			assertThat(file).doesNotExist();
+			try (Stream<Path> files = Files.list(dir)) {
+				assertThat(files.map((path) -> path.getFileName().toString()))
+					.anyMatch((name) -> name.startsWith("tokens.json.unusable-"));
+			}
 		});
 	}
 
