@@ -17,7 +17,8 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * The interactive step of the provider chain: when there is no stored login, or it expired without a refresh token,
  * it logs in through the {@link LoopbackAuthorizer} if this run may open a browser, and otherwise fails fast with
  * {@link ReauthorizationRequiredException}. (Spring Security's own authorization-code provider only works inside a
- * web request.)
+ * web request.) A request with {@link #INTERACTIVE_ATTRIBUTE} set to {@code false}, as the scheduled refresh sends,
+ * never opens a browser.
  */
 public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedClientProvider {
 
