@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
@@ -23,7 +24,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
@@ -37,8 +37,8 @@ import org.springframework.security.oauth2.client.web.client.support.OAuth2RestC
 
 /**
  * The client manager (stored → refreshed → interactive login, and client credentials for service registrations;
- * single flight), scheduled refresh, and
- * {@code RestClient} integration. Needs one of this starter's {@link TokenStore}s.
+ * single flight), scheduled refresh, and {@code RestClient} integration (builders and HTTP Service interfaces, with
+ * one refresh-and-retry on 401). Needs one of this starter's {@link TokenStore}s.
  */
 @AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class },
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
@@ -52,10 +52,11 @@ public final class OAuthCallbackClientAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties) {
 		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
-		client.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
-				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+		client.setRestClient(RetryingRefreshTokenResponseClient.withStatusDetails(TokenEndpointClients.restClient(
+				properties.http().connectTimeout(), properties.http().readTimeout(),
+				properties.refresh().lifetimeWhenUnknown())));
 		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),
-				properties.refresh().backoff());
+				properties.refresh().backoff(), properties.refresh().maxBackoff());
 	}
 
 	@Bean
@@ -69,7 +70,6 @@ public final class OAuthCallbackClientAutoConfiguration {
 		refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
 		refresh.setClockSkew(properties.refresh().clockSkew());
 		refresh.setClock(clock);
-		refresh.setApplicationEventPublisher(events);
 		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
 				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 		ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
@@ -79,9 +79,12 @@ public final class OAuthCallbackClientAutoConfiguration {
 		clientCredentials.setAccessTokenResponseClient(clientCredentialsTokens);
 		clientCredentials.setClockSkew(properties.refresh().clockSkew());
 		clientCredentials.setClock(clock);
-		return new OAuthCallbackAuthorizedClientManager(registrations, store,
-				new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials),
+		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(registrations, store,
+				new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials), authorizer,
 				properties.refresh().clockSkew(), Accounts.defaultAccount(properties.account()), clock);
+		// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
+		refresh.setApplicationEventPublisher(manager.publishingAfterSave(events));
+		return manager;
 	}
 
 	@Bean
@@ -93,9 +96,25 @@ public final class OAuthCallbackClientAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean({ OAuthCallbackHttpServiceGroupConfigurer.class,
+			OAuth2RestClientHttpServiceGroupConfigurer.class })
+	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
 	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
-	OAuth2RestClientHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
+	OAuthCallbackHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
+			OAuthCallbackAuthorizedClientManager manager, OAuthCallbackProperties properties) {
+		return new OAuthCallbackHttpServiceGroupConfigurer(manager, Accounts.defaultAccount(properties.account()));
+	}
+
+	/**
+	 * With an application-defined {@code OAuth2AuthorizedClientManager}, Spring Security's configurer (which does
+	 * not retry after a 401).
+	 */
+	@Bean
+	@ConditionalOnMissingBean({ OAuthCallbackHttpServiceGroupConfigurer.class,
+			OAuth2RestClientHttpServiceGroupConfigurer.class })
+	@ConditionalOnBean(OAuth2AuthorizedClientManager.class)
+	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
+	OAuth2RestClientHttpServiceGroupConfigurer oauthCallbackSpringHttpServiceGroupConfigurer(
 			OAuth2AuthorizedClientManager manager) {
 		return OAuth2RestClientHttpServiceGroupConfigurer.from(manager);
 	}
@@ -108,21 +127,9 @@ public final class OAuthCallbackClientAutoConfiguration {
 			OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
 			OAuthCallbackProperties properties) {
 		OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
-		TaskScheduler shared = schedulers.getIfUnique();
-		ThreadPoolTaskScheduler own = null;
-		if (shared == null) {
-			own = new ThreadPoolTaskScheduler();
-			own.setThreadNamePrefix("oauth-callback-scheduler-");
-			own.setDaemon(true);
-			own.initialize();
-		}
-		ScheduledTokenRefresher refresher = new ScheduledTokenRefresher(store, manager,
-				(shared != null) ? shared : own, scheduled.interval(), scheduled.window(), scheduled.concurrency(),
-				Clock.systemUTC());
-		if (own != null) {
-			refresher.onStop(own::shutdown);
-		}
-		return refresher;
+		// Without exactly one application scheduler, the refresher runs a daemon scheduler of its own.
+		return new ScheduledTokenRefresher(store, manager, schedulers.getIfUnique(), scheduled.interval(),
+				scheduled.window(), scheduled.concurrency(), Clock.systemUTC());
 	}
 
 }

@@ -181,13 +181,42 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * @param clockSkew How long before its expiry an access token is treated as expired and refreshed.
 	 * @param lifetimeWhenUnknown Lifetime given to an access token whose token response has no expires_in (Spring
 	 * Security would give it one second). The default treats it as valid until a resource server refuses it with 401.
-	 * @param attempts Attempts in all for a refresh that fails with an I/O error, 5xx or 429.
-	 * @param backoff Wait before the second attempt; it doubles after each further failure.
+	 * @param attempts Attempts in all (1 to 10) for a refresh that fails for a transient reason: the token endpoint
+	 * cannot be reached, answers 429, 500, 502, 503 or 504, or the connection fails after the request was sent (that
+	 * last case is sent once more at most).
+	 * @param backoff Wait before the second attempt (at most 1m); it doubles after each further failure, with random
+	 * jitter of up to half of it.
+	 * @param maxBackoff Longest wait between two attempts (at most 5m), also for a Retry-After sent by the server.
 	 * @param scheduled Refresh ahead of expiry on a schedule, for long-running shells and daemons.
 	 */
 	public record Refresh(@DefaultValue("60s") Duration clockSkew,
 			@DefaultValue("3650d") Duration lifetimeWhenUnknown, @DefaultValue("3") int attempts,
-			@DefaultValue("500ms") Duration backoff, @DefaultValue Scheduled scheduled) {
+			@DefaultValue("500ms") Duration backoff, @DefaultValue("30s") Duration maxBackoff,
+			@DefaultValue Scheduled scheduled) {
+
+		static final int MAX_ATTEMPTS = 10;
+
+		static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+		static final Duration MAX_MAX_BACKOFF = Duration.ofMinutes(5);
+
+		public Refresh {
+			if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+				throw new InvalidConfigurationException("oauth-callback.refresh.attempts must be between 1 and "
+						+ MAX_ATTEMPTS + " (was " + attempts + "): it counts every attempt of one refresh, the first "
+						+ "included, so 1 turns retries off.");
+			}
+			if (backoff.isNegative() || backoff.compareTo(MAX_BACKOFF) > 0) {
+				throw new InvalidConfigurationException("oauth-callback.refresh.backoff must be between 0 and 1m (was "
+						+ backoff + "): it is the wait before the second attempt and doubles after that, up to "
+						+ "oauth-callback.refresh.max-backoff.");
+			}
+			if (maxBackoff.compareTo(backoff) < 0 || maxBackoff.compareTo(MAX_MAX_BACKOFF) > 0) {
+				throw new InvalidConfigurationException("oauth-callback.refresh.max-backoff must be at least "
+						+ "oauth-callback.refresh.backoff (" + backoff + ") and at most 5m (was " + maxBackoff
+						+ "): it caps each wait between two attempts.");
+			}
+		}
 
 	}
 
@@ -195,12 +224,27 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * Scheduled refresh.
 	 *
 	 * @param enabled Whether stored tokens are refreshed on a schedule.
-	 * @param interval Time between two sweeps over the stored logins.
+	 * @param interval Time between two sweeps over the stored logins (more than 0).
 	 * @param window Tokens expiring within this window are refreshed.
-	 * @param concurrency How many refreshes run at once.
+	 * @param concurrency How many refreshes run at once (1 to 64).
 	 */
 	public record Scheduled(@DefaultValue("false") boolean enabled, @DefaultValue("1m") Duration interval,
 			@DefaultValue("5m") Duration window, @DefaultValue("4") int concurrency) {
+
+		public Scheduled {
+			if (interval.isNegative() || interval.isZero()) {
+				throw new InvalidConfigurationException(
+						"oauth-callback.refresh.scheduled.interval must be more than 0 (was " + interval + ").");
+			}
+			if (window.isNegative()) {
+				throw new InvalidConfigurationException(
+						"oauth-callback.refresh.scheduled.window must not be negative (was " + window + ").");
+			}
+			if (concurrency < 1 || concurrency > 64) {
+				throw new InvalidConfigurationException("oauth-callback.refresh.scheduled.concurrency must be between "
+						+ "1 and 64 (was " + concurrency + ").");
+			}
+		}
 
 	}
 

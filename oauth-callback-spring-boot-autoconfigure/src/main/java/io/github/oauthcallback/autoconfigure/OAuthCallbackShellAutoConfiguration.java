@@ -2,9 +2,11 @@ package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.shell.OAuthCallbackShellCommands;
 import io.github.oauthcallback.store.TokenStore;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,8 +19,11 @@ import org.springframework.shell.core.command.Command;
 /**
  * Offers {@code login}, {@code logout} and {@code status} as Spring Shell commands when Spring Shell is on the
  * classpath ({@code oauth-callback.shell.enabled=false} turns them off; a bean of the same name replaces one).
+ * {@code login} and {@code logout} go through the starter's client manager when there is one, so they take the
+ * login's turn with refreshes.
  */
-@AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class })
+@AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
+		OAuthCallbackClientAutoConfiguration.class })
 @ConditionalOnClass(Command.class)
 @ConditionalOnBean({ LoopbackAuthorizer.class, TokenStore.class })
 @ConditionalOnProperty(name = "oauth-callback.shell.enabled", matchIfMissing = true)
@@ -27,8 +32,9 @@ public final class OAuthCallbackShellAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OAuthCallbackShellCommands oauthCallbackShellCommands(LoopbackAuthorizer authorizer,
-			ClientRegistrationRepository registrations, TokenStore store, OAuthCallbackProperties properties) {
-		return new OAuthCallbackShellCommands(authorizer, registrations, store,
+			ClientRegistrationRepository registrations, TokenStore store,
+			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties) {
+		return new OAuthCallbackShellCommands(authorizer, registrations, store, manager.getIfUnique(),
 				Accounts.defaultAccount(properties.account()));
 	}
 

@@ -1,6 +1,7 @@
 package io.github.oauthcallback.client;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
@@ -13,37 +14,78 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.web.ClientAttributes;
+import org.springframework.security.oauth2.client.web.client.RequestAttributePrincipalResolver;
 
 /**
- * Adds the bearer token of one registration and account to every request, logging in or refreshing through the
- * client manager when needed. When the resource server answers 401, the token is marked expired and the request is
- * sent once more with a refreshed (or newly obtained) token; a second 401 is returned to the caller.
+ * Adds the bearer token of a registration and account to a request, logging in or refreshing through the client
+ * manager when needed. When the resource server answers 401, the token is marked expired and the request is sent
+ * once more with a refreshed (or newly obtained) token; a second 401 is returned to the caller. If the manager hands
+ * back the same token, the first 401 is returned; if it cannot get one, its exception is thrown (and the 401 response
+ * is closed).
  */
 final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 
+	private static final RequestAttributePrincipalResolver PRINCIPALS = new RequestAttributePrincipalResolver();
+
 	private final OAuthCallbackAuthorizedClientManager manager;
 
-	private final String registrationId;
+	private final Function<HttpRequest, Target> targets;
 
-	private final String account;
-
-	BearerTokenInterceptor(OAuthCallbackAuthorizedClientManager manager, String registrationId, String account) {
+	private BearerTokenInterceptor(OAuthCallbackAuthorizedClientManager manager, Function<HttpRequest, Target> targets) {
 		this.manager = manager;
-		this.registrationId = registrationId;
-		this.account = account;
+		this.targets = targets;
+	}
+
+	/**
+	 * @return an interceptor that always sends the token of one registration and account
+	 */
+	static BearerTokenInterceptor of(OAuthCallbackAuthorizedClientManager manager, String registrationId,
+			String account) {
+		Target target = new Target(registrationId, account);
+		return new BearerTokenInterceptor(manager, (request) -> target);
+	}
+
+	/**
+	 * @return an interceptor that reads the registration from each request's attributes, as Spring Security's
+	 * {@code @ClientRegistrationId} and {@code ClientAttributes.clientRegistrationId(...)} set it, and the account
+	 * from {@code RequestAttributePrincipalResolver.principal(...)}, else the default account; requests without a
+	 * registration are sent unchanged
+	 */
+	static BearerTokenInterceptor fromRequestAttributes(OAuthCallbackAuthorizedClientManager manager,
+			String defaultAccount) {
+		return new BearerTokenInterceptor(manager, (request) -> {
+			String registrationId = ClientAttributes.resolveClientRegistrationId(request.getAttributes());
+			return (registrationId != null)
+					? new Target(registrationId, Accounts.of(PRINCIPALS.resolve(request), defaultAccount)) : null;
+		});
 	}
 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		OAuth2AuthorizedClient client = authorize();
+		Target target = this.targets.apply(request);
+		if (target == null) {
+			return execution.execute(request, body);
+		}
+		OAuth2AuthorizedClient client = authorize(target);
 		request.getHeaders().setBearerAuth(client.getAccessToken().getTokenValue());
 		ClientHttpResponse response = execution.execute(request, body);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
 			return response;
 		}
-		this.manager.invalidate(client);
-		OAuth2AuthorizedClient renewed = authorize();
+		OAuth2AuthorizedClient renewed;
+		boolean renewing = true;
+		try {
+			this.manager.invalidate(client);
+			renewed = authorize(target);
+			renewing = false;
+		}
+		finally {
+			if (renewing) {
+				response.close();
+			}
+		}
 		if (renewed.getAccessToken().getTokenValue().equals(client.getAccessToken().getTokenValue())) {
 			return response;
 		}
@@ -52,16 +94,21 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 		return execution.execute(request, body);
 	}
 
-	private OAuth2AuthorizedClient authorize() {
+	private OAuth2AuthorizedClient authorize(Target target) {
 		OAuth2AuthorizedClient client = this.manager.authorize(OAuth2AuthorizeRequest
-			.withClientRegistrationId(this.registrationId)
-			.principal(Accounts.principal(this.account))
+			.withClientRegistrationId(target.registrationId())
+			.principal(Accounts.principal(target.account()))
 			.build());
 		if (client == null) {
-			throw new InvalidConfigurationException("Registration '" + this.registrationId + "' yields no token: its "
-					+ "grant type is neither authorization_code, refresh_token nor client_credentials.");
+			throw new InvalidConfigurationException("Registration '" + target.registrationId() + "' yields no token: "
+					+ "its grant type is neither authorization_code, refresh_token nor client_credentials.");
 		}
 		return client;
+	}
+
+	/** Whose token a request gets. */
+	private record Target(String registrationId, String account) {
+
 	}
 
 }

@@ -56,7 +56,7 @@ public final class OAuthCallbackRestClients {
 	 * @return the interceptor, for clients built by other means
 	 */
 	public ClientHttpRequestInterceptor interceptor(String registrationId, String account) {
-		return new BearerTokenInterceptor(this.manager, registrationId, account);
+		return BearerTokenInterceptor.of(this.manager, registrationId, account);
 	}
 
 }

@@ -28,10 +28,19 @@ public enum Interactivity {
 	 * @return a check whether a login may open a browser now
 	 */
 	public BooleanSupplier allowed(Map<String, String> environment) {
+		return allowed(environment, Interactivity::hasTerminal);
+	}
+
+	/**
+	 * @param environment the process environment
+	 * @param terminal whether a terminal is attached, asked each time
+	 * @return a check whether a login may open a browser now
+	 */
+	BooleanSupplier allowed(Map<String, String> environment, BooleanSupplier terminal) {
 		return switch (this) {
 			case ALWAYS -> () -> true;
 			case NEVER -> () -> false;
-			case AUTO -> () -> hasTerminal() && !isCi(environment);
+			case AUTO -> () -> !isCi(environment) && terminal.getAsBoolean();
 		};
 	}
 
@@ -44,7 +53,10 @@ public enum Interactivity {
 	}
 
 	static boolean hasTerminal() {
-		Console console = System.console();
+		return hasTerminal(System.console());
+	}
+
+	static boolean hasTerminal(Console console) {
 		if (console == null) {
 			return false;
 		}

@@ -17,12 +17,22 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * The interactive step of the provider chain: when there is no stored login, or it expired without a refresh token,
  * it logs in through the {@link LoopbackAuthorizer} if this run may open a browser, and otherwise fails fast with
  * {@link ReauthorizationRequiredException}. (Spring Security's own authorization-code provider only works inside a
- * web request.)
+ * web request.) A request with {@link #INTERACTIVE_ATTRIBUTE} set to {@code false}, as the scheduled refresh sends,
+ * never opens a browser.
  */
 public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedClientProvider {
 
 	/** Context attribute with the reason a login is needed, for the message. */
 	public static final String REASON_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName() + ".reason";
+
+	/**
+	 * Context attribute that, set to {@link Boolean#FALSE}, forbids opening a browser for this request whatever
+	 * {@code oauth-callback.interactive} says: a needed login then fails with
+	 * {@link ReauthorizationRequiredException}. Background refreshes set it, so no browser ever opens from a
+	 * scheduler thread.
+	 */
+	public static final String INTERACTIVE_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName()
+			+ ".interactive";
 
 	private final LoopbackAuthorizer authorizer;
 
@@ -58,11 +68,15 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 			return null;
 		}
 		String account = context.getPrincipal().getName();
-		if (!this.interactive.getAsBoolean()) {
+		boolean background = Boolean.FALSE.equals(context.getAttribute(INTERACTIVE_ATTRIBUTE));
+		if (background || !this.interactive.getAsBoolean()) {
 			String reason = context.getAttribute(REASON_ATTRIBUTE);
 			if (reason == null) {
 				reason = (existing == null) ? "no login is stored"
 						: "the stored access token expired and there is no refresh token";
+			}
+			if (background) {
+				reason += " (found by a background refresh, which never opens a browser)";
 			}
 			throw new ReauthorizationRequiredException(registration.getRegistrationId(), account, reason,
 					this.loginCommand);

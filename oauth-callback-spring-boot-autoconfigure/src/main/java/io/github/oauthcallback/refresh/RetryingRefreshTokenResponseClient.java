@@ -1,24 +1,67 @@
 package io.github.oauthcallback.refresh;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import io.github.oauthcallback.authorize.TokenEndpointClients;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.web.client.RestClient;
 
 /**
- * Retries a refresh that failed for a transient reason (I/O error, 5xx, 429) a bounded number of times with
- * exponential backoff. A refused refresh token ({@code invalid_grant}) or any other OAuth error is not retried.
+ * Retries a refresh that failed for a transient reason a bounded number of times, with exponential backoff and
+ * jitter, or after the server's {@code Retry-After}; each wait is capped.
+ * <ul>
+ * <li>Retried: failures before the request was sent (connection refused, unknown host, connect timeout, TLS
+ * handshake), and the answers 429, 500, 502, 503 and 504.</li>
+ * <li>Retried once: an I/O failure after the request was sent (read timeout, connection reset, no answer). The
+ * provider may have rotated the refresh token in the answer that was lost; the replay then either succeeds (no
+ * rotation, or a reuse grace period) or is refused with {@code invalid_grant}, which any later attempt would get too;
+ * the client manager's message and log then say that an answer was probably lost.</li>
+ * <li>Not retried: a refused refresh token ({@code invalid_grant}) and any other OAuth error or status.</li>
+ * </ul>
+ * The status and {@code Retry-After} of an answer are only known when the token endpoint's {@link RestClient} was
+ * built with {@link #withStatusDetails(RestClient)}; otherwise every 5xx and 429 is retried with plain backoff.
  */
 public final class RetryingRefreshTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
 
+	/** The default cap of each wait, {@code Retry-After} included. */
+	public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
 	private static final Log logger = LogFactory.getLog(RetryingRefreshTokenResponseClient.class);
+
+	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
 
 	private final OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate;
 
@@ -26,34 +69,159 @@ public final class RetryingRefreshTokenResponseClient
 
 	private final Duration backoff;
 
+	private final Duration maxBackoff;
+
+	private final Sleeper sleeper;
+
+	private final DoubleSupplier random;
+
+	/** Registrations whose refreshes are being retried since their last success: further retries log at DEBUG. */
+	private final Set<String> retrying = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param delegate the client that calls the token endpoint
+	 * @param attempts attempts in all, at least 1
+	 * @param backoff the wait before the second attempt; it doubles after each further failure, up to
+	 * {@link #DEFAULT_MAX_BACKOFF}
+	 */
+	public RetryingRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
+			int attempts, Duration backoff) {
+		this(delegate, attempts, backoff, DEFAULT_MAX_BACKOFF);
+	}
+
 	/**
 	 * @param delegate the client that calls the token endpoint
 	 * @param attempts attempts in all, at least 1
 	 * @param backoff the wait before the second attempt; it doubles after each further failure
+	 * @param maxBackoff the longest wait, also for a {@code Retry-After} of the server; at least {@code backoff}
 	 */
 	public RetryingRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
-			int attempts, Duration backoff) {
+			int attempts, Duration backoff, Duration maxBackoff) {
+		this(delegate, attempts, backoff, maxBackoff, Thread::sleep, () -> ThreadLocalRandom.current().nextDouble());
+	}
+
+	RetryingRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
+			int attempts, Duration backoff, Duration maxBackoff, Sleeper sleeper, DoubleSupplier random) {
+		if (attempts < 1 || backoff.isNegative() || maxBackoff.compareTo(backoff) < 0) {
+			throw new IllegalArgumentException("Need attempts >= 1 and 0 <= backoff <= maxBackoff (got " + attempts
+					+ ", " + backoff + ", " + maxBackoff + ")");
+		}
 		this.delegate = delegate;
-		this.attempts = Math.max(1, attempts);
+		this.attempts = attempts;
 		this.backoff = backoff;
+		this.maxBackoff = maxBackoff;
+		this.sleeper = sleeper;
+		this.random = random;
+	}
+
+	/**
+	 * Adds to a token endpoint's client what this class needs to tell answers apart: a 429 or 5xx answer becomes an
+	 * {@link OAuth2AuthorizationException} that keeps the HTTP status and {@code Retry-After} (and the OAuth error
+	 * code of a JSON body; nothing else of the body is kept).
+	 * @param tokenEndpoint the token endpoint's client
+	 * @return a copy of it that reports those answers so
+	 */
+	public static RestClient withStatusDetails(RestClient tokenEndpoint) {
+		return tokenEndpoint.mutate().requestInterceptor(statusDetails(Clock.systemUTC())).build();
+	}
+
+	static ClientHttpRequestInterceptor statusDetails(Clock clock) {
+		OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
+		return (request, body, execution) -> {
+			ClientHttpResponse response = execution.execute(request, body);
+			int status = response.getStatusCode().value();
+			if (status != 429 && status < 500) {
+				return response;
+			}
+			try (response) {
+				OAuth2Error error = readError(errors, response);
+				if (error == null) {
+					error = new OAuth2Error((status == 429) ? "temporarily_unavailable" : OAuth2ErrorCodes.SERVER_ERROR);
+				}
+				throw new TokenEndpointUnavailableException(error, status,
+						retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock));
+			}
+		};
+	}
+
+	private static OAuth2Error readError(OAuth2ErrorHttpMessageConverter errors, ClientHttpResponse response) {
+		try {
+			MediaType type = response.getHeaders().getContentType();
+			if (type == null
+					|| !(MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json"))) {
+				return null;
+			}
+			// Only the code: a description is the provider's free text.
+			return new OAuth2Error(errors.read(OAuth2Error.class, response).getErrorCode());
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * @param value a {@code Retry-After} header: seconds, or an HTTP date
+	 * @param clock the clock, for a date
+	 * @return how long to wait, or {@code null} if there is no usable value
+	 */
+	static Duration retryAfter(String value, Clock clock) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		String trimmed = value.trim();
+		try {
+			long seconds = Long.parseLong(trimmed);
+			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			// an HTTP date, or nothing usable
+		}
+		try {
+			Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+			Duration wait = Duration.between(clock.instant(), at);
+			return wait.isNegative() ? Duration.ZERO : wait;
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	@Override
 	public OAuth2AccessTokenResponse getTokenResponse(OAuth2RefreshTokenGrantRequest grantRequest) {
+		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
+		boolean replayed = false;
+		boolean answerMayBeLost = false;
 		for (int attempt = 1;; attempt++) {
 			try {
-				return this.delegate.getTokenResponse(grantRequest);
+				OAuth2AccessTokenResponse response = this.delegate.getTokenResponse(grantRequest);
+				if (this.retrying.remove(registrationId)) {
+					logger.info("Refreshing the token of '" + registrationId + "' worked again (attempt " + attempt
+							+ ")");
+				}
+				return response;
 			}
 			catch (OAuth2AuthorizationException ex) {
-				if (attempt >= this.attempts || !TokenEndpointClients.isTransient(ex)) {
+				if (answerMayBeLost && OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
+					throw new RefusedAfterLostAnswerException(ex);
+				}
+				Failure failure = classify(ex);
+				if (failure == Failure.FINAL || attempt >= this.attempts || (failure == Failure.NO_ANSWER && replayed)) {
 					throw ex;
 				}
-				Duration wait = this.backoff.multipliedBy(1L << (attempt - 1));
-				logger.info("Refreshing the token of '" + grantRequest.getClientRegistration().getRegistrationId()
-						+ "' failed (" + ex.getError().getErrorCode() + "); attempt " + (attempt + 1) + " of "
-						+ this.attempts + " in " + wait.toMillis() + " ms");
+				replayed |= failure == Failure.NO_ANSWER;
+				answerMayBeLost |= failure == Failure.NO_ANSWER || failure == Failure.MAYBE_PROCESSED;
+				Duration wait = wait(attempt, retryAfter(ex));
+				String message = "Refreshing the token of '" + registrationId + "' failed (" + describe(ex)
+						+ "); attempt " + (attempt + 1) + " of " + this.attempts + " in " + wait.toMillis() + " ms"
+						+ ((failure == Failure.NO_ANSWER) ? " (the request is sent once more at most)" : "");
+				if (this.retrying.add(registrationId)) {
+					logger.info(message);
+				}
+				else {
+					logger.debug(message);
+				}
 				try {
-					Thread.sleep(wait.toMillis());
+					this.sleeper.sleep(wait.toMillis());
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
@@ -61,6 +229,143 @@ public final class RetryingRefreshTokenResponseClient
 				}
 			}
 		}
+	}
+
+	Duration wait(int attempt, Duration retryAfter) {
+		if (retryAfter != null) {
+			return min(retryAfter, this.maxBackoff);
+		}
+		Duration wait = this.backoff;
+		for (int doubled = 1; doubled < attempt && wait.compareTo(this.maxBackoff) < 0; doubled++) {
+			wait = wait.multipliedBy(2);
+		}
+		long millis = min(wait, this.maxBackoff).toMillis();
+		// "Equal jitter": between half and all of the backoff, so clients that failed together do not retry together.
+		long half = millis / 2;
+		return Duration.ofMillis(half + (long) (this.random.getAsDouble() * (millis - half)));
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static Duration retryAfter(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof TokenEndpointUnavailableException unavailable) {
+				return unavailable.retryAfter();
+			}
+		}
+		return null;
+	}
+
+	static Failure classify(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof TokenEndpointUnavailableException unavailable) {
+				int status = unavailable.status();
+				if (!RETRYABLE_STATUSES.contains(status)) {
+					return Failure.FINAL;
+				}
+				return (status == 429 || status == 503) ? Failure.NOT_PROCESSED : Failure.MAYBE_PROCESSED;
+			}
+			if (current instanceof IOException io) {
+				return notSent(io) ? Failure.NOT_PROCESSED : Failure.NO_ANSWER;
+			}
+		}
+		// Without status details (a client not built with withStatusDetails): every 5xx and 429.
+		return TokenEndpointClients.isTransient(failure) ? Failure.MAYBE_PROCESSED : Failure.FINAL;
+	}
+
+	/**
+	 * Whether an I/O failure certainly happened before the request reached the server.
+	 */
+	static boolean notSent(IOException failure) {
+		if (failure instanceof ConnectException || failure instanceof UnknownHostException
+				|| failure instanceof NoRouteToHostException || failure instanceof PortUnreachableException
+				|| failure instanceof HttpConnectTimeoutException || failure instanceof SSLHandshakeException) {
+			return true;
+		}
+		// Apache HttpClient 5's connect timeout, and HttpURLConnection's "Connect timed out".
+		if (failure.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+			return true;
+		}
+		return failure instanceof SocketTimeoutException && failure.getMessage() != null
+				&& failure.getMessage().toLowerCase(Locale.ROOT).contains("connect");
+	}
+
+	private static String describe(OAuth2AuthorizationException failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof TokenEndpointUnavailableException unavailable) {
+				return "HTTP " + unavailable.status() + ", " + unavailable.getError().getErrorCode();
+			}
+			if (current instanceof IOException io) {
+				return io.getClass().getSimpleName();
+			}
+		}
+		return failure.getError().getErrorCode();
+	}
+
+	/** What a failed attempt means for another one. */
+	enum Failure {
+
+		/** Not worth another attempt. */
+		FINAL,
+
+		/** The server certainly did not process the request (not sent, 429, 503): safe to send again. */
+		NOT_PROCESSED,
+
+		/** The server may have processed the request (500, 502, 504): retried, as the provider expects. */
+		MAYBE_PROCESSED,
+
+		/** Sent, but no answer arrived (read timeout, reset): the answer may be lost; sent once more at most. */
+		NO_ANSWER
+
+	}
+
+	/** Sleeps; replaced in tests. */
+	@FunctionalInterface
+	interface Sleeper {
+
+		void sleep(long millis) throws InterruptedException;
+
+	}
+
+	/** A 429 or 5xx answer of the token endpoint, with its status and {@code Retry-After}. */
+	static final class TokenEndpointUnavailableException extends OAuth2AuthorizationException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final int status;
+
+		private final transient Duration retryAfter;
+
+		TokenEndpointUnavailableException(OAuth2Error error, int status, Duration retryAfter) {
+			super(error);
+			this.status = status;
+			this.retryAfter = retryAfter;
+		}
+
+		int status() {
+			return this.status;
+		}
+
+		Duration retryAfter() {
+			return this.retryAfter;
+		}
+
+	}
+
+	/**
+	 * The refresh token was refused ({@code invalid_grant}) after an earlier attempt of the same refresh got no
+	 * usable answer: the provider probably rotated the token in an answer that was lost.
+	 */
+	static final class RefusedAfterLostAnswerException extends OAuth2AuthorizationException {
+
+		private static final long serialVersionUID = 1L;
+
+		RefusedAfterLostAnswerException(OAuth2AuthorizationException refusal) {
+			super(refusal.getError(), refusal);
+		}
+
 	}
 
 }

@@ -22,12 +22,18 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Refreshes stored logins ahead of their expiry, for long-running shells and daemons
  * ({@code oauth-callback.refresh.scheduled.*}). Every {@code interval} it refreshes, at most {@code concurrency} at a
- * time, the logins with a refresh token whose access token expires within {@code window}. A failing login is logged
- * once (without secrets) until it succeeds again.
+ * time, the logins with a refresh token whose access token expires within {@code window}. It never opens a browser
+ * (see {@link OAuthCallbackAuthorizedClientManager#refresh}). A failure, of one login or of the store itself, is
+ * logged once at WARN (without secrets) and at DEBUG while it repeats, until it works again.
+ * <p>
+ * As a {@link SmartLifecycle} it starts with the application context and stops with it; it can be stopped and
+ * started again. A sweep under way when it stops is not interrupted (a refresh cut short could lose a rotated token);
+ * it finishes its refreshes.
  */
 public final class ScheduledTokenRefresher implements SmartLifecycle {
 
@@ -49,15 +55,18 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 
 	private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
-	private volatile ScheduledFuture<?> schedule;
+	/** The store failure last logged, or {@code null} while listing the logins works. */
+	private volatile String storeFailure;
 
-	private Runnable onStop = () -> {
-	};
+	private ScheduledFuture<?> schedule;
+
+	private ThreadPoolTaskScheduler ownScheduler;
 
 	/**
 	 * @param store where logins are kept
 	 * @param manager refreshes one login
-	 * @param scheduler runs the sweeps
+	 * @param scheduler runs the sweeps, or {@code null} for a daemon scheduler of its own, created on
+	 * {@link #start()} and shut down on {@link #stop()}
 	 * @param interval time between sweeps
 	 * @param window how far ahead of expiry a token is refreshed
 	 * @param concurrency how many refreshes run at once
@@ -77,6 +86,7 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 	/**
 	 * Refreshes every due login once, now.
 	 * @return what the sweep did
+	 * @throws io.github.oauthcallback.TokenStoreException if the stored logins cannot be listed
 	 */
 	public Sweep sweep() {
 		Instant horizon = this.clock.instant().plus(this.window);
@@ -113,54 +123,88 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 			logger.warn("A scheduled refresh failed unexpectedly: " + ex.getCause().getClass().getName());
 		}
 		finally {
-			workers.shutdownNow();
+			workers.shutdown();
 		}
 		return new Sweep(due.size(), refreshed.get(), failed.get());
 	}
 
+	/**
+	 * One scheduled sweep: like {@link #sweep()}, but a failure of the store is logged (once, then at DEBUG while it
+	 * repeats) instead of escaping to the scheduler, which would log it with a stack trace every interval.
+	 */
+	void scheduledSweep() {
+		try {
+			sweep();
+			if (this.storeFailure != null) {
+				this.storeFailure = null;
+				logger.info("Scheduled refresh can list the stored logins again (" + this.store.location() + ")");
+			}
+		}
+		catch (RuntimeException ex) {
+			String failure = ex.getClass().getName() + ": " + ex.getMessage();
+			if (failure.equals(this.storeFailure)) {
+				logger.debug("Scheduled refresh still cannot list the stored logins: " + failure);
+			}
+			else {
+				this.storeFailure = failure;
+				logger.warn("Scheduled refresh cannot list the stored logins in " + this.store.location() + " ("
+						+ failure + "); it tries again every " + this.interval + " and says so here when it works");
+			}
+		}
+	}
+
 	private void refreshOne(StoredLogin login, AtomicInteger refreshed, AtomicInteger failed) {
-		String key = login.registrationId() + "/" + login.account();
+		String key = login.registrationId() + "\n" + login.account();
+		String which = "'" + login.registrationId() + "' for account '" + login.account() + "'";
 		try {
 			this.manager.refresh(login.registrationId(), login.account(), this.window);
 			refreshed.incrementAndGet();
 			if (this.failing.remove(key)) {
-				logger.info("Scheduled refresh of '" + login.registrationId() + "' for account '" + login.account()
-						+ "' works again");
+				logger.info("Scheduled refresh of " + which + " works again");
 			}
 		}
 		catch (RuntimeException ex) {
 			failed.incrementAndGet();
 			if (this.failing.add(key)) {
-				logger.warn("Scheduled refresh of '" + login.registrationId() + "' for account '" + login.account()
-						+ "' failed: " + ex.getMessage());
+				logger.warn("Scheduled refresh of " + which + " failed: " + ex.getMessage());
+			}
+			else {
+				logger.debug("Scheduled refresh of " + which + " still fails: " + ex.getMessage());
 			}
 		}
 	}
 
-	/**
-	 * @param action run when the refresher stops, for example to shut down a scheduler made only for it
-	 */
-	public void onStop(Runnable action) {
-		this.onStop = action;
+	@Override
+	public synchronized void start() {
+		if (this.schedule != null) {
+			return;
+		}
+		TaskScheduler runner = this.scheduler;
+		if (runner == null) {
+			this.ownScheduler = new ThreadPoolTaskScheduler();
+			this.ownScheduler.setThreadNamePrefix("oauth-callback-scheduler-");
+			this.ownScheduler.setDaemon(true);
+			this.ownScheduler.setWaitForTasksToCompleteOnShutdown(true);
+			this.ownScheduler.initialize();
+			runner = this.ownScheduler;
+		}
+		this.schedule = runner.scheduleWithFixedDelay(this::scheduledSweep, this.interval);
 	}
 
 	@Override
-	public void start() {
-		this.schedule = this.scheduler.scheduleWithFixedDelay(this::sweep, this.interval);
-	}
-
-	@Override
-	public void stop() {
-		ScheduledFuture<?> current = this.schedule;
-		if (current != null) {
-			current.cancel(true);
+	public synchronized void stop() {
+		if (this.schedule != null) {
+			this.schedule.cancel(false);
 			this.schedule = null;
 		}
-		this.onStop.run();
+		if (this.ownScheduler != null) {
+			this.ownScheduler.shutdown();
+			this.ownScheduler = null;
+		}
 	}
 
 	@Override
-	public boolean isRunning() {
+	public synchronized boolean isRunning() {
 		return this.schedule != null;
 	}
 

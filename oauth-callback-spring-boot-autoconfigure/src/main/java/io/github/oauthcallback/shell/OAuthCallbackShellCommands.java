@@ -12,6 +12,7 @@ import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 
@@ -32,7 +33,8 @@ import org.springframework.shell.core.command.CommandOption;
  * <li>{@code status}</li>
  * </ul>
  * {@code [registration]} may be left out when only one authorization-code registration is declared. No command
- * prints a token value.
+ * prints a token value. With the starter's client manager, {@code login} and {@code logout} take the login's turn
+ * (see {@link OAuthCallbackAuthorizedClientManager#logout}), so a refresh under way cannot undo them.
  */
 public final class OAuthCallbackShellCommands {
 
@@ -45,6 +47,8 @@ public final class OAuthCallbackShellCommands {
 
 	private final TokenStore store;
 
+	private final OAuthCallbackAuthorizedClientManager manager;
+
 	private final String defaultAccount;
 
 	/**
@@ -55,9 +59,23 @@ public final class OAuthCallbackShellCommands {
 	 */
 	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, ClientRegistrationRepository registrations,
 			TokenStore store, String defaultAccount) {
+		this(authorizer, registrations, store, null, defaultAccount);
+	}
+
+	/**
+	 * @param authorizer logs in
+	 * @param registrations the client registrations
+	 * @param store the token store
+	 * @param manager the starter's client manager, through which {@code login} and {@code logout} take the login's
+	 * turn, or {@code null} to use the authorizer and the store directly
+	 * @param defaultAccount the account when none is given
+	 */
+	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, ClientRegistrationRepository registrations,
+			TokenStore store, OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
 		this.authorizer = authorizer;
 		this.registrations = registrations;
 		this.store = store;
+		this.manager = manager;
 		this.defaultAccount = defaultAccount;
 	}
 
@@ -73,8 +91,9 @@ public final class OAuthCallbackShellCommands {
 			.execute(handled((context, out) -> {
 				String registrationId = registration(context);
 				String account = account(context);
-				OAuth2AuthorizedClient client = this.authorizer.authorize(registrationId,
-						AuthorizationOptions.defaults().withAccount(account));
+				AuthorizationOptions options = AuthorizationOptions.defaults().withAccount(account);
+				OAuth2AuthorizedClient client = (this.manager != null) ? this.manager.login(registrationId, options)
+						: this.authorizer.authorize(registrationId, options);
 				out.println("Logged in to '" + registrationId + "' as account '" + account + "': "
 						+ describe(summary(client)));
 				if (client instanceof OidcAuthorizedClient oidc) {
@@ -100,7 +119,8 @@ public final class OAuthCallbackShellCommands {
 				.build())
 			.execute(handled((context, out) -> {
 				if (flag(context, "all")) {
-					List<StoredLogin> removed = this.store.logoutAll();
+					List<StoredLogin> removed = (this.manager != null) ? this.manager.logoutAll()
+							: this.store.logoutAll();
 					out.println("Removed " + removed.size() + " stored login(s) from " + this.store.location()
 							+ (removed.isEmpty() ? "." : ":"));
 					removed.forEach((login) -> out.println("  " + login.registrationId() + " / " + login.account()));
@@ -108,7 +128,8 @@ public final class OAuthCallbackShellCommands {
 				}
 				String registrationId = registration(context);
 				String account = account(context);
-				Optional<StoredLogin> removed = this.store.logout(registrationId, account);
+				Optional<StoredLogin> removed = (this.manager != null) ? this.manager.logout(registrationId, account)
+						: this.store.logout(registrationId, account);
 				out.println(removed.isPresent()
 						? "Removed the login of '" + registrationId + "' for account '" + account + "'."
 						: "No login of '" + registrationId + "' is stored for account '" + account + "'.");

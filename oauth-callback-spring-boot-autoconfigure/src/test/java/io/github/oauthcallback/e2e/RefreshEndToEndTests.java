@@ -1,6 +1,8 @@
 package io.github.oauthcallback.e2e;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRefreshedEvent;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -75,7 +78,22 @@ class RefreshEndToEndTests {
 	}
 
 	private static RestClient userInfo(OAuthCallbackRestClients clients) {
-		return RestClient.builder().baseUrl(server.issuer()).apply(clients.client("refreshing")).build();
+		return userInfo(clients, new ArrayList<>());
+	}
+
+	/**
+	 * @param statuses receives the status of every request actually sent (the starter's retry included)
+	 */
+	private static RestClient userInfo(OAuthCallbackRestClients clients, List<Integer> statuses) {
+		return RestClient.builder()
+			.baseUrl(server.issuer())
+			.apply(clients.client("refreshing"))
+			.requestInterceptor((request, body, execution) -> {
+				ClientHttpResponse response = execution.execute(request, body);
+				statuses.add(response.getStatusCode().value());
+				return response;
+			})
+			.build();
 	}
 
 	@Test
@@ -91,7 +109,8 @@ class RefreshEndToEndTests {
 		}).withBean(ApplicationListener.class,
 				() -> (ApplicationListener<OAuth2AuthorizedClientRefreshedEvent>) refreshed::add)
 			.run((context) -> {
-				RestClient client = userInfo(context.getBean(OAuthCallbackRestClients.class));
+				List<Integer> statuses = new CopyOnWriteArrayList<>();
+				RestClient client = userInfo(context.getBean(OAuthCallbackRestClients.class), statuses);
 				assertThat(client.get().uri("/userinfo").retrieve().body(String.class)).contains("\"sub\":\"ada\"");
 				assertThat(browsersOpened).hasValue(1);
 				TokenStore store = context.getBean(TokenStore.class);
@@ -108,12 +127,16 @@ class RefreshEndToEndTests {
 					.isNotEqualTo(first.getRefreshToken().getTokenValue());
 				assertThat(server.isActive(second.getAccessToken().getTokenValue())).isTrue();
 
-				// A token the resource server refuses: one 401, a refresh, one retry.
+				// A token the resource server refuses although it is stored as valid for an hour: one 401, a
+				// refresh, one retry.
+				Instant now = Instant.now();
 				store.saveAuthorizedClient(new OAuth2AuthorizedClient(second.getClientRegistration(), "ada-cli",
-						new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "revoked-token",
-								second.getAccessToken().getIssuedAt(), second.getAccessToken().getExpiresAt()),
+						new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "revoked-token", now,
+								now.plusSeconds(3600)),
 						second.getRefreshToken()), Accounts.principal("ada-cli"));
+				statuses.clear();
 				assertThat(client.get().uri("/userinfo").retrieve().body(String.class)).contains("\"sub\":\"ada\"");
+				assertThat(statuses).as("the resource server refused the stored token once").containsExactly(401, 200);
 				assertThat(refreshed).hasSize(2);
 				assertThat(browsersOpened).hasValue(1);
 				OAuth2AuthorizedClient third = store.loadAuthorizedClient("refreshing", "ada-cli");

@@ -8,6 +8,7 @@ import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
+import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.store.TokenStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,27 +19,37 @@ import org.springframework.boot.http.client.autoconfigure.service.HttpServiceCli
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.annotation.ClientRegistrationId;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.client.support.OAuth2RestClientHttpServiceGroupConfigurer;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.registry.ImportHttpServices;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * An HTTP Service interface with {@code @ClientRegistrationId}, wired by Spring Boot's HTTP service client support
- * and Spring Security's {@code OAuth2RestClientHttpServiceGroupConfigurer}, sends the stored token of the default
- * account although a command-line program has no logged-in principal.
+ * and the starter's {@code OAuthCallbackHttpServiceGroupConfigurer}, sends the stored token of the default account
+ * although a command-line program has no logged-in principal, and after a 401 refreshes and retries once.
  */
 class HttpServiceInterfaceTests {
 
@@ -55,11 +66,8 @@ class HttpServiceInterfaceTests {
 		this.wireMock.stop();
 	}
 
-	@Test
-	void annotatedInterfaceSendsTheTokenOfTheDefaultAccount() {
-		this.wireMock.stubFor(get(urlEqualTo("/user")).withHeader("Authorization", equalTo("Bearer at-stored"))
-			.willReturn(okJson("{\"login\":\"ada\"}")));
-		new ApplicationContextRunner()
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
 					OAuthCallbackClientAutoConfiguration.class, RestClientAutoConfiguration.class,
@@ -71,21 +79,85 @@ class HttpServiceInterfaceTests {
 					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
 					"spring.security.oauth2.client.registration.api.provider=stub",
 					"spring.security.oauth2.client.provider.stub.authorization-uri=https://idp.example/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=https://idp.example/token",
+					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
 					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
 					"oauth-callback.account=ada",
-					"spring.http.serviceclient.github.base-url=" + this.wireMock.baseUrl())
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
-				Instant now = Instant.now();
-				context.getBean(TokenStore.class)
-					.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
-							new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-stored", now,
-									now.plusSeconds(3600), Set.of())),
-							Accounts.principal("ada"));
-				assertThat(context.getBean(GitHub.class).me()).contains("ada");
-			});
+					"spring.http.serviceclient.github.base-url=" + this.wireMock.baseUrl());
+	}
+
+	private static void store(AssertableApplicationContext context, String accessToken, String refreshToken) {
+		var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
+		Instant now = Instant.now();
+		context.getBean(TokenStore.class)
+			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, accessToken, now, now.plusSeconds(3600),
+							Set.of()),
+					(refreshToken != null) ? new OAuth2RefreshToken(refreshToken, now) : null),
+					Accounts.principal("ada"));
+	}
+
+	@Test
+	void annotatedInterfaceSendsTheTokenOfTheDefaultAccount() {
+		this.wireMock.stubFor(get(urlEqualTo("/user")).withHeader("Authorization", equalTo("Bearer at-stored"))
+			.willReturn(okJson("{\"login\":\"ada\"}")));
+		runner().run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(OAuthCallbackHttpServiceGroupConfigurer.class);
+			store(context, "at-stored", null);
+			assertThat(context.getBean(GitHub.class).me()).contains("ada");
+		});
+	}
+
+	@Test
+	void firstUnauthorizedIsFollowedByARefreshAndOneRetry() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(
+				okJson("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		this.wireMock.stubFor(get(urlEqualTo("/user")).withHeader("Authorization", equalTo("Bearer at-revoked"))
+			.willReturn(aResponse().withStatus(401)));
+		this.wireMock.stubFor(get(urlEqualTo("/user")).withHeader("Authorization", equalTo("Bearer at-new"))
+			.willReturn(okJson("{\"login\":\"ada\"}")));
+		runner().run((context) -> {
+			store(context, "at-revoked", "rt-stored");
+			assertThat(context.getBean(GitHub.class).me()).contains("ada");
+			this.wireMock.verify(1, getRequestedFor(urlEqualTo("/user")).withHeader("Authorization",
+					equalTo("Bearer at-revoked")));
+			this.wireMock.verify(1, getRequestedFor(urlEqualTo("/user")).withHeader("Authorization",
+					equalTo("Bearer at-new")));
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+			assertThat(context.getBean(TokenStore.class)
+				.<OAuth2AuthorizedClient>loadAuthorizedClient("api", "ada")
+				.getAccessToken()
+				.getTokenValue()).isEqualTo("at-new");
+		});
+	}
+
+	@Test
+	void secondUnauthorizedReachesTheCaller() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(
+				okJson("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		this.wireMock.stubFor(get(urlEqualTo("/user")).willReturn(aResponse().withStatus(401)));
+		runner().run((context) -> {
+			store(context, "at-revoked", "rt-stored");
+			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
+				.isThrownBy(() -> context.getBean(GitHub.class).me());
+			this.wireMock.verify(2, getRequestedFor(urlEqualTo("/user")));
+		});
+	}
+
+	@Test
+	void methodWithoutARegistrationIsSentWithoutAToken() {
+		this.wireMock.stubFor(get(urlEqualTo("/status")).willReturn(okJson("{\"ok\":true}")));
+		runner().run((context) -> {
+			assertThat(context.getBean(Status.class).status()).contains("ok");
+			this.wireMock.verify(getRequestedFor(urlEqualTo("/status")).withoutHeader("Authorization"));
+		});
+	}
+
+	@Test
+	void applicationDefinedManagerGetsSpringSecuritysConfigurer() {
+		runner().withBean(OAuth2AuthorizedClientManager.class, () -> (request) -> null)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(OAuthCallbackHttpServiceGroupConfigurer.class)
+				.hasSingleBean(OAuth2RestClientHttpServiceGroupConfigurer.class));
 	}
 
 	@ClientRegistrationId("api")
@@ -97,8 +169,16 @@ class HttpServiceInterfaceTests {
 
 	}
 
+	@HttpExchange
+	interface Status {
+
+		@GetExchange("/status")
+		String status();
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ImportHttpServices(group = "github", types = GitHub.class)
+	@ImportHttpServices(group = "github", types = { GitHub.class, Status.class })
 	static class Services {
 
 	}

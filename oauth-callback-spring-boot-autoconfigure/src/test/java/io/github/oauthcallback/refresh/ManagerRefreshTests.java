@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
@@ -26,6 +28,7 @@ import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.CallbackBrowser;
+import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,6 +288,86 @@ class ManagerRefreshTests {
 			OAuth2AuthorizedClient kept = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");
 			assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo("rt-old");
 		});
+	}
+
+	@Test
+	void refusedConnectionIsRetriedBoundedlyAndTheLoginIsKept() throws Exception {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		CapturedLogs logs = new CapturedLogs();
+		try {
+			runner("oauth-callback.refresh.attempts=3",
+					"spring.security.oauth2.client.provider.stub.token-uri=http://127.0.0.1:" + closedPort + "/token")
+				.run((context) -> {
+					seed(context, "at-old", PAST, "rt-old");
+					assertThatExceptionOfType(TokenRefreshException.class).isThrownBy(() -> authorize(context))
+						.satisfies((ex) -> assertThat(ex.getMessage()).contains("could not be reached", "kept")
+							.doesNotContain("rt-old", "at-old"));
+					OAuth2AuthorizedClient kept = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");
+					assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo("rt-old");
+				});
+			String text = logs.text();
+			assertThat(text).contains("attempt 2 of 3", "attempt 3 of 3").doesNotContain("attempt 4", "rt-old");
+		}
+		finally {
+			logs.close();
+		}
+	}
+
+	@Test
+	void connectionResetAfterSendingIsSentOnceMoreAndTheLoginIsKept() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		runner("oauth-callback.refresh.attempts=3").run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			assertThatExceptionOfType(TokenRefreshException.class).isThrownBy(() -> authorize(context))
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains("kept").doesNotContain("rt-old"));
+			this.wireMock.verify(2, postRequestedFor(urlEqualTo("/token")));
+			OAuth2AuthorizedClient kept = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");
+			assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo("rt-old");
+		});
+	}
+
+	@Test
+	void refusalAfterALostAnswerRemovesTheLoginAndSaysWhy() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
+			.willSetStateTo("refusing"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
+			.whenScenarioStateIs("refusing")
+			.willReturn(aResponse().withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":\"invalid_grant\"}")));
+		runner().run((context) -> {
+			seed(context, "at-old", PAST, "rt-old");
+			assertThatExceptionOfType(ReauthorizationRequiredException.class).isThrownBy(() -> authorize(context))
+				.withMessageContaining("answer that was lost");
+			assertThat((OAuth2AuthorizedClient) context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada"))
+				.isNull();
+		});
+	}
+
+	@Test
+	void invalidRetrySettingsFailAtStartUpNamingTheProperty() {
+		runner("oauth-callback.refresh.attempts=20").run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.isInstanceOf(io.github.oauthcallback.InvalidConfigurationException.class)
+			.hasMessageContaining("oauth-callback.refresh.attempts must be between 1 and 10 (was 20)"));
+		runner("oauth-callback.refresh.backoff=2m").run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("oauth-callback.refresh.backoff must be between 0 and 1m"));
+		runner("oauth-callback.refresh.max-backoff=1ms").run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("oauth-callback.refresh.max-backoff must be at least"));
+		runner("oauth-callback.refresh.scheduled.concurrency=0").run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("oauth-callback.refresh.scheduled.concurrency must be between 1 and 64"));
 	}
 
 	@Test

@@ -2,14 +2,22 @@ package io.github.oauthcallback.shell;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackShellAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.CallbackBrowser;
+import io.github.oauthcallback.support.GatedTokenEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +26,11 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.shell.core.NonInteractiveShellRunner;
 import org.springframework.shell.core.command.Command;
 import org.springframework.shell.core.command.CommandRegistry;
@@ -51,6 +64,10 @@ class ShellCommandsTests {
 	}
 
 	private ApplicationContextRunner runner() {
+		return runner(this.wireMock.baseUrl() + "/token");
+	}
+
+	private ApplicationContextRunner runner(String tokenUri) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
@@ -64,7 +81,7 @@ class ShellCommandsTests {
 					"spring.security.oauth2.client.registration.api.provider=stub",
 					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
 							+ "/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
+					"spring.security.oauth2.client.provider.stub.token-uri=" + tokenUri,
 					"oauth-callback.store.type=memory", "oauth-callback.account=ada");
 	}
 
@@ -77,7 +94,52 @@ class ShellCommandsTests {
 
 	@Test
 	void loginStatusAndLogout() {
-		runner().run((context) -> {
+		loginStatusAndLogout(runner());
+	}
+
+	@Test
+	void loginStatusAndLogoutThroughTheClientManager() {
+		loginStatusAndLogout(
+				runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class)));
+	}
+
+	@Test
+	void logoutWaitsForARefreshUnderWaySoTheRefreshCannotBringTheLoginBack() throws Exception {
+		try (GatedTokenEndpoint endpoint = new GatedTokenEndpoint()) {
+			endpoint.respond(200, "{\"access_token\":\"AT-REFRESHED\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+			runner(endpoint.tokenUri()).withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class))
+				.run((context) -> {
+					var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
+					Instant expired = Instant.now().minusSeconds(60);
+					context.getBean(TokenStore.class)
+						.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
+								new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "AT-OLD",
+										expired.minusSeconds(3600), expired),
+								new OAuth2RefreshToken("RT-OLD", expired.minusSeconds(3600))), Accounts.principal("ada"));
+					CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture
+						.supplyAsync(() -> context.getBean(OAuthCallbackAuthorizedClientManager.class)
+							.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build()));
+					assertThat(endpoint.arrived.await(10, TimeUnit.SECONDS)).isTrue();
+					CompletableFuture<String> logout = CompletableFuture.supplyAsync(() -> {
+						try {
+							return run(context, "logout");
+						}
+						catch (Exception ex) {
+							throw new IllegalStateException(ex);
+						}
+					});
+					// Gives a logout that ignores the lock time to finish before the refresh stores its result.
+					Thread.sleep(500);
+					endpoint.release.countDown();
+					refresh.get(10, TimeUnit.SECONDS);
+					assertThat(logout.get(10, TimeUnit.SECONDS)).contains("Removed the login of 'api' for account 'ada'");
+					assertThat(run(context, "status")).contains("(0 login(s))");
+				});
+		}
+	}
+
+	private void loginStatusAndLogout(ApplicationContextRunner runner) {
+		runner.run((context) -> {
 			assertThat(context.getBeansOfType(Command.class)).containsOnlyKeys("oauthCallbackLoginCommand",
 					"oauthCallbackLogoutCommand", "oauthCallbackStatusCommand");
 			assertThat(run(context, "status")).contains("Store: memory", "(0 login(s))");

@@ -16,9 +16,11 @@ import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
+import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 
@@ -72,6 +74,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	private final ObjectProvider<OAuthCallbackRestClients> restClients;
 
+	private final ObjectProvider<OAuthCallbackAuthorizedClientManager> manager;
+
 	private final OAuthCallbackProperties oauthCallback;
 
 	private final SampleProperties properties;
@@ -83,13 +87,15 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	public SampleCommands(ObjectProvider<ClientRegistrationRepository> registrations,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
 			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<TokenStore> tokenStore,
-			ObjectProvider<OAuthCallbackRestClients> restClients, OAuthCallbackProperties oauthCallback,
+			ObjectProvider<OAuthCallbackRestClients> restClients,
+			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties oauthCallback,
 			SampleProperties properties) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.authorizer = authorizer;
 		this.tokenStore = tokenStore;
 		this.restClients = restClients;
+		this.manager = manager;
 		this.oauthCallback = oauthCallback;
 		this.properties = properties;
 		this.clock = Clock.systemUTC();
@@ -217,7 +223,11 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 					+ "to " + human(this.oauthCallback.timeout()) + ").");
 			err.flush();
 		}
-		OAuth2AuthorizedClient client = loopback.authorize(id);
+		// Through the manager, the login takes its turn with refreshes of the same login.
+		OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
+		OAuth2AuthorizedClient client = (clientManager != null)
+				? clientManager.login(id, AuthorizationOptions.defaults().withAccount(account()))
+				: loopback.authorize(id);
 		out.println("Logged in to '" + id + "'. Stored for account '" + client.getPrincipalName() + "':");
 		out.println("  " + describe(client, this.clock.instant()));
 		if (client instanceof OidcAuthorizedClient oidc) {
@@ -272,7 +282,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				throw new InvalidConfigurationException("'logout --all' needs one of the starter's token stores; the "
 						+ "application defines its own OAuth2AuthorizedClientService.");
 			}
-			List<StoredLogin> removed = store.logoutAll();
+			OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
+			List<StoredLogin> removed = (clientManager != null) ? clientManager.logoutAll() : store.logoutAll();
 			out.println("Removed " + removed.size() + " stored login" + (removed.size() == 1 ? "" : "s") + " from "
 					+ store.location() + (removed.isEmpty() ? "." : ":"));
 			for (StoredLogin login : removed) {
@@ -290,7 +301,14 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			out.println("Nothing to remove: no login is stored for '" + id + "' under account '" + account + "'.");
 			return OK;
 		}
-		store.removeAuthorizedClient(id, account);
+		// Through the manager, a refresh under way finishes first and cannot store the login again afterwards.
+		OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
+		if (clientManager != null) {
+			clientManager.logout(id, account);
+		}
+		else {
+			store.removeAuthorizedClient(id, account);
+		}
 		out.println("Removed the stored login for '" + id + "' (account '" + account + "'): "
 				+ describe(client, this.clock.instant()));
 		out.println("The tokens were only forgotten here; they were not revoked at the provider.");

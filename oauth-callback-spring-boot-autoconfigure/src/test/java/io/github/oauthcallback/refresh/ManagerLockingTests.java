@@ -1,0 +1,227 @@
+package io.github.oauthcallback.refresh;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.ReauthorizationRequiredException;
+import io.github.oauthcallback.TokenRefreshException;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
+import io.github.oauthcallback.store.StoredLogin;
+import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.GatedTokenEndpoint;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRefreshedEvent;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The manager's per-login lock: logout waits for a refresh under way, refresh events reach listeners after the save,
+ * the lock map does not grow, and a refused refresh token only removes the login that holds it.
+ */
+class ManagerLockingTests {
+
+	private GatedTokenEndpoint endpoint;
+
+	@BeforeEach
+	void start() throws IOException {
+		this.endpoint = new GatedTokenEndpoint();
+	}
+
+	@AfterEach
+	void stop() {
+		this.endpoint.close();
+	}
+
+	private ApplicationContextRunner runner(String... properties) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
+					OAuthCallbackClientAutoConfiguration.class))
+			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
+					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
+					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
+					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
+					"spring.security.oauth2.client.registration.api.provider=stub",
+					"spring.security.oauth2.client.provider.stub.authorization-uri=https://idp.example/authorize",
+					"spring.security.oauth2.client.provider.stub.token-uri=" + this.endpoint.tokenUri(),
+					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
+					"oauth-callback.account=ada", "oauth-callback.refresh.backoff=10ms")
+			.withPropertyValues(properties);
+	}
+
+	private static void seed(AssertableApplicationContext context, String access, Instant expiresAt, String refresh) {
+		var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
+		Instant issued = expiresAt.minusSeconds(3600);
+		context.getBean(TokenStore.class)
+			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, access, issued, expiresAt, Set.of("read")),
+					(refresh != null) ? new OAuth2RefreshToken(refresh, issued) : null), Accounts.principal("ada"));
+	}
+
+	private static OAuth2AuthorizedClient authorize(AssertableApplicationContext context) {
+		return context.getBean(OAuthCallbackAuthorizedClientManager.class)
+			.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build());
+	}
+
+	@Test
+	void logoutDuringARefreshUnderWayIsNotUndoneByTheRefreshSave() {
+		this.endpoint.respond(200, "{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+				+ "\"refresh_token\":\"rt-new\"}");
+		runner().run((context) -> {
+			OAuthCallbackAuthorizedClientManager manager = context.getBean(OAuthCallbackAuthorizedClientManager.class);
+			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
+			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context));
+			assertThat(this.endpoint.arrived.await(10, TimeUnit.SECONDS)).as("the refresh reached the endpoint").isTrue();
+			CompletableFuture<Optional<StoredLogin>> logout = CompletableFuture
+				.supplyAsync(() -> manager.logout("api", "ada"));
+			// Without the lock the logout would finish now, and the refresh would then store the login again.
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> logout.isDone() || manager.lockUsers("api", "ada") == 2);
+			this.endpoint.release.countDown();
+			assertThat(refresh.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo("at-new");
+			assertThat(logout.get(10, TimeUnit.SECONDS)).isPresent();
+			assertThat((Object) context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada")).isNull();
+			assertThat(manager.lockCount()).as("no lock is kept once nobody uses it").isZero();
+		});
+	}
+
+	@Test
+	void logoutAllRemovesEveryLoginThroughTheLock() {
+		runner().run((context) -> {
+			OAuthCallbackAuthorizedClientManager manager = context.getBean(OAuthCallbackAuthorizedClientManager.class);
+			seed(context, "at-1", Instant.now().plusSeconds(3600), "rt-1");
+			assertThat(manager.logoutAll()).extracting(StoredLogin::account).containsExactly("ada");
+			assertThat(context.getBean(TokenStore.class).logins()).isEmpty();
+			assertThat(manager.logout("api", "ada")).isEmpty();
+		});
+	}
+
+	@Test
+	void logoutAllMovesAnUnreadableTokenFileAsideAsTheStoreDoes(@TempDir Path dir) throws IOException {
+		Path file = dir.resolve("tokens.json");
+		Files.writeString(file, "this is not JSON");
+		runner("oauth-callback.store.type=file", "oauth-callback.store.file.path=" + file).run((context) -> {
+			assertThat(context.getBean(OAuthCallbackAuthorizedClientManager.class).logoutAll()).isEmpty();
+			assertThat(file).doesNotExist();
+			try (Stream<Path> files = Files.list(dir)) {
+				assertThat(files.map((path) -> path.getFileName().toString()))
+					.anyMatch((name) -> name.startsWith("tokens.json.unusable-"));
+			}
+		});
+	}
+
+	@Test
+	void refreshedEventReachesListenersAfterTheSave() {
+		this.endpoint.release.countDown();
+		this.endpoint.respond(200, "{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+				+ "\"refresh_token\":\"rt-new\"}");
+		List<String> storedWhenNotified = new CopyOnWriteArrayList<>();
+		List<String> inEvent = new CopyOnWriteArrayList<>();
+		runner().withBean("refreshListener", ApplicationListener.class,
+				() -> (ApplicationListener<OAuth2AuthorizedClientRefreshedEvent>) (event) -> inEvent
+					.add(event.getAuthorizedClient().getAccessToken().getTokenValue()))
+			.run((context) -> {
+				context.getSourceApplicationContext()
+					.addApplicationListener((ApplicationListener<OAuth2AuthorizedClientRefreshedEvent>) (event) -> {
+						OAuth2AuthorizedClient stored = context.getBean(TokenStore.class)
+							.loadAuthorizedClient("api", "ada");
+						storedWhenNotified.add(stored.getAccessToken().getTokenValue());
+					});
+				seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
+				assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-new");
+			});
+		assertThat(inEvent).containsExactly("at-new");
+		assertThat(storedWhenNotified).as("the store already holds the refreshed login").containsExactly("at-new");
+	}
+
+	@Test
+	void failedRefreshPublishesNoEvent() {
+		this.endpoint.release.countDown();
+		this.endpoint.respond(400, "{\"error\":\"invalid_client\"}");
+		List<Object> events = new CopyOnWriteArrayList<>();
+		runner().withBean("refreshListener", ApplicationListener.class,
+				() -> (ApplicationListener<OAuth2AuthorizedClientRefreshedEvent>) events::add)
+			.run((context) -> {
+				seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
+				assertThatExceptionOfType(TokenRefreshException.class).isThrownBy(() -> authorize(context));
+			});
+		assertThat(events).isEmpty();
+	}
+
+	@Test
+	void refusedRefreshTokenKeepsAStoredLoginWithTheSameAccessTokenButANewerRefreshToken() {
+		// Someone outside the locking stores the same access token with a rotated refresh token while the old
+		// refresh token is being refused: the stored login is not the one refused, so it stays.
+		this.endpoint.respond(400, "{\"error\":\"invalid_grant\"}");
+		this.endpoint.respond(200, "{\"access_token\":\"at-after\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+		runner().run((context) -> {
+			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
+			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context));
+			assertThat(this.endpoint.arrived.await(10, TimeUnit.SECONDS)).isTrue();
+			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-rotated");
+			this.endpoint.release.countDown();
+			// The manager then refreshes the kept login with its rotated refresh token.
+			assertThat(refresh.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo("at-after");
+			assertThat(this.endpoint.refreshTokens).containsExactly("rt-old", "rt-rotated");
+		});
+	}
+
+	@Test
+	void refusedRefreshTokenRemovesTheLoginThatHoldsIt() {
+		this.endpoint.release.countDown();
+		this.endpoint.respond(400, "{\"error\":\"invalid_grant\"}");
+		runner().run((context) -> {
+			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
+			assertThatExceptionOfType(ReauthorizationRequiredException.class).isThrownBy(() -> authorize(context));
+			assertThat((Object) context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada")).isNull();
+		});
+	}
+
+	@Test
+	void clientCredentialsFailureIsNotCalledARefresh() {
+		this.endpoint.release.countDown();
+		this.endpoint.respond(401, "{\"error\":\"invalid_client\"}");
+		runner("spring.security.oauth2.client.registration.service.client-id=svc",
+				"spring.security.oauth2.client.registration.service.client-secret=svc-secret",
+				"spring.security.oauth2.client.registration.service.authorization-grant-type=client_credentials",
+				"spring.security.oauth2.client.registration.service.provider=stub")
+			.run((context) -> assertThatExceptionOfType(TokenRefreshException.class)
+				.isThrownBy(() -> context.getBean(OAuthCallbackAuthorizedClientManager.class)
+					.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("service").principal("ada").build()))
+				.satisfies((ex) -> assertThat(ex.getMessage())
+					.startsWith("Getting a client-credentials token for registration 'service' failed")
+					.contains("invalid_client", "client-secret")
+					.doesNotContain("Refreshing", "svc-secret")));
+	}
+
+}

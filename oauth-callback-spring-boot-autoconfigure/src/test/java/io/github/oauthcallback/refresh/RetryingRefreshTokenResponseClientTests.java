@@ -1,0 +1,295 @@
+package io.github.oauthcallback.refresh;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.github.oauthcallback.authorize.TokenEndpointClients;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Which refresh failures are retried, how often and after how long, against real sockets (WireMock faults, a closed
+ * port). Waits are recorded instead of slept.
+ */
+class RetryingRefreshTokenResponseClientTests {
+
+	private static final String OK = "{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+
+	private WireMockServer wireMock;
+
+	private final List<Long> waits = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	@BeforeEach
+	void start() {
+		this.wireMock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		this.wireMock.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.wireMock.stop();
+	}
+
+	private RetryingRefreshTokenResponseClient client(String tokenUri, int attempts, Duration backoff,
+			Duration maxBackoff) {
+		RestClientRefreshTokenTokenResponseClient spring = new RestClientRefreshTokenTokenResponseClient();
+		spring.setRestClient(RetryingRefreshTokenResponseClient.withStatusDetails(
+				TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofDays(1))));
+		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> counting = (request) -> {
+			this.calls.incrementAndGet();
+			return spring.getTokenResponse(request);
+		};
+		return new RetryingRefreshTokenResponseClient(counting, attempts, backoff, maxBackoff, this.waits::add,
+				() -> 1.0);
+	}
+
+	private RetryingRefreshTokenResponseClient client(int attempts) {
+		return client(this.wireMock.baseUrl() + "/token", attempts, Duration.ofMillis(100), Duration.ofSeconds(5));
+	}
+
+	private OAuth2RefreshTokenGrantRequest grant(String tokenUri) {
+		ClientRegistration registration = ClientRegistration.withRegistrationId("api")
+			.clientId("cli")
+			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://127.0.0.1/callback")
+			.authorizationUri("https://idp.example/authorize")
+			.tokenUri(tokenUri)
+			.build();
+		Instant issued = Instant.now().minusSeconds(3600);
+		return new OAuth2RefreshTokenGrantRequest(registration,
+				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-old", issued, issued.plusSeconds(60)),
+				new OAuth2RefreshToken("rt-old", issued));
+	}
+
+	private OAuth2RefreshTokenGrantRequest grant() {
+		return grant(this.wireMock.baseUrl() + "/token");
+	}
+
+	@Test
+	void refusedConnectionIsRetriedUpToTheAttemptsWithGrowingWaits() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		String tokenUri = "http://127.0.0.1:" + closedPort + "/token";
+		RetryingRefreshTokenResponseClient client = client(tokenUri, 4, Duration.ofMillis(100), Duration.ofSeconds(5));
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> client.getTokenResponse(grant(tokenUri)))
+			.satisfies((ex) -> assertThat(RetryingRefreshTokenResponseClient.classify(ex))
+				.isEqualTo(RetryingRefreshTokenResponseClient.Failure.NOT_PROCESSED));
+		assertThat(this.calls).hasValue(4);
+		assertThat(this.waits).containsExactly(100L, 200L, 400L);
+	}
+
+	@Test
+	void resetAfterTheRequestWasSentIsSentOnceMoreOnly() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> client(5).getTokenResponse(grant()));
+		this.wireMock.verify(2, postRequestedFor(urlEqualTo("/token")));
+		assertThat(this.waits).hasSize(1);
+	}
+
+	@Test
+	void emptyAnswerIsSentOnceMoreAndMaySucceed() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("lost")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
+			.willSetStateTo("answering"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("lost")
+			.whenScenarioStateIs("answering")
+			.willReturn(okJson(OK)));
+		assertThat(client(3).getTokenResponse(grant()).getAccessToken().getTokenValue()).isEqualTo("at-new");
+		this.wireMock.verify(2, postRequestedFor(urlEqualTo("/token")));
+	}
+
+	@Test
+	void refusalOfTheReplayAfterALostAnswerIsReportedAsSuch() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+			.willSetStateTo("refusing"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
+			.whenScenarioStateIs("refusing")
+			.willReturn(aResponse().withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":\"invalid_grant\"}")));
+		assertThatExceptionOfType(RetryingRefreshTokenResponseClient.RefusedAfterLostAnswerException.class)
+			.isThrownBy(() -> client(3).getTokenResponse(grant()))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
+	}
+
+	@Test
+	void retryAfterIsHonouredAndCapped() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
+			.willSetStateTo("very busy"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
+			.whenScenarioStateIs("very busy")
+			.willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600"))
+			.willSetStateTo("fine"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
+			.whenScenarioStateIs("fine")
+			.willReturn(okJson(OK)));
+		assertThat(client(3).getTokenResponse(grant()).getAccessToken().getTokenValue()).isEqualTo("at-new");
+		assertThat(this.waits).as("Retry-After, then capped by the max backoff").containsExactly(2000L, 5000L);
+	}
+
+	@Test
+	void retryableStatusesAreRetriedOthersAreNot() {
+		for (int status : new int[] { 500, 502, 504 }) {
+			this.wireMock.resetAll();
+			this.waits.clear();
+			this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(status)));
+			assertThatExceptionOfType(OAuth2AuthorizationException.class)
+				.isThrownBy(() -> client(3).getTokenResponse(grant()))
+				.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("server_error"));
+			this.wireMock.verify(3, postRequestedFor(urlEqualTo("/token")));
+		}
+		for (int status : new int[] { 501, 505, 400, 401 }) {
+			this.wireMock.resetAll();
+			this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(status)));
+			assertThatExceptionOfType(OAuth2AuthorizationException.class)
+				.isThrownBy(() -> client(3).getTokenResponse(grant()));
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+		}
+	}
+
+	@Test
+	void refusedRefreshTokenIsNotRetried() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_grant\"}")));
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> client(3).getTokenResponse(grant()))
+			.isNotInstanceOf(RetryingRefreshTokenResponseClient.RefusedAfterLostAnswerException.class)
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
+		this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+	}
+
+	@Test
+	void serverErrorKeepsTheProvidersOAuthErrorCode() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"rt-old is fine\"}")));
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> client(1).getTokenResponse(grant()))
+			.satisfies((ex) -> {
+				assertThat(ex.getError().getErrorCode()).isEqualTo("temporarily_unavailable");
+				assertThat(ex.getMessage()).doesNotContain("rt-old");
+			});
+	}
+
+	@Test
+	void waitsDoubleWithJitterAndNeverOverflow() {
+		RetryingRefreshTokenResponseClient full = new RetryingRefreshTokenResponseClient((request) -> null, 10,
+				Duration.ofMillis(500), Duration.ofSeconds(30), (millis) -> {
+				}, () -> 1.0);
+		RetryingRefreshTokenResponseClient half = new RetryingRefreshTokenResponseClient((request) -> null, 10,
+				Duration.ofMillis(500), Duration.ofSeconds(30), (millis) -> {
+				}, () -> 0.0);
+		assertThat(full.wait(1, null)).isEqualTo(Duration.ofMillis(500));
+		assertThat(half.wait(1, null)).isEqualTo(Duration.ofMillis(250));
+		assertThat(full.wait(3, null)).isEqualTo(Duration.ofMillis(2000));
+		assertThat(full.wait(10, null)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(full.wait(Integer.MAX_VALUE, null)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(half.wait(Integer.MAX_VALUE, null)).isEqualTo(Duration.ofSeconds(15));
+		assertThat(full.wait(1, Duration.ofDays(1))).isEqualTo(Duration.ofSeconds(30));
+		assertThat(half.wait(1, Duration.ofSeconds(7))).as("Retry-After gets no jitter").isEqualTo(Duration.ofSeconds(7));
+	}
+
+	@Test
+	void invalidSettingsAreRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RetryingRefreshTokenResponseClient((request) -> null, 0, Duration.ZERO));
+		assertThatIllegalArgumentException().isThrownBy(() -> new RetryingRefreshTokenResponseClient((request) -> null,
+				3, Duration.ofSeconds(10), Duration.ofSeconds(1)));
+	}
+
+	@Test
+	void retryAfterIsReadAsSecondsOrAsADate() {
+		Clock clock = Clock.fixed(Instant.parse("2026-11-02T10:00:00Z"), ZoneOffset.UTC);
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter(" 0 ", clock)).isEqualTo(Duration.ZERO);
+		String date = DateTimeFormatter.RFC_1123_DATE_TIME
+			.format(ZonedDateTime.parse("2026-11-02T10:00:45Z"));
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter(date, clock)).isEqualTo(Duration.ofSeconds(45));
+		String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.parse("2026-11-02T09:00:00Z"));
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter(past, clock)).isEqualTo(Duration.ZERO);
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter("-5", clock)).isNull();
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter("soon", clock)).isNull();
+		assertThat(RetryingRefreshTokenResponseClient.retryAfter(null, clock)).isNull();
+	}
+
+	@Test
+	void firstRetryIsLoggedAtInfoLaterOnesAtDebugWithoutSecrets() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)));
+		Logger logger = (Logger) LoggerFactory.getLogger(RetryingRefreshTokenResponseClient.class);
+		Level previous = logger.getLevel();
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+		appender.start();
+		logger.addAppender(appender);
+		logger.setLevel(Level.DEBUG);
+		try {
+			RetryingRefreshTokenResponseClient client = client(3);
+			assertThatExceptionOfType(OAuth2AuthorizationException.class)
+				.isThrownBy(() -> client.getTokenResponse(grant()));
+			assertThatExceptionOfType(OAuth2AuthorizationException.class)
+				.isThrownBy(() -> client.getTokenResponse(grant()));
+			assertThat(appender.list).extracting(ILoggingEvent::getLevel)
+				.containsExactly(Level.INFO, Level.DEBUG, Level.DEBUG, Level.DEBUG);
+			assertThat(appender.list).allSatisfy((event) -> assertThat(event.getFormattedMessage())
+				.contains("'api'", "HTTP 503")
+				.doesNotContain("rt-old", "at-old"));
+		}
+		finally {
+			logger.detachAppender(appender);
+			logger.setLevel(previous);
+		}
+	}
+
+}
