@@ -2,6 +2,7 @@ package io.github.oauthcallback.refresh;
 
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
@@ -33,6 +34,13 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 	 */
 	public static final String INTERACTIVE_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName()
 			+ ".interactive";
+
+	/**
+	 * Context attribute that, set to {@link Boolean#TRUE}, makes the provider hand the browser login back to its caller
+	 * as a {@link DeferredLogin} instead of running it: the client manager sets it so that no store lock (a database
+	 * row lock, a file lock) is held for the minutes a user takes to log in, while the login saves its result.
+	 */
+	static final String DEFER_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName() + ".defer";
 
 	private final LoopbackAuthorizer authorizer;
 
@@ -81,8 +89,33 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 			throw new ReauthorizationRequiredException(registration.getRegistrationId(), account, reason,
 					this.loginCommand);
 		}
-		return this.authorizer.authorize(registration.getRegistrationId(),
+		Supplier<OAuth2AuthorizedClient> login = () -> this.authorizer.authorize(registration.getRegistrationId(),
 				AuthorizationOptions.defaults().withAccount(account));
+		if (Boolean.TRUE.equals(context.getAttribute(DEFER_ATTRIBUTE))) {
+			throw new DeferredLogin(login);
+		}
+		return login.get();
+	}
+
+	/**
+	 * A browser login the provider decided on but left to its caller to run (see {@link #DEFER_ATTRIBUTE}). Not an
+	 * error: the client manager catches it once it has left the store lock.
+	 */
+	static final class DeferredLogin extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient Supplier<OAuth2AuthorizedClient> login;
+
+		DeferredLogin(Supplier<OAuth2AuthorizedClient> login) {
+			super("a browser login is needed", null, false, false);
+			this.login = login;
+		}
+
+		OAuth2AuthorizedClient run() {
+			return this.login.get();
+		}
+
 	}
 
 	private boolean expired(OAuth2AuthorizedClient client) {

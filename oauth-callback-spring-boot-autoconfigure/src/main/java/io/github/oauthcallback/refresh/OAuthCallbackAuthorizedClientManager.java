@@ -175,12 +175,24 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		if (valid(stored, this.clockSkew)) {
 			return stored;
 		}
-		return holdingEvents(() -> exclusively(registrationId, account, () -> {
-			OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-			if (valid(current, this.clockSkew)) {
-				return current;
+		Map<String, Object> attributes = new HashMap<>(request.getAttributes());
+		attributes.put(LoopbackAuthorizedClientProvider.DEFER_ATTRIBUTE, Boolean.TRUE);
+		return holdingEvents(() -> locally(registrationId, account, () -> {
+			try {
+				return this.store.exclusively(registrationId, account, () -> {
+					OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+					if (valid(current, this.clockSkew)) {
+						return current;
+					}
+					return authorizeLocked(registrationId, account, current, attributes);
+				});
 			}
-			return authorizeLocked(registrationId, account, current, request.getAttributes());
+			catch (LoopbackAuthorizedClientProvider.DeferredLogin login) {
+				// The browser login runs outside the store lock (the login saves from the listener's thread, which
+				// would wait for a database row lock held here), but still one at a time in this JVM.
+				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+				return valid(current, this.clockSkew) ? current : login.run();
+			}
 		}));
 	}
 
