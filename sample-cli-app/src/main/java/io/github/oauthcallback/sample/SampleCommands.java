@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -250,29 +251,44 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		Instant now = this.clock.instant();
 		TokenStore store = this.tokenStore.getIfAvailable();
 		List<ClientRegistration> all = all(repository);
+		if (store != null) {
+			// First, so that even a store that cannot be read says where it is.
+			out.println("Store: " + store.location());
+		}
 		out.println("Account '" + account + "', " + all.size() + " registration" + (all.size() == 1 ? "" : "s") + ":");
+		int status = OK;
 		for (ClientRegistration registration : all) {
 			String id = registration.getRegistrationId();
-			OAuth2AuthorizedClient client = store().loadAuthorizedClient(id, account);
 			String where = id + " (client " + registration.getClientId() + " at "
 					+ registration.getProviderDetails().getAuthorizationUri() + ")";
-			out.println("  " + where + ": " + ((client != null) ? "logged in; " + describe(client, now)
-					: "no login stored"));
+			try {
+				OAuth2AuthorizedClient client = store().loadAuthorizedClient(id, account);
+				out.println("  " + where + ": " + ((client != null) ? "logged in; " + describe(client, now)
+						: "no login stored"));
+			}
+			catch (OAuthCallbackException ex) {
+				out.println("  " + where + ": the stored login cannot be used");
+				err.println(ex.getMessage());
+				status = FAILED;
+			}
 		}
 		if (store == null) {
 			out.println("Logins are kept by the application's own OAuth2AuthorizedClientService.");
-			return OK;
+			return status;
 		}
-		List<StoredLogin> logins = store.logins();
-		out.println("Store: " + store.location() + " (" + logins.size() + " login" + (logins.size() == 1 ? "" : "s")
-				+ ")");
+		List<StoredLogin> logins;
+		try {
+			logins = store.logins();
+		}
+		catch (OAuthCallbackException ex) {
+			err.println(ex.getMessage());
+			return FAILED;
+		}
+		out.println("In the store (" + logins.size() + " login" + (logins.size() == 1 ? "" : "s") + "):");
 		for (StoredLogin login : logins) {
-			out.println("  " + login.registrationId() + " / " + login.account() + ": scopes "
-					+ (login.scopes().isEmpty() ? "(none reported)" : String.join(" ", new TreeSet<>(login.scopes())))
-					+ ", " + expiry(login.expiresAt(), now) + "; refresh token: "
-					+ (login.refreshable() ? "stored" : "none"));
+			out.println("  " + login.registrationId() + " / " + login.account() + ": " + describe(login, now));
 		}
-		return OK;
+		return status;
 	}
 
 	private int logout(List<String> operands, PrintStream out, PrintStream err) {
@@ -294,21 +310,29 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		}
 		ClientRegistrationRepository repository = repository();
 		String id = registrationOperand(operands, repository, "logout", true);
-		OAuth2AuthorizedClientService store = store();
 		String account = account();
+		OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
+		if (clientManager != null) {
+			// Reports from the stored entry without decrypting it, so a login that cannot be read (another key, another
+			// client id) can still be removed. Through the manager, a refresh under way finishes first and cannot store
+			// the login again afterwards.
+			Optional<StoredLogin> removed = clientManager.logout(id, account);
+			if (removed.isEmpty()) {
+				out.println("Nothing to remove: no login is stored for '" + id + "' under account '" + account + "'.");
+				return OK;
+			}
+			out.println("Removed the stored login for '" + id + "' (account '" + account + "'): "
+					+ describe(removed.get(), this.clock.instant()));
+			out.println("The tokens were only forgotten here; they were not revoked at the provider.");
+			return OK;
+		}
+		OAuth2AuthorizedClientService store = store();
 		OAuth2AuthorizedClient client = store.loadAuthorizedClient(id, account);
 		if (client == null) {
 			out.println("Nothing to remove: no login is stored for '" + id + "' under account '" + account + "'.");
 			return OK;
 		}
-		// Through the manager, a refresh under way finishes first and cannot store the login again afterwards.
-		OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
-		if (clientManager != null) {
-			clientManager.logout(id, account);
-		}
-		else {
-			store.removeAuthorizedClient(id, account);
-		}
+		store.removeAuthorizedClient(id, account);
 		out.println("Removed the stored login for '" + id + "' (account '" + account + "'): "
 				+ describe(client, this.clock.instant()));
 		out.println("The tokens were only forgotten here; they were not revoked at the provider.");
@@ -412,6 +436,18 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		return "access token (" + token.getTokenType().getValue() + ") with scopes "
 				+ (scopes.isEmpty() ? "(none reported)" : String.join(" ", scopes)) + ", " + expiry(token.getExpiresAt(), now)
 				+ "; refresh token: " + ((client.getRefreshToken() != null) ? "stored" : "none");
+	}
+
+	/**
+	 * Describes a stored entry, read without decrypting anything.
+	 * @param login the stored login
+	 * @param now the current time
+	 * @return one line: scopes, expiry, whether a refresh token is stored
+	 */
+	static String describe(StoredLogin login, Instant now) {
+		Set<String> scopes = new TreeSet<>(login.scopes());
+		return "scopes " + (scopes.isEmpty() ? "(none reported)" : String.join(" ", scopes)) + ", "
+				+ expiry(login.expiresAt(), now) + "; refresh token: " + (login.refreshable() ? "stored" : "none");
 	}
 
 	private static String expiry(Instant expiresAt, Instant now) {

@@ -166,6 +166,50 @@ class CommandLineTests {
 		assertThat(output.getErr()).contains("No client registration is configured.");
 	}
 
+	@Test
+	void aLoginWrittenWithAnotherKeyStillShowsTheStoreAndCanBeLoggedOut(CapturedOutput output,
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+		String file = "--oauth-callback.store.file.path=" + dir.resolve("tokens.json");
+		String oldKey = "--oauth-callback.store.encryption.key=" + key();
+		ConfigurableApplicationContext writer = SampleApplication.application().run(args("help", file, oldKey));
+		try {
+			var registration = writer.getBean(org.springframework.security.oauth2.client.registration.ClientRegistrationRepository.class)
+				.findByRegistrationId("acme");
+			java.time.Instant now = java.time.Instant.now();
+			writer.getBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientService.class)
+				.saveAuthorizedClient(new org.springframework.security.oauth2.client.OAuth2AuthorizedClient(registration,
+						"someone", new org.springframework.security.oauth2.core.OAuth2AccessToken(
+								org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER,
+								"old-key-token", now, now.plusSeconds(3600), java.util.Set.of("read"))),
+						io.github.oauthcallback.Accounts.principal("someone"));
+		}
+		finally {
+			SpringApplication.exit(writer);
+		}
+		ConfigurableApplicationContext context = SampleApplication.application()
+			.run(args("status", file, "--oauth-callback.store.encryption.key=" + key()));
+		SampleCommands commands = context.getBean(SampleCommands.class);
+		try {
+			assertThat(commands.getExitCode()).isEqualTo(SampleCommands.FAILED);
+			assertThat(output.getOut()).contains("Store: " + dir.resolve("tokens.json"),
+					"acme (client acme-cli at https://idp.example/authorize): the stored login cannot be used",
+					"In the store (1 login):", "acme / someone: scopes read");
+			assertThat(output.getErr()).contains("cannot be decrypted");
+			assertThat(commands.execute("logout", "acme")).isZero();
+			assertThat(output.getOut()).contains("Removed the stored login for 'acme' (account 'someone'): scopes read");
+			assertThat(output.toString()).doesNotContain("old-key-token");
+		}
+		finally {
+			SpringApplication.exit(context);
+		}
+	}
+
+	private static String key() {
+		byte[] key = new byte[32];
+		new java.security.SecureRandom().nextBytes(key);
+		return java.util.Base64.getEncoder().encodeToString(key);
+	}
+
 	private static String[] args(String... command) {
 		List<String> args = new ArrayList<>(List.of(command));
 		args.addAll(List.of(ACME));
