@@ -3,6 +3,7 @@ package io.github.oauthcallback.autoconfigure;
 import java.time.Clock;
 
 import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
@@ -27,6 +28,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -38,11 +40,12 @@ import org.springframework.security.oauth2.client.web.client.support.OAuth2RestC
 /**
  * The client manager (stored → refreshed → interactive login, and client credentials for service registrations;
  * single flight), scheduled refresh, and {@code RestClient} integration (builders and HTTP Service interfaces, with
- * one refresh-and-retry on 401). Needs one of this starter's {@link TokenStore}s.
+ * one refresh-and-retry on 401). Works on the starter's {@link TokenStore}s and on an application's own
+ * {@link OAuth2AuthorizedClientService} (through {@link TokenStore#of}).
  */
 @AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class },
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
-@ConditionalOnBean({ TokenStore.class, LoopbackAuthorizer.class })
+@ConditionalOnBean({ OAuth2AuthorizedClientService.class, LoopbackAuthorizer.class })
 @EnableConfigurationProperties(OAuthCallbackProperties.class)
 @Import(DeclaredRestClientsRegistrar.class)
 public final class OAuthCallbackClientAutoConfiguration {
@@ -62,9 +65,10 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(OAuth2AuthorizedClientManager.class)
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
-			TokenStore store, LoopbackAuthorizer authorizer,
+			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			OAuthCallbackProperties properties, ApplicationEventPublisher events) {
+		TokenStore store = TokenStore.of(authorizedClients);
 		Clock clock = Clock.systemUTC();
 		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
 		refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
@@ -123,9 +127,16 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(name = "oauth-callback.refresh.scheduled.enabled", havingValue = "true")
 	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
-	ScheduledTokenRefresher oauthCallbackScheduledTokenRefresher(TokenStore store,
+	ScheduledTokenRefresher oauthCallbackScheduledTokenRefresher(OAuth2AuthorizedClientService authorizedClients,
 			OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
 			OAuthCallbackProperties properties) {
+		if (!(authorizedClients instanceof TokenStore)) {
+			throw new InvalidConfigurationException("oauth-callback.refresh.scheduled.enabled=true needs a store that "
+					+ "can list its logins, and the application's own OAuth2AuthorizedClientService ("
+					+ authorizedClients.getClass().getName() + ") cannot: use one of the starter's stores "
+					+ "(oauth-callback.store.type) or turn scheduled refresh off.");
+		}
+		TokenStore store = (TokenStore) authorizedClients;
 		OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
 		// Without exactly one application scheduler, the refresher runs a daemon scheduler of its own.
 		return new ScheduledTokenRefresher(store, manager, schedulers.getIfUnique(), scheduled.interval(),

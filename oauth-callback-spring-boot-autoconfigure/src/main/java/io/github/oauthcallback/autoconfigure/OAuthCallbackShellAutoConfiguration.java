@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.shell.core.command.Command;
 
@@ -25,16 +26,17 @@ import org.springframework.shell.core.command.Command;
 @AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
 		OAuthCallbackClientAutoConfiguration.class })
 @ConditionalOnClass(Command.class)
-@ConditionalOnBean({ LoopbackAuthorizer.class, TokenStore.class })
+@ConditionalOnBean({ LoopbackAuthorizer.class, OAuth2AuthorizedClientService.class })
 @ConditionalOnProperty(name = "oauth-callback.shell.enabled", matchIfMissing = true)
 public final class OAuthCallbackShellAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	OAuthCallbackShellCommands oauthCallbackShellCommands(LoopbackAuthorizer authorizer,
-			ClientRegistrationRepository registrations, TokenStore store,
+			ClientRegistrationRepository registrations, OAuth2AuthorizedClientService authorizedClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties) {
-		return new OAuthCallbackShellCommands(authorizer, registrations, store, manager.getIfUnique(),
+		return new OAuthCallbackShellCommands(authorizer, registrations, TokenStore.of(authorizedClients),
+				manager.getIfUnique(),
 				Accounts.defaultAccount(properties.account()));
 	}
 

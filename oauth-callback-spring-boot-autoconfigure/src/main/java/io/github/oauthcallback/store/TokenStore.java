@@ -49,4 +49,15 @@ public interface TokenStore extends OAuth2AuthorizedClientService {
 	 */
 	String location();
 
+	/**
+	 * The given service as a token store: itself if it is one, otherwise an adapter that cannot list its logins and
+	 * whose {@link #exclusively} guards nothing beyond what its caller does (the client manager takes turns per login
+	 * within the JVM).
+	 * @param service an authorized client service
+	 * @return a token store backed by it
+	 */
+	static TokenStore of(OAuth2AuthorizedClientService service) {
+		return (service instanceof TokenStore store) ? store : new AdaptedTokenStore(service);
+	}
+
 }

@@ -1,0 +1,116 @@
+package io.github.oauthcallback.refresh;
+
+import java.time.Instant;
+import java.util.Set;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
+import io.github.oauthcallback.store.TokenStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An application's own {@link OAuth2AuthorizedClientService} replaces the starter's stores, and the client manager
+ * (refresh, browser login, RestClient integration) works on it unchanged.
+ */
+class UserDefinedAuthorizedClientServiceTests {
+
+	private WireMockServer wireMock;
+
+	@BeforeEach
+	void start() {
+		this.wireMock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		this.wireMock.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.wireMock.stop();
+	}
+
+	private ApplicationContextRunner runner() {
+		String registration = "spring.security.oauth2.client.registration.api.";
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
+					OAuthCallbackClientAutoConfiguration.class))
+			.withUserConfiguration(ApplicationsOwnService.class)
+			.withPropertyValues(registration + "client-id=cli",
+					registration + "authorization-grant-type=authorization_code",
+					registration + "client-authentication-method=none",
+					registration + "redirect-uri=http://127.0.0.1/callback", registration + "provider=stub",
+					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
+							+ "/authorize",
+					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
+					"oauth-callback.interactive=never", "oauth-callback.account=ada");
+	}
+
+	@Test
+	void theManagerRefreshesIntoTheApplicationsService() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(okJson(
+				"{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-2\"}")));
+		runner().run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(TokenStore.class);
+			OAuth2AuthorizedClientService service = context.getBean(OAuth2AuthorizedClientService.class);
+			assertThat(service).isInstanceOf(InMemoryOAuth2AuthorizedClientService.class);
+			var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
+			Instant past = Instant.now().minusSeconds(60);
+			service.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-old", past.minusSeconds(3600), past,
+							Set.of("read")),
+					new OAuth2RefreshToken("rt-1", past.minusSeconds(3600))), Accounts.principal("ada"));
+			OAuth2AuthorizedClient refreshed = context.getBean(OAuth2AuthorizedClientManager.class)
+				.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build());
+			assertThat(refreshed.getAccessToken().getTokenValue()).isEqualTo("at-new");
+			OAuth2AuthorizedClient stored = service.loadAuthorizedClient("api", "ada");
+			assertThat(stored.getRefreshToken().getTokenValue()).isEqualTo("rt-2");
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
+		});
+	}
+
+	@Test
+	void scheduledRefreshNeedsAStoreThatCanListItsLogins() {
+		runner().withPropertyValues("oauth-callback.refresh.scheduled.enabled=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs a store that can list its logins")
+				.hasMessageContaining("oauth-callback.store.type"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApplicationsOwnService {
+
+		@Bean
+		OAuth2AuthorizedClientService applicationsOwnService(ClientRegistrationRepository registrations) {
+			return new InMemoryOAuth2AuthorizedClientService(registrations);
+		}
+
+	}
+
+}
