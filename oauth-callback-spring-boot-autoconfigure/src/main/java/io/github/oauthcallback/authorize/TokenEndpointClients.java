@@ -15,8 +15,8 @@ import org.springframework.security.oauth2.core.http.converter.OAuth2AccessToken
 import org.springframework.web.client.RestClient;
 
 /**
- * The {@link RestClient} for token endpoints: Boot's detected HTTP client with connect and read timeouts, no
- * redirects, only the form and token-response converters, and OAuth error mapping for every error status. It carries
+ * The {@link RestClient} for token endpoints: the application's HTTP client (Spring Boot's request factory builder
+ * and HTTP client settings, so SSL bundles apply) with the starter's connect and read timeouts, no redirects, only the form and token-response converters, and OAuth error mapping for every error status. It carries
  * no bearer-token interceptor.
  */
 public final class TokenEndpointClients {
@@ -41,11 +41,27 @@ public final class TokenEndpointClients {
 	 * @return a new client for token endpoint calls
 	 */
 	public static RestClient restClient(Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
-		HttpClientSettings settings = HttpClientSettings.defaults()
-			.withTimeouts(connectTimeout, readTimeout)
+		return restClient(ClientHttpRequestFactoryBuilder.detect(), HttpClientSettings.defaults(), connectTimeout,
+				readTimeout, lifetimeWhenUnknown);
+	}
+
+	/**
+	 * A client built with the application's HTTP client settings (Spring Boot's {@code spring.http.clients.*}: SSL
+	 * bundle, factory, ...), with these timeouts and without following redirects.
+	 * @param factories builds the request factory (Spring Boot's {@code ClientHttpRequestFactoryBuilder} bean)
+	 * @param base the application's HTTP client settings (Spring Boot's {@code HttpClientSettings} bean)
+	 * @param connectTimeout the connect timeout
+	 * @param readTimeout the read timeout
+	 * @param lifetimeWhenUnknown the lifetime given to an access token whose response has no {@code expires_in}, or
+	 * {@code null} to keep Spring's behaviour
+	 * @return a new client for token endpoint calls
+	 */
+	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
+			Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
+		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
 			.withRedirects(HttpRedirects.DONT_FOLLOW);
 		return RestClient.builder()
-			.requestFactory(ClientHttpRequestFactoryBuilder.detect().build(settings))
+			.requestFactory(factories.build(settings))
 			.messageConverters(List.of(new FormHttpMessageConverter(), tokenResponseConverter(lifetimeWhenUnknown)))
 			.defaultStatusHandler(new TokenEndpointErrorHandler())
 			.build();

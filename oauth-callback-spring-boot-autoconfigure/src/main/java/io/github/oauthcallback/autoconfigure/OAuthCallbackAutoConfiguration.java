@@ -3,17 +3,19 @@ package io.github.oauthcallback.autoconfigure;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.browser.SystemBrowserLauncher;
 import io.github.oauthcallback.loopback.CallbackPages;
 import io.github.oauthcallback.loopback.ListenerSettings;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ResourceLoader;
@@ -44,10 +46,10 @@ public final class OAuthCallbackAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
-			OAuthCallbackProperties properties) {
+			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<HttpClientSettings> settings) {
 		RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
-		client.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
-				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+		client.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
 		return client;
 	}
 

@@ -5,7 +5,6 @@ import java.time.Clock;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
@@ -21,6 +20,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -53,11 +54,11 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
-			OAuthCallbackProperties properties) {
+			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<HttpClientSettings> settings) {
 		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
-		client.setRestClient(RetryingRefreshTokenResponseClient.withStatusDetails(TokenEndpointClients.restClient(
-				properties.http().connectTimeout(), properties.http().readTimeout(),
-				properties.refresh().lifetimeWhenUnknown())));
+		client.setRestClient(RetryingRefreshTokenResponseClient
+			.withStatusDetails(TokenEndpointRestClients.create(properties, factories, settings)));
 		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),
 				properties.refresh().backoff(), properties.refresh().maxBackoff());
 	}
@@ -67,7 +68,8 @@ public final class OAuthCallbackClientAutoConfiguration {
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
-			OAuthCallbackProperties properties, ApplicationEventPublisher events) {
+			OAuthCallbackProperties properties, ApplicationEventPublisher events,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
 		TokenStore store = TokenStore.of(authorizedClients);
 		Clock clock = Clock.systemUTC();
 		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
@@ -78,8 +80,7 @@ public final class OAuthCallbackClientAutoConfiguration {
 				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 		ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
 		RestClientClientCredentialsTokenResponseClient clientCredentialsTokens = new RestClientClientCredentialsTokenResponseClient();
-		clientCredentialsTokens.setRestClient(TokenEndpointClients.restClient(properties.http().connectTimeout(),
-				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+		clientCredentialsTokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
 		clientCredentials.setAccessTokenResponseClient(clientCredentialsTokens);
 		clientCredentials.setClockSkew(properties.refresh().clockSkew());
 		clientCredentials.setClock(clock);

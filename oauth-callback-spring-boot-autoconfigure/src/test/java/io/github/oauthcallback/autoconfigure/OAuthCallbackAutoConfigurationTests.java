@@ -449,4 +449,31 @@ class OAuthCallbackAutoConfigurationTests {
 
 	}
 
+	@Test
+	void tokenEndpointClientsUseTheApplicationsHttpClientSettingsWithTheStartersTimeouts() {
+		java.util.List<org.springframework.boot.http.client.HttpClientSettings> built = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.springframework.boot.ssl.SslBundle companyCa = org.springframework.boot.ssl.SslBundle
+			.of(org.springframework.boot.ssl.SslStoreBundle.NONE);
+		org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder<org.springframework.http.client.SimpleClientHttpRequestFactory> factories = (
+				settings) -> {
+			built.add(settings);
+			return new org.springframework.http.client.SimpleClientHttpRequestFactory();
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.http.connect-timeout=3s", "oauth-callback.http.read-timeout=7s")
+			.withBean(org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.class, () -> factories)
+			.withBean(org.springframework.boot.http.client.HttpClientSettings.class,
+					() -> org.springframework.boot.http.client.HttpClientSettings.ofSslBundle(companyCa))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(LoopbackAuthorizer.class);
+				assertThat(built).isNotEmpty().allSatisfy((settings) -> {
+					assertThat(settings.sslBundle()).isSameAs(companyCa);
+					assertThat(settings.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+					assertThat(settings.readTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+					assertThat(settings.redirects())
+						.isEqualTo(org.springframework.boot.http.client.HttpRedirects.DONT_FOLLOW);
+				});
+			});
+	}
+
 }
