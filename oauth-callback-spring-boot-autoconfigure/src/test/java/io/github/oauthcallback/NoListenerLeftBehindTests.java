@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs after every other test class of this module (see {@code junit-platform.properties}) and checks that the
  * suite's hundreds of logins, timeouts, cancellations and refreshes left nothing of ours running: no loopback
- * listener (its JDK server threads would still be alive while its port is bound) and no thread of this starter.
+ * listener thread, no thread of this starter, and no listening socket held by this JVM (a port can stay bound
+ * without any thread, when a server is created but never started).
  */
 @Order(Integer.MAX_VALUE)
 class NoListenerLeftBehindTests {
@@ -27,6 +28,18 @@ class NoListenerLeftBehindTests {
 			.filter((name) -> name.startsWith("oauth-callback-"))
 			.toList();
 		assertThat(ours).isEmpty();
+	}
+
+	@Test
+	void noListeningSocketOfThisJvmIsLeftAfterTheSuite() throws Exception {
+		java.util.Set<Integer> ports = ListenerResources.listeningPortsOfThisProcess();
+		org.junit.jupiter.api.Assumptions.assumeTrue(ports != null, "/proc is needed to list this process's sockets");
+		// The check itself sees a socket this JVM listens on.
+		try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			assertThat(ListenerResources.listeningPortsOfThisProcess()).contains(probe.getLocalPort());
+		}
+		// Every listener, stub and authorization server of the suite is closed by now: nothing may still listen.
+		assertThat(ports).as("ports this JVM still listens on").isEmpty();
 	}
 
 }

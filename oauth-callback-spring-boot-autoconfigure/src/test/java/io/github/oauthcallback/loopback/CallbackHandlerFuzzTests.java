@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
+import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.RawHttp;
 import org.junit.jupiter.api.Test;
 
@@ -55,9 +57,10 @@ class CallbackHandlerFuzzTests {
 		CallbackPages pages = CallbackPages.defaults();
 		List<byte[]> allowedBodies = List.of(pages.badRequest(), CallbackPages.NOT_FOUND,
 				CallbackPages.METHOD_NOT_ALLOWED, new byte[0]);
-		try (LoopbackListener<String> listener = LoopbackListener.start("fuzz",
-				new CallbackEndpoint("127.0.0.1", List.of(0), "/callback"), pages, STATE, Duration.ofMinutes(5),
-				(code) -> code)) {
+		try (CapturedLogs logs = new CapturedLogs();
+				LoopbackListener<String> listener = LoopbackListener.start("fuzz",
+						new CallbackEndpoint("127.0.0.1", List.of(0), "/callback"), pages, STATE,
+						Duration.ofMinutes(5), (code) -> code)) {
 			int port = listener.redirectUri().getPort();
 			Random random = new Random(SEED);
 			int handled = 0;
@@ -92,10 +95,109 @@ class CallbackHandlerFuzzTests {
 				assertThat(listener.outcome()).as("request %d did not end the flow", i).isNotDone();
 			}
 			assertThat(handled).isEqualTo(REQUESTS);
+			// The handler logs, and swallows, whatever it could not answer: a fake exchange never fails to write, so
+			// any such line is an exception of the handler's own.
+			assertThat(logs.text()).doesNotContain("Could not answer a request");
 			assertThat(refusedByTheServer).as("malformed request targets were generated too").isPositive();
 			RawHttp.Response genuine = RawHttp.get(port, "/callback?code=the-code&state=" + STATE);
 			assertThat(genuine.status()).isEqualTo(200);
 			assertThat(listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("the-code");
+		}
+	}
+
+	/**
+	 * What never reaches the handler in-process: request bytes the JDK server parses itself. Raw non-UTF-8 bytes,
+	 * invalid percent-encoding, control characters, missing, repeated and huge headers, bodies, over real sockets.
+	 * Every answer is a well-formed status line (or the connection is closed), nothing ever quotes the request, and
+	 * the genuine callback still succeeds afterwards.
+	 */
+	@Test
+	void rawRequestsOnTheWireNeverBreakTheListenerOrGetReflected() throws Exception {
+		String marker = "zq7Marker";
+		byte[][] pieces = { "/callback".getBytes(StandardCharsets.US_ASCII), "?state=".getBytes(StandardCharsets.US_ASCII),
+				"&code=".getBytes(StandardCharsets.US_ASCII), "%zz".getBytes(StandardCharsets.US_ASCII),
+				"%".getBytes(StandardCharsets.US_ASCII), "%C3".getBytes(StandardCharsets.US_ASCII),
+				new byte[] { (byte) 0xC3, (byte) 0xA9 }, new byte[] { (byte) 0xFF, (byte) 0xFE },
+				new byte[] { (byte) 0x80 }, new byte[] { 0 }, new byte[] { 7 }, " ".getBytes(StandardCharsets.US_ASCII),
+				"<script>".getBytes(StandardCharsets.US_ASCII), marker.getBytes(StandardCharsets.US_ASCII),
+				STATE.substring(0, 10).getBytes(StandardCharsets.US_ASCII) };
+		List<String> methods = List.of("GET", "GET", "POST", "HEAD", "PUT", "BREW", "G\u00c9T", "");
+		Random random = new Random(SEED + 1);
+		try (LoopbackListener<String> listener = LoopbackListener.start("wire-fuzz",
+				new CallbackEndpoint("127.0.0.1", List.of(0), "/callback"), CallbackPages.defaults(), STATE,
+				Duration.ofMinutes(5), (code) -> code)) {
+			int port = listener.redirectUri().getPort();
+			java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+			int answered = 0;
+			for (int i = 0; i < WIRE_REQUESTS; i++) {
+				ByteArrayOutputStream request = new ByteArrayOutputStream();
+				request.writeBytes(pick(random, methods).getBytes(StandardCharsets.ISO_8859_1));
+				request.write(' ');
+				int parts = 1 + random.nextInt(12);
+				for (int p = 0; p < parts; p++) {
+					request.writeBytes(pieces[random.nextInt(pieces.length)]);
+				}
+				request.writeBytes((random.nextInt(10) == 0 ? " HTTP/9.9\r\n" : " HTTP/1.1\r\n")
+					.getBytes(StandardCharsets.ISO_8859_1));
+				int hosts = random.nextInt(4) == 0 ? random.nextInt(3) : 1;
+				for (int h = 0; h < hosts; h++) {
+					request.writeBytes(("Host: " + (random.nextBoolean() ? "127.0.0.1:" + port : marker + ".example")
+							+ "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+				}
+				if (random.nextInt(5) == 0) {
+					int length = (random.nextInt(10) == 0) ? 70_000 : random.nextInt(200);
+					request.writeBytes(("X-" + marker + ": " + marker.repeat(1 + length / marker.length()) + "\r\n")
+						.getBytes(StandardCharsets.ISO_8859_1));
+				}
+				boolean body = random.nextInt(6) == 0;
+				if (body) {
+					request.writeBytes(("Content-Length: " + (random.nextBoolean() ? "12" : "-1") + "\r\n")
+						.getBytes(StandardCharsets.ISO_8859_1));
+				}
+				request.writeBytes("Connection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+				if (body) {
+					request.writeBytes(("code=" + marker).getBytes(StandardCharsets.ISO_8859_1));
+				}
+				byte[] answer = rawExchange(loopback, port, request.toByteArray());
+				String text = new String(answer, StandardCharsets.ISO_8859_1);
+				if (!text.isEmpty()) {
+					answered++;
+					assertThat(text).as("request %d: a status line", i).matches("(?s)HTTP/1\\.1 [1-5]\\d\\d .*");
+					assertThat(text).as("request %d: nothing of the request is quoted", i)
+						.doesNotContainIgnoringCase(marker)
+						.doesNotContain("<script>");
+				}
+				assertThat(listener.outcome()).as("request %d did not end the flow", i).isNotDone();
+			}
+			assertThat(answered).as("most raw requests get an answer").isGreaterThan(WIRE_REQUESTS / 2);
+			RawHttp.Response genuine = RawHttp.get(port, "/callback?code=the-code&state=" + STATE);
+			assertThat(genuine.status()).isEqualTo(200);
+			assertThat(listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("the-code");
+		}
+	}
+
+	private static final int WIRE_REQUESTS = 3_000;
+
+	/** Sends the bytes and reads until the server closes; a reset or a closed connection counts as no answer. */
+	private static byte[] rawExchange(java.net.InetAddress address, int port, byte[] request) throws Exception {
+		try (java.net.Socket socket = new java.net.Socket(address, port)) {
+			socket.setSoTimeout(10_000);
+			try {
+				socket.getOutputStream().write(request);
+				socket.getOutputStream().flush();
+				socket.shutdownOutput();
+			}
+			catch (java.io.IOException ex) {
+				// the server may close before reading everything (a huge header): read what it answered
+			}
+			ByteArrayOutputStream answer = new ByteArrayOutputStream();
+			try {
+				socket.getInputStream().transferTo(answer);
+			}
+			catch (java.net.SocketException ex) {
+				// reset by the server after an early answer
+			}
+			return answer.toByteArray();
 		}
 	}
 

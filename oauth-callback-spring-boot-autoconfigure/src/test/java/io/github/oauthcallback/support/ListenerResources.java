@@ -44,6 +44,50 @@ public final class ListenerResources {
 		return alive;
 	}
 
+	/**
+	 * The TCP ports on which this JVM still holds a listening socket, read from Linux's {@code /proc} (the socket
+	 * inodes among this process's file descriptors, matched with the LISTEN entries of {@code /proc/net/tcp} and
+	 * {@code tcp6}).
+	 * @return the listening ports, or {@code null} where {@code /proc} does not tell (not Linux)
+	 */
+	public static java.util.Set<Integer> listeningPortsOfThisProcess() throws IOException {
+		java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+		if (!java.nio.file.Files.isDirectory(fds)) {
+			return null;
+		}
+		java.util.Set<String> inodes = new java.util.HashSet<>();
+		try (java.util.stream.Stream<java.nio.file.Path> links = java.nio.file.Files.list(fds)) {
+			for (java.nio.file.Path link : (Iterable<java.nio.file.Path>) links::iterator) {
+				try {
+					String target = java.nio.file.Files.readSymbolicLink(link).toString();
+					if (target.startsWith("socket:[")) {
+						inodes.add(target.substring(8, target.length() - 1));
+					}
+				}
+				catch (IOException ex) {
+					// the descriptor was closed meanwhile
+				}
+			}
+		}
+		java.util.Set<Integer> ports = new java.util.TreeSet<>();
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			java.nio.file.Path path = java.nio.file.Path.of(table);
+			if (!java.nio.file.Files.exists(path)) {
+				continue;
+			}
+			for (String line : java.nio.file.Files.readAllLines(path).subList(1,
+					java.nio.file.Files.readAllLines(path).size())) {
+				String[] fields = line.trim().split("\\s+");
+				// sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+				if (fields.length > 9 && "0A".equals(fields[3]) && inodes.contains(fields[9])) {
+					String local = fields[1];
+					ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
+				}
+			}
+		}
+		return ports;
+	}
+
 	public static boolean portFree(InetAddress address, int port) {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.bind(new InetSocketAddress(address, port));
