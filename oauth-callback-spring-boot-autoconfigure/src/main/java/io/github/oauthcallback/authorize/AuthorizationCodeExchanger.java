@@ -111,7 +111,11 @@ final class AuthorizationCodeExchanger {
 					+ "' failed validation (error '" + code + "'" + describe(error) + "). Check the provider's issuer-uri"
 					+ " and jwk-set-uri, the client-id (the token's audience) and this machine's clock.";
 			case "server_error", "temporarily_unavailable" -> "The token endpoint of registration '" + id
-					+ "' reported a server failure" + provider + ". Try again later.";
+					+ "' reported a server failure" + provider + ". "
+					+ ((status != null && status.retryAfter() != null)
+							? "It asks to wait " + status.retryAfter().toSeconds() + " s (Retry-After); log in again "
+									+ "after that."
+							: "Try again later.");
 			default -> (status != null) ? "The token endpoint of registration '" + id + "' refused the code exchange"
 					+ provider + ". Check the registration against the provider's settings."
 					: "The token endpoint " + endpoint + " of registration '" + id + "' did not return a usable OAuth "

@@ -1,8 +1,14 @@
 package io.github.oauthcallback.authorize;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.net.URI;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
@@ -31,10 +37,35 @@ final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 		int status = response.getStatusCode().value();
 		OAuth2Error error = readError(response);
 		if (error == null) {
-			String code = (status >= 500) ? OAuth2ErrorCodes.SERVER_ERROR : "invalid_token_response";
+			// RFC 6749 section 5.2: a failed client authentication is answered 401.
+			String code = (status >= 500) ? OAuth2ErrorCodes.SERVER_ERROR
+					: (status == 401) ? OAuth2ErrorCodes.INVALID_CLIENT : "invalid_token_response";
 			error = new OAuth2Error(code);
 		}
-		throw new TokenEndpointStatusException(error, status);
+		throw new TokenEndpointStatusException(error, status, retryAfter(response.getHeaders()));
+	}
+
+	/**
+	 * @return the {@code Retry-After} delay (seconds or an HTTP date), or {@code null} when absent or unreadable
+	 */
+	static Duration retryAfter(HttpHeaders headers) {
+		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+		}
+		catch (NumberFormatException ex) {
+			try {
+				Duration until = Duration.between(Instant.now(),
+						ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+				return until.isNegative() ? Duration.ZERO : until;
+			}
+			catch (DateTimeParseException notADate) {
+				return null;
+			}
+		}
 	}
 
 	private OAuth2Error readError(ClientHttpResponse response) {
@@ -57,13 +88,23 @@ final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 
 		private final int status;
 
-		TokenEndpointStatusException(OAuth2Error error, int status) {
+		private final Duration retryAfter;
+
+		TokenEndpointStatusException(OAuth2Error error, int status, Duration retryAfter) {
 			super(error);
 			this.status = status;
+			this.retryAfter = retryAfter;
 		}
 
 		int status() {
 			return this.status;
+		}
+
+		/**
+		 * @return how long the provider asked to wait ({@code Retry-After}), or {@code null}
+		 */
+		Duration retryAfter() {
+			return this.retryAfter;
 		}
 
 	}

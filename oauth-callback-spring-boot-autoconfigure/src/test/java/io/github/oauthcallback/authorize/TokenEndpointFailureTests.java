@@ -233,7 +233,33 @@ class TokenEndpointFailureTests {
 		tokenResponse(aResponse().withStatus(503).withHeader("Retry-After", "120"));
 		TokenExchangeException ex = failedLogin();
 		assertThat(ex.getErrorCode()).isEqualTo("server_error");
-		assertThat(ex.getMessage()).contains("HTTP 503", "Try again later");
+		assertThat(ex.getMessage()).contains("HTTP 503", "wait 120 s (Retry-After)");
+	}
+
+	@Test
+	void serviceUnavailableWithoutRetryAfter() throws Exception {
+		tokenResponse(aResponse().withStatus(503));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("server_error");
+		assertThat(ex.getMessage()).contains("HTTP 503", "Try again later").doesNotContain("Retry-After");
+	}
+
+	@Test
+	void internalServerErrorWithRetryAfterAsADate() throws Exception {
+		String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+			.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(90));
+		tokenResponse(aResponse().withStatus(500).withHeader("Retry-After", inAMinute));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("server_error");
+		assertThat(ex.getMessage()).contains("HTTP 500").containsPattern("wait (8\\d|90) s \\(Retry-After\\)");
+	}
+
+	@Test
+	void unauthorizedWithoutAnOAuthBodyIsAClientError() throws Exception {
+		tokenResponse(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic"));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("invalid_client");
+		assertThat(ex.getMessage()).contains("rejected the client", "client-authentication-method");
 	}
 
 	@Test
@@ -265,13 +291,26 @@ class TokenEndpointFailureTests {
 	private TokenExchangeException failedLogin(Duration readTimeout) throws Exception {
 		CallbackBrowser browser = new CallbackBrowser(CODE);
 		AtomicReference<TokenExchangeException> caught = new AtomicReference<>();
+		// A login stored earlier must survive the failed exchange untouched.
+		ClientRegistration stored = registration("x", ClientAuthenticationMethod.NONE, null);
+		java.time.Instant issued = java.time.Instant.now().minusSeconds(30);
+		OAuth2AuthorizedClient earlier = new OAuth2AuthorizedClient(stored, "ada",
+				new org.springframework.security.oauth2.core.OAuth2AccessToken(
+						org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER, "AT-EARLIER", issued,
+						issued.plusSeconds(3600)),
+				new org.springframework.security.oauth2.core.OAuth2RefreshToken("RT-EARLIER", issued));
+		this.store.saveAuthorizedClient(earlier, io.github.oauthcallback.Accounts.principal("ada"));
 		assertThatExceptionOfType(TokenExchangeException.class)
 			.isThrownBy(() -> authorizer(registration("x", ClientAuthenticationMethod.CLIENT_SECRET_BASIC, "s3cret"),
 					browser, readTimeout)
 				.authorize("x"))
 			.satisfies(caught::set);
 		assertThat(browser.response().body()).contains("Sign-in failed");
-		assertThat((OAuth2AuthorizedClient) this.store.loadAuthorizedClient("x", "ada")).isNull();
+		OAuth2AuthorizedClient after = this.store.loadAuthorizedClient("x", "ada");
+		assertThat(after.getAccessToken().getTokenValue()).as("the earlier login is kept as it was")
+			.isEqualTo("AT-EARLIER");
+		assertThat(after.getAccessToken().getExpiresAt()).isEqualTo(earlier.getAccessToken().getExpiresAt());
+		assertThat(after.getRefreshToken().getTokenValue()).isEqualTo("RT-EARLIER");
 		String state = browser.authorizationParameters().get("state");
 		for (Throwable t = caught.get(); t != null; t = t.getCause()) {
 			assertThat(String.valueOf(t.getMessage())).doesNotContain(CODE, "s3cret", "SECRET-BODY", "AT-SECRET", state);
