@@ -1,0 +1,264 @@
+package io.github.oauthcallback.benchmarks.p3;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.github.oauthcallback.benchmarks.p3.WholeProcess.App;
+import io.github.oauthcallback.benchmarks.probe.StartupProbe;
+
+/**
+ * Where P3's start-up time goes, with and without the starter: one {@code status} run of each application on JDK 25
+ * (extracted layout, no archive, no Spring AOT) under {@link StartupProbe} (Spring's
+ * {@code BufferingApplicationStartup}: phases and bean instantiations), and the classes each loaded, by library,
+ * from the untimed run of the {@code jdk25-extracted} variant ({@code -Xlog:class+load}). One run each: read it as a
+ * pointer to where time goes, not as a measurement.
+ */
+final class StartupBreakdown {
+
+	private static final List<String> PHASES = List.of("spring.boot.application.starting",
+			"spring.boot.application.environment-prepared", "spring.boot.application.context-prepared",
+			"spring.boot.application.context-loaded", "spring.context.refresh", "spring.context.beans.post-process",
+			"spring.context.config-classes.parse", "spring.beans.smart-initialize", "spring.boot.application.started",
+			"spring.boot.application.ready");
+
+	/** One recorded step. */
+	record Step(long id, Long parent, String name, long nanos, Map<String, String> tags) {
+
+	}
+
+	private final WholeProcess process;
+
+	private final Path work;
+
+	private final String java;
+
+	private final Map<App, Path> extractedJars;
+
+	private final List<String> arguments;
+
+	private final List<WholeProcess.Config> configs;
+
+	private final Map<App, List<Step>> steps = new LinkedHashMap<>();
+
+	private final Map<App, Long> runNanos = new LinkedHashMap<>();
+
+	private final List<String> problems = new ArrayList<>();
+
+	StartupBreakdown(WholeProcess process, Path work, String java, Map<App, Path> extractedJars, List<String> arguments,
+			List<WholeProcess.Config> configs) {
+		this.process = process;
+		this.work = work;
+		this.java = java;
+		this.extractedJars = extractedJars;
+		this.arguments = arguments;
+		this.configs = configs;
+	}
+
+	StartupBreakdown run() throws IOException, InterruptedException {
+		Path probe = this.work.resolve("probe");
+		FatJar.writeTo(probe, FatJar.ownClasses(StartupProbe.class.getPackageName()));
+		for (App app : App.values()) {
+			Path output = this.work.resolve("breakdown-" + app.name().toLowerCase() + ".tsv");
+			List<String> command = new ArrayList<>(List.of(this.java, "-cp",
+					probe + File.pathSeparator + this.extractedJars.get(app), StartupProbe.class.getName(),
+					output.toString(), (app == App.WITH) ? WholeProcess.SAMPLE_MAIN : WholeProcess.BASELINE_MAIN));
+			command.addAll(this.arguments);
+			WholeProcess.Result result = this.process.launch(command,
+					this.work.resolve("logs/breakdown-" + app.name().toLowerCase()));
+			if (result.exitCode() != 0 || !Files.isRegularFile(output)) {
+				this.problems.add("The start-up probe of the app " + app.label + " failed (exit status "
+						+ result.exitCode() + "): " + result.firstErrorLine());
+				continue;
+			}
+			parse(app, Files.readAllLines(output));
+		}
+		return this;
+	}
+
+	private void parse(App app, List<String> lines) {
+		List<Step> parsed = new ArrayList<>();
+		for (String line : lines) {
+			String[] fields = line.split("\t", -1);
+			if (fields[0].equals("run")) {
+				this.runNanos.put(app, Long.parseLong(fields[2]));
+				continue;
+			}
+			Map<String, String> tags = new HashMap<>();
+			for (String tag : fields[4].split(";")) {
+				int equals = tag.indexOf('=');
+				if (equals > 0) {
+					tags.put(tag.substring(0, equals), tag.substring(equals + 1));
+				}
+			}
+			parsed.add(new Step(Long.parseLong(fields[0]), fields[1].isEmpty() ? null : Long.parseLong(fields[1]),
+					fields[2], Long.parseLong(fields[3]), tags));
+		}
+		this.steps.put(app, parsed);
+	}
+
+	String markdown() throws IOException {
+		StringBuilder text = new StringBuilder("### P3 start-up breakdown (one run each: where to look, not figures)\n\n");
+		for (String problem : this.problems) {
+			text.append(problem).append("\n\n");
+		}
+		if (this.steps.size() == 2) {
+			phases(text);
+			beans(text);
+		}
+		classes(text);
+		return text.toString();
+	}
+
+	private void phases(StringBuilder text) {
+		text.append(String.format("Spring Boot's `run` until the command finished, in the JVM (not counting JVM "
+				+ "start-up): %.0f ms with the starter, %.0f ms without. Phases (Spring's `ApplicationStartup` "
+				+ "steps, summed by name):%n%n", this.runNanos.getOrDefault(App.WITH, 0L) / 1e6,
+				this.runNanos.getOrDefault(App.WITHOUT, 0L) / 1e6));
+		text.append("| Step | With | Without |\n|---|---|---|\n");
+		for (String phase : PHASES) {
+			long with = total(App.WITH, phase);
+			long without = total(App.WITHOUT, phase);
+			if (with > 0 || without > 0) {
+				text.append(String.format("| `%s` | %.1f ms | %.1f ms |%n", phase, with / 1e6, without / 1e6));
+			}
+		}
+		long withBeans = beanSteps(App.WITH).size();
+		long withoutBeans = beanSteps(App.WITHOUT).size();
+		text.append(String.format("| beans instantiated | %d | %d |%n%n", withBeans, withoutBeans));
+	}
+
+	private void beans(StringBuilder text) {
+		Set<String> baselineBeans = beanSteps(App.WITHOUT).stream()
+			.map((s) -> s.tags().getOrDefault("beanName", ""))
+			.collect(Collectors.toSet());
+		List<Step> extra = beanSteps(App.WITH).stream()
+			.filter((s) -> !baselineBeans.contains(s.tags().getOrDefault("beanName", "")))
+			.toList();
+		Map<Long, Long> childTime = childTime(App.WITH);
+		long self = extra.stream().mapToLong((s) -> s.nanos() - childTime.getOrDefault(s.id(), 0L)).sum();
+		text.append(String.format("Beans the app with the starter creates and the baseline does not: %d, %.1f ms of "
+				+ "their own instantiation time (excluding beans they pull in). The slowest, by time including "
+				+ "the beans each pulls in:%n%n", extra.size(), self / 1e6));
+		text.append("| Bean | Type | Including dependencies | Own |\n|---|---|---|---|\n");
+		extra.stream()
+			.sorted(Comparator.comparingLong(Step::nanos).reversed())
+			.limit(12)
+			.forEach((s) -> text.append(String.format("| `%s` | %s | %.1f ms | %.1f ms |%n",
+					s.tags().getOrDefault("beanName", "?"), shortType(s.tags().get("beanType")), s.nanos() / 1e6,
+					(s.nanos() - childTime.getOrDefault(s.id(), 0L)) / 1e6)));
+		text.append('\n');
+	}
+
+	private void classes(StringBuilder text) throws IOException {
+		Map<String, Integer> with = classSources("jdk25-extracted", App.WITH);
+		Map<String, Integer> without = classSources("jdk25-extracted", App.WITHOUT);
+		if (with == null || without == null) {
+			text.append("Classes by library: not available (the `jdk25-extracted` variant did not run).\n");
+			return;
+		}
+		int withTotal = with.values().stream().mapToInt(Integer::intValue).sum();
+		int withoutTotal = without.values().stream().mapToInt(Integer::intValue).sum();
+		text.append(String.format("Classes loaded by `status` (JDK 25, extracted layout, no archive): %d with the "
+				+ "starter, %d without. Where the %d more come from (largest differences):%n%n", withTotal,
+				withoutTotal, withTotal - withoutTotal));
+		text.append("| Source | With | Without | Difference |\n|---|---|---|---|\n");
+		Map<String, Integer> all = new TreeMap<>(with);
+		without.forEach((k, v) -> all.putIfAbsent(k, 0));
+		all.keySet()
+			.stream()
+			.sorted(Comparator.comparingInt((String k) -> with.getOrDefault(k, 0) - without.getOrDefault(k, 0))
+				.reversed())
+			.limit(12)
+			.forEach((k) -> text.append(String.format("| %s | %d | %d | %+d |%n", k, with.getOrDefault(k, 0),
+					without.getOrDefault(k, 0), with.getOrDefault(k, 0) - without.getOrDefault(k, 0))));
+		text.append('\n');
+	}
+
+	private Map<String, Integer> classSources(String variant, App app) throws IOException {
+		WholeProcess.Config config = this.configs.stream()
+			.filter((c) -> c.variant.id().equals(variant) && c.app == app && c.command.equals("status"))
+			.findFirst()
+			.orElse(null);
+		if (config == null) {
+			return null;
+		}
+		Path log = this.work.resolve("logs/" + config.name() + ".classes");
+		if (!Files.isRegularFile(log)) {
+			return null;
+		}
+		Map<String, Integer> counts = new HashMap<>();
+		for (String line : Files.readAllLines(log)) {
+			int at = line.indexOf(" source: ");
+			if (at < 0) {
+				continue;
+			}
+			String source = line.substring(at + " source: ".length()).trim();
+			String key;
+			if (source.startsWith("shared objects file")) {
+				key = "JDK (its default CDS archive)";
+			}
+			else if (source.startsWith("jrt:/")) {
+				key = "JDK (" + source.substring(5) + ")";
+			}
+			else if (source.endsWith(".jar")) {
+				String name = source.substring(source.lastIndexOf('/') + 1);
+				key = name.equals("app.jar") ? "the application's own classes" : "`" + name + "`";
+			}
+			else if (source.contains("__JVM_") || source.contains("Lambda") || source.contains("instance of")) {
+				key = "generated at run time (lambdas, proxies)";
+			}
+			else {
+				key = "other (" + abbreviateSource(source) + ")";
+			}
+			counts.merge(key, 1, Integer::sum);
+		}
+		return counts;
+	}
+
+	private static String abbreviateSource(String source) {
+		return (source.length() > 40) ? source.substring(0, 40) + "…" : source;
+	}
+
+	private long total(App app, String name) {
+		return this.steps.getOrDefault(app, List.of()).stream().filter((s) -> s.name().equals(name))
+			.mapToLong(Step::nanos).sum();
+	}
+
+	private List<Step> beanSteps(App app) {
+		return this.steps.getOrDefault(app, List.of()).stream()
+			.filter((s) -> s.name().equals("spring.beans.instantiate"))
+			.toList();
+	}
+
+	private Map<Long, Long> childTime(App app) {
+		Map<Long, Long> children = new HashMap<>();
+		for (Step step : this.steps.getOrDefault(app, List.of())) {
+			if (step.parent() != null && step.name().equals("spring.beans.instantiate")) {
+				children.merge(step.parent(), step.nanos(), Long::sum);
+			}
+		}
+		return children;
+	}
+
+	private static String shortType(String type) {
+		if (type == null) {
+			return "";
+		}
+		String simple = type.replaceAll("^class ", "").replaceAll("^interface ", "");
+		int generic = simple.indexOf('<');
+		String raw = (generic > 0) ? simple.substring(0, generic) : simple;
+		return "`" + raw.substring(raw.lastIndexOf('.') + 1) + "`";
+	}
+
+}
