@@ -291,7 +291,7 @@ public final class Harness {
 		WholeProcess.Options settings = new WholeProcess.Options(
 				Path.of(options.getOrDefault("sample-jar", "sample-cli-app/target/sample-cli-app.jar")), jdk17, jdk25,
 				Integer.parseInt(options.getOrDefault("p3-runs", this.quick ? "3" : "10")), variants,
-				options.getOrDefault("p3-training", "refresh"), !options.containsKey("no-p3-breakdown"),
+				options.getOrDefault("p3-training", "command"), !options.containsKey("no-p3-breakdown"),
 				options.containsKey("p3-keep"));
 		WholeProcess p3 = new WholeProcess(settings).run();
 		for (String[] row : p3.summaryRows()) {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,11 +19,12 @@ import io.github.oauthcallback.benchmarks.p3.WholeProcess.App;
 import io.github.oauthcallback.benchmarks.probe.StartupProbe;
 
 /**
- * Where P3's start-up time goes, with and without the starter: one {@code status} run of each application on JDK 25
- * (extracted layout, no archive, no Spring AOT) under {@link StartupProbe} (Spring's
- * {@code BufferingApplicationStartup}: phases and bean instantiations), and the classes each loaded, by library,
- * from the untimed run of the {@code jdk25-extracted} variant ({@code -Xlog:class+load}). One run each: read it as a
- * pointer to where time goes, not as a measurement.
+ * Where P3's start-up time goes, with and without the starter: single runs of each application under
+ * {@link StartupProbe} (Spring's {@code BufferingApplicationStartup}: phases and bean instantiations), one
+ * {@code status} with everything created at start-up and, when the sample has Spring AOT code, one {@code call} as the
+ * fast start runs it (Spring AOT, lazy initialization); and the classes each application loaded, by library, from the
+ * untimed {@code status} run of the {@code jdk25-extracted} variant ({@code -Xlog:class+load}). Single runs: read them
+ * as pointers to where time goes, not as measurements.
  */
 final class StartupBreakdown {
 
@@ -37,6 +39,18 @@ final class StartupBreakdown {
 
 	}
 
+	/**
+	 * One probed start-up of both applications.
+	 *
+	 * @param title what the run is, for the report
+	 * @param command {@code status} or {@code call}
+	 * @param jvm JVM options
+	 * @param extra further application arguments
+	 */
+	record Probe(String title, String command, List<String> jvm, List<String> extra) {
+
+	}
+
 	private final WholeProcess process;
 
 	private final Path work;
@@ -45,53 +59,60 @@ final class StartupBreakdown {
 
 	private final Map<App, Path> extractedJars;
 
-	private final List<String> arguments;
-
 	private final List<WholeProcess.Config> configs;
 
-	private final Map<App, List<Step>> steps = new LinkedHashMap<>();
+	private final List<Probe> probes;
 
-	private final Map<App, Long> runNanos = new LinkedHashMap<>();
+	private final Map<Probe, Map<App, List<Step>>> steps = new LinkedHashMap<>();
+
+	private final Map<Probe, Map<App, Long>> runNanos = new LinkedHashMap<>();
 
 	private final List<String> problems = new ArrayList<>();
 
-	StartupBreakdown(WholeProcess process, Path work, String java, Map<App, Path> extractedJars, List<String> arguments,
-			List<WholeProcess.Config> configs) {
+	StartupBreakdown(WholeProcess process, Path work, String java, Map<App, Path> extractedJars,
+			List<WholeProcess.Config> configs, List<Probe> probes) {
 		this.process = process;
 		this.work = work;
 		this.java = java;
 		this.extractedJars = extractedJars;
-		this.arguments = arguments;
 		this.configs = configs;
+		this.probes = probes;
 	}
 
 	StartupBreakdown run() throws IOException, InterruptedException {
-		Path probe = this.work.resolve("probe");
-		FatJar.writeTo(probe, FatJar.ownClasses(StartupProbe.class.getPackageName()));
-		for (App app : App.values()) {
-			Path output = this.work.resolve("breakdown-" + app.name().toLowerCase() + ".tsv");
-			List<String> command = new ArrayList<>(List.of(this.java, "-cp",
-					probe + File.pathSeparator + this.extractedJars.get(app), StartupProbe.class.getName(),
-					output.toString(), (app == App.WITH) ? WholeProcess.SAMPLE_MAIN : WholeProcess.BASELINE_MAIN));
-			command.addAll(this.arguments);
-			WholeProcess.Result result = this.process.launch(command,
-					this.work.resolve("logs/breakdown-" + app.name().toLowerCase()));
-			if (result.exitCode() != 0 || !Files.isRegularFile(output)) {
-				this.problems.add("The start-up probe of the app " + app.label + " failed (exit status "
-						+ result.exitCode() + "): " + result.firstErrorLine());
-				continue;
+		Path probeClasses = this.work.resolve("probe");
+		FatJar.writeTo(probeClasses, FatJar.ownClasses(StartupProbe.class.getPackageName()));
+		int index = 0;
+		for (Probe probe : this.probes) {
+			index++;
+			for (App app : App.values()) {
+				String name = "breakdown-" + index + "-" + app.name().toLowerCase(Locale.ROOT);
+				Path output = this.work.resolve(name + ".tsv");
+				List<String> command = new ArrayList<>(List.of(this.java));
+				command.addAll(probe.jvm());
+				command.addAll(List.of("-cp", probeClasses + File.pathSeparator + this.extractedJars.get(app),
+						StartupProbe.class.getName(), output.toString(),
+						(app == App.WITH) ? WholeProcess.SAMPLE_MAIN : WholeProcess.BASELINE_MAIN));
+				command.addAll(this.process.arguments(probe.command()));
+				command.addAll(probe.extra());
+				WholeProcess.Result result = this.process.launch(command, this.work.resolve("logs/" + name));
+				if (result.exitCode() != 0 || !Files.isRegularFile(output)) {
+					this.problems.add("The start-up probe (" + probe.title() + ") of the app " + app.label
+							+ " failed (exit status " + result.exitCode() + "): " + result.firstErrorLine());
+					continue;
+				}
+				parse(probe, app, Files.readAllLines(output));
 			}
-			parse(app, Files.readAllLines(output));
 		}
 		return this;
 	}
 
-	private void parse(App app, List<String> lines) {
+	private void parse(Probe probe, App app, List<String> lines) {
 		List<Step> parsed = new ArrayList<>();
 		for (String line : lines) {
 			String[] fields = line.split("\t", -1);
 			if (fields[0].equals("run")) {
-				this.runNanos.put(app, Long.parseLong(fields[2]));
+				this.runNanos.computeIfAbsent(probe, (p) -> new LinkedHashMap<>()).put(app, Long.parseLong(fields[2]));
 				continue;
 			}
 			Map<String, String> tags = new HashMap<>();
@@ -104,58 +125,61 @@ final class StartupBreakdown {
 			parsed.add(new Step(Long.parseLong(fields[0]), fields[1].isEmpty() ? null : Long.parseLong(fields[1]),
 					fields[2], Long.parseLong(fields[3]), tags));
 		}
-		this.steps.put(app, parsed);
+		this.steps.computeIfAbsent(probe, (p) -> new LinkedHashMap<>()).put(app, parsed);
 	}
 
 	String markdown() throws IOException {
-		StringBuilder text = new StringBuilder("### P3 start-up breakdown (one run each: where to look, not figures)\n\n");
+		StringBuilder text = new StringBuilder("### P3 start-up breakdown (single runs: where to look, not figures)\n\n");
 		for (String problem : this.problems) {
 			text.append(problem).append("\n\n");
 		}
-		if (this.steps.size() == 2) {
-			phases(text);
-			beans(text);
+		for (Probe probe : this.probes) {
+			Map<App, List<Step>> recorded = this.steps.getOrDefault(probe, Map.of());
+			if (recorded.size() == 2) {
+				text.append("#### ").append(probe.title()).append("\n\n");
+				phases(text, probe);
+				beans(text, probe);
+			}
 		}
 		classes(text);
 		return text.toString();
 	}
 
-	private void phases(StringBuilder text) {
-		text.append(String.format("Spring Boot's `run` until the command finished, in the JVM (not counting JVM "
-				+ "start-up): %.0f ms with the starter, %.0f ms without. Phases (Spring's `ApplicationStartup` "
-				+ "steps, summed by name):%n%n", this.runNanos.getOrDefault(App.WITH, 0L) / 1e6,
-				this.runNanos.getOrDefault(App.WITHOUT, 0L) / 1e6));
+	private void phases(StringBuilder text, Probe probe) {
+		Map<App, Long> run = this.runNanos.getOrDefault(probe, Map.of());
+		text.append(String.format("Spring Boot's `run` until the command finished, inside the JVM (JVM start-up not "
+				+ "counted): %.0f ms with the starter, %.0f ms without. Phases (Spring's `ApplicationStartup` steps, "
+				+ "summed by name):%n%n", run.getOrDefault(App.WITH, 0L) / 1e6, run.getOrDefault(App.WITHOUT, 0L) / 1e6));
 		text.append("| Step | With | Without |\n|---|---|---|\n");
 		for (String phase : PHASES) {
-			long with = total(App.WITH, phase);
-			long without = total(App.WITHOUT, phase);
+			long with = total(probe, App.WITH, phase);
+			long without = total(probe, App.WITHOUT, phase);
 			if (with > 0 || without > 0) {
 				text.append(String.format("| `%s` | %.1f ms | %.1f ms |%n", phase, with / 1e6, without / 1e6));
 			}
 		}
-		long withBeans = beanSteps(App.WITH).size();
-		long withoutBeans = beanSteps(App.WITHOUT).size();
-		text.append(String.format("| beans instantiated | %d | %d |%n%n", withBeans, withoutBeans));
+		text.append(String.format("| beans instantiated | %d | %d |%n%n", beanSteps(probe, App.WITH).size(),
+				beanSteps(probe, App.WITHOUT).size()));
 	}
 
-	private void beans(StringBuilder text) {
-		Set<String> baselineBeans = beanSteps(App.WITHOUT).stream()
+	private void beans(StringBuilder text, Probe probe) {
+		Set<String> baselineBeans = beanSteps(probe, App.WITHOUT).stream()
 			.map((s) -> s.tags().getOrDefault("beanName", ""))
 			.collect(Collectors.toSet());
-		List<Step> extra = beanSteps(App.WITH).stream()
+		List<Step> extra = beanSteps(probe, App.WITH).stream()
 			.filter((s) -> !baselineBeans.contains(s.tags().getOrDefault("beanName", "")))
 			.toList();
-		Map<Long, Long> childTime = childTime(App.WITH);
+		Map<Long, Long> childTime = childTime(probe, App.WITH);
 		long self = extra.stream().mapToLong((s) -> s.nanos() - childTime.getOrDefault(s.id(), 0L)).sum();
-		text.append(String.format("Beans the app with the starter creates and the baseline does not: %d, %.1f ms of "
-				+ "their own instantiation time (excluding beans they pull in). The slowest, by time including "
+		text.append(String.format("Beans the program with the starter creates and the baseline does not: %d, %.1f ms "
+				+ "of their own instantiation time (without the beans they pull in). The slowest, by time including "
 				+ "the beans each pulls in:%n%n", extra.size(), self / 1e6));
-		text.append("| Bean | Type | Including dependencies | Own |\n|---|---|---|---|\n");
+		text.append("| Bean | Including dependencies | Own |\n|---|---|---|\n");
 		extra.stream()
 			.sorted(Comparator.comparingLong(Step::nanos).reversed())
-			.limit(12)
-			.forEach((s) -> text.append(String.format("| `%s` | %s | %.1f ms | %.1f ms |%n",
-					s.tags().getOrDefault("beanName", "?"), shortType(s.tags().get("beanType")), s.nanos() / 1e6,
+			.limit(15)
+			.forEach((s) -> text.append(String.format("| `%s` | %.1f ms | %.1f ms |%n",
+					shortName(s.tags().getOrDefault("beanName", "?")), s.nanos() / 1e6,
 					(s.nanos() - childTime.getOrDefault(s.id(), 0L)) / 1e6)));
 		text.append('\n');
 	}
@@ -230,20 +254,21 @@ final class StartupBreakdown {
 		return (source.length() > 40) ? source.substring(0, 40) + "…" : source;
 	}
 
-	private long total(App app, String name) {
-		return this.steps.getOrDefault(app, List.of()).stream().filter((s) -> s.name().equals(name))
+	private long total(Probe probe, App app, String name) {
+		return this.steps.getOrDefault(probe, Map.of()).getOrDefault(app, List.of()).stream()
+			.filter((s) -> s.name().equals(name))
 			.mapToLong(Step::nanos).sum();
 	}
 
-	private List<Step> beanSteps(App app) {
-		return this.steps.getOrDefault(app, List.of()).stream()
+	private List<Step> beanSteps(Probe probe, App app) {
+		return this.steps.getOrDefault(probe, Map.of()).getOrDefault(app, List.of()).stream()
 			.filter((s) -> s.name().equals("spring.beans.instantiate"))
 			.toList();
 	}
 
-	private Map<Long, Long> childTime(App app) {
+	private Map<Long, Long> childTime(Probe probe, App app) {
 		Map<Long, Long> children = new HashMap<>();
-		for (Step step : this.steps.getOrDefault(app, List.of())) {
+		for (Step step : this.steps.getOrDefault(probe, Map.of()).getOrDefault(app, List.of())) {
 			if (step.parent() != null && step.name().equals("spring.beans.instantiate")) {
 				children.merge(step.parent(), step.nanos(), Long::sum);
 			}
@@ -251,14 +276,14 @@ final class StartupBreakdown {
 		return children;
 	}
 
-	private static String shortType(String type) {
-		if (type == null) {
-			return "";
+	/** Configuration-properties beans are named "prefix-fully.qualified.Type": keep the simple type. */
+	private static String shortName(String beanName) {
+		int dash = beanName.indexOf('-');
+		if (dash > 0 && beanName.indexOf('.', dash) > 0) {
+			return beanName.substring(0, dash) + "-…" + beanName.substring(beanName.lastIndexOf('.') + 1);
 		}
-		String simple = type.replaceAll("^class ", "").replaceAll("^interface ", "");
-		int generic = simple.indexOf('<');
-		String raw = (generic > 0) ? simple.substring(0, generic) : simple;
-		return "`" + raw.substring(raw.lastIndexOf('.') + 1) + "`";
+		return beanName;
 	}
+
 
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,9 @@ public final class WholeProcess {
 
 	private static final String ACCESS_TOKEN = "p3-access-token";
 
+	private static final java.util.regex.Pattern JVM_LOG_LINE = java.util.regex.Pattern
+		.compile("\\[\\d+\\.\\d+s\\]\\[");
+
 	/** What the AOT processing of the sample's {@code fast-start} Maven profile is given (see its pom). */
 	static final List<String> AOT_BUILD_ARGUMENTS = List.of("--spring.profiles.active=aot", "status",
 			"--spring.security.oauth2.client.registration.aot.client-id=build-time-placeholder",
@@ -95,27 +99,44 @@ public final class WholeProcess {
 	 * @param archive the archive used
 	 * @param springAot whether Spring AOT's generated code is used ({@code -Dspring.aot.enabled=true})
 	 * @param lazy whether {@code --spring.main.lazy-initialization=true} is given
+	 * @param jvm further JVM options, for the training run too
 	 */
 	record Variant(String id, String label, int jdk, boolean extracted, Archive archive, boolean springAot,
-			boolean lazy) {
+			boolean lazy, List<String> jvm) {
 
 		String archiveKey() {
-			return this.archive.name().toLowerCase() + (this.springAot ? "-spring-aot" : "") + (this.lazy ? "-lazy" : "");
+			return "jdk" + this.jdk + "-" + this.archive.name().toLowerCase(Locale.ROOT)
+					+ (this.springAot ? "-spring-aot" : "") + (this.lazy ? "-lazy" : "")
+					+ (this.jvm.isEmpty() ? "" : "-" + Integer.toHexString(this.jvm.hashCode()));
 		}
 
 	}
 
+	/** C1 only: a short-lived process gains nothing from C2, whose compiler threads compete for the cores. */
+	private static final List<String> C1 = List.of("-XX:TieredStopAtLevel=1");
+
 	static final List<Variant> VARIANTS = List.of(
-			new Variant("jdk17", "JDK 17, `java -jar`", 17, false, Archive.NONE, false, false),
-			new Variant("jdk25", "JDK 25, `java -jar`", 25, false, Archive.NONE, false, false),
-			new Variant("jdk25-extracted", "JDK 25, extracted layout", 25, true, Archive.NONE, false, false),
-			new Variant("jdk25-cds", "JDK 25, extracted + CDS archive", 25, true, Archive.CDS, false, false),
-			new Variant("jdk25-aot-cache", "JDK 25, extracted + AOT cache", 25, true, Archive.AOT_CACHE, false, false),
-			new Variant("jdk25-spring-aot", "JDK 25, extracted + Spring AOT", 25, true, Archive.NONE, true, false),
+			new Variant("jdk17", "JDK 17, `java -jar`", 17, false, Archive.NONE, false, false, List.of()),
+			new Variant("jdk17-fast",
+					"JDK 17, extracted + CDS archive + Spring AOT + lazy init + `-XX:TieredStopAtLevel=1`", 17, true,
+					Archive.CDS, true, true, C1),
+			new Variant("jdk25", "JDK 25, `java -jar`", 25, false, Archive.NONE, false, false, List.of()),
+			new Variant("jdk25-extracted", "JDK 25, extracted layout", 25, true, Archive.NONE, false, false,
+					List.of()),
+			new Variant("jdk25-cds", "JDK 25, extracted + CDS archive", 25, true, Archive.CDS, false, false,
+					List.of()),
+			new Variant("jdk25-aot-cache", "JDK 25, extracted + AOT cache", 25, true, Archive.AOT_CACHE, false, false,
+					List.of()),
+			new Variant("jdk25-spring-aot", "JDK 25, extracted + Spring AOT", 25, true, Archive.NONE, true, false,
+					List.of()),
 			new Variant("jdk25-spring-aot-cache", "JDK 25, extracted + Spring AOT + AOT cache", 25, true,
-					Archive.AOT_CACHE, true, false),
-			new Variant("jdk25-fast", "JDK 25, extracted + Spring AOT + AOT cache + lazy init", 25, true,
-					Archive.AOT_CACHE, true, true));
+					Archive.AOT_CACHE, true, false, List.of()),
+			new Variant("jdk25-spring-aot-cache-lazy", "JDK 25, extracted + Spring AOT + AOT cache + lazy init", 25,
+					true, Archive.AOT_CACHE, true, true, List.of()),
+			new Variant("jdk25-fast",
+					"JDK 25, extracted + Spring AOT + AOT cache + lazy init + `-XX:TieredStopAtLevel=1` (the README's "
+							+ "fast start)",
+					25, true, Archive.AOT_CACHE, true, true, C1));
 
 	/** Every variant's id, in the report's order. */
 	public static List<String> variantIds() {
@@ -167,7 +188,7 @@ public final class WholeProcess {
 		}
 
 		String name() {
-			return this.variant.id() + "-" + this.app.name().toLowerCase() + "-" + this.command;
+			return this.variant.id() + "-" + this.app.name().toLowerCase(Locale.ROOT) + "-" + this.command;
 		}
 
 	}
@@ -227,8 +248,18 @@ public final class WholeProcess {
 				round(round);
 			}
 			if (this.options.breakdown()) {
-				this.breakdown = new StartupBreakdown(this, this.work, java(25), this.extractedJars, arguments("status"),
-						this.configs).run();
+				List<StartupBreakdown.Probe> probes = new ArrayList<>();
+				probes.add(new StartupBreakdown.Probe("`status`, JDK 25, extracted layout, everything created at start-up",
+						"status", List.of(), List.of()));
+				if (this.springAotAvailable) {
+					probes.add(new StartupBreakdown.Probe(
+							"`call`, JDK 25, extracted layout, Spring AOT and lazy initialization (what remains in the "
+									+ "fast start; no AOT cache, so class loading is included)",
+							"call", List.of("-Dspring.aot.enabled=true"),
+							List.of("--spring.main.lazy-initialization=true")));
+				}
+				this.breakdown = new StartupBreakdown(this, this.work, java(25), this.extractedJars, this.configs,
+						probes).run();
 			}
 			return this;
 		}
@@ -276,7 +307,7 @@ public final class WholeProcess {
 		}
 		this.fatJars.put(App.WITHOUT, without.resolve("app.jar"));
 		for (App app : App.values()) {
-			Path destination = this.work.resolve(app.name().toLowerCase()).resolve("extracted");
+			Path destination = this.work.resolve(app.name().toLowerCase(Locale.ROOT)).resolve("extracted");
 			exec(List.of(java(25), "-Djarmode=tools", "-jar", this.fatJars.get(app).toString(), "extract",
 					"--destination", destination.toString()), "extract the " + app.label + " jar");
 			this.extractedJars.put(app, destination.resolve("app.jar"));
@@ -335,13 +366,14 @@ public final class WholeProcess {
 				continue;
 			}
 			for (App app : App.values()) {
-				String key = app.name().toLowerCase() + "-" + variant.archiveKey();
+				String key = app.name().toLowerCase(Locale.ROOT) + "-" + variant.archiveKey();
 				if (this.archives.containsKey(key) || this.archiveFailures.containsKey(key)) {
 					continue;
 				}
 				Path archive = this.work.resolve(key + ((variant.archive() == Archive.CDS) ? ".jsa" : ".aot"));
 				List<String> command = new ArrayList<>();
 				command.add(java(variant.jdk()));
+				command.addAll(variant.jvm());
 				command.add((variant.archive() == Archive.CDS) ? "-XX:ArchiveClassesAtExit=" + archive
 						: "-XX:AOTCacheOutput=" + archive);
 				boolean refreshOnly = "refresh".equals(this.options.training());
@@ -421,7 +453,8 @@ public final class WholeProcess {
 		}
 		List<String> command = new ArrayList<>();
 		command.add(java(variant.jdk()));
-		String key = config.app.name().toLowerCase() + "-" + variant.archiveKey();
+		command.addAll(variant.jvm());
+		String key = config.app.name().toLowerCase(Locale.ROOT) + "-" + variant.archiveKey();
 		if (variant.archive() != Archive.NONE) {
 			Path archive = this.archives.get(key);
 			if (archive == null) {
@@ -531,7 +564,10 @@ public final class WholeProcess {
 
 	/** What the output of a run must show; {@code null} if it does. */
 	private static String check(String command, Result result) {
-		String out = result.stdout;
+		// The JVM's own warnings (-Xlog, for example a class a training run cannot archive) go to standard output.
+		String out = result.stdout.lines()
+			.filter((line) -> !JVM_LOG_LINE.matcher(line).lookingAt())
+			.collect(java.util.stream.Collectors.joining("\n"));
 		if ("status".equals(command)) {
 			boolean ok = out.contains("  " + REGISTRATION + " (client bench-cli at http://127.0.0.1:1/authorize): logged in;")
 					&& out.contains("Store: ") && out.contains(REGISTRATION + " / " + ACCOUNT + ": ");
@@ -574,28 +610,19 @@ public final class WholeProcess {
 	public List<String[]> summaryRows() {
 		List<String[]> rows = new ArrayList<>();
 		for (String command : COMMANDS) {
-			for (String id : List.of("jdk17", "jdk25")) {
+			for (String id : List.of("jdk17", "jdk17-fast", "jdk25", "jdk25-fast")) {
 				Config with = find(id, App.WITH, command);
 				Config without = find(id, App.WITHOUT, command);
 				if (with != null && without != null) {
-					rows.add(summaryRow(with, without, false));
+					rows.add(summaryRow(with, without));
 				}
-			}
-			Config fastest = this.configs.stream()
-				.filter((c) -> c.app == App.WITH && c.command.equals(command) && c.variant.jdk() == 25
-						&& c.failure == null && !c.nanos.isEmpty() && !c.variant.id().equals("jdk25"))
-				.min(java.util.Comparator.comparingLong(WholeProcess::median))
-				.orElse(null);
-			if (fastest != null) {
-				rows.add(summaryRow(fastest, find(fastest.variant.id(), App.WITHOUT, command), true));
 			}
 		}
 		return rows;
 	}
 
-	private String[] summaryRow(Config with, Config without, boolean fastest) {
-		String what = "whole `" + with.command + "` process with a stored token, " + with.variant.label()
-				+ (fastest ? " (fastest measured)" : "");
+	private String[] summaryRow(Config with, Config without) {
+		String what = "whole `" + with.command + "` process with a stored token, " + with.variant.label();
 		String target = "overhead < 50 ms" + ((with.variant.jdk() == 25) ? "; process < 0.5 s" : "");
 		if (with.failure != null || without == null || without.failure != null) {
 			return new String[] { what, (with.failure != null) ? "**failed**: " + with.failure : "—",
@@ -621,8 +648,8 @@ public final class WholeProcess {
 			.append("exit; median (p10–p90). Overhead: the median of the per-round differences with − without ")
 			.append("(p10–p90 of those differences). Archives were trained with ")
 			.append("refresh".equals(this.options.training())
-					? "`-Dspring.context.exit=onRefresh` (start, then exit after the context refresh)"
-					: "a whole `call` against the stub")
+					? "`status` and `-Dspring.context.exit=onRefresh` (start, then exit after the context refresh)"
+					: "one whole `call` against the stub, used for both commands")
 			.append(". Classes: loaded in the untimed run (of them, from the CDS archive or AOT cache).\n\n");
 		text.append("| Variant | Command | With the starter | Without the starter | Overhead | Classes with / without "
 				+ "| Overhead < 50 ms | Process < 0.5 s (JDK 25) |\n|---|---|---|---|---|---|---|---|\n");

@@ -32,6 +32,8 @@ public final class StartupProbe {
 		String[] applicationArgs = Arrays.copyOfRange(args, 2, args.length);
 		BufferingApplicationStartup startup = new BufferingApplicationStartup(100_000);
 		SpringApplication spring = new SpringApplication(application);
+		// As if the application's own main ran: Spring AOT looks its generated initializer up by this class.
+		spring.setMainApplicationClass(application);
 		spring.setApplicationStartup(startup);
 		long start = System.nanoTime();
 		ConfigurableApplicationContext context = spring.run(applicationArgs);
