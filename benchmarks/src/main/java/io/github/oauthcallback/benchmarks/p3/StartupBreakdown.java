@@ -67,7 +67,14 @@ final class StartupBreakdown {
 
 	private final Map<Probe, Map<App, Long>> runNanos = new LinkedHashMap<>();
 
+	/** Per probe and app: launch → main, main → run returned, run returned → System.exit, System.exit → gone. */
+	private final Map<Probe, Map<App, long[]>> timelines = new LinkedHashMap<>();
+
 	private final List<String> problems = new ArrayList<>();
+
+	private Map<String, Integer> classesWith;
+
+	private Map<String, Integer> classesWithout;
 
 	StartupBreakdown(WholeProcess process, Path work, String java, Map<App, Path> extractedJars,
 			List<WholeProcess.Config> configs, List<Probe> probes) {
@@ -102,15 +109,38 @@ final class StartupBreakdown {
 					continue;
 				}
 				parse(probe, app, Files.readAllLines(output));
+				timeline(probe, app, result, Files.readAllLines(output), output);
 			}
 		}
+		// Read now: the work directory is gone by the time the report is written.
+		this.classesWith = classSources("jdk25-extracted", App.WITH);
+		this.classesWithout = classSources("jdk25-extracted", App.WITHOUT);
 		return this;
+	}
+
+	private void timeline(Probe probe, App app, WholeProcess.Result result, List<String> lines, Path output)
+			throws IOException {
+		Path exit = Path.of(output + ".exit");
+		String clock = lines.stream().filter((line) -> line.startsWith("clock\t")).findFirst().orElse(null);
+		if (clock == null || !Files.isRegularFile(exit)) {
+			return;
+		}
+		String[] fields = clock.split("\t");
+		long main = Long.parseLong(fields[2]);
+		long ran = Long.parseLong(fields[3]);
+		long exitCall = Long.parseLong(Files.readString(exit).trim());
+		this.timelines.computeIfAbsent(probe, (p) -> new LinkedHashMap<>())
+			.put(app, new long[] { main - result.startedEpochNanos(), ran - main, exitCall - ran,
+					result.endedEpochNanos() - exitCall });
 	}
 
 	private void parse(Probe probe, App app, List<String> lines) {
 		List<Step> parsed = new ArrayList<>();
 		for (String line : lines) {
 			String[] fields = line.split("\t", -1);
+			if (fields[0].equals("clock")) {
+				continue;
+			}
 			if (fields[0].equals("run")) {
 				this.runNanos.computeIfAbsent(probe, (p) -> new LinkedHashMap<>()).put(app, Long.parseLong(fields[2]));
 				continue;
@@ -128,7 +158,7 @@ final class StartupBreakdown {
 		this.steps.computeIfAbsent(probe, (p) -> new LinkedHashMap<>()).put(app, parsed);
 	}
 
-	String markdown() throws IOException {
+	String markdown() {
 		StringBuilder text = new StringBuilder("### P3 start-up breakdown (single runs: where to look, not figures)\n\n");
 		for (String problem : this.problems) {
 			text.append(problem).append("\n\n");
@@ -137,12 +167,48 @@ final class StartupBreakdown {
 			Map<App, List<Step>> recorded = this.steps.getOrDefault(probe, Map.of());
 			if (recorded.size() == 2) {
 				text.append("#### ").append(probe.title()).append("\n\n");
+				timeline(text, probe);
 				phases(text, probe);
 				beans(text, probe);
 			}
 		}
 		classes(text);
 		return text.toString();
+	}
+
+	private void timeline(StringBuilder text, Probe probe) {
+		Map<App, long[]> times = this.timelines.getOrDefault(probe, Map.of());
+		long[] with = times.get(App.WITH);
+		long[] without = times.get(App.WITHOUT);
+		if (with == null || without == null) {
+			return;
+		}
+		text.append("The whole process, by wall clock (the probe adds a little to each):\n\n");
+		text.append("| Part | With | Without |\n|---|---|---|\n");
+		String[] parts = { "process launched → `main` (JVM start-up)", "`main` → Spring Boot's `run` returned, command done",
+				"→ `System.exit` called (context closed)", "`System.exit` → process gone (JVM exit)" };
+		for (int i = 0; i < parts.length; i++) {
+			text.append(String.format("| %s | %.0f ms | %.0f ms |%n", parts[i], with[i] / 1e6, without[i] / 1e6));
+		}
+		text.append('\n');
+	}
+
+	String title(int probe) {
+		return this.probes.get(probe).title();
+	}
+
+	/** The JVM-exit part (System.exit → gone) of a probe, per app, or {@code null}. */
+	Map<App, Long> exitNanos(int probe) {
+		if (probe >= this.probes.size()) {
+			return null;
+		}
+		Map<App, long[]> times = this.timelines.get(this.probes.get(probe));
+		if (times == null || times.size() != 2) {
+			return null;
+		}
+		Map<App, Long> exit = new LinkedHashMap<>();
+		times.forEach((app, parts) -> exit.put(app, parts[3]));
+		return exit;
 	}
 
 	private void phases(StringBuilder text, Probe probe) {
@@ -184,9 +250,9 @@ final class StartupBreakdown {
 		text.append('\n');
 	}
 
-	private void classes(StringBuilder text) throws IOException {
-		Map<String, Integer> with = classSources("jdk25-extracted", App.WITH);
-		Map<String, Integer> without = classSources("jdk25-extracted", App.WITHOUT);
+	private void classes(StringBuilder text) {
+		Map<String, Integer> with = this.classesWith;
+		Map<String, Integer> without = this.classesWithout;
 		if (with == null || without == null) {
 			text.append("Classes by library: not available (the `jdk25-extracted` variant did not run).\n");
 			return;

@@ -639,7 +639,7 @@ public final class WholeProcess {
 	}
 
 	/** The detailed P3 section, Markdown. */
-	public String details() throws IOException {
+	public String details() {
 		StringBuilder text = new StringBuilder();
 		text.append("### P3 in detail\n\n");
 		text.append("JDKs: 17 = ").append(this.jdkVersions.get(17)).append("; 25 = ").append(this.jdkVersions.get(25))
@@ -703,6 +703,14 @@ public final class WholeProcess {
 				lines.add(String.format("P3 `%s`: %s took %.2f s with the starter; the fastest variant measured (%s) "
 						+ "took %.2f s.", command, plain.variant.label(), median(plain) / 1e9,
 						fastest.variant.label(), median(fastest) / 1e9));
+			}
+		}
+		for (int probe = 0; this.breakdown != null && probe < 2; probe++) {
+			Map<App, Long> exit = this.breakdown.exitNanos(probe);
+			if (exit != null) {
+				lines.add(String.format("P3 breakdown (%s): from `System.exit` to the end of the process took %.0f ms "
+						+ "with the starter and %.0f ms without.", this.breakdown.title(probe),
+						exit.get(App.WITH) / 1e6, exit.get(App.WITHOUT) / 1e6));
 			}
 		}
 		long failed = this.configs.stream().filter((c) -> c.failure != null).count();
@@ -772,7 +780,8 @@ public final class WholeProcess {
 	// Processes
 
 	/** The output of a finished process. */
-	record Result(int exitCode, long nanos, String stdout, String stderr) {
+	record Result(int exitCode, long nanos, String stdout, String stderr, long startedEpochNanos,
+			long endedEpochNanos) {
 
 		String firstErrorLine() {
 			return this.stderr.lines()
@@ -798,6 +807,7 @@ public final class WholeProcess {
 		environment.keySet().removeIf((name) -> name.startsWith("SPRING_") || name.startsWith("OAUTH_CALLBACK")
 				|| name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS") || name.equals("_JAVA_OPTIONS")
 				|| name.equals("CI"));
+		long startedEpochNanos = epochNanos();
 		long start = System.nanoTime();
 		Process process = builder.start();
 		process.getOutputStream().close();
@@ -806,7 +816,14 @@ public final class WholeProcess {
 			throw new IllegalStateException("Timed out: " + String.join(" ", command));
 		}
 		long nanos = System.nanoTime() - start;
-		return new Result(process.exitValue(), nanos, Files.readString(out), Files.readString(err));
+		long endedEpochNanos = epochNanos();
+		return new Result(process.exitValue(), nanos, Files.readString(out), Files.readString(err), startedEpochNanos,
+				endedEpochNanos);
+	}
+
+	private static long epochNanos() {
+		Instant now = Instant.now();
+		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
 	}
 
 	private void exec(List<String> command, String what) throws IOException, InterruptedException {
