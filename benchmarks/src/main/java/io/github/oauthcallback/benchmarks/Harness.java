@@ -457,8 +457,8 @@ public final class Harness {
 		this.rows.add("| " + id + " | " + what + " | " + ours + " | " + peer + " | " + target + " | " + status.text
 				+ " |");
 		if (status == Status.MISSED || status == Status.FAILED) {
-			this.missed.add(id + " (" + what + "): " + ours + "; target: " + target
-					+ ((status == Status.FAILED) ? " (failed)" : ""));
+			this.missed.add(id + " (" + what + "): " + ours + ("—".equals(peer) ? "" : "; " + peer) + "; target: "
+					+ target + ((status == Status.FAILED) ? " (failed)" : ""));
 		}
 		System.out.println(id + ": " + what + ": " + ours + " / " + peer + " → " + status.text);
 	}

@@ -43,11 +43,12 @@ final class StartupBreakdown {
 	 * One probed start-up of both applications.
 	 *
 	 * @param title what the run is, for the report
+	 * @param shortTitle the same, shorter
 	 * @param command {@code status} or {@code call}
 	 * @param jvm JVM options
 	 * @param extra further application arguments
 	 */
-	record Probe(String title, String command, List<String> jvm, List<String> extra) {
+	record Probe(String title, String shortTitle, String command, List<String> jvm, List<String> extra) {
 
 	}
 
@@ -193,8 +194,8 @@ final class StartupBreakdown {
 		text.append('\n');
 	}
 
-	String title(int probe) {
-		return this.probes.get(probe).title();
+	String shortTitle(int probe) {
+		return this.probes.get(probe).shortTitle();
 	}
 
 	/** The JVM-exit part (System.exit → gone) of a probe, per app, or {@code null}. */

@@ -250,12 +250,12 @@ public final class WholeProcess {
 			if (this.options.breakdown()) {
 				List<StartupBreakdown.Probe> probes = new ArrayList<>();
 				probes.add(new StartupBreakdown.Probe("`status`, JDK 25, extracted layout, everything created at start-up",
-						"status", List.of(), List.of()));
+						"`status` with everything created at start-up", "status", List.of(), List.of()));
 				if (this.springAotAvailable) {
 					probes.add(new StartupBreakdown.Probe(
 							"`call`, JDK 25, extracted layout, Spring AOT and lazy initialization (what remains in the "
 									+ "fast start; no AOT cache, so class loading is included)",
-							"call", List.of("-Dspring.aot.enabled=true"),
+							"`call` with Spring AOT and lazy initialization", "call", List.of("-Dspring.aot.enabled=true"),
 							List.of("--spring.main.lazy-initialization=true")));
 				}
 				this.breakdown = new StartupBreakdown(this, this.work, java(25), this.extractedJars, this.configs,
@@ -700,16 +700,19 @@ public final class WholeProcess {
 				.min(java.util.Comparator.comparingLong(WholeProcess::median))
 				.orElse(null);
 			if (plain != null && fastest != null && plain.failure == null && !plain.nanos.isEmpty()) {
-				lines.add(String.format("P3 `%s`: %s took %.2f s with the starter; the fastest variant measured (%s) "
-						+ "took %.2f s.", command, plain.variant.label(), median(plain) / 1e9,
-						fastest.variant.label(), median(fastest) / 1e9));
+				Config baseline = find(fastest.variant.id(), App.WITHOUT, command);
+				lines.add(String.format("P3 `%s`: %s took %.2f s with the starter; the fastest variant measured, "
+						+ "`%s`, took %.2f s (%s without the starter).", command, plain.variant.label(),
+						median(plain) / 1e9, fastest.variant.id(), median(fastest) / 1e9,
+						(baseline != null && baseline.failure == null && !baseline.nanos.isEmpty())
+								? String.format("%.2f s", median(baseline) / 1e9) : "not measured"));
 			}
 		}
 		for (int probe = 0; this.breakdown != null && probe < 2; probe++) {
 			Map<App, Long> exit = this.breakdown.exitNanos(probe);
 			if (exit != null) {
-				lines.add(String.format("P3 breakdown (%s): from `System.exit` to the end of the process took %.0f ms "
-						+ "with the starter and %.0f ms without.", this.breakdown.title(probe),
+				lines.add(String.format("P3 breakdown, %s: from `System.exit` to the end of the process took %.0f ms "
+						+ "with the starter and %.0f ms without.", this.breakdown.shortTitle(probe),
 						exit.get(App.WITH) / 1e6, exit.get(App.WITHOUT) / 1e6));
 			}
 		}
