@@ -46,68 +46,107 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * P4: what the RestClient integration adds to one request when the stored token is valid: the interceptor, the
  * client manager and the store lookup, with the network replaced by a canned response. "none" is the same request
- * without the interceptor.
+ * without the interceptor. JMH's average time per request; the harness subtracts "none".
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TokenOnRequestBenchmark {
 
+	/**
+	 * The stores. {@code jdbc-h2} is H2 in memory. The changed-file case is {@link ChangedTokenFileBenchmark}.
+	 * <p>
+	 * Place for {@code jdbc-h2-uncached}: once the JDBC store caches reads for a time-to-live, add it here as the
+	 * JDBC store with caching turned off (a case in {@link Fixture#create}), so the table shows what the cache saves,
+	 * as {@code file} next to {@code file-changed} does; the harness reports every parameter listed here.
+	 */
 	@Param({ "none", "memory", "file", "jdbc-h2" })
 	public String store;
 
-	private ClientHttpRequestInterceptor interceptor;
-
-	private Path directory;
-
-	private HikariDataSource dataSource;
-
-	private final ClientHttpRequestExecution network = (request, body) -> CannedResponse.OK;
-
-	private final byte[] body = new byte[0];
+	private Fixture fixture;
 
 	@Setup(Level.Trial)
 	public void setUp() throws IOException {
-		ClientRegistration registration = Fixtures.registration("api", "http://127.0.0.1:1/token");
-		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
-		TokenStore tokens = switch (this.store) {
-			case "none", "memory" -> new InMemoryTokenStore();
-			case "file" -> {
-				this.directory = Files.createTempDirectory("oauth-callback-bench");
-				yield new FileTokenStore(this.directory.resolve("tokens.json"), registrations, TokenCipher.none());
-			}
-			default -> {
-				this.dataSource = new HikariDataSource();
-				this.dataSource.setJdbcUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
-				TokenTableSchema.initialize(this.dataSource, "bench_tokens", SchemaInitialization.ALWAYS);
-				yield new JdbcTokenStore(new JdbcTemplate(this.dataSource),
-						new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)), registrations,
-						TokenCipher.none(), "bench_tokens", () -> "h2");
-			}
-		};
-		Fixtures.store(tokens, Fixtures.client(registration, "bench", Instant.now().plusSeconds(86_400)));
-		this.interceptor = "none".equals(this.store) ? null
-				: new OAuthCallbackRestClients(Fixtures.manager(registrations, tokens), "bench")
-					.interceptor("api", "bench");
+		this.fixture = Fixture.create(this.store);
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() throws IOException {
-		if (this.dataSource != null) {
-			this.dataSource.close();
-		}
-		if (this.directory != null) {
-			try (var files = Files.walk(this.directory)) {
-				files.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-			}
-		}
+		this.fixture.close();
 	}
 
 	@Benchmark
 	public ClientHttpResponse request() throws IOException {
-		SimpleRequest request = new SimpleRequest();
-		return (this.interceptor != null) ? this.interceptor.intercept(request, this.body, this.network)
-				: this.network.execute(request, this.body);
+		return this.fixture.request();
+	}
+
+	/** A store holding one valid login, and the interceptor under test ({@code null} for "none"). */
+	static final class Fixture implements AutoCloseable {
+
+		private final ClientHttpRequestExecution network = (request, body) -> CannedResponse.OK;
+
+		private final byte[] body = new byte[0];
+
+		private ClientHttpRequestInterceptor interceptor;
+
+		private Path directory;
+
+		private Path file;
+
+		private HikariDataSource dataSource;
+
+		static Fixture create(String store) throws IOException {
+			Fixture fixture = new Fixture();
+			ClientRegistration registration = Fixtures.registration("api", "http://127.0.0.1:1/token");
+			InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
+					registration);
+			TokenStore tokens = switch (store) {
+				case "none", "memory" -> new InMemoryTokenStore();
+				case "file", "file-changed" -> {
+					fixture.directory = Files.createTempDirectory("oauth-callback-bench");
+					fixture.file = fixture.directory.resolve("tokens.json");
+					yield new FileTokenStore(fixture.file, registrations, TokenCipher.none());
+				}
+				case "jdbc-h2" -> {
+					fixture.dataSource = new HikariDataSource();
+					fixture.dataSource.setJdbcUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+					TokenTableSchema.initialize(fixture.dataSource, "bench_tokens", SchemaInitialization.ALWAYS);
+					yield new JdbcTokenStore(new JdbcTemplate(fixture.dataSource),
+							new TransactionTemplate(new DataSourceTransactionManager(fixture.dataSource)),
+							registrations, TokenCipher.none(), "bench_tokens", () -> "h2");
+				}
+				default -> throw new IllegalArgumentException("Unknown store " + store);
+			};
+			Fixtures.store(tokens, Fixtures.client(registration, "bench", Instant.now().plusSeconds(86_400)));
+			fixture.interceptor = "none".equals(store) ? null
+					: new OAuthCallbackRestClients(Fixtures.manager(registrations, tokens), "bench")
+						.interceptor("api", "bench");
+			return fixture;
+		}
+
+		ClientHttpResponse request() throws IOException {
+			SimpleRequest request = new SimpleRequest();
+			return (this.interceptor != null) ? this.interceptor.intercept(request, this.body, this.network)
+					: this.network.execute(request, this.body);
+		}
+
+		/** The token file, for the changed-file case. */
+		Path file() {
+			return this.file;
+		}
+
+		@Override
+		public void close() throws IOException {
+			if (this.dataSource != null) {
+				this.dataSource.close();
+			}
+			if (this.directory != null) {
+				try (var files = Files.walk(this.directory)) {
+					files.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+				}
+			}
+		}
+
 	}
 
 	/** A GET request that only holds headers. */

@@ -30,6 +30,10 @@ public class SampleApplication {
 			// the demo identity provider.
 			status = SpringApplication.exit(context);
 		}
+		catch (SpringApplication.AbandonedRunException ex) {
+			// Spring AOT processing (the fast-start build) ends the run this way: let it out.
+			throw ex;
+		}
 		catch (RuntimeException ex) {
 			// Spring Boot has already reported why the start-up failed.
 			status = SampleCommands.FAILED;
