@@ -1,13 +1,19 @@
 package io.github.oauthcallback.authorize;
 
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -61,7 +67,7 @@ public final class TokenEndpointClients {
 		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
 			.withRedirects(HttpRedirects.DONT_FOLLOW);
 		return RestClient.builder()
-			.requestFactory(factories.build(settings))
+			.requestFactory(new LazyRequestFactory(() -> factories.build(settings)))
 			.messageConverters(List.of(new FormHttpMessageConverter(), tokenResponseConverter(lifetimeWhenUnknown)))
 			.defaultStatusHandler(new TokenEndpointErrorHandler())
 			.build();
@@ -98,6 +104,46 @@ public final class TokenEndpointClients {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Builds the real request factory on the first token request. A run that finds a valid stored token makes none,
+	 * and so never pays for an HTTP client (TLS set-up, and with the JDK client a selector thread that delays the JVM's
+	 * exit).
+	 */
+	static final class LazyRequestFactory implements ClientHttpRequestFactory {
+
+		private final Supplier<ClientHttpRequestFactory> creator;
+
+		private volatile ClientHttpRequestFactory delegate;
+
+		LazyRequestFactory(Supplier<ClientHttpRequestFactory> creator) {
+			this.creator = creator;
+		}
+
+		@Override
+		public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) throws IOException {
+			return delegate().createRequest(uri, httpMethod);
+		}
+
+		boolean created() {
+			return this.delegate != null;
+		}
+
+		private ClientHttpRequestFactory delegate() {
+			ClientHttpRequestFactory factory = this.delegate;
+			if (factory == null) {
+				synchronized (this) {
+					factory = this.delegate;
+					if (factory == null) {
+						factory = this.creator.get();
+						this.delegate = factory;
+					}
+				}
+			}
+			return factory;
+		}
+
 	}
 
 }

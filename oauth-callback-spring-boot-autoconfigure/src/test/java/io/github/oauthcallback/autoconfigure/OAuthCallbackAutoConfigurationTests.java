@@ -464,8 +464,33 @@ class OAuthCallbackAutoConfigurationTests {
 			.withBean(org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.class, () -> factories)
 			.withBean(org.springframework.boot.http.client.HttpClientSettings.class,
 					() -> org.springframework.boot.http.client.HttpClientSettings.ofSslBundle(companyCa))
+			.withPropertyValues("spring.security.oauth2.client.provider.demo.token-uri=http://127.0.0.1:9/token")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(LoopbackAuthorizer.class);
+				assertThat(built).as("no HTTP client before the first token request").isEmpty();
+				var registration = context
+					.getBean(org.springframework.security.oauth2.client.registration.ClientRegistrationRepository.class)
+					.findByRegistrationId("demo");
+				var request = org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest
+					.authorizationCode()
+					.authorizationUri("https://idp.example/authorize")
+					.clientId("cli")
+					.redirectUri("http://127.0.0.1:1/callback")
+					.state("s")
+					.build();
+				var response = org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse.success("c")
+					.redirectUri("http://127.0.0.1:1/callback")
+					.state("s")
+					.build();
+				@SuppressWarnings("unchecked")
+				var tokens = (org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient<org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest>) context
+					.getBean(org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient.class);
+				org.assertj.core.api.Assertions.assertThatException()
+					.isThrownBy(() -> tokens.getTokenResponse(
+							new org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest(
+									registration,
+									new org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange(
+											request, response))));
 				assertThat(built).isNotEmpty().allSatisfy((settings) -> {
 					assertThat(settings.sslBundle()).isSameAs(companyCa);
 					assertThat(settings.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
