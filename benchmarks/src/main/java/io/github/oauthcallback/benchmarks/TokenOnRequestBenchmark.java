@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +42,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * P4: what the RestClient integration adds to one request when the stored token is valid: the interceptor, the
@@ -54,13 +54,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class TokenOnRequestBenchmark {
 
 	/**
-	 * The stores. {@code jdbc-h2} is H2 in memory. The changed-file case is {@link ChangedTokenFileBenchmark}.
-	 * <p>
-	 * Place for {@code jdbc-h2-uncached}: once the JDBC store caches reads for a time-to-live, add it here as the
-	 * JDBC store with caching turned off (a case in {@link Fixture#create}), so the table shows what the cache saves,
-	 * as {@code file} next to {@code file-changed} does; the harness reports every parameter listed here.
+	 * The stores. {@code jdbc-h2} is H2 in memory with the store's default read cache (10 s time-to-live);
+	 * {@code jdbc-h2-uncached} is the same store with the cache off, a query per request, so the table shows what the
+	 * cache saves, as {@code file} next to {@code file-changed} does. The changed-file case is
+	 * {@link ChangedTokenFileBenchmark}.
 	 */
-	@Param({ "none", "memory", "file", "jdbc-h2" })
+	@Param({ "none", "memory", "file", "jdbc-h2", "jdbc-h2-uncached" })
 	public String store;
 
 	private Fixture fixture;
@@ -107,13 +106,15 @@ public class TokenOnRequestBenchmark {
 					fixture.file = fixture.directory.resolve("tokens.json");
 					yield new FileTokenStore(fixture.file, registrations, TokenCipher.none());
 				}
-				case "jdbc-h2" -> {
+				case "jdbc-h2", "jdbc-h2-uncached" -> {
 					fixture.dataSource = new HikariDataSource();
 					fixture.dataSource.setJdbcUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
 					TokenTableSchema.initialize(fixture.dataSource, "bench_tokens", SchemaInitialization.ALWAYS);
 					yield new JdbcTokenStore(new JdbcTemplate(fixture.dataSource),
-							new TransactionTemplate(new DataSourceTransactionManager(fixture.dataSource)),
-							registrations, TokenCipher.none(), "bench_tokens", () -> "h2");
+							new DataSourceTransactionManager(fixture.dataSource), registrations, TokenCipher.none(),
+							"bench_tokens", () -> "h2",
+							"jdbc-h2".equals(store) ? JdbcTokenStore.DEFAULT_CACHE_TIME_TO_LIVE : Duration.ZERO,
+							FileTokenStore.DEFAULT_LOCK_TIMEOUT);
 				}
 				default -> throw new IllegalArgumentException("Unknown store " + store);
 			};
