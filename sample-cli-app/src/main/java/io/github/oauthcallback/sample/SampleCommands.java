@@ -30,6 +30,7 @@ import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -349,7 +350,12 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			throw new InvalidConfigurationException("'call' needs the starter's RestClient integration, which needs "
 					+ "one of its token stores (oauth-callback.store.type).");
 		}
-		RestClient client = RestClient.builder().apply(clients.client(id, account())).build();
+		// One request, then the program ends: HttpURLConnection leaves no client thread behind, whereas an unclosed JDK
+		// HttpClient keeps the JVM from exiting for about 300 ms (see docs/performance.md, P3).
+		RestClient client = RestClient.builder()
+			.requestFactory(new SimpleClientHttpRequestFactory())
+			.apply(clients.client(id, account()))
+			.build();
 		try {
 			ResponseEntity<String> response = client.get().uri(operands.get(1)).retrieve().toEntity(String.class);
 			out.println("HTTP " + response.getStatusCode().value());

@@ -125,7 +125,10 @@ public class BaselineApplication implements CommandLineRunner, ExitCodeGenerator
 		}
 		String token = entry.path("accessToken").path("value").asString();
 		try {
-			ResponseEntity<String> response = RestClient.create()
+			// As the sample's call: HttpURLConnection, so both exit without waiting for an HTTP client thread.
+			ResponseEntity<String> response = RestClient.builder()
+				.requestFactory(new org.springframework.http.client.SimpleClientHttpRequestFactory())
+				.build()
 				.get()
 				.uri(url)
 				.header("Authorization", "Bearer " + token)
