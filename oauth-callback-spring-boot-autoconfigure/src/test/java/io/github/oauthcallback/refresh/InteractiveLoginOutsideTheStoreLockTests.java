@@ -18,6 +18,7 @@ import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguratio
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.store.TestDatabases;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -130,7 +131,7 @@ class InteractiveLoginOutsideTheStoreLockTests {
 						store.getObject().saveAuthorizedClient(client, Accounts.principal(options.account()));
 						logins.incrementAndGet();
 						return client;
-					});
+					}, TestThreads.POOL);
 				}
 
 			};

@@ -25,6 +25,7 @@ import io.github.oauthcallback.support.GatedTokenEndpoint;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,10 +100,10 @@ class ManagerLockingTests {
 		runner().run((context) -> {
 			OAuthCallbackAuthorizedClientManager manager = context.getBean(OAuthCallbackAuthorizedClientManager.class);
 			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
-			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context));
+			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context), TestThreads.POOL);
 			assertThat(this.endpoint.arrived.await(10, TimeUnit.SECONDS)).as("the refresh reached the endpoint").isTrue();
 			CompletableFuture<Optional<StoredLogin>> logout = CompletableFuture
-				.supplyAsync(() -> manager.logout("api", "ada"));
+				.supplyAsync(() -> manager.logout("api", "ada"), TestThreads.POOL);
 			// Without the lock the logout would finish now, and the refresh would then store the login again.
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(10))
@@ -186,7 +187,7 @@ class ManagerLockingTests {
 		this.endpoint.respond(200, "{\"access_token\":\"at-after\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
 		runner().run((context) -> {
 			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
-			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context));
+			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context), TestThreads.POOL);
 			assertThat(this.endpoint.arrived.await(10, TimeUnit.SECONDS)).isTrue();
 			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-rotated");
 			this.endpoint.release.countDown();

@@ -31,6 +31,7 @@ import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -215,7 +216,7 @@ class ManagerRefreshTests {
 			.withFixedDelay(500)));
 		runner().run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
-			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context));
+			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context), TestThreads.POOL);
 			Thread.sleep(150);
 			seed(context, "at-newer", Instant.now().plusSeconds(3600), "rt-newer");
 			assertThat(refresh.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo("at-newer");

@@ -20,6 +20,7 @@ import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.GatedTokenEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -118,7 +119,7 @@ class ShellCommandsTests {
 								new OAuth2RefreshToken("RT-OLD", expired.minusSeconds(3600))), Accounts.principal("ada"));
 					CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture
 						.supplyAsync(() -> context.getBean(OAuthCallbackAuthorizedClientManager.class)
-							.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build()));
+							.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build()), TestThreads.POOL);
 					assertThat(endpoint.arrived.await(10, TimeUnit.SECONDS)).isTrue();
 					CompletableFuture<String> logout = CompletableFuture.supplyAsync(() -> {
 						try {
@@ -127,7 +128,7 @@ class ShellCommandsTests {
 						catch (Exception ex) {
 							throw new IllegalStateException(ex);
 						}
-					});
+					}, TestThreads.POOL);
 					// Gives a logout that ignores the lock time to finish before the refresh stores its result.
 					Thread.sleep(500);
 					endpoint.release.countDown();
