@@ -2,7 +2,12 @@ package io.github.oauthcallback.authorize;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +17,16 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -105,6 +114,56 @@ public final class TokenEndpointClients {
 		}
 		return false;
 	}
+
+	/**
+	 * Reads a {@code Retry-After} header.
+	 * @param value the header: seconds, or an HTTP date
+	 * @param clock the clock, for a date
+	 * @return how long to wait ({@link Duration#ZERO} for a date in the past), or {@code null} if there is no usable
+	 * value
+	 */
+	public static Duration retryAfter(String value, Clock clock) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		String trimmed = value.trim();
+		try {
+			long seconds = Long.parseLong(trimmed);
+			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			// an HTTP date, or nothing usable
+		}
+		try {
+			Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+			Duration wait = Duration.between(clock.instant(), at);
+			return wait.isNegative() ? Duration.ZERO : wait;
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Reads the OAuth 2.0 error of a token endpoint's error answer (RFC 6749 section 5.2), whatever its status.
+	 * @param response the answer
+	 * @return the error, or {@code null} if the body is not JSON or holds no error
+	 */
+	public static OAuth2Error oauthError(ClientHttpResponse response) {
+		try {
+			MediaType type = response.getHeaders().getContentType();
+			if (type == null
+					|| !(MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json"))) {
+				return null;
+			}
+			return ERRORS.read(OAuth2Error.class, response);
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static final OAuth2ErrorHttpMessageConverter ERRORS = new OAuth2ErrorHttpMessageConverter();
 
 	/**
 	 * Builds the real request factory on the first token request. A run that finds a valid stored token makes none,

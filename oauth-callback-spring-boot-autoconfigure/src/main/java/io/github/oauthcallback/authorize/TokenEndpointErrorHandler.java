@@ -1,21 +1,16 @@
 package io.github.oauthcallback.authorize;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.web.client.ResponseErrorHandler;
 
 /**
@@ -25,8 +20,6 @@ import org.springframework.web.client.ResponseErrorHandler;
  */
 final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 
-	private final OAuth2ErrorHttpMessageConverter errorConverter = new OAuth2ErrorHttpMessageConverter();
-
 	@Override
 	public boolean hasError(ClientHttpResponse response) throws IOException {
 		return response.getStatusCode().isError();
@@ -35,50 +28,15 @@ final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 	@Override
 	public void handleError(URI url, HttpMethod method, ClientHttpResponse response) throws IOException {
 		int status = response.getStatusCode().value();
-		OAuth2Error error = readError(response);
+		OAuth2Error error = TokenEndpointClients.oauthError(response);
 		if (error == null) {
 			// RFC 6749 section 5.2: a failed client authentication is answered 401.
 			String code = (status >= 500) ? OAuth2ErrorCodes.SERVER_ERROR
 					: (status == 401) ? OAuth2ErrorCodes.INVALID_CLIENT : "invalid_token_response";
 			error = new OAuth2Error(code);
 		}
-		throw new TokenEndpointStatusException(error, status, retryAfter(response.getHeaders()));
-	}
-
-	/**
-	 * @return the {@code Retry-After} delay (seconds or an HTTP date), or {@code null} when absent or unreadable
-	 */
-	static Duration retryAfter(HttpHeaders headers) {
-		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		try {
-			return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-		}
-		catch (NumberFormatException ex) {
-			try {
-				Duration until = Duration.between(Instant.now(),
-						ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-				return until.isNegative() ? Duration.ZERO : until;
-			}
-			catch (DateTimeParseException notADate) {
-				return null;
-			}
-		}
-	}
-
-	private OAuth2Error readError(ClientHttpResponse response) {
-		try {
-			MediaType type = response.getHeaders().getContentType();
-			if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json"))) {
-				return null;
-			}
-			return this.errorConverter.read(OAuth2Error.class, response);
-		}
-		catch (IOException | RuntimeException ex) {
-			return null;
-		}
+		throw new TokenEndpointStatusException(error, status, TokenEndpointClients
+			.retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), Clock.systemUTC()));
 	}
 
 	/** An error answer from the token endpoint, with its HTTP status. */

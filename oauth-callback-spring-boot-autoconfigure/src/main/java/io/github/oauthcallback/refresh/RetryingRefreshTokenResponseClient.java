@@ -9,10 +9,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +22,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -35,7 +30,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
-import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -126,7 +120,6 @@ public final class RetryingRefreshTokenResponseClient
 	}
 
 	static ClientHttpRequestInterceptor statusDetails(Clock clock) {
-		OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
 		return (request, body, execution) -> {
 			ClientHttpResponse response = execution.execute(request, body);
 			int status = response.getStatusCode().value();
@@ -134,29 +127,14 @@ public final class RetryingRefreshTokenResponseClient
 				return response;
 			}
 			try (response) {
-				OAuth2Error error = readError(errors, response);
-				if (error == null) {
-					error = new OAuth2Error((status == 429) ? "temporarily_unavailable" : OAuth2ErrorCodes.SERVER_ERROR);
-				}
+				OAuth2Error read = TokenEndpointClients.oauthError(response);
+				// Only the code: a description is the provider's free text.
+				OAuth2Error error = (read != null) ? new OAuth2Error(read.getErrorCode())
+						: new OAuth2Error((status == 429) ? "temporarily_unavailable" : OAuth2ErrorCodes.SERVER_ERROR);
 				throw new TokenEndpointUnavailableException(error, status,
 						retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock));
 			}
 		};
-	}
-
-	private static OAuth2Error readError(OAuth2ErrorHttpMessageConverter errors, ClientHttpResponse response) {
-		try {
-			MediaType type = response.getHeaders().getContentType();
-			if (type == null
-					|| !(MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json"))) {
-				return null;
-			}
-			// Only the code: a description is the provider's free text.
-			return new OAuth2Error(errors.read(OAuth2Error.class, response).getErrorCode());
-		}
-		catch (IOException | RuntimeException ex) {
-			return null;
-		}
 	}
 
 	/**
@@ -165,25 +143,7 @@ public final class RetryingRefreshTokenResponseClient
 	 * @return how long to wait, or {@code null} if there is no usable value
 	 */
 	static Duration retryAfter(String value, Clock clock) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		String trimmed = value.trim();
-		try {
-			long seconds = Long.parseLong(trimmed);
-			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
-		}
-		catch (NumberFormatException ex) {
-			// an HTTP date, or nothing usable
-		}
-		try {
-			Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-			Duration wait = Duration.between(clock.instant(), at);
-			return wait.isNegative() ? Duration.ZERO : wait;
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		return TokenEndpointClients.retryAfter(value, clock);
 	}
 
 	@Override
