@@ -2,6 +2,7 @@ package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.authorize.LazyTokenResponseClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.browser.SystemBrowserLauncher;
@@ -48,9 +49,11 @@ public final class OAuthCallbackAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
-		client.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-		return client;
+		return new LazyTokenResponseClient<>(() -> {
+			RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
+			client.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
+			return client;
+		});
 	}
 
 	@Bean

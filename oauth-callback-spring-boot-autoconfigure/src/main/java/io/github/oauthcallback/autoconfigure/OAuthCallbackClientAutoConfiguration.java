@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.authorize.LazyTokenResponseClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
@@ -56,9 +57,12 @@ public final class OAuthCallbackClientAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
-		client.setRestClient(RetryingRefreshTokenResponseClient
-			.withStatusDetails(TokenEndpointRestClients.create(properties, factories, settings)));
+		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = new LazyTokenResponseClient<>(() -> {
+			RestClientRefreshTokenTokenResponseClient refresh = new RestClientRefreshTokenTokenResponseClient();
+			refresh.setRestClient(RetryingRefreshTokenResponseClient
+				.withStatusDetails(TokenEndpointRestClients.create(properties, factories, settings)));
+			return refresh;
+		});
 		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),
 				properties.refresh().backoff(), properties.refresh().maxBackoff());
 	}
@@ -79,9 +83,11 @@ public final class OAuthCallbackClientAutoConfiguration {
 		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
 				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 		ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
-		RestClientClientCredentialsTokenResponseClient clientCredentialsTokens = new RestClientClientCredentialsTokenResponseClient();
-		clientCredentialsTokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-		clientCredentials.setAccessTokenResponseClient(clientCredentialsTokens);
+		clientCredentials.setAccessTokenResponseClient(new LazyTokenResponseClient<>(() -> {
+			RestClientClientCredentialsTokenResponseClient tokens = new RestClientClientCredentialsTokenResponseClient();
+			tokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
+			return tokens;
+		}));
 		clientCredentials.setClockSkew(properties.refresh().clockSkew());
 		clientCredentials.setClock(clock);
 		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(registrations, store,

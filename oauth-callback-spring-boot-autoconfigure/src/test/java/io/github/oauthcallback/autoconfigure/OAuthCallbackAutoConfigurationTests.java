@@ -81,8 +81,11 @@ class OAuthCallbackAutoConfigurationTests {
 				.hasSingleBean(OAuth2AuthorizedClientService.class);
 			assertThat(context.getBean(LoopbackAuthorizer.class)).isInstanceOf(DefaultLoopbackAuthorizer.class);
 			assertThat(context.getBean(BrowserLauncher.class)).isInstanceOf(SystemBrowserLauncher.class);
+			// Spring's RestClient token client, created on the first token request (its constructor builds an HTTP
+			// client that a run with a stored token does not need).
 			assertThat(context.getBean(OAuth2AccessTokenResponseClient.class))
-				.isInstanceOf(RestClientAuthorizationCodeTokenResponseClient.class);
+				.isInstanceOfSatisfying(io.github.oauthcallback.authorize.LazyTokenResponseClient.class,
+						(lazy) -> assertThat(lazy.created()).isFalse());
 			assertThat(context.getBean(JwtDecoderFactory.class)).isInstanceOf(CachingIdTokenDecoderFactory.class);
 			OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
 			assertThat(properties.timeout()).isEqualTo(Duration.ofMinutes(5));
@@ -225,7 +228,7 @@ class OAuthCallbackAutoConfigurationTests {
 				assertThat(context).hasBean("oauthCallbackAuthorizationCodeTokenResponseClient")
 					.hasSingleBean(LoopbackAuthorizer.class);
 				assertThat(context.getBean("oauthCallbackAuthorizationCodeTokenResponseClient"))
-					.isInstanceOf(RestClientAuthorizationCodeTokenResponseClient.class);
+					.isInstanceOf(io.github.oauthcallback.authorize.LazyTokenResponseClient.class);
 			});
 	}
 
