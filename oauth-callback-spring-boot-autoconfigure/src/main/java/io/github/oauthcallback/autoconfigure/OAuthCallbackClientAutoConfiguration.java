@@ -1,6 +1,7 @@
 package io.github.oauthcallback.autoconfigure;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
@@ -8,6 +9,7 @@ import io.github.oauthcallback.authorize.LazyTokenResponseClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.refresh.RetryingRefreshTokenResponseClient;
@@ -30,6 +32,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -76,25 +79,31 @@ public final class OAuthCallbackClientAutoConfiguration {
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
 		TokenStore store = TokenStore.of(authorizedClients);
 		Clock clock = Clock.systemUTC();
-		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
-		refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
-		refresh.setClockSkew(properties.refresh().clockSkew());
-		refresh.setClock(clock);
-		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
-				properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
-		ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
-		clientCredentials.setAccessTokenResponseClient(new LazyTokenResponseClient<>(() -> {
-			RestClientClientCredentialsTokenResponseClient tokens = new RestClientClientCredentialsTokenResponseClient();
-			tokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-			return tokens;
-		}));
-		clientCredentials.setClockSkew(properties.refresh().clockSkew());
-		clientCredentials.setClock(clock);
+		AtomicReference<OAuthCallbackAuthorizedClientManager> created = new AtomicReference<>();
+		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
+		OAuth2AuthorizedClientProvider providers = new LazyAuthorizedClientProvider(() -> {
+			RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
+			refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
+			refresh.setClockSkew(properties.refresh().clockSkew());
+			refresh.setClock(clock);
+			// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
+			refresh.setApplicationEventPublisher(created.get().publishingAfterSave(events));
+			LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
+					properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
+			ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
+			clientCredentials.setAccessTokenResponseClient(new LazyTokenResponseClient<>(() -> {
+				RestClientClientCredentialsTokenResponseClient tokens = new RestClientClientCredentialsTokenResponseClient();
+				tokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
+				return tokens;
+			}));
+			clientCredentials.setClockSkew(properties.refresh().clockSkew());
+			clientCredentials.setClock(clock);
+			return new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials);
+		});
 		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(registrations, store,
-				new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials), authorizer,
-				properties.refresh().clockSkew(), Accounts.defaultAccount(properties.account()), clock);
-		// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
-		refresh.setApplicationEventPublisher(manager.publishingAfterSave(events));
+				providers, authorizer, properties.refresh().clockSkew(), Accounts.defaultAccount(properties.account()),
+				clock);
+		created.set(manager);
 		return manager;
 	}
 

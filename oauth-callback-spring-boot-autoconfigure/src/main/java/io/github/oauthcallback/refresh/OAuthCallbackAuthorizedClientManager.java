@@ -45,6 +45,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The {@link OAuth2AuthorizedClientManager} of this starter: Spring Security's
@@ -75,7 +76,11 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	private final LoopbackAuthorizer authorizer;
 
-	private final AuthorizedClientServiceOAuth2AuthorizedClientManager delegate;
+	/**
+	 * Spring's manager, created on the first login that is not stored and valid: its constructor installs a default
+	 * client-credentials provider, and with it an HTTP client, which a run that uses a stored token does not need.
+	 */
+	private final Supplier<AuthorizedClientServiceOAuth2AuthorizedClientManager> delegate;
 
 	private final Duration clockSkew;
 
@@ -123,20 +128,24 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		this.clockSkew = clockSkew;
 		this.defaultAccount = defaultAccount;
 		this.clock = clock;
-		this.delegate = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, store);
-		this.delegate.setAuthorizedClientProvider(provider);
-		this.delegate.setContextAttributesMapper((request) -> new HashMap<>(request.getAttributes()));
-		this.delegate.setAuthorizationSuccessHandler((client, principal, attributes) -> {
-			OAuth2AuthorizedClient saved = withIdToken(client, this.previous.get());
-			store.saveAuthorizedClient(saved, principal);
-			List<HeldEvent> held = this.heldEvents.get();
-			if (held != null) {
-				held.forEach((event) -> event.saved(saved));
-			}
-		});
-		// Spring's default handler removes the stored login on invalid_grant, even one a concurrent refresh just
-		// saved; failures are handled below instead.
-		this.delegate.setAuthorizationFailureHandler((failure, principal, attributes) -> {
+		this.delegate = SingletonSupplier.of(() -> {
+			AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
+					registrations, store);
+			manager.setAuthorizedClientProvider(provider);
+			manager.setContextAttributesMapper((request) -> new HashMap<>(request.getAttributes()));
+			manager.setAuthorizationSuccessHandler((client, principal, attributes) -> {
+				OAuth2AuthorizedClient saved = withIdToken(client, this.previous.get());
+				store.saveAuthorizedClient(saved, principal);
+				List<HeldEvent> held = this.heldEvents.get();
+				if (held != null) {
+					held.forEach((event) -> event.saved(saved));
+				}
+			});
+			// Spring's default handler removes the stored login on invalid_grant, even one a concurrent refresh just
+			// saved; failures are handled below instead.
+			manager.setAuthorizationFailureHandler((failure, principal, attributes) -> {
+			});
+			return manager;
 		});
 	}
 
@@ -310,7 +319,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			OAuth2AuthorizedClient current, Map<String, Object> attributes) {
 		this.previous.set(current);
 		try {
-			return withIdToken(this.delegate.authorize(request(registrationId, account, current, attributes, null)),
+			return withIdToken(this.delegate.get().authorize(request(registrationId, account, current, attributes, null)),
 					current);
 		}
 		catch (ClientAuthorizationException ex) {
@@ -339,7 +348,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 						+ "' was refused (invalid_grant), but a newer login was stored meanwhile; it is kept");
 			}
 			this.previous.remove();
-			return this.delegate.authorize(request(registrationId, account, null, attributes,
+			return this.delegate.get().authorize(request(registrationId, account, null, attributes,
 					answerLost ? "the stored refresh token was refused (invalid_grant) after an earlier attempt got "
 							+ "no usable answer, so the provider probably rotated it in an answer that was lost"
 							: "the stored refresh token was refused (invalid_grant)"));
