@@ -5,11 +5,9 @@ import java.util.Set;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +16,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -67,21 +64,11 @@ class HttpServiceInterfaceTests {
 	}
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+		return StubRegistration.runner("https://idp.example/authorize", this.wireMock.baseUrl() + "/token")
+			.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
 					HttpServiceClientPropertiesAutoConfiguration.class, HttpServiceClientAutoConfiguration.class))
 			.withUserConfiguration(Services.class)
-			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
-					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
-					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
-					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
-					"spring.security.oauth2.client.registration.api.provider=stub",
-					"spring.security.oauth2.client.provider.stub.authorization-uri=https://idp.example/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
-					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
-					"oauth-callback.account=ada",
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
 					"spring.http.serviceclient.github.base-url=" + this.wireMock.baseUrl());
 	}
 

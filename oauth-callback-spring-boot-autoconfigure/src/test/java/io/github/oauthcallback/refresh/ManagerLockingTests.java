@@ -16,11 +16,9 @@ import java.util.stream.Stream;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.StubRegistration;
 import io.github.oauthcallback.support.GatedTokenEndpoint;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +27,6 @@ import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
@@ -63,19 +59,9 @@ class ManagerLockingTests {
 	}
 
 	private ApplicationContextRunner runner(String... properties) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
-			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
-					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
-					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
-					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
-					"spring.security.oauth2.client.registration.api.provider=stub",
-					"spring.security.oauth2.client.provider.stub.authorization-uri=https://idp.example/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=" + this.endpoint.tokenUri(),
-					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
-					"oauth-callback.account=ada", "oauth-callback.refresh.backoff=10ms")
+		return StubRegistration.runner("https://idp.example/authorize", this.endpoint.tokenUri())
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
+					"oauth-callback.refresh.backoff=10ms")
 			.withPropertyValues(properties);
 	}
 

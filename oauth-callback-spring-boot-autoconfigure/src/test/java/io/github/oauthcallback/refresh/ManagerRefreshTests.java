@@ -21,12 +21,10 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.StubRegistration;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
@@ -34,8 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
@@ -80,21 +76,9 @@ class ManagerRefreshTests {
 	}
 
 	private ApplicationContextRunner runner(String... properties) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
-			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
-					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
-					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
-					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
-					"spring.security.oauth2.client.registration.api.provider=stub",
-					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
-							+ "/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
-					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
-					"oauth-callback.account=ada", "oauth-callback.refresh.backoff=10ms",
-					"oauth-callback.login-command=my-cli login {registration}")
+		return StubRegistration.runner(this.wireMock.baseUrl() + "/authorize", this.wireMock.baseUrl() + "/token")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
+					"oauth-callback.refresh.backoff=10ms", "oauth-callback.login-command=my-cli login {registration}")
 			.withPropertyValues(properties);
 	}
 

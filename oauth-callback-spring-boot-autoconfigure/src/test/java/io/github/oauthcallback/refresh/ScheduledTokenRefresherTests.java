@@ -23,21 +23,17 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenStoreException;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.StubRegistration;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.core.Authentication;
@@ -79,20 +75,8 @@ class ScheduledTokenRefresherTests {
 	}
 
 	private ApplicationContextRunner runnerFor(String tokenUri, String... properties) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
-			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
-					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
-					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
-					"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
-					"spring.security.oauth2.client.registration.api.provider=stub",
-					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
-							+ "/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=" + tokenUri,
-					"oauth-callback.store.type=memory", "oauth-callback.account=ada",
-					"oauth-callback.refresh.backoff=10ms")
+		return StubRegistration.runner(this.wireMock.baseUrl() + "/authorize", tokenUri)
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.refresh.backoff=10ms")
 			.withPropertyValues(properties);
 	}
 

@@ -5,16 +5,12 @@ import java.util.Set;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,20 +50,9 @@ class UserDefinedAuthorizedClientServiceTests {
 	}
 
 	private ApplicationContextRunner runner() {
-		String registration = "spring.security.oauth2.client.registration.api.";
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
+		return StubRegistration.runner(this.wireMock.baseUrl() + "/authorize", this.wireMock.baseUrl() + "/token")
 			.withUserConfiguration(ApplicationsOwnService.class)
-			.withPropertyValues(registration + "client-id=cli",
-					registration + "authorization-grant-type=authorization_code",
-					registration + "client-authentication-method=none",
-					registration + "redirect-uri=http://127.0.0.1/callback", registration + "provider=stub",
-					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
-							+ "/authorize",
-					"spring.security.oauth2.client.provider.stub.token-uri=" + this.wireMock.baseUrl() + "/token",
-					"oauth-callback.interactive=never", "oauth-callback.account=ada");
+			.withPropertyValues("oauth-callback.interactive=never");
 	}
 
 	@Test
