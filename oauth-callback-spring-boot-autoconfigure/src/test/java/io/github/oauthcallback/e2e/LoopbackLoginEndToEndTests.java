@@ -88,7 +88,9 @@ class LoopbackLoginEndToEndTests {
 		server.close();
 		List<String> all = new ArrayList<>(secrets);
 		all.addAll(exchangeSecrets);
-		all.addAll(TestAuthorizationServer.tokenRequestSecrets());
+		List<String> received = TestAuthorizationServer.tokenRequestSecrets();
+		assertThat(received).as("codes and verifiers the provider's token endpoint received").hasSizeGreaterThan(10);
+		all.addAll(received);
 		all.add(TestAuthorizationServer.CONFIDENTIAL_SECRET);
 		assertThat(events).isPositive();
 		assertThat(text).contains("Logged in to 'public'");

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,10 +22,10 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 
 /**
  * A real Spring Authorization Server on 127.0.0.1 and a random port, in its own application context, as the
@@ -42,6 +43,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	public static final String REFRESHING_SECRET = "refr-Secret-5521";
 
 	private static final List<String> tokenRequestSecrets = new CopyOnWriteArrayList<>();
+
+	private static final AtomicInteger discoveryRequests = new AtomicInteger();
 
 	private final ConfigurableApplicationContext context;
 
@@ -106,6 +109,13 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
+	 * @return how many requests for discovery metadata ({@code /.well-known/...}) the server answered so far
+	 */
+	public static int discoveryRequests() {
+		return discoveryRequests.get();
+	}
+
+	/**
 	 * Asks the server's introspection endpoint (RFC 7662) whether a token is active.
 	 */
 	public boolean isActive(String token) throws IOException, InterruptedException {
@@ -134,11 +144,18 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	@EnableAutoConfiguration
 	static class Config {
 
+		/**
+		 * Registered ahead of Spring Security's filters, which answer the token and discovery endpoints without
+		 * passing the request on (an {@code @Order} on a plain Filter bean method is not applied to its
+		 * registration).
+		 */
 		@Bean
-		@Order(Ordered.HIGHEST_PRECEDENCE)
-		Filter tokenRequestRecorder() {
-			return (request, response, chain) -> {
+		FilterRegistrationBean<Filter> requestRecorder() {
+			Filter recorder = (request, response, chain) -> {
 				HttpServletRequest http = (HttpServletRequest) request;
+				if (http.getRequestURI().contains("/.well-known/")) {
+					discoveryRequests.incrementAndGet();
+				}
 				if (http.getRequestURI().equals("/oauth2/token")) {
 					for (String name : List.of("code", "code_verifier", "client_secret")) {
 						String value = http.getParameter(name);
@@ -149,6 +166,9 @@ public final class TestAuthorizationServer implements AutoCloseable {
 				}
 				chain.doFilter(request, response);
 			};
+			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(recorder);
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			return registration;
 		}
 
 	}
