@@ -1,6 +1,7 @@
 package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.ProviderDiscoveryException;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -9,18 +10,25 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 /**
  * Reports a login configuration that cannot work as a short "APPLICATION FAILED TO START" message instead of a stack
  * trace: this starter's start-up checks ({@link InvalidConfigurationException}) and Spring Boot's validation of
- * {@code spring.security.oauth2.client.*} (for example a registration without a client id).
+ * {@code spring.security.oauth2.client.*} (for example a registration without a client id), and a provider that
+ * could not be discovered ({@link ProviderDiscoveryException}).
  */
 class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
 
 	private static final String ACTION = "Fix the property named above (docs/configuration.md lists them). Client "
 			+ "ids and secrets usually come from environment variables: check that they are set.";
 
+	private static final String DISCOVERY_ACTION = "Once the provider has been discovered, its metadata is cached "
+			+ "(oauth-callback.discovery.cache.*) and later starts do not need it; docs/troubleshooting.md has more.";
+
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof InvalidConfigurationException) {
 				return new FailureAnalysis(cause.getMessage(), ACTION, failure);
+			}
+			if (cause instanceof ProviderDiscoveryException) {
+				return new FailureAnalysis(cause.getMessage(), DISCOVERY_ACTION, failure);
 			}
 			if (cause instanceof BeanCreationException creation && creation.getBeanName() != null
 					&& creation.getBeanName().endsWith(".OAuth2ClientProperties")

@@ -38,6 +38,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * 'authorization-parameters.google.access_type=offline'. Parameters the starter sets itself or that would change
  * the flow (state, nonce, PKCE, scope, login_hint, prompt, response_type, response_mode, request, request_uri, ...;
  * compared ignoring case) cannot be set this way.
+ * @param discovery Discovery of providers given by issuer-uri.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(String account, @DefaultValue("5m") Duration timeout,
@@ -45,7 +46,7 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 		@DefaultValue Store store, @DefaultValue("auto") Interactivity interactive,
 		@DefaultValue("login {registration}") String loginCommand, @DefaultValue Refresh refresh,
 		Map<String, Client> clients, @DefaultValue Shell shell,
-		Map<String, Map<String, String>> authorizationParameters) {
+		Map<String, Map<String, String>> authorizationParameters, @DefaultValue Discovery discovery) {
 
 	public OAuthCallbackProperties {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -244,6 +245,41 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 				throw new InvalidConfigurationException("oauth-callback.refresh.scheduled.concurrency must be between "
 						+ "1 and 64 (was " + concurrency + ").");
 			}
+		}
+
+	}
+
+	/**
+	 * Discovery of providers given by {@code spring.security.oauth2.client.provider.<id>.issuer-uri}.
+	 *
+	 * @param cache Cache of the discovered provider metadata, so that a start with a stored login makes no
+	 * discovery call.
+	 */
+	public record Discovery(@DefaultValue Cache cache) {
+
+		/**
+		 * Cache of discovered provider metadata: one owner-only JSON file per provider.
+		 *
+		 * @param enabled Whether discovered metadata is cached. When false, Spring Boot discovers every provider
+		 * given by issuer-uri at every start, once per registration.
+		 * @param timeToLive How long cached metadata is used before the provider is discovered again. 0 discovers
+		 * at every start; the cache then only stands in when the provider cannot be reached or answers with a
+		 * server error.
+		 * @param directory Folder of the cache files. Defaults to a 'discovery' folder next to the token file
+		 * (oauth-callback.store.file.path or its default), whichever store keeps the logins.
+		 */
+		public record Cache(@DefaultValue("true") boolean enabled, @DefaultValue("1d") Duration timeToLive,
+				Path directory) {
+
+			public Cache {
+				if (timeToLive == null || timeToLive.isNegative()) {
+					throw new InvalidConfigurationException("oauth-callback.discovery.cache.time-to-live must not "
+							+ "be negative (was " + timeToLive + "): it is how long discovered provider metadata is "
+							+ "used before the provider is asked again. Use 0 to discover at every start, or a "
+							+ "duration such as 1d (the default) or 12h.");
+				}
+			}
+
 		}
 
 	}

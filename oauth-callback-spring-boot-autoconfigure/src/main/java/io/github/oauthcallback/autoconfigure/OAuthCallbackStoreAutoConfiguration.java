@@ -61,11 +61,8 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		FileTokenStore oauthCallbackTokenStore(OAuthCallbackProperties properties, Environment environment,
 				ClientRegistrationRepository registrations, TokenCipher cipher) {
-			Path path = properties.store().file().path();
-			if (path == null) {
-				path = TokenFileLocation.defaultPath(environment.getProperty("spring.application.name"));
-			}
-			return new FileTokenStore(path, registrations, cipher, properties.store().lockTimeout());
+			return new FileTokenStore(tokenFile(properties, environment), registrations, cipher,
+					properties.store().lockTimeout());
 		}
 
 	}
@@ -120,6 +117,14 @@ public final class OAuthCallbackStoreAutoConfiguration {
 					+ "classpath: add the spring-boot-starter-jdbc dependency and a JDBC driver.");
 		}
 
+	}
+
+
+	/** The token file: {@code oauth-callback.store.file.path}, else the per-user default for the application. */
+	static Path tokenFile(OAuthCallbackProperties properties, Environment environment) {
+		Path path = properties.store().file().path();
+		return (path != null) ? path
+				: TokenFileLocation.defaultPath(environment.getProperty("spring.application.name"));
 	}
 
 }

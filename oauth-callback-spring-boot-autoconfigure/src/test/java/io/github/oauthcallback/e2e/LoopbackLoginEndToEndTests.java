@@ -15,6 +15,7 @@ import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackDiscoveryAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.support.CapturedLogs;
@@ -305,6 +306,34 @@ class LoopbackLoginEndToEndTests {
 				assertThat(server.isActive(stored.getAccessToken().getTokenValue())).isTrue();
 			});
 		assertThat(browsersOpened).hasValue(0);
+	}
+
+	@Test
+	void aStartWithAStoredLoginMakesNoDiscoveryCall(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("tokens.json");
+		UserAgentBrowser browser = UserAgentBrowser.approving();
+		AutoConfigurations storeAndCache = AutoConfigurations.of(OAuthCallbackStoreAutoConfiguration.class,
+				OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackClientAutoConfiguration.class);
+		int before = TestAuthorizationServer.discoveryRequests();
+		OAuth2AuthorizedClient first = login(runner(browser, "public", "public-cli", null, "none", "openid,read")
+			.withConfiguration(storeAndCache)
+			.withPropertyValues("oauth-callback.store.file.path=" + file), "public", browser);
+		assertThat(TestAuthorizationServer.discoveryRequests()).as("the first start discovers").isEqualTo(before + 1);
+		assertThat(dir.resolve("discovery").resolve("test.json")).exists();
+		runner((uri) -> {
+			throw new IllegalStateException("the second run must not open a browser");
+		}, "public", "public-cli", null, "none", "openid,read").withConfiguration(storeAndCache)
+			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.interactive=always")
+			.run((context) -> {
+				OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientManager.class)
+					.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("public").principal("ada-cli").build());
+				assertThat(stored.getAccessToken().getTokenValue()).isEqualTo(first.getAccessToken().getTokenValue());
+				assertThat(stored).isInstanceOf(OidcAuthorizedClient.class);
+				assertThat(stored.getClientRegistration().getProviderDetails().getIssuerUri())
+					.isEqualTo(server.issuer());
+			});
+		assertThat(TestAuthorizationServer.discoveryRequests()).as("the second start made no discovery call")
+			.isEqualTo(before + 1);
 	}
 
 	@Test

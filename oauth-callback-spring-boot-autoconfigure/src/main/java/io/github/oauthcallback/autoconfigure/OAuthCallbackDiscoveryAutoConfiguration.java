@@ -1,0 +1,71 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+
+import io.github.oauthcallback.discovery.CachingClientRegistrationMapper;
+import io.github.oauthcallback.discovery.DiscoveryCache;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+
+/**
+ * Registers the {@link ClientRegistrationRepository} in place of Spring Boot's, so that a provider given by
+ * {@code issuer-uri} is discovered once and then read from a cache file ({@code oauth-callback.discovery.cache.*}):
+ * a start with a stored login then makes no network call. Registrations are otherwise mapped exactly as Spring Boot
+ * maps them. Off with {@code oauth-callback.discovery.cache.enabled=false}; a repository bean of the application's
+ * own replaces it.
+ */
+@AutoConfiguration(before = OAuth2ClientAutoConfiguration.class)
+@ConditionalOnClass(ClientRegistrationRepository.class)
+@ConditionalOnBooleanProperty(name = "oauth-callback.discovery.cache.enabled", matchIfMissing = true)
+@ConditionalOnOAuth2ClientRegistrationProperties
+@Conditional(OAuthCallbackDiscoveryAutoConfiguration.NotReactiveWebApplication.class)
+@EnableConfigurationProperties({ OAuth2ClientProperties.class, OAuthCallbackProperties.class })
+public final class OAuthCallbackDiscoveryAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ClientRegistrationRepository.class)
+	InMemoryClientRegistrationRepository clientRegistrationRepository(OAuth2ClientProperties clientProperties,
+			OAuthCallbackProperties properties, Environment environment) {
+		OAuthCallbackProperties.Discovery.Cache cache = properties.discovery().cache();
+		Path directory = cache.directory();
+		if (directory == null) {
+			directory = OAuthCallbackStoreAutoConfiguration.tokenFile(properties, environment)
+				.toAbsolutePath()
+				.resolveSibling("discovery");
+		}
+		CachingClientRegistrationMapper mapper = new CachingClientRegistrationMapper(clientProperties,
+				new DiscoveryCache(directory), cache.timeToLive(), Clock.systemUTC());
+		return new InMemoryClientRegistrationRepository(new ArrayList<>(mapper.asClientRegistrations().values()));
+	}
+
+	/** As Spring Boot's own client registrations: not in a reactive web application. */
+	static final class NotReactiveWebApplication extends NoneNestedConditions {
+
+		NotReactiveWebApplication() {
+			super(ConfigurationPhase.PARSE_CONFIGURATION);
+		}
+
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static final class Reactive {
+
+		}
+
+	}
+
+}

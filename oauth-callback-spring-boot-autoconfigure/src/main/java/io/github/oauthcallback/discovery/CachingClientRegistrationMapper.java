@@ -1,0 +1,183 @@
+package io.github.oauthcallback.discovery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.oauthcallback.ProviderDiscoveryException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.core.AuthenticationMethod;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+
+/**
+ * Maps {@code spring.security.oauth2.client.*} to registrations as Spring Boot's {@link OAuth2ClientPropertiesMapper}
+ * does, except that a provider given by {@code issuer-uri} is discovered once per provider (not once per
+ * registration) and then taken from a {@link DiscoveryCache} until its time to live ends. When the provider cannot be
+ * reached or answers with a server error, older cached metadata stands in, with a warning. The discovery itself is
+ * Spring Security's ({@code ClientRegistrations.fromIssuerLocation}); the provider's and registration's own
+ * properties are applied over it in the same way as Spring Boot applies them.
+ */
+public final class CachingClientRegistrationMapper {
+
+	private static final Log logger = LogFactory.getLog(CachingClientRegistrationMapper.class);
+
+	/** Registration id and client id of the throw-away registration discovery is read from. */
+	private static final String PROBE = "discovery";
+
+	private final OAuth2ClientProperties properties;
+
+	private final DiscoveryCache cache;
+
+	private final Duration timeToLive;
+
+	private final Clock clock;
+
+	/**
+	 * @param properties the bound {@code spring.security.oauth2.client} properties
+	 * @param cache where discovered metadata is kept
+	 * @param timeToLive how long cached metadata is used before the provider is discovered again; zero discovers at
+	 * every start and uses the cache only when discovery fails
+	 * @param clock the clock the age of cached metadata is measured with
+	 */
+	public CachingClientRegistrationMapper(OAuth2ClientProperties properties, DiscoveryCache cache,
+			Duration timeToLive, Clock clock) {
+		this.properties = properties;
+		this.cache = cache;
+		this.timeToLive = timeToLive;
+		this.clock = clock;
+	}
+
+	/**
+	 * @return the registrations by id
+	 * @throws ProviderDiscoveryException when a provider must be discovered, cannot be, and nothing cached stands in
+	 */
+	public Map<String, ClientRegistration> asClientRegistrations() {
+		Map<String, ClientRegistration> registrations = new HashMap<>();
+		OAuth2ClientProperties withoutIssuer = new OAuth2ClientProperties();
+		withoutIssuer.getProvider().putAll(this.properties.getProvider());
+		Map<String, DiscoveredProvider> discovered = new HashMap<>();
+		this.properties.getRegistration().forEach((registrationId, registration) -> {
+			String providerId = (registration.getProvider() != null) ? registration.getProvider() : registrationId;
+			Provider provider = this.properties.getProvider().get(providerId);
+			if (provider == null || provider.getIssuerUri() == null) {
+				withoutIssuer.getRegistration().put(registrationId, registration);
+				return;
+			}
+			DiscoveredProvider metadata = discovered.computeIfAbsent(providerId,
+					(id) -> discover(id, provider.getIssuerUri()));
+			registrations.put(registrationId, build(registrationId, registration, provider, metadata));
+		});
+		registrations.putAll(new OAuth2ClientPropertiesMapper(withoutIssuer).asClientRegistrations());
+		return registrations;
+	}
+
+	private DiscoveredProvider discover(String providerId, String issuer) {
+		Optional<DiscoveredProvider> cached = this.cache.read(providerId, issuer);
+		Instant now = this.clock.instant();
+		if (cached.isPresent() && cached.get().isFresh(now, this.timeToLive)) {
+			logger.debug("Provider '" + providerId + "' taken from the discovery cache " + this.cache.file(providerId));
+			return cached.get();
+		}
+		DiscoveredProvider fresh;
+		try {
+			fresh = DiscoveredProvider.of(ClientRegistrations.fromIssuerLocation(issuer)
+				.registrationId(PROBE)
+				.clientId(PROBE)
+				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+				.build(), now);
+		}
+		catch (RuntimeException ex) {
+			if (cached.isPresent() && isUnreachable(ex)) {
+				logger.warn("Discovery of provider '" + providerId + "' at " + issuer + " failed ("
+						+ summary(ex) + "); using its metadata cached at " + cached.get().discoveredAt() + " in "
+						+ this.cache.file(providerId) + ".");
+				return cached.get();
+			}
+			throw new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at "
+					+ issuer + " failed: " + summary(ex) + ". Check spring.security.oauth2.client.provider."
+					+ providerId + ".issuer-uri and that the provider can be reached from here (proxy settings, "
+					+ "or a company CA in the JVM's trust store), or give the provider's authorization-uri, "
+					+ "token-uri and jwk-set-uri instead of issuer-uri. "
+					+ (cached.isPresent() ? "Its cached metadata was not used, as the provider answered."
+							: "No earlier discovery of it is cached in " + this.cache.directory() + "."),
+					ex);
+		}
+		this.cache.write(providerId, fresh);
+		return fresh;
+	}
+
+	/**
+	 * Applies the provider's and the registration's properties over what discovery gave, in the way
+	 * {@link OAuth2ClientPropertiesMapper} does.
+	 */
+	private static ClientRegistration build(String registrationId, Registration registration, Provider provider,
+			DiscoveredProvider discovered) {
+		ClientRegistration.Builder builder = discovered.builder(registrationId);
+		PropertyMapper map = PropertyMapper.get();
+		map.from(provider::getAuthorizationUri).to(builder::authorizationUri);
+		map.from(provider::getTokenUri).to(builder::tokenUri);
+		map.from(provider::getUserInfoUri).to(builder::userInfoUri);
+		map.from(provider::getUserInfoAuthenticationMethod)
+			.as(AuthenticationMethod::new)
+			.to(builder::userInfoAuthenticationMethod);
+		map.from(provider::getJwkSetUri).to(builder::jwkSetUri);
+		map.from(provider::getUserNameAttribute).to(builder::userNameAttributeName);
+		map.from(registration::getClientId).to(builder::clientId);
+		map.from(registration::getClientSecret).to(builder::clientSecret);
+		map.from(registration::getClientAuthenticationMethod)
+			.as(ClientAuthenticationMethod::new)
+			.to(builder::clientAuthenticationMethod);
+		map.from(registration::getAuthorizationGrantType)
+			.as(AuthorizationGrantType::new)
+			.to(builder::authorizationGrantType);
+		map.from(registration::getRedirectUri).to(builder::redirectUri);
+		map.from(registration::getScope).as(StringUtils::toStringArray).to(builder::scope);
+		map.from(registration::getClientName).to(builder::clientName);
+		return builder.build();
+	}
+
+	/** The provider could not be reached or failed: not an answer that says the configuration is wrong. */
+	private static boolean isUnreachable(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ResourceAccessException || cause instanceof HttpServerErrorException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The failure and its root cause, each cut short: a provider's error page can be long. */
+	private static String summary(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String summary = describe(failure);
+		return (root != failure) ? summary + "; caused by " + describe(root) : summary;
+	}
+
+	private static String describe(Throwable failure) {
+		String message = (failure.getMessage() != null) ? failure.getMessage().strip() : "";
+		if (message.length() > 300) {
+			message = message.substring(0, 300) + "...";
+		}
+		return failure.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+	}
+
+}
