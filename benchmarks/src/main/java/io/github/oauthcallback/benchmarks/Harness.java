@@ -302,6 +302,14 @@ public final class Harness {
 			};
 			row("P3", row[0], row[1], row[2], row[3], status);
 		}
+		String[] discovery = p3.cachedDiscoveryRow();
+		if (discovery != null) {
+			row("P3", discovery[0], discovery[1], discovery[2], discovery[3], switch (discovery[4]) {
+				case "met" -> Status.MET;
+				case "**missed**" -> Status.MISSED;
+				default -> Status.FAILED;
+			});
+		}
 		this.sections.add(p3.details());
 		this.observations.addAll(p3.observations());
 	}

@@ -146,6 +146,9 @@ public final class WholeProcess {
 	/** The commands measured. */
 	static final List<String> COMMANDS = List.of("status", "call");
 
+	/** {@code status} with the provider given by {@code issuer-uri}: only in the cached-discovery check. */
+	static final String ISSUER_STATUS = "status-issuer";
+
 	/**
 	 * Settings of a P3 run.
 	 *
@@ -213,6 +216,15 @@ public final class WholeProcess {
 
 	private final AtomicInteger resourceCalls = new AtomicInteger();
 
+	private final AtomicInteger discoveryCalls = new AtomicInteger();
+
+	/** The cached-discovery check: {@code status} with {@code issuer-uri} against {@code status} with endpoints. */
+	private Config issuerStatus;
+
+	private Config endpointStatus;
+
+	private int firstRunDiscoveries = -1;
+
 	private List<String> removedLibraries = List.of();
 
 	private boolean springAotAvailable;
@@ -247,6 +259,7 @@ public final class WholeProcess {
 			for (int round = 0; round < this.options.runs(); round++) {
 				round(round);
 			}
+			cachedDiscovery(variants);
 			if (this.options.breakdown()) {
 				List<StartupBreakdown.Probe> probes = new ArrayList<>();
 				probes.add(new StartupBreakdown.Probe("`status`, JDK 25, extracted layout, everything created at start-up",
@@ -291,7 +304,8 @@ public final class WholeProcess {
 					+ "AOT variants were not run.");
 		}
 		startResourceServer();
-		writeStoredToken(this.work.resolve("tokens.json"));
+		writeStoredToken(this.work.resolve("tokens.json"), registration(null));
+		writeStoredToken(this.work.resolve("issuer").resolve("tokens.json"), registration(issuer()));
 		Path with = Files.createDirectories(this.work.resolve("with"));
 		Path without = Files.createDirectories(this.work.resolve("without"));
 		Files.copy(sample, with.resolve("app.jar"));
@@ -503,21 +517,29 @@ public final class WholeProcess {
 		}
 		String registration = "--spring.security.oauth2.client.registration." + REGISTRATION + ".";
 		String provider = "--spring.security.oauth2.client.provider." + REGISTRATION + ".";
+		boolean discovered = ISSUER_STATUS.equals(command);
+		if (discovered) {
+			arguments.set(0, "status");
+		}
 		arguments.addAll(List.of("--spring.profiles.active=p3", registration + "client-id=bench-cli",
 				registration + "client-authentication-method=none",
 				registration + "authorization-grant-type=authorization_code",
 				registration + "redirect-uri=http://127.0.0.1/callback", registration + "provider=" + REGISTRATION,
-				registration + "scope=read", provider + "authorization-uri=http://127.0.0.1:1/authorize",
-				provider + "token-uri=http://127.0.0.1:1/token",
-				"--oauth-callback.store.file.path=" + this.work.resolve("tokens.json"),
+				registration + "scope=read"));
+		arguments.addAll(discovered ? List.of(provider + "issuer-uri=" + issuer())
+				: List.of(provider + "authorization-uri=http://127.0.0.1:1/authorize",
+						provider + "token-uri=http://127.0.0.1:1/token"));
+		Path tokens = discovered ? this.work.resolve("issuer").resolve("tokens.json") : this.work.resolve("tokens.json");
+		arguments.addAll(List.of("--oauth-callback.store.file.path=" + tokens,
 				"--oauth-callback.interactive=never", "--oauth-callback.account=" + ACCOUNT,
 				"--sample.default-registration=" + REGISTRATION));
 		return arguments;
 	}
 
 	/** The registration the command line above declares, as the sample builds it. */
-	private static ClientRegistration registration() {
+	private static ClientRegistration registration(String issuer) {
 		return ClientRegistration.withRegistrationId(REGISTRATION)
+			.issuerUri(issuer)
 			.clientId("bench-cli")
 			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
@@ -529,8 +551,7 @@ public final class WholeProcess {
 	}
 
 	/** A valid login for (bench, bench-user), written with the starter's own file store. */
-	private static void writeStoredToken(Path file) {
-		ClientRegistration registration = registration();
+	private static void writeStoredToken(Path file, ClientRegistration registration) {
 		FileTokenStore store = new FileTokenStore(file, new InMemoryClientRegistrationRepository(registration),
 				TokenCipher.none());
 		Instant now = Instant.now();
@@ -545,6 +566,7 @@ public final class WholeProcess {
 	private void startResourceServer() throws IOException {
 		this.resourceServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
 		this.resourceServer.createContext("/me", this::answer);
+		this.resourceServer.createContext("/issuer/.well-known/openid-configuration", this::discover);
 		this.resourceServer.start();
 	}
 
@@ -560,6 +582,100 @@ public final class WholeProcess {
 				out.write(body);
 			}
 		}
+	}
+
+	/** The provider of the cached-discovery check: its issuer, on the stub resource server. */
+	private String issuer() {
+		return "http://127.0.0.1:" + this.resourceServer.getAddress().getPort() + "/issuer";
+	}
+
+	private void discover(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			this.discoveryCalls.incrementAndGet();
+			String issuer = issuer();
+			byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"http://127.0.0.1:1/authorize\","
+					+ "\"token_endpoint\":\"http://127.0.0.1:1/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
+					+ "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
+					+ "\"id_token_signing_alg_values_supported\":[\"RS256\"],"
+					+ "\"token_endpoint_auth_methods_supported\":[\"none\"]}")
+				.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		}
+	}
+
+	/**
+	 * {@code status} with the provider given by {@code issuer-uri} instead of endpoints, with the starter, on the
+	 * fastest start measured (JDK 25 fast start, else plain JDK 25): the first run discovers the provider and caches
+	 * its metadata; the timed runs, alternated with {@code status} with endpoints, must make no discovery call.
+	 */
+	private void cachedDiscovery(List<Variant> variants) throws Exception {
+		Variant variant = variants.stream()
+			.filter((v) -> v.id().equals("jdk25-fast") && (this.springAotAvailable || !v.springAot()))
+			.findFirst()
+			.or(() -> variants.stream().filter((v) -> v.id().equals("jdk25")).findFirst())
+			.orElse(null);
+		Config endpoints = (variant != null) ? find(variant.id(), App.WITH, "status") : null;
+		if (endpoints == null || endpoints.failure != null) {
+			return;
+		}
+		this.issuerStatus = new Config(variant, App.WITH, ISSUER_STATUS);
+		this.endpointStatus = new Config(variant, App.WITH, "status");
+		Path cacheFile = this.work.resolve("issuer").resolve("discovery").resolve(REGISTRATION + ".json");
+		for (int round = -1; round < this.options.runs(); round++) {
+			for (Config config : (round % 2 == 0) ? List.of(this.issuerStatus, this.endpointStatus)
+					: List.of(this.endpointStatus, this.issuerStatus)) {
+				int before = this.discoveryCalls.get();
+				Result result = launch(command(config, false), this.work.resolve("logs/" + config.name()));
+				String problem = (result.exitCode != 0)
+						? "exit status " + result.exitCode + ": " + result.firstErrorLine() : check("status", result);
+				if (problem == null && config == this.issuerStatus && round < 0) {
+					this.firstRunDiscoveries = this.discoveryCalls.get() - before;
+					if (!Files.isRegularFile(cacheFile)) {
+						problem = "the first run wrote no discovery cache file " + cacheFile;
+					}
+				}
+				else if (problem == null && this.discoveryCalls.get() != before) {
+					problem = "a run with the metadata cached made " + (this.discoveryCalls.get() - before)
+							+ " discovery call(s)";
+				}
+				if (problem != null) {
+					this.issuerStatus.failure = problem;
+					System.out.println("P3: cached discovery failed: " + problem);
+					return;
+				}
+				if (round >= 0) {
+					config.nanos.add(result.nanos);
+				}
+			}
+		}
+	}
+
+	/**
+	 * The cached-discovery row for the summary: {@code { what, with, other, target, status }}, or {@code null} when
+	 * it was not run.
+	 */
+	public String[] cachedDiscoveryRow() {
+		if (this.issuerStatus == null) {
+			return null;
+		}
+		String what = "whole `status` process with a stored token and the provider given by `issuer-uri`, metadata "
+				+ "cached by the first run; " + this.issuerStatus.variant.label();
+		String target = "no discovery call" + ((this.issuerStatus.variant.jdk() == 25) ? "; process < 0.5 s" : "");
+		if (this.issuerStatus.failure != null) {
+			return new String[] { what, "**failed**: " + this.issuerStatus.failure, "—", target, "**failed**" };
+		}
+		long[] difference = pairedDifferences(this.issuerStatus, this.endpointStatus);
+		boolean met = median(this.issuerStatus) < PROCESS_TARGET_NANOS;
+		return new String[] { what,
+				seconds(this.issuerStatus) + "; discovery calls: " + this.firstRunDiscoveries + " in the first run, 0 in "
+						+ this.issuerStatus.nanos.size() + " timed runs",
+				"same process with explicit endpoints: " + seconds(this.endpointStatus) + "; difference "
+						+ millis(difference),
+				target, met ? "met" : "**missed**" };
 	}
 
 	/** What the output of a run must show; {@code null} if it does. */
