@@ -99,20 +99,27 @@ public final class TokenEndpointClients {
 	}
 
 	/**
-	 * Whether a token endpoint failure may pass if tried again: an I/O error, a 5xx or a 429.
-	 * @param failure the failure
-	 * @return {@code true} if a retry makes sense
+	 * The HTTP status of a token endpoint's error answer, as a client from this class reports it.
+	 * @param failure an exception, whose causes are not looked at
+	 * @return the status if {@code failure} itself reports an error answer, else {@code -1}
 	 */
-	public static boolean isTransient(Throwable failure) {
+	public static int answerStatus(Throwable failure) {
+		return (failure instanceof TokenEndpointErrorHandler.TokenEndpointStatusException status) ? status.status()
+				: -1;
+	}
+
+	/**
+	 * How long the token endpoint asked to wait in its error answer.
+	 * @param failure an exception and its causes
+	 * @return the first error answer's {@code Retry-After}, or {@code null}
+	 */
+	public static Duration answerRetryAfter(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			if (current instanceof TokenEndpointErrorHandler.TokenEndpointStatusException status) {
-				return status.status() >= 500 || status.status() == 429;
-			}
-			if (current instanceof java.io.IOException) {
-				return true;
+				return status.retryAfter();
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/**

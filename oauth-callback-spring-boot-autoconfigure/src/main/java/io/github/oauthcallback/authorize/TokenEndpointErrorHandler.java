@@ -15,8 +15,10 @@ import org.springframework.web.client.ResponseErrorHandler;
 
 /**
  * Turns every 4xx/5xx answer of a token endpoint into an {@link OAuth2AuthorizationException} that keeps the
- * provider's OAuth error code when the body has one (RFC 6749 section 5.2, whatever the status), and the HTTP status.
- * Unlike a default handler it never copies the response body into a message.
+ * provider's OAuth error code when the body has one (RFC 6749 section 5.2, whatever the status), the HTTP status and
+ * {@code Retry-After}. The provider's {@code error_description} is kept for a 4xx answer, where it says what to fix,
+ * and dropped for a 429 or 5xx, whose bodies are an overloaded or failing server's free text. Unlike a default
+ * handler it never copies the response body into a message.
  */
 final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 
@@ -32,8 +34,12 @@ final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 		if (error == null) {
 			// RFC 6749 section 5.2: a failed client authentication is answered 401.
 			String code = (status >= 500) ? OAuth2ErrorCodes.SERVER_ERROR
-					: (status == 401) ? OAuth2ErrorCodes.INVALID_CLIENT : "invalid_token_response";
+					: (status == 429) ? OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE
+							: (status == 401) ? OAuth2ErrorCodes.INVALID_CLIENT : "invalid_token_response";
 			error = new OAuth2Error(code);
+		}
+		else if (status >= 500 || status == 429) {
+			error = new OAuth2Error(error.getErrorCode());
 		}
 		throw new TokenEndpointStatusException(error, status, TokenEndpointClients
 			.retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), Clock.systemUTC()));

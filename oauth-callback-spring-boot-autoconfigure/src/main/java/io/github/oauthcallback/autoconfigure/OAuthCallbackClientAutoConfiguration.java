@@ -62,8 +62,7 @@ public final class OAuthCallbackClientAutoConfiguration {
 			ObjectProvider<HttpClientSettings> settings) {
 		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = new LazyTokenResponseClient<>(() -> {
 			RestClientRefreshTokenTokenResponseClient refresh = new RestClientRefreshTokenTokenResponseClient();
-			refresh.setRestClient(RetryingRefreshTokenResponseClient
-				.withStatusDetails(TokenEndpointRestClients.create(properties, factories, settings)));
+			refresh.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
 			return refresh;
 		});
 		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),

@@ -25,6 +25,7 @@ import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
@@ -503,8 +504,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		if (io == null) {
 			what = "the token endpoint answered with error '" + code + "'";
 			for (Throwable current = ex; current != null; current = current.getCause()) {
-				if (current instanceof RetryingRefreshTokenResponseClient.TokenEndpointUnavailableException status) {
-					what += " (HTTP " + status.status() + ")";
+				int status = TokenEndpointClients.answerStatus(current);
+				if (status > 0) {
+					what += " (HTTP " + status + ")";
 					break;
 				}
 			}

@@ -7,7 +7,6 @@ import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -21,13 +20,9 @@ import io.github.oauthcallback.authorize.TokenEndpointClients;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
@@ -44,8 +39,8 @@ import org.springframework.web.client.RestClient;
  * the client manager's message and log then say that an answer was probably lost.</li>
  * <li>Not retried: a refused refresh token ({@code invalid_grant}) and any other OAuth error or status.</li>
  * </ul>
- * The status and {@code Retry-After} of an answer are only known when the token endpoint's {@link RestClient} was
- * built with {@link #withStatusDetails(RestClient)}; otherwise every 5xx and 429 is retried with plain backoff.
+ * The status and {@code Retry-After} of an answer are known when the token endpoint's {@link RestClient} comes from
+ * {@link TokenEndpointClients}, as the auto-configured one does; an error without them is not retried.
  */
 public final class RetryingRefreshTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
@@ -108,44 +103,6 @@ public final class RetryingRefreshTokenResponseClient
 		this.random = random;
 	}
 
-	/**
-	 * Adds to a token endpoint's client what this class needs to tell answers apart: a 429 or 5xx answer becomes an
-	 * {@link OAuth2AuthorizationException} that keeps the HTTP status and {@code Retry-After} (and the OAuth error
-	 * code of a JSON body; nothing else of the body is kept).
-	 * @param tokenEndpoint the token endpoint's client
-	 * @return a copy of it that reports those answers so
-	 */
-	public static RestClient withStatusDetails(RestClient tokenEndpoint) {
-		return tokenEndpoint.mutate().requestInterceptor(statusDetails(Clock.systemUTC())).build();
-	}
-
-	static ClientHttpRequestInterceptor statusDetails(Clock clock) {
-		return (request, body, execution) -> {
-			ClientHttpResponse response = execution.execute(request, body);
-			int status = response.getStatusCode().value();
-			if (status != 429 && status < 500) {
-				return response;
-			}
-			try (response) {
-				OAuth2Error read = TokenEndpointClients.oauthError(response);
-				// Only the code: a description is the provider's free text.
-				OAuth2Error error = (read != null) ? new OAuth2Error(read.getErrorCode())
-						: new OAuth2Error((status == 429) ? "temporarily_unavailable" : OAuth2ErrorCodes.SERVER_ERROR);
-				throw new TokenEndpointUnavailableException(error, status,
-						retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock));
-			}
-		};
-	}
-
-	/**
-	 * @param value a {@code Retry-After} header: seconds, or an HTTP date
-	 * @param clock the clock, for a date
-	 * @return how long to wait, or {@code null} if there is no usable value
-	 */
-	static Duration retryAfter(String value, Clock clock) {
-		return TokenEndpointClients.retryAfter(value, clock);
-	}
-
 	@Override
 	public OAuth2AccessTokenResponse getTokenResponse(OAuth2RefreshTokenGrantRequest grantRequest) {
 		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
@@ -170,7 +127,7 @@ public final class RetryingRefreshTokenResponseClient
 				}
 				replayed |= failure == Failure.NO_ANSWER;
 				answerMayBeLost |= failure == Failure.NO_ANSWER || failure == Failure.MAYBE_PROCESSED;
-				Duration wait = wait(attempt, retryAfter(ex));
+				Duration wait = wait(attempt, TokenEndpointClients.answerRetryAfter(ex));
 				String message = "Refreshing the token of '" + registrationId + "' failed (" + describe(ex)
 						+ "); attempt " + (attempt + 1) + " of " + this.attempts + " in " + wait.toMillis() + " ms"
 						+ ((failure == Failure.NO_ANSWER) ? " (the request is sent once more at most)" : "");
@@ -209,19 +166,10 @@ public final class RetryingRefreshTokenResponseClient
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private static Duration retryAfter(Throwable failure) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (current instanceof TokenEndpointUnavailableException unavailable) {
-				return unavailable.retryAfter();
-			}
-		}
-		return null;
-	}
-
 	static Failure classify(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (current instanceof TokenEndpointUnavailableException unavailable) {
-				int status = unavailable.status();
+			int status = TokenEndpointClients.answerStatus(current);
+			if (status > 0) {
 				if (!RETRYABLE_STATUSES.contains(status)) {
 					return Failure.FINAL;
 				}
@@ -231,8 +179,8 @@ public final class RetryingRefreshTokenResponseClient
 				return notSent(io) ? Failure.NOT_PROCESSED : Failure.NO_ANSWER;
 			}
 		}
-		// Without status details (a client not built with withStatusDetails): every 5xx and 429.
-		return TokenEndpointClients.isTransient(failure) ? Failure.MAYBE_PROCESSED : Failure.FINAL;
+		// An OAuth error without an HTTP status (a token client not built on TokenEndpointClients), or anything else
+		return Failure.FINAL;
 	}
 
 	/**
@@ -254,8 +202,9 @@ public final class RetryingRefreshTokenResponseClient
 
 	private static String describe(OAuth2AuthorizationException failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (current instanceof TokenEndpointUnavailableException unavailable) {
-				return "HTTP " + unavailable.status() + ", " + unavailable.getError().getErrorCode();
+			int status = TokenEndpointClients.answerStatus(current);
+			if (status > 0) {
+				return "HTTP " + status + ", " + failure.getError().getErrorCode();
 			}
 			if (current instanceof IOException io) {
 				return io.getClass().getSimpleName();
@@ -286,31 +235,6 @@ public final class RetryingRefreshTokenResponseClient
 	interface Sleeper {
 
 		void sleep(long millis) throws InterruptedException;
-
-	}
-
-	/** A 429 or 5xx answer of the token endpoint, with its status and {@code Retry-After}. */
-	static final class TokenEndpointUnavailableException extends OAuth2AuthorizationException {
-
-		private static final long serialVersionUID = 1L;
-
-		private final int status;
-
-		private final transient Duration retryAfter;
-
-		TokenEndpointUnavailableException(OAuth2Error error, int status, Duration retryAfter) {
-			super(error);
-			this.status = status;
-			this.retryAfter = retryAfter;
-		}
-
-		int status() {
-			return this.status;
-		}
-
-		Duration retryAfter() {
-			return this.retryAfter;
-		}
 
 	}
 

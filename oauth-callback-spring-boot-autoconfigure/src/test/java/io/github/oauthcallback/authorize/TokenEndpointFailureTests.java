@@ -174,11 +174,21 @@ class TokenEndpointFailureTests {
 	}
 
 	@Test
-	void serverErrorWithAnOAuthBodyKeepsTheProvidersCode() throws Exception {
+	void serverErrorWithAnOAuthBodyKeepsTheProvidersCodeButNotItsFreeText() throws Exception {
 		tokenResponse(aResponse().withStatus(500)
 			.withHeader("Content-Type", "application/json")
-			.withBody("{\"error\":\"temporarily_unavailable\"}"));
-		assertThat(failedLogin().getErrorCode()).isEqualTo("temporarily_unavailable");
+			.withBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"db-node-7 down\"}"));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("temporarily_unavailable");
+		assertThat(ex.getMessage()).contains("HTTP 500").doesNotContain("db-node-7");
+	}
+
+	@Test
+	void tooManyRequestsWithoutAnOAuthBodyIsTemporarilyUnavailable() throws Exception {
+		tokenResponse(aResponse().withStatus(429).withHeader("Retry-After", "30"));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("temporarily_unavailable");
+		assertThat(ex.getMessage()).contains("HTTP 429", "wait 30 s (Retry-After)");
 	}
 
 	@Test

@@ -74,8 +74,8 @@ class RetryingRefreshTokenResponseClientTests {
 	private RetryingRefreshTokenResponseClient client(String tokenUri, int attempts, Duration backoff,
 			Duration maxBackoff) {
 		RestClientRefreshTokenTokenResponseClient spring = new RestClientRefreshTokenTokenResponseClient();
-		spring.setRestClient(RetryingRefreshTokenResponseClient.withStatusDetails(
-				TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofDays(1))));
+		spring.setRestClient(
+				TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofDays(1)));
 		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> counting = (request) -> {
 			this.calls.incrementAndGet();
 			return spring.getTokenResponse(request);
@@ -252,16 +252,16 @@ class RetryingRefreshTokenResponseClientTests {
 	@Test
 	void retryAfterIsReadAsSecondsOrAsADate() {
 		Clock clock = Clock.fixed(Instant.parse("2026-11-02T10:00:00Z"), ZoneOffset.UTC);
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter(" 0 ", clock)).isEqualTo(Duration.ZERO);
+		assertThat(TokenEndpointClients.retryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
+		assertThat(TokenEndpointClients.retryAfter(" 0 ", clock)).isEqualTo(Duration.ZERO);
 		String date = DateTimeFormatter.RFC_1123_DATE_TIME
 			.format(ZonedDateTime.parse("2026-11-02T10:00:45Z"));
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter(date, clock)).isEqualTo(Duration.ofSeconds(45));
+		assertThat(TokenEndpointClients.retryAfter(date, clock)).isEqualTo(Duration.ofSeconds(45));
 		String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.parse("2026-11-02T09:00:00Z"));
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter(past, clock)).isEqualTo(Duration.ZERO);
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter("-5", clock)).isNull();
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter("soon", clock)).isNull();
-		assertThat(RetryingRefreshTokenResponseClient.retryAfter(null, clock)).isNull();
+		assertThat(TokenEndpointClients.retryAfter(past, clock)).isEqualTo(Duration.ZERO);
+		assertThat(TokenEndpointClients.retryAfter("-5", clock)).isNull();
+		assertThat(TokenEndpointClients.retryAfter("soon", clock)).isNull();
+		assertThat(TokenEndpointClients.retryAfter(null, clock)).isNull();
 	}
 
 	@Test
