@@ -50,7 +50,7 @@ public final class OAuthCallbackDiscoveryAutoConfiguration {
 				.resolveSibling("discovery");
 		}
 		CachingClientRegistrationMapper mapper = new CachingClientRegistrationMapper(clientProperties,
-				new DiscoveryCache(directory), cache.timeToLive(), Clock.systemUTC());
+				new DiscoveryCache(directory), cache.timeToLive(), Clock.systemUTC(), properties.discovery().timeout());
 		return new InMemoryClientRegistrationRepository(new ArrayList<>(mapper.asClientRegistrations().values()));
 	}
 

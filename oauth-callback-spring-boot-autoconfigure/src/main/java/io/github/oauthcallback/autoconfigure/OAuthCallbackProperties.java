@@ -252,10 +252,20 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	/**
 	 * Discovery of providers given by {@code spring.security.oauth2.client.provider.<id>.issuer-uri}.
 	 *
+	 * @param timeout How long start-up waits for one provider's discovery document before it uses older cached
+	 * metadata or fails (Spring Security's discovery has no timeout of its own). Applies while the cache is enabled.
 	 * @param cache Cache of the discovered provider metadata, so that a start with a stored login makes no
 	 * discovery call.
 	 */
-	public record Discovery(@DefaultValue Cache cache) {
+	public record Discovery(@DefaultValue("30s") Duration timeout, @DefaultValue Cache cache) {
+
+		public Discovery {
+			if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+				throw new InvalidConfigurationException("oauth-callback.discovery.timeout must be positive (was "
+						+ timeout + "): it is how long start-up waits for a provider's discovery document. Use a "
+						+ "duration such as 30s (the default) or 2m.");
+			}
+		}
 
 		/**
 		 * Cache of discovered provider metadata: one owner-only JSON file per provider.

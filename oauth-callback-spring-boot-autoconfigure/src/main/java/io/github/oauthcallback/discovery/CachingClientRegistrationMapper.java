@@ -6,6 +6,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.github.oauthcallback.ProviderDiscoveryException;
 import org.apache.commons.logging.Log;
@@ -29,9 +34,10 @@ import org.springframework.web.client.ResourceAccessException;
  * Maps {@code spring.security.oauth2.client.*} to registrations as Spring Boot's {@link OAuth2ClientPropertiesMapper}
  * does, except that a provider given by {@code issuer-uri} is discovered once per provider (not once per
  * registration) and then taken from a {@link DiscoveryCache} until its time to live ends. When the provider cannot be
- * reached or answers with a server error, older cached metadata stands in, with a warning. The discovery itself is
- * Spring Security's ({@code ClientRegistrations.fromIssuerLocation}); the provider's and registration's own
- * properties are applied over it in the same way as Spring Boot applies them.
+ * reached, does not answer in time or answers with a server error, older cached metadata stands in, with a warning.
+ * The discovery itself is Spring Security's ({@code ClientRegistrations.fromIssuerLocation}), which sets no timeout
+ * of its own: it runs on a daemon thread that start-up waits for at most the given timeout. The provider's and
+ * registration's own properties are applied over it in the same way as Spring Boot applies them.
  */
 public final class CachingClientRegistrationMapper {
 
@@ -39,6 +45,9 @@ public final class CachingClientRegistrationMapper {
 
 	/** Registration id and client id of the throw-away registration discovery is read from. */
 	private static final String PROBE = "discovery";
+
+	/** Name of the threads discoveries run on. */
+	public static final String THREAD_NAME = "oauth-callback-discovery";
 
 	private final OAuth2ClientProperties properties;
 
@@ -48,19 +57,23 @@ public final class CachingClientRegistrationMapper {
 
 	private final Clock clock;
 
+	private final Duration timeout;
+
 	/**
 	 * @param properties the bound {@code spring.security.oauth2.client} properties
 	 * @param cache where discovered metadata is kept
 	 * @param timeToLive how long cached metadata is used before the provider is discovered again; zero discovers at
 	 * every start and uses the cache only when discovery fails
 	 * @param clock the clock the age of cached metadata is measured with
+	 * @param timeout how long to wait for one provider's discovery
 	 */
 	public CachingClientRegistrationMapper(OAuth2ClientProperties properties, DiscoveryCache cache,
-			Duration timeToLive, Clock clock) {
+			Duration timeToLive, Clock clock, Duration timeout) {
 		this.properties = properties;
 		this.cache = cache;
 		this.timeToLive = timeToLive;
 		this.clock = clock;
+		this.timeout = timeout;
 	}
 
 	/**
@@ -96,11 +109,11 @@ public final class CachingClientRegistrationMapper {
 		}
 		DiscoveredProvider fresh;
 		try {
-			fresh = DiscoveredProvider.of(ClientRegistrations.fromIssuerLocation(issuer)
+			fresh = DiscoveredProvider.of(withTimeout(() -> ClientRegistrations.fromIssuerLocation(issuer)
 				.registrationId(PROBE)
 				.clientId(PROBE)
 				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-				.build(), now);
+				.build()), now);
 		}
 		catch (RuntimeException ex) {
 			if (cached.isPresent() && isUnreachable(ex)) {
@@ -120,6 +133,37 @@ public final class CachingClientRegistrationMapper {
 		}
 		this.cache.write(providerId, fresh);
 		return fresh;
+	}
+
+	/**
+	 * Runs a discovery on a daemon thread and waits for it at most the timeout. A discovery that takes longer is
+	 * left to finish or fail on its own thread (Spring's client has no timeout to end it sooner); the daemon thread
+	 * does not keep the JVM alive.
+	 */
+	private ClientRegistration withTimeout(Supplier<ClientRegistration> discovery) {
+		CompletableFuture<ClientRegistration> result = CompletableFuture.supplyAsync(discovery, (task) -> {
+			Thread thread = new Thread(task, THREAD_NAME);
+			thread.setDaemon(true);
+			thread.start();
+		});
+		try {
+			return result.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new ResourceAccessException("no answer within " + this.timeout.toMillis() + " ms "
+					+ "(oauth-callback.discovery.timeout)");
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+					: new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ResourceAccessException("interrupted while waiting for the discovery");
+		}
 	}
 
 	/**

@@ -140,6 +140,16 @@ class OAuthCallbackDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
+	void aTimeoutThatIsNotPositiveIsRefused() {
+		runner().withPropertyValues("oauth-callback.discovery.timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationException.class)
+				.hasMessageContaining("oauth-callback.discovery.timeout must be positive");
+		});
+	}
+
+	@Test
 	void aProviderThatCannotBeDiscoveredIsReportedAsStartUpFailure() throws Exception {
 		this.provider.stop();
 		runner().run((context) -> {

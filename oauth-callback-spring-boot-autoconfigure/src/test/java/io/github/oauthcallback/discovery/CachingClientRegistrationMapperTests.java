@@ -200,6 +200,45 @@ class CachingClientRegistrationMapperTests {
 	}
 
 	@Test
+	void aProviderThatDoesNotAnswerInTimeFailsStartUpQuicklyOrLetsTheCacheStandIn() throws Exception {
+		String issuer = serveOidc("/realms/cli", "[\"none\"]");
+		OAuth2ClientProperties bound = publicClient(issuer);
+		this.provider.stubFor(get(urlEqualTo("/realms/cli/.well-known/openid-configuration"))
+			.willReturn(okJson(oidcMetadata(issuer, "[\"none\"]")).withFixedDelay(3_000)));
+		Duration timeout = Duration.ofMillis(300);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ProviderDiscoveryException.class)
+			.isThrownBy(() -> new CachingClientRegistrationMapper(bound, new DiscoveryCache(this.directory),
+					Duration.ofDays(1), Clock.fixed(NOW, ZoneOffset.UTC), timeout)
+				.asClientRegistrations())
+			.withMessageContaining("no answer within 300 ms (oauth-callback.discovery.timeout)");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
+
+		this.provider.resetMappings();
+		serveOidc("/realms/cli", "[\"none\"]");
+		mapper(bound, Duration.ofHours(1), NOW).asClientRegistrations();
+		this.provider.stubFor(get(urlEqualTo("/realms/cli/.well-known/openid-configuration"))
+			.willReturn(okJson(oidcMetadata(issuer, "[\"none\"]")).withFixedDelay(3_000)));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(new CachingClientRegistrationMapper(bound, new DiscoveryCache(this.directory),
+					Duration.ofHours(1), Clock.fixed(NOW.plus(Duration.ofHours(2)), ZoneOffset.UTC), timeout)
+				.asClientRegistrations()).containsKey("public");
+			assertThat(logs.text()).contains("no answer within 300 ms", "using its metadata cached at " + NOW);
+		}
+		// the discoveries still waiting end with the provider's answer, leaving no thread behind
+		awaitNoDiscoveryThread();
+	}
+
+	private static void awaitNoDiscoveryThread() throws InterruptedException {
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().equals(CachingClientRegistrationMapper.THREAD_NAME)) {
+				thread.join(10_000);
+				assertThat(thread.isAlive()).isFalse();
+			}
+		}
+	}
+
+	@Test
 	void aProviderThatAnswersWithoutMetadataIsReportedEvenWithACache() {
 		String issuer = serveOidc("/realms/cli", "[\"none\"]");
 		OAuth2ClientProperties bound = publicClient(issuer);
@@ -296,7 +335,7 @@ class CachingClientRegistrationMapperTests {
 		try (CapturedLogs logs = new CapturedLogs()) {
 			Map<String, ClientRegistration> registrations = new CachingClientRegistrationMapper(publicClient(issuer),
 					new DiscoveryCache(blocked.resolve("discovery")), Duration.ofDays(1),
-					Clock.fixed(NOW, ZoneOffset.UTC))
+					Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10))
 				.asClientRegistrations();
 			assertThat(registrations).containsKey("public");
 			assertThat(logs.text()).contains("Cannot write the discovery cache file",
@@ -317,7 +356,7 @@ class CachingClientRegistrationMapperTests {
 	private CachingClientRegistrationMapper mapper(OAuth2ClientProperties properties, Duration timeToLive,
 			Instant now) {
 		return new CachingClientRegistrationMapper(properties, new DiscoveryCache(this.directory), timeToLive,
-				Clock.fixed(now, ZoneOffset.UTC));
+				Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(10));
 	}
 
 	private OAuth2ClientProperties publicClient(String issuer) {
