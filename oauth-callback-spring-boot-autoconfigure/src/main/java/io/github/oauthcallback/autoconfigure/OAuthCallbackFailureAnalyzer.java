@@ -18,8 +18,10 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
 	private static final String ACTION = "Fix the property named above (docs/configuration.md lists them). Client "
 			+ "ids and secrets usually come from environment variables: check that they are set.";
 
-	private static final String DISCOVERY_ACTION = "Once the provider has been discovered, its metadata is cached "
-			+ "(oauth-callback.discovery.cache.*) and later starts do not need it; docs/troubleshooting.md has more.";
+	private static final String DISCOVERY_ACTION = "Fix the issuer-uri or the network as the message says. Once a "
+			+ "provider has been discovered its metadata is cached (oauth-callback.discovery.cache.*): starts within "
+			+ "its time to live do not ask the provider, and later ones fall back on it while the provider cannot be "
+			+ "reached. docs/troubleshooting.md has more.";
 
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {

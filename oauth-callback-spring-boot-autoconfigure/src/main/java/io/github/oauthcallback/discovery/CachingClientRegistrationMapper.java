@@ -27,17 +27,19 @@ import org.springframework.security.oauth2.core.AuthenticationMethod;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.util.StringUtils;
-import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 
 /**
  * Maps {@code spring.security.oauth2.client.*} to registrations as Spring Boot's {@link OAuth2ClientPropertiesMapper}
  * does, except that a provider given by {@code issuer-uri} is discovered once per provider (not once per
  * registration) and then taken from a {@link DiscoveryCache} until its time to live ends. When the provider cannot be
  * reached, does not answer in time or answers with a server error, older cached metadata stands in, with a warning.
- * The discovery itself is Spring Security's ({@code ClientRegistrations.fromIssuerLocation}), which sets no timeout
- * of its own: it runs on a daemon thread that start-up waits for at most the given timeout. The provider's and
- * registration's own properties are applied over it in the same way as Spring Boot applies them.
+ * The discovery itself is Spring Security's ({@code ClientRegistrations.fromIssuerLocation}), which may try three
+ * addresses with 30 s connect and read timeouts each: it runs on a daemon thread that start-up waits for at most the
+ * given timeout in all. The provider's and registration's own properties are applied over it in the same way as
+ * Spring Boot applies them.
  */
 public final class CachingClientRegistrationMapper {
 
@@ -45,6 +47,13 @@ public final class CachingClientRegistrationMapper {
 
 	/** Registration id and client id of the throw-away registration discovery is read from. */
 	private static final String PROBE = "discovery";
+
+	/**
+	 * Grant type of that registration: one with no required endpoint, so that metadata without a token or
+	 * authorization endpoint (completed by the provider's properties) is read as Spring Boot reads it.
+	 */
+	private static final AuthorizationGrantType PROBE_GRANT = new AuthorizationGrantType(
+			"urn:io.github.oauthcallback:discovery");
 
 	/** Name of the threads discoveries run on. */
 	public static final String THREAD_NAME = "oauth-callback-discovery";
@@ -112,7 +121,7 @@ public final class CachingClientRegistrationMapper {
 			fresh = DiscoveredProvider.of(withTimeout(() -> ClientRegistrations.fromIssuerLocation(issuer)
 				.registrationId(PROBE)
 				.clientId(PROBE)
-				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+				.authorizationGrantType(PROBE_GRANT)
 				.build()), now);
 		}
 		catch (RuntimeException ex) {
@@ -137,8 +146,8 @@ public final class CachingClientRegistrationMapper {
 
 	/**
 	 * Runs a discovery on a daemon thread and waits for it at most the timeout. A discovery that takes longer is
-	 * left to finish or fail on its own thread (Spring's client has no timeout to end it sooner); the daemon thread
-	 * does not keep the JVM alive.
+	 * left to finish or fail on its own thread (within Spring's own timeouts); the daemon thread does not keep the JVM
+	 * alive.
 	 */
 	private ClientRegistration withTimeout(Supplier<ClientRegistration> discovery) {
 		CompletableFuture<ClientRegistration> result = CompletableFuture.supplyAsync(discovery, (task) -> {
@@ -196,10 +205,15 @@ public final class CachingClientRegistrationMapper {
 		return builder.build();
 	}
 
-	/** The provider could not be reached or failed: not an answer that says the configuration is wrong. */
+	/**
+	 * The provider could not be reached, did not answer in time, failed (5xx), or something else answered in its
+	 * place (a proxy's or captive portal's page): not an answer of the provider that says the configuration is wrong.
+	 * Its 4xx answers (Spring then tries the next address and reports them together without a cause), unusable
+	 * metadata and another issuer are such answers.
+	 */
 	private static boolean isUnreachable(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ResourceAccessException || cause instanceof HttpServerErrorException) {
+			if (cause instanceof RestClientException && !(cause instanceof HttpClientErrorException)) {
 				return true;
 			}
 		}

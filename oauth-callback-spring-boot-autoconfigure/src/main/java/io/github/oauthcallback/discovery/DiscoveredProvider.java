@@ -22,7 +22,7 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
  * @param issuer the issuer as configured (and as the metadata states it)
  * @param discoveredAt when the metadata was fetched
  * @param authorizationUri the authorization endpoint, {@code null} for a provider without one
- * @param tokenUri the token endpoint
+ * @param tokenUri the token endpoint, {@code null} for metadata without one
  * @param jwkSetUri the JWK set of the provider's ID token signatures, if any
  * @param userInfoUri the user info endpoint, if any
  * @param userInfoAuthenticationMethod how the user info endpoint takes the token
@@ -54,15 +54,25 @@ record DiscoveredProvider(int version, String issuer, Instant discoveredAt, Stri
 		ProviderDetails provider = discovered.getProviderDetails();
 		ProviderDetails.UserInfoEndpoint userInfo = provider.getUserInfoEndpoint();
 		return new DiscoveredProvider(VERSION, provider.getIssuerUri(), at, provider.getAuthorizationUri(),
-				provider.getTokenUri(), provider.getJwkSetUri(), userInfo.getUri(),
+				tokenUri(provider), provider.getJwkSetUri(), userInfo.getUri(),
 				userInfo.getAuthenticationMethod().getValue(), userInfo.getUserNameAttributeName(),
 				discovered.getClientAuthenticationMethod().getValue(), discovered.getClientName(),
 				discovered.getRedirectUri(), discovered.getScopes(), provider.getConfigurationMetadata());
 	}
 
+	/** The token endpoint, or {@code null} for metadata without one (Spring's getter refuses to return null). */
+	private static String tokenUri(ProviderDetails provider) {
+		try {
+			return provider.getTokenUri();
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
 	/** A file written by another program or an older or newer format is not used. */
 	boolean isComplete() {
-		return this.version == VERSION && this.issuer != null && this.discoveredAt != null && this.tokenUri != null
+		return this.version == VERSION && this.issuer != null && this.discoveredAt != null
 				&& this.userInfoAuthenticationMethod != null && this.clientAuthenticationMethod != null;
 	}
 

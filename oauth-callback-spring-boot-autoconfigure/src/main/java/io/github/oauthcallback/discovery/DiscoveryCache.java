@@ -2,22 +2,29 @@ package io.github.oauthcallback.discovery;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 
+import io.github.oauthcallback.store.OwnerOnlyAcl;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
@@ -26,11 +33,12 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Provider metadata from earlier discoveries: one JSON file per provider id in a directory of the user's own. A file
- * is only used when it is a regular file of the running user that nobody else can write (it names the endpoints the
- * client secret and authorization codes are sent to), and when it describes the configured issuer. Anything else is
- * ignored with a warning and replaced after the next successful discovery; failing to write only costs a discovery
- * at the next start.
+ * Provider metadata from earlier discoveries: one JSON file per provider id in a folder of the user's own. A file
+ * names the endpoints the client secret and authorization codes are sent to, so on POSIX file systems it is only used
+ * when it and its folder belong to the running user (compared by uid), nobody else can write them and neither is a
+ * symbolic link, and only for the configured issuer. Anything else is ignored with a warning and replaced after the
+ * next successful discovery; failing to write only costs a discovery at the next start. Elsewhere (Windows) files
+ * and the folder get an owner-only ACL when written, and are read without an ownership check, like the token file.
  */
 public final class DiscoveryCache {
 
@@ -40,13 +48,26 @@ public final class DiscoveryCache {
 
 	private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
 
+	private static final Duration STALE_TEMPORARY_FILE_AGE = Duration.ofMinutes(10);
+
 	private final Path directory;
+
+	private final Long userId;
 
 	/**
 	 * @param directory the folder of the cache files; created (owner-only) on the first write
 	 */
 	public DiscoveryCache(Path directory) {
+		this(directory, CurrentUser.UID);
+	}
+
+	/**
+	 * @param directory the folder of the cache files
+	 * @param userId the running user's id, {@code null} if unknown (then names are compared)
+	 */
+	DiscoveryCache(Path directory, Long userId) {
 		this.directory = directory.toAbsolutePath();
+		this.userId = userId;
 	}
 
 	/**
@@ -78,15 +99,24 @@ public final class DiscoveryCache {
 		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
 			return Optional.empty();
 		}
-		String problem = untrusted(file);
+		String problem = untrusted(this.directory, true);
+		if (problem != null) {
+			logger.warn("Ignoring the discovery cache folder " + this.directory + ": " + problem + ". Provider '"
+					+ providerId + "' is discovered over the network instead; set "
+					+ "oauth-callback.discovery.cache.directory to a folder of your own.");
+			return Optional.empty();
+		}
+		problem = untrusted(file, false);
 		if (problem != null) {
 			logger.warn("Ignoring the discovery cache file " + file + ": " + problem + ". Provider '" + providerId
 					+ "' is discovered over the network instead.");
 			return Optional.empty();
 		}
 		DiscoveredProvider cached;
-		try {
-			cached = Json.MAPPER.readValue(Files.readString(file, StandardCharsets.UTF_8), DiscoveredProvider.class);
+		try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
+				LinkOption.NOFOLLOW_LINKS)) {
+			byte[] content = Channels.newInputStream(channel).readAllBytes();
+			cached = Json.MAPPER.readValue(new String(content, StandardCharsets.UTF_8), DiscoveredProvider.class);
 		}
 		catch (IOException | JacksonException | IllegalArgumentException ex) {
 			logger.warn("Ignoring the discovery cache file " + file + ": it cannot be read as cached provider "
@@ -116,12 +146,22 @@ public final class DiscoveryCache {
 		Path file = file(providerId);
 		Path temporary = null;
 		try {
-			boolean posix = this.directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-			if (!Files.isDirectory(this.directory)) {
+			boolean posix = isPosix(this.directory);
+			if (!Files.exists(this.directory, LinkOption.NOFOLLOW_LINKS)) {
 				Files.createDirectories(this.directory, ownerOnly(posix, OWNER_RWX));
+				if (!posix) {
+					OwnerOnlyAcl.restrict(this.directory);
+				}
 			}
-			temporary = Files.createTempFile(this.directory, "." + file.getFileName() + ".tmp-", "",
-					ownerOnly(posix, OWNER_RW));
+			else if (untrusted(this.directory, true) != null) {
+				logger.debug("Not writing to the discovery cache folder " + this.directory + ", which is not trusted");
+				return;
+			}
+			removeStaleTemporaryFiles(file);
+			temporary = Files.createTempFile(this.directory, temporaryPrefix(file), "", ownerOnly(posix, OWNER_RW));
+			if (!posix) {
+				OwnerOnlyAcl.restrict(temporary);
+			}
 			Files.writeString(temporary, Json.MAPPER.writeValueAsString(provider), StandardCharsets.UTF_8);
 			try {
 				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -148,33 +188,80 @@ public final class DiscoveryCache {
 		}
 	}
 
-	/** @return why the file must not be trusted, or {@code null} */
-	private static String untrusted(Path file) {
-		if (Files.isSymbolicLink(file)) {
+	/**
+	 * @param path a cache file or the cache folder
+	 * @param directory whether it is the folder
+	 * @return why it must not be trusted, or {@code null}
+	 */
+	private String untrusted(Path path, boolean directory) {
+		if (Files.isSymbolicLink(path)) {
 			return "it is a symbolic link, which is not followed";
 		}
-		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-			return "it is not a regular file";
+		if (directory ? !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+				: !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+			return directory ? "it is not a folder" : "it is not a regular file";
 		}
-		if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+		if (!isPosix(path)) {
 			return null;
 		}
 		try {
-			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
 			if (permissions.contains(PosixFilePermission.GROUP_WRITE)
 					|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
 				return "other users can write it (" + PosixFilePermissions.toString(permissions)
-						+ "), and it names where the client secret and codes are sent. Run: chmod 600 " + file;
+						+ "), and the cache names where the client secret and codes are sent. Run: chmod "
+						+ (directory ? "700 " : "600 ") + path;
 			}
-			String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
-			String user = System.getProperty("user.name");
-			if (user != null && !"root".equals(user) && !owner.equals(user)) {
-				return "it belongs to '" + owner + "', not to '" + user + "' who runs this program. Remove it";
+			String owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
+			if (!ownedByThisUser(path, owner)) {
+				return "it belongs to '" + owner + "', not to the user running this program. Remove it";
 			}
 			return null;
 		}
 		catch (IOException ex) {
 			return "its owner and permissions cannot be read (" + describe(ex) + ")";
+		}
+	}
+
+	/** Compares user ids where the JDK tells them, else user names (never trusting another owner as root would). */
+	private boolean ownedByThisUser(Path path, String ownerName) throws IOException {
+		Long uid = this.userId;
+		if (uid != null) {
+			try {
+				Object fileUid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+				if (fileUid instanceof Number number) {
+					return number.longValue() == uid;
+				}
+			}
+			catch (UnsupportedOperationException | IllegalArgumentException ex) {
+				// no unix view: compare names below
+			}
+		}
+		return ownerName.equals(System.getProperty("user.name"));
+	}
+
+	private static boolean isPosix(Path path) {
+		return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+	}
+
+	private static String temporaryPrefix(Path file) {
+		return "." + file.getFileName() + ".tmp-";
+	}
+
+	/** Temporary files older than a few minutes were left by a process that ended mid-write. */
+	private void removeStaleTemporaryFiles(Path file) {
+		String prefix = temporaryPrefix(file);
+		Instant before = Instant.now().minus(STALE_TEMPORARY_FILE_AGE);
+		try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.directory,
+				(path) -> path.getFileName().toString().startsWith(prefix))) {
+			for (Path path : stale) {
+				if (Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+					Files.deleteIfExists(path);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// leftovers do no harm; the write that follows reports real problems
 		}
 	}
 
@@ -201,6 +288,22 @@ public final class DiscoveryCache {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
 		}
+	}
+
+	/** The running user's id, where the JDK can tell it ({@code jdk.security.auth} on Unix). */
+	private static final class CurrentUser {
+
+		static final Long UID = uid();
+
+		private static Long uid() {
+			try {
+				return new com.sun.security.auth.module.UnixSystem().getUid();
+			}
+			catch (RuntimeException | LinkageError ex) {
+				return null;
+			}
+		}
+
 	}
 
 	/** Made on first use: a start whose providers all have explicit endpoints never needs it. */

@@ -14,20 +14,13 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.AclEntry;
-import java.nio.file.attribute.AclEntryPermission;
-import java.nio.file.attribute.AclEntryType;
-import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -493,19 +486,9 @@ final class TokenFile {
 	}
 
 	private void restrictAcl(Path path) throws IOException {
-		if (this.posix) {
-			return;
+		if (!this.posix) {
+			OwnerOnlyAcl.restrict(path);
 		}
-		AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class);
-		if (acl == null) {
-			return;
-		}
-		UserPrincipal owner = Files.getOwner(path);
-		acl.setAcl(List.of(AclEntry.newBuilder()
-			.setType(AclEntryType.ALLOW)
-			.setPrincipal(owner)
-			.setPermissions(EnumSet.allOf(AclEntryPermission.class))
-			.build()));
 	}
 
 	private UnusableFileException unusable(String problem, String wayOut) {

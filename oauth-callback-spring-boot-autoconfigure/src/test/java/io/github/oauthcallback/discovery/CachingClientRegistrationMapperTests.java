@@ -68,18 +68,23 @@ class CachingClientRegistrationMapperTests {
 		String oidc = serveOidc("/realms/cli", "[\"client_secret_basic\",\"none\"]");
 		String postOnly = serveOidc("/post-only", "[\"client_secret_post\",\"private_key_jwt\"]");
 		String unstated = serveOidc("/unstated", null);
-		String oauthOnly = serveAuthorizationServerMetadata("/as");
+		String oauthOnly = serveAuthorizationServerMetadata("/as", true);
+		String noTokenEndpoint = serveAuthorizationServerMetadata("/partial", false);
 		Map<String, String> properties = new LinkedHashMap<>();
 		provider(properties, "oidc", oidc);
 		provider(properties, "post-only", postOnly);
 		provider(properties, "unstated", unstated);
 		provider(properties, "oauth-only", oauthOnly);
+		provider(properties, "completed", noTokenEndpoint);
+		properties.put(PREFIX + "provider.completed.token-uri", "https://completed.example/token");
+		properties.put(PREFIX + "provider.completed.authorization-uri", "https://completed.example/authorize");
 		provider(properties, "overridden", oidc);
 		properties.put(PREFIX + "provider.overridden.token-uri", "https://elsewhere.example/token");
 		properties.put(PREFIX + "provider.overridden.user-info-uri", "https://elsewhere.example/me");
 		properties.put(PREFIX + "provider.overridden.user-info-authentication-method", "form");
 		properties.put(PREFIX + "provider.overridden.jwk-set-uri", "https://elsewhere.example/keys");
 		properties.put(PREFIX + "provider.overridden.user-name-attribute", "email");
+		properties.put(PREFIX + "provider.overridden.authorization-uri", "https://elsewhere.example/authorize");
 		provider(properties, "explicit", null);
 		properties.put(PREFIX + "provider.explicit.authorization-uri", "https://explicit.example/authorize");
 		properties.put(PREFIX + "provider.explicit.token-uri", "https://explicit.example/token");
@@ -91,6 +96,7 @@ class CachingClientRegistrationMapperTests {
 		registration(properties, "machine", "oauth-only", "m-cli", "m-Secret-1", null, "read");
 		properties.put(PREFIX + "registration.machine.authorization-grant-type", "client_credentials");
 		registration(properties, "custom", "overridden", "custom-cli", null, "none", "openid");
+		registration(properties, "partial", "completed", "partial-cli", null, "none", "read");
 		properties.put(PREFIX + "registration.custom.redirect-uri", "http://127.0.0.1:8765/callback");
 		registration(properties, "fixed", "explicit", "fixed-cli", null, "none", "read");
 		properties.put(PREFIX + "registration.fixed.redirect-uri", "http://127.0.0.1/callback");
@@ -109,17 +115,21 @@ class CachingClientRegistrationMapperTests {
 		Map<String, ClientRegistration> cached = mapper(bound, Duration.ofDays(1), NOW.plusSeconds(3600))
 			.asClientRegistrations();
 
-		assertThat(springBoot).hasSize(8);
+		assertThat(springBoot).hasSize(9);
 		assertThat(describe(discovered)).isEqualTo(describe(springBoot));
 		assertThat(describe(cached)).isEqualTo(describe(springBoot));
 		assertThat(discovered.get("posting").getClientAuthenticationMethod().getValue())
 			.isEqualTo("client_secret_post");
 		assertThat(cached.get("custom").getProviderDetails().getTokenUri())
 			.isEqualTo("https://elsewhere.example/token");
-		// six providers discovered once each, RFC 8414's fallback costing the 'as' provider three requests; Spring
-		// Boot asks once per registration: 'public' and 'confidential' share a provider
-		assertThat(discoveries).isEqualTo(6 + 2);
-		assertThat(springBootDiscoveries).isEqualTo(7 + 2);
+		assertThat(cached.get("partial").getProviderDetails().getTokenUri()).isEqualTo("https://completed.example/token");
+		assertThat(cached.get("public").getProviderDetails().getConfigurationMetadata())
+			.containsEntry("request_uri_parameter_supported", true)
+			.containsKeys("mtls_endpoint_aliases", "x_max_age", "x_ratio");
+		// seven providers discovered once each, RFC 8414's fallback costing the two RFC 8414 providers three
+		// requests each; Spring Boot asks once per registration: 'public' and 'confidential' share a provider
+		assertThat(discoveries).isEqualTo(7 + 2 + 2);
+		assertThat(springBootDiscoveries).isEqualTo(8 + 2 + 2);
 		assertThat(discoveryRequests()).as("requests of the cached start").isEqualTo(discoveries);
 	}
 
@@ -239,6 +249,22 @@ class CachingClientRegistrationMapperTests {
 	}
 
 	@Test
+	void staleMetadataStandsInWhenSomethingElseAnswersInTheProvidersPlace() {
+		String issuer = serveOidc("/realms/cli", "[\"none\"]");
+		OAuth2ClientProperties bound = publicClient(issuer);
+		mapper(bound, Duration.ofHours(1), NOW).asClientRegistrations();
+		this.provider.resetAll();
+		// a captive portal or proxy page: 200, but HTML
+		this.provider.stubFor(get(urlPathMatching(".*"))
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<h1>Wi-Fi</h1>")));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(mapper(bound, Duration.ofHours(1), NOW.plus(Duration.ofHours(2))).asClientRegistrations())
+				.containsKey("public");
+			assertThat(logs.text()).contains("using its metadata cached at " + NOW);
+		}
+	}
+
+	@Test
 	void aProviderThatAnswersWithoutMetadataIsReportedEvenWithACache() {
 		String issuer = serveOidc("/realms/cli", "[\"none\"]");
 		OAuth2ClientProperties bound = publicClient(issuer);
@@ -306,6 +332,60 @@ class CachingClientRegistrationMapperTests {
 		}
 		assertThat(discoveryRequests()).isEqualTo(3);
 		assertThat(Files.isSymbolicLink(file)).as("the link was replaced by a file of our own").isFalse();
+	}
+
+	@Test
+	void aFileOfAnotherUserIsIgnoredWhateverTheName() throws Exception {
+		String issuer = serveOidc("/realms/cli", "[\"none\"]");
+		OAuth2ClientProperties bound = publicClient(issuer);
+		mapper(bound, Duration.ofDays(1), NOW).asClientRegistrations();
+		long uid = ((Number) Files.getAttribute(this.directory.resolve("idp.json"), "unix:uid")).longValue();
+		// Seen by another user id, the same file (and folder) is not that user's: even root trusts only its own.
+		try (CapturedLogs logs = new CapturedLogs()) {
+			new CachingClientRegistrationMapper(bound, new DiscoveryCache(this.directory, uid + 1), Duration.ofDays(1),
+					Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10))
+				.asClientRegistrations();
+			assertThat(logs.text()).contains("Ignoring the discovery cache folder " + this.directory,
+					"not to the user running this program");
+		}
+		assertThat(discoveryRequests()).isEqualTo(2);
+		mapper(bound, Duration.ofDays(1), NOW).asClientRegistrations();
+		assertThat(discoveryRequests()).as("the file's own user still uses it").isEqualTo(2);
+	}
+
+	@Test
+	void aFolderOthersCanWriteIsNotUsed() throws Exception {
+		String issuer = serveOidc("/realms/cli", "[\"none\"]");
+		OAuth2ClientProperties bound = publicClient(issuer);
+		mapper(bound, Duration.ofDays(1), NOW).asClientRegistrations();
+		Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			mapper(bound, Duration.ofDays(1), NOW).asClientRegistrations();
+			assertThat(logs.text()).contains("Ignoring the discovery cache folder " + this.directory,
+					"other users can write it", "chmod 700");
+		}
+		assertThat(discoveryRequests()).isEqualTo(2);
+		Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwx------"));
+		Path linked = Files.createDirectory(this.directory.resolve("real"));
+		Path link = Files.createSymbolicLink(this.directory.resolve("link"), linked);
+		CachingClientRegistrationMapper throughLink = new CachingClientRegistrationMapper(bound,
+				new DiscoveryCache(link), Duration.ofDays(1), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10));
+		throughLink.asClientRegistrations();
+		throughLink.asClientRegistrations();
+		assertThat(discoveryRequests()).as("a folder that is a symbolic link is not used").isEqualTo(4);
+	}
+
+	@Test
+	void temporaryFilesLeftByACrashAreRemoved() throws Exception {
+		String issuer = serveOidc("/realms/cli", "[\"none\"]");
+		Path left = this.directory.resolve(".idp.json.tmp-12345");
+		Files.writeString(left, "half");
+		Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+		Path recent = this.directory.resolve(".idp.json.tmp-67890");
+		Files.writeString(recent, "another process is writing");
+		mapper(publicClient(issuer), Duration.ofDays(1), NOW).asClientRegistrations();
+		assertThat(left).doesNotExist();
+		assertThat(recent).exists();
 	}
 
 	@Test
@@ -378,12 +458,14 @@ class CachingClientRegistrationMapperTests {
 		return issuer;
 	}
 
-	/** RFC 8414 metadata only, at the address Spring tries last. */
-	private String serveAuthorizationServerMetadata(String path) {
+	/** RFC 8414 metadata only (no JWK set), at the address Spring tries last. */
+	private String serveAuthorizationServerMetadata(String path, boolean endpoints) {
 		String issuer = this.provider.baseUrl() + path;
 		this.provider.stubFor(get(urlEqualTo("/.well-known/oauth-authorization-server" + path)).willReturn(okJson(
-				"{\"issuer\":\"" + issuer + "\",\"token_endpoint\":\"" + issuer + "/token\",\"authorization_endpoint\":\""
-						+ issuer + "/authorize\",\"response_types_supported\":[\"code\"],"
+				"{\"issuer\":\"" + issuer + "\","
+						+ (endpoints ? "\"token_endpoint\":\"" + issuer + "/token\",\"authorization_endpoint\":\""
+								+ issuer + "/authorize\"," : "")
+						+ "\"response_types_supported\":[\"code\"],"
 						+ "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
 						+ "\"introspection_endpoint\":\"" + issuer + "/introspect\"}")));
 		return issuer;
@@ -395,7 +477,9 @@ class CachingClientRegistrationMapperTests {
 				+ "\"userinfo_endpoint\":\"" + issuer + "/userinfo\",\"end_session_endpoint\":\"" + issuer
 				+ "/logout\",\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
 				+ "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"code_challenge_methods_supported\":[\"S256\"],"
-				+ "\"claims_parameter_supported\":false,\"request_uri_parameter_supported\":true"
+				+ "\"claims_parameter_supported\":false,\"request_uri_parameter_supported\":true,"
+				+ "\"mtls_endpoint_aliases\":{\"token_endpoint\":\"" + issuer + "/mtls/token\"},"
+				+ "\"x_max_age\":3600,\"x_ratio\":0.5"
 				+ ((authMethods != null) ? ",\"token_endpoint_auth_methods_supported\":" + authMethods : "") + "}";
 	}
 
@@ -452,6 +536,7 @@ class CachingClientRegistrationMapperTests {
 			values.put("userNameAttributeName",
 					String.valueOf(provider.getUserInfoEndpoint().getUserNameAttributeName()));
 			values.put("configurationMetadata", new TreeMap<>(provider.getConfigurationMetadata()));
+			values.put("requireProofKey", registration.getClientSettings().isRequireProofKey());
 			described.put(id, values);
 		});
 		return described;
