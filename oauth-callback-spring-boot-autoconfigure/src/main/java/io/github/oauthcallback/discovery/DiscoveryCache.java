@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,7 +22,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 
-import io.github.oauthcallback.store.OwnerOnlyAcl;
+import io.github.oauthcallback.store.PrivateFiles;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
@@ -150,7 +148,7 @@ public final class DiscoveryCache {
 			if (!Files.exists(this.directory, LinkOption.NOFOLLOW_LINKS)) {
 				Files.createDirectories(this.directory, ownerOnly(posix, OWNER_RWX));
 				if (!posix) {
-					OwnerOnlyAcl.restrict(this.directory);
+					PrivateFiles.restrictAcl(this.directory);
 				}
 			}
 			else if (untrusted(this.directory, true) != null) {
@@ -160,7 +158,7 @@ public final class DiscoveryCache {
 			removeStaleTemporaryFiles(file);
 			temporary = Files.createTempFile(this.directory, temporaryPrefix(file), "", ownerOnly(posix, OWNER_RW));
 			if (!posix) {
-				OwnerOnlyAcl.restrict(temporary);
+				PrivateFiles.restrictAcl(temporary);
 			}
 			Files.writeString(temporary, Json.MAPPER.writeValueAsString(provider), StandardCharsets.UTF_8);
 			try {
@@ -266,18 +264,11 @@ public final class DiscoveryCache {
 	}
 
 	private static FileAttribute<?>[] ownerOnly(boolean posix, Set<PosixFilePermission> permissions) {
-		return posix ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
-				: new FileAttribute<?>[0];
+		return PrivateFiles.creationAttributes(posix, permissions);
 	}
 
 	private static String describe(Exception ex) {
-		if (ex instanceof AccessDeniedException) {
-			return "access denied";
-		}
-		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
-			return ex.getClass().getSimpleName() + ": " + fs.getReason();
-		}
-		return ex.getClass().getSimpleName();
+		return (ex instanceof IOException io) ? PrivateFiles.describe(io) : ex.getClass().getSimpleName();
 	}
 
 	private static String shortHash(String value) {

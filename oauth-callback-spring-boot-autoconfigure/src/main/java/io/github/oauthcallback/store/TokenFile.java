@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -481,13 +479,12 @@ final class TokenFile {
 	}
 
 	private FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
-		return this.posix ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
-				: new FileAttribute<?>[0];
+		return PrivateFiles.creationAttributes(this.posix, permissions);
 	}
 
 	private void restrictAcl(Path path) throws IOException {
 		if (!this.posix) {
-			OwnerOnlyAcl.restrict(path);
+			PrivateFiles.restrictAcl(path);
 		}
 	}
 
@@ -525,13 +522,7 @@ final class TokenFile {
 
 
 	private static String describe(IOException ex) {
-		if (ex instanceof AccessDeniedException) {
-			return "access denied";
-		}
-		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
-			return ex.getClass().getSimpleName() + ": " + fs.getReason();
-		}
-		return ex.getClass().getSimpleName();
+		return PrivateFiles.describe(ex);
 	}
 
 }

@@ -1,0 +1,71 @@
+package io.github.oauthcallback.store;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Helpers for the files only their owner may use that the starter keeps: the token file and the discovery cache.
+ */
+public final class PrivateFiles {
+
+	private PrivateFiles() {
+	}
+
+	/**
+	 * @param posix whether the file system has POSIX permissions
+	 * @param permissions the permissions to create a file or folder with
+	 * @return the attributes to create it with: the permissions on POSIX, none elsewhere
+	 */
+	public static FileAttribute<?>[] creationAttributes(boolean posix, Set<PosixFilePermission> permissions) {
+		return posix ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
+				: new FileAttribute<?>[0];
+	}
+
+	/**
+	 * Replaces the ACL of a file or folder by one entry giving its owner every permission. Does nothing where the
+	 * file system has no ACL view.
+	 * @param path the file or folder
+	 * @throws IOException if the ACL cannot be read or set
+	 */
+	public static void restrictAcl(Path path) throws IOException {
+		AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class);
+		if (acl == null) {
+			return;
+		}
+		UserPrincipal owner = Files.getOwner(path);
+		acl.setAcl(List.of(AclEntry.newBuilder()
+			.setType(AclEntryType.ALLOW)
+			.setPrincipal(owner)
+			.setPermissions(EnumSet.allOf(AclEntryPermission.class))
+			.build()));
+	}
+
+	/**
+	 * @param ex a file operation's failure
+	 * @return what went wrong, without the paths the exception may carry twice
+	 */
+	public static String describe(IOException ex) {
+		if (ex instanceof AccessDeniedException) {
+			return "access denied";
+		}
+		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
+			return ex.getClass().getSimpleName() + ": " + fs.getReason();
+		}
+		return ex.getClass().getSimpleName();
+	}
+
+}
