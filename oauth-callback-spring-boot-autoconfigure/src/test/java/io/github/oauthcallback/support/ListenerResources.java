@@ -31,6 +31,38 @@ public final class ListenerResources {
 	}
 
 	/**
+	 * @return names of live threads of the starter (all named {@code oauth-callback-...})
+	 */
+	public static List<String> starterThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("oauth-callback-"))
+			.toList();
+	}
+
+	/**
+	 * {@link #listeningPortsOfThisProcess()}, after checking that it does see a socket this JVM listens on.
+	 * @return the listening ports, or {@code null} where {@code /proc} does not tell (not Linux)
+	 * @throws IllegalStateException if the reading misses the probe socket
+	 */
+	public static java.util.Set<Integer> checkedListeningPortsOfThisProcess() throws IOException {
+		java.util.Set<Integer> ports = listeningPortsOfThisProcess();
+		if (ports == null) {
+			return null;
+		}
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			java.util.Set<Integer> withProbe = listeningPortsOfThisProcess();
+			if (withProbe == null || !withProbe.contains(probe.getLocalPort())) {
+				throw new IllegalStateException("/proc did not show the probe socket on port " + probe.getLocalPort());
+			}
+		}
+		return ports;
+	}
+
+	/**
 	 * Waits up to a few seconds for listener threads to end (pool threads end right after their last task).
 	 * @return the listener threads still alive after waiting
 	 */
