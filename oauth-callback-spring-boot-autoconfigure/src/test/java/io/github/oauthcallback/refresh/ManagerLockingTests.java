@@ -7,13 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.store.StoredLogin;
@@ -27,16 +25,14 @@ import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRefreshedEvent;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
+import static io.github.oauthcallback.support.StubRegistration.authorize;
+import static io.github.oauthcallback.support.StubRegistration.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -63,20 +59,6 @@ class ManagerLockingTests {
 			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
 					"oauth-callback.refresh.backoff=10ms")
 			.withPropertyValues(properties);
-	}
-
-	private static void seed(AssertableApplicationContext context, String access, Instant expiresAt, String refresh) {
-		var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
-		Instant issued = expiresAt.minusSeconds(3600);
-		context.getBean(TokenStore.class)
-			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
-					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, access, issued, expiresAt, Set.of("read")),
-					(refresh != null) ? new OAuth2RefreshToken(refresh, issued) : null), Accounts.principal("ada"));
-	}
-
-	private static OAuth2AuthorizedClient authorize(AssertableApplicationContext context) {
-		return context.getBean(OAuthCallbackAuthorizedClientManager.class)
-			.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build());
 	}
 
 	@Test

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +17,6 @@ import java.util.function.Consumer;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.browser.BrowserLauncher;
@@ -32,14 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
@@ -53,6 +47,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.github.oauthcallback.support.StubRegistration.authorize;
+import static io.github.oauthcallback.support.StubRegistration.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -80,20 +76,6 @@ class ManagerRefreshTests {
 			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
 					"oauth-callback.refresh.backoff=10ms", "oauth-callback.login-command=my-cli login {registration}")
 			.withPropertyValues(properties);
-	}
-
-	private static void seed(AssertableApplicationContext context, String access, Instant expiresAt, String refresh) {
-		var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
-		Instant issued = expiresAt.minusSeconds(3600);
-		context.getBean(TokenStore.class)
-			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
-					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, access, issued, expiresAt, Set.of("read")),
-					(refresh != null) ? new OAuth2RefreshToken(refresh, issued) : null), Accounts.principal("ada"));
-	}
-
-	private static OAuth2AuthorizedClient authorize(AssertableApplicationContext context) {
-		return context.getBean(OAuth2AuthorizedClientManager.class)
-			.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("api").principal("ada").build());
 	}
 
 	private void tokenEndpoint(String body) {
