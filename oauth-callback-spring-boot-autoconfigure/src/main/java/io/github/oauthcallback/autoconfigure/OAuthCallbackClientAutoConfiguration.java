@@ -12,7 +12,7 @@ import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.refresh.RetryingRefreshTokenResponseClient;
+import io.github.oauthcallback.refresh.RetryingTokenResponseClient;
 import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.TokenStore;
 
@@ -65,7 +65,7 @@ public final class OAuthCallbackClientAutoConfiguration {
 			refresh.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
 			return refresh;
 		});
-		return new RetryingRefreshTokenResponseClient(client, properties.refresh().attempts(),
+		return new RetryingTokenResponseClient<>(client, properties.refresh().attempts(),
 				properties.refresh().backoff(), properties.refresh().maxBackoff());
 	}
 
@@ -90,11 +90,13 @@ public final class OAuthCallbackClientAutoConfiguration {
 			LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
 					properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 			ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
-			clientCredentials.setAccessTokenResponseClient(new LazyTokenResponseClient<>(() -> {
-				RestClientClientCredentialsTokenResponseClient tokens = new RestClientClientCredentialsTokenResponseClient();
-				tokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-				return tokens;
-			}));
+			clientCredentials.setAccessTokenResponseClient(new RetryingTokenResponseClient<>(
+					new LazyTokenResponseClient<>(() -> {
+						RestClientClientCredentialsTokenResponseClient tokens = new RestClientClientCredentialsTokenResponseClient();
+						tokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
+						return tokens;
+					}), properties.refresh().attempts(), properties.refresh().backoff(),
+					properties.refresh().maxBackoff()));
 			clientCredentials.setClockSkew(properties.refresh().clockSkew());
 			clientCredentials.setClock(clock);
 			return new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials);

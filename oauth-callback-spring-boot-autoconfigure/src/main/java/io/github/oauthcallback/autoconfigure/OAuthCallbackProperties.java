@@ -182,9 +182,9 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * @param clockSkew How long before its expiry an access token is treated as expired and refreshed.
 	 * @param lifetimeWhenUnknown Lifetime given to an access token whose token response has no expires_in (Spring
 	 * Security would give it one second). The default treats it as valid until a resource server refuses it with 401.
-	 * @param attempts Attempts in all (1 to 10) for a refresh that fails for a transient reason: the token endpoint
-	 * cannot be reached, answers 429, 500, 502, 503 or 504, or the connection fails after the request was sent (that
-	 * last case is sent once more at most).
+	 * @param attempts Attempts in all (1 to 10) for a refresh or a client-credentials token request that fails for a
+	 * transient reason: the token endpoint cannot be reached, answers 429, 500, 502, 503 or 504, or the connection
+	 * fails after the request was sent (that last case is sent once more at most).
 	 * @param backoff Wait before the second attempt (at most 1m); it doubles after each further failure, with random
 	 * jitter of up to half of it.
 	 * @param maxBackoff Longest wait between two attempts (at most 5m), also for a Retry-After sent by the server.

@@ -329,7 +329,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null || clientCredentials(registration)) {
 				throw tokenFailure(registration, account, code, ex);
 			}
-			boolean answerLost = causedBy(ex, RetryingRefreshTokenResponseClient.RefusedAfterLostAnswerException.class);
+			boolean answerLost = causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
 			OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
 			if (now != null && sameAccessToken(now, current) && sameRefreshToken(now, current)) {
 				this.store.removeAuthorizedClient(registrationId, account);
@@ -511,7 +511,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				}
 			}
 		}
-		else if (RetryingRefreshTokenResponseClient.notSent(io)) {
+		else if (RetryingTokenResponseClient.notSent(io)) {
 			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
 		}
 		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {

@@ -414,6 +414,31 @@ class ManagerRefreshTests {
 	}
 
 	@Test
+	void clientCredentialsRequestsAreRetriedLikeRefreshes() {
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0"))
+			.willSetStateTo("reset"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
+			.whenScenarioStateIs("reset")
+			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+			.willSetStateTo("answering"));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
+			.whenScenarioStateIs("answering")
+			.willReturn(okJson("{\"access_token\":\"at-service\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		runner("spring.security.oauth2.client.registration.service.client-id=svc",
+				"spring.security.oauth2.client.registration.service.client-secret=svc-secret",
+				"spring.security.oauth2.client.registration.service.authorization-grant-type=client_credentials",
+				"spring.security.oauth2.client.registration.service.provider=stub")
+			.run((context) -> {
+				OAuth2AuthorizedClient service = context.getBean(OAuth2AuthorizedClientManager.class)
+					.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("service").principal("ada").build());
+				assertThat(service.getAccessToken().getTokenValue()).isEqualTo("at-service");
+				this.wireMock.verify(3, postRequestedFor(urlEqualTo("/token")));
+			});
+	}
+
+	@Test
 	void declaredClientWithoutRegistrationFailsClearly() {
 		runner("oauth-callback.clients.github.base-url=https://api.github.com")
 			.run((context) -> assertThat(context).hasFailed()

@@ -21,15 +21,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
 /**
- * Retries a refresh that failed for a transient reason a bounded number of times, with exponential backoff and
- * jitter, or after the server's {@code Retry-After}; each wait is capped.
+ * Retries a token request (a refresh, or a client-credentials request of a batch job) that failed for a transient
+ * reason a bounded number of times, with exponential backoff and jitter, or after the server's {@code Retry-After};
+ * each wait is capped.
  * <ul>
  * <li>Retried: failures before the request was sent (connection refused, unknown host, connect timeout, TLS
  * handshake), and the answers 429, 500, 502, 503 and 504.</li>
@@ -39,20 +41,21 @@ import org.springframework.web.client.RestClient;
  * the client manager's message and log then say that an answer was probably lost.</li>
  * <li>Not retried: a refused refresh token ({@code invalid_grant}) and any other OAuth error or status.</li>
  * </ul>
- * The status and {@code Retry-After} of an answer are known when the token endpoint's {@link RestClient} comes from
+ * A client-credentials request holds nothing a lost answer could have used up, so sending it again is always safe;
+ * it follows the same rules. The status and {@code Retry-After} of an answer are known when the token endpoint's {@link RestClient} comes from
  * {@link TokenEndpointClients}, as the auto-configured one does; an error without them is not retried.
  */
-public final class RetryingRefreshTokenResponseClient
-		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
+public final class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGrantRequest>
+		implements OAuth2AccessTokenResponseClient<T> {
 
 	/** The default cap of each wait, {@code Retry-After} included. */
 	public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
 
-	private static final Log logger = LogFactory.getLog(RetryingRefreshTokenResponseClient.class);
+	private static final Log logger = LogFactory.getLog(RetryingTokenResponseClient.class);
 
 	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
 
-	private final OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate;
+	private final OAuth2AccessTokenResponseClient<T> delegate;
 
 	private final int attempts;
 
@@ -73,7 +76,7 @@ public final class RetryingRefreshTokenResponseClient
 	 * @param backoff the wait before the second attempt; it doubles after each further failure, up to
 	 * {@link #DEFAULT_MAX_BACKOFF}
 	 */
-	public RetryingRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
+	public RetryingTokenResponseClient(OAuth2AccessTokenResponseClient<T> delegate,
 			int attempts, Duration backoff) {
 		this(delegate, attempts, backoff, DEFAULT_MAX_BACKOFF);
 	}
@@ -84,12 +87,12 @@ public final class RetryingRefreshTokenResponseClient
 	 * @param backoff the wait before the second attempt; it doubles after each further failure
 	 * @param maxBackoff the longest wait, also for a {@code Retry-After} of the server; at least {@code backoff}
 	 */
-	public RetryingRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
+	public RetryingTokenResponseClient(OAuth2AccessTokenResponseClient<T> delegate,
 			int attempts, Duration backoff, Duration maxBackoff) {
 		this(delegate, attempts, backoff, maxBackoff, Thread::sleep, () -> ThreadLocalRandom.current().nextDouble());
 	}
 
-	RetryingRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
+	RetryingTokenResponseClient(OAuth2AccessTokenResponseClient<T> delegate,
 			int attempts, Duration backoff, Duration maxBackoff, Sleeper sleeper, DoubleSupplier random) {
 		if (attempts < 1 || backoff.isNegative() || maxBackoff.compareTo(backoff) < 0) {
 			throw new IllegalArgumentException("Need attempts >= 1 and 0 <= backoff <= maxBackoff (got " + attempts
@@ -104,16 +107,16 @@ public final class RetryingRefreshTokenResponseClient
 	}
 
 	@Override
-	public OAuth2AccessTokenResponse getTokenResponse(OAuth2RefreshTokenGrantRequest grantRequest) {
+	public OAuth2AccessTokenResponse getTokenResponse(T grantRequest) {
 		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
+		String action = action(grantRequest);
 		boolean replayed = false;
 		boolean answerMayBeLost = false;
 		for (int attempt = 1;; attempt++) {
 			try {
 				OAuth2AccessTokenResponse response = this.delegate.getTokenResponse(grantRequest);
 				if (this.retrying.remove(registrationId)) {
-					logger.info("Refreshing the token of '" + registrationId + "' worked again (attempt " + attempt
-							+ ")");
+					logger.info(action + " worked again (attempt " + attempt + ")");
 				}
 				return response;
 			}
@@ -128,7 +131,7 @@ public final class RetryingRefreshTokenResponseClient
 				replayed |= failure == Failure.NO_ANSWER;
 				answerMayBeLost |= failure == Failure.NO_ANSWER || failure == Failure.MAYBE_PROCESSED;
 				Duration wait = wait(attempt, TokenEndpointClients.answerRetryAfter(ex));
-				String message = "Refreshing the token of '" + registrationId + "' failed (" + describe(ex)
+				String message = action + " failed (" + describe(ex)
 						+ "); attempt " + (attempt + 1) + " of " + this.attempts + " in " + wait.toMillis() + " ms"
 						+ ((failure == Failure.NO_ANSWER) ? " (the request is sent once more at most)" : "");
 				if (this.retrying.add(registrationId)) {
@@ -146,6 +149,18 @@ public final class RetryingRefreshTokenResponseClient
 				}
 			}
 		}
+	}
+
+	/** What the request does, for log lines. */
+	private static String action(AbstractOAuth2AuthorizationGrantRequest request) {
+		String registrationId = request.getClientRegistration().getRegistrationId();
+		if (AuthorizationGrantType.REFRESH_TOKEN.equals(request.getGrantType())) {
+			return "Refreshing the token of '" + registrationId + "'";
+		}
+		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(request.getGrantType())) {
+			return "Getting a client-credentials token for '" + registrationId + "'";
+		}
+		return "The " + request.getGrantType().getValue() + " token request of '" + registrationId + "'";
 	}
 
 	Duration wait(int attempt, Duration retryAfter) {

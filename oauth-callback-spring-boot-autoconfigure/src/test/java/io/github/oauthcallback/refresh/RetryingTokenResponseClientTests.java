@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * Which refresh failures are retried, how often and after how long, against real sockets (WireMock faults, a closed
  * port). Waits are recorded instead of slept.
  */
-class RetryingRefreshTokenResponseClientTests {
+class RetryingTokenResponseClientTests {
 
 	private static final String OK = "{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
 
@@ -71,7 +71,7 @@ class RetryingRefreshTokenResponseClientTests {
 		this.wireMock.stop();
 	}
 
-	private RetryingRefreshTokenResponseClient client(String tokenUri, int attempts, Duration backoff,
+	private RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client(String tokenUri, int attempts, Duration backoff,
 			Duration maxBackoff) {
 		RestClientRefreshTokenTokenResponseClient spring = new RestClientRefreshTokenTokenResponseClient();
 		spring.setRestClient(
@@ -80,11 +80,11 @@ class RetryingRefreshTokenResponseClientTests {
 			this.calls.incrementAndGet();
 			return spring.getTokenResponse(request);
 		};
-		return new RetryingRefreshTokenResponseClient(counting, attempts, backoff, maxBackoff, this.waits::add,
+		return new RetryingTokenResponseClient<>(counting, attempts, backoff, maxBackoff, this.waits::add,
 				() -> 1.0);
 	}
 
-	private RetryingRefreshTokenResponseClient client(int attempts) {
+	private RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client(int attempts) {
 		return client(this.wireMock.baseUrl() + "/token", attempts, Duration.ofMillis(100), Duration.ofSeconds(5));
 	}
 
@@ -114,11 +114,11 @@ class RetryingRefreshTokenResponseClientTests {
 			closedPort = socket.getLocalPort();
 		}
 		String tokenUri = "http://127.0.0.1:" + closedPort + "/token";
-		RetryingRefreshTokenResponseClient client = client(tokenUri, 4, Duration.ofMillis(100), Duration.ofSeconds(5));
+		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = client(tokenUri, 4, Duration.ofMillis(100), Duration.ofSeconds(5));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client.getTokenResponse(grant(tokenUri)))
-			.satisfies((ex) -> assertThat(RetryingRefreshTokenResponseClient.classify(ex))
-				.isEqualTo(RetryingRefreshTokenResponseClient.Failure.NOT_PROCESSED));
+			.satisfies((ex) -> assertThat(RetryingTokenResponseClient.classify(ex))
+				.isEqualTo(RetryingTokenResponseClient.Failure.NOT_PROCESSED));
 		assertThat(this.calls).hasValue(4);
 		assertThat(this.waits).containsExactly(100L, 200L, 400L);
 	}
@@ -156,7 +156,7 @@ class RetryingRefreshTokenResponseClientTests {
 			.willReturn(aResponse().withStatus(400)
 				.withHeader("Content-Type", "application/json")
 				.withBody("{\"error\":\"invalid_grant\"}")));
-		assertThatExceptionOfType(RetryingRefreshTokenResponseClient.RefusedAfterLostAnswerException.class)
+		assertThatExceptionOfType(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 	}
@@ -205,7 +205,7 @@ class RetryingRefreshTokenResponseClientTests {
 			.withBody("{\"error\":\"invalid_grant\"}")));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
-			.isNotInstanceOf(RetryingRefreshTokenResponseClient.RefusedAfterLostAnswerException.class)
+			.isNotInstanceOf(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 		this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
 	}
@@ -225,10 +225,10 @@ class RetryingRefreshTokenResponseClientTests {
 
 	@Test
 	void waitsDoubleWithJitterAndNeverOverflow() {
-		RetryingRefreshTokenResponseClient full = new RetryingRefreshTokenResponseClient((request) -> null, 10,
+		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> full = new RetryingTokenResponseClient<>((request) -> null, 10,
 				Duration.ofMillis(500), Duration.ofSeconds(30), (millis) -> {
 				}, () -> 1.0);
-		RetryingRefreshTokenResponseClient half = new RetryingRefreshTokenResponseClient((request) -> null, 10,
+		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> half = new RetryingTokenResponseClient<>((request) -> null, 10,
 				Duration.ofMillis(500), Duration.ofSeconds(30), (millis) -> {
 				}, () -> 0.0);
 		assertThat(full.wait(1, null)).isEqualTo(Duration.ofMillis(500));
@@ -244,8 +244,8 @@ class RetryingRefreshTokenResponseClientTests {
 	@Test
 	void invalidSettingsAreRejected() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RetryingRefreshTokenResponseClient((request) -> null, 0, Duration.ZERO));
-		assertThatIllegalArgumentException().isThrownBy(() -> new RetryingRefreshTokenResponseClient((request) -> null,
+			.isThrownBy(() -> new RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest>((request) -> null, 0, Duration.ZERO));
+		assertThatIllegalArgumentException().isThrownBy(() -> new RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest>((request) -> null,
 				3, Duration.ofSeconds(10), Duration.ofSeconds(1)));
 	}
 
@@ -267,7 +267,7 @@ class RetryingRefreshTokenResponseClientTests {
 	@Test
 	void firstRetryIsLoggedAtInfoLaterOnesAtDebugWithoutSecrets() {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)));
-		Logger logger = (Logger) LoggerFactory.getLogger(RetryingRefreshTokenResponseClient.class);
+		Logger logger = (Logger) LoggerFactory.getLogger(RetryingTokenResponseClient.class);
 		Level previous = logger.getLevel();
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
@@ -275,7 +275,7 @@ class RetryingRefreshTokenResponseClientTests {
 		logger.addAppender(appender);
 		logger.setLevel(Level.DEBUG);
 		try {
-			RetryingRefreshTokenResponseClient client = client(3);
+			RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = client(3);
 			assertThatExceptionOfType(OAuth2AuthorizationException.class)
 				.isThrownBy(() -> client.getTokenResponse(grant()));
 			assertThatExceptionOfType(OAuth2AuthorizationException.class)
