@@ -58,6 +58,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ManagerRefreshTests {
 
+	/** A registration {@code service} of a batch job's service account (client credentials). */
+	private static final String[] SERVICE_ACCOUNT = { "spring.security.oauth2.client.registration.service.client-id=svc",
+			"spring.security.oauth2.client.registration.service.client-secret=svc-secret",
+			"spring.security.oauth2.client.registration.service.authorization-grant-type=client_credentials",
+			"spring.security.oauth2.client.registration.service.provider=stub" };
+
 	private WireMockServer wireMock;
 
 	@BeforeEach
@@ -398,10 +404,7 @@ class ManagerRefreshTests {
 			.willReturn(okJson("{\"access_token\":\"at-service\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
 		this.wireMock.stubFor(get(urlEqualTo("/api/jobs")).withHeader("Authorization", equalTo("Bearer at-service"))
 			.willReturn(okJson("[]")));
-		runner("spring.security.oauth2.client.registration.service.client-id=svc",
-				"spring.security.oauth2.client.registration.service.client-secret=svc-secret",
-				"spring.security.oauth2.client.registration.service.authorization-grant-type=client_credentials",
-				"spring.security.oauth2.client.registration.service.provider=stub")
+		runner(SERVICE_ACCOUNT)
 			.run((context) -> {
 				RestClient client = RestClient.builder()
 					.baseUrl(this.wireMock.baseUrl())
@@ -426,10 +429,7 @@ class ManagerRefreshTests {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
 			.whenScenarioStateIs("answering")
 			.willReturn(okJson("{\"access_token\":\"at-service\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
-		runner("spring.security.oauth2.client.registration.service.client-id=svc",
-				"spring.security.oauth2.client.registration.service.client-secret=svc-secret",
-				"spring.security.oauth2.client.registration.service.authorization-grant-type=client_credentials",
-				"spring.security.oauth2.client.registration.service.provider=stub")
+		runner(SERVICE_ACCOUNT)
 			.run((context) -> {
 				OAuth2AuthorizedClient service = context.getBean(OAuth2AuthorizedClientManager.class)
 					.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("service").principal("ada").build());
