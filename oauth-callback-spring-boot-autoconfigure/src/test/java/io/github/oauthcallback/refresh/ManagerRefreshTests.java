@@ -23,6 +23,7 @@ import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
+import io.github.oauthcallback.support.TokenEndpointAnswers;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
@@ -229,17 +230,8 @@ class ManagerRefreshTests {
 
 	@Test
 	void transientFailuresAreRetriedThenSucceed() {
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(503))
-			.willSetStateTo("second"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
-			.whenScenarioStateIs("second")
-			.willReturn(aResponse().withStatus(502))
-			.willSetStateTo("third"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
-			.whenScenarioStateIs("third")
-			.willReturn(okJson("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withStatus(503), aResponse().withStatus(502),
+				okJson("{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
 		runner().run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
 			assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-new");
@@ -304,15 +296,8 @@ class ManagerRefreshTests {
 
 	@Test
 	void refusalAfterALostAnswerRemovesTheLoginAndSaysWhy() {
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
-			.willSetStateTo("refusing"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
-			.whenScenarioStateIs("refusing")
-			.willReturn(aResponse().withStatus(400)
-				.withHeader("Content-Type", "application/json")
-				.withBody("{\"error\":\"invalid_grant\"}")));
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withFault(Fault.EMPTY_RESPONSE),
+				TokenEndpointAnswers.invalidGrant());
 		runner().run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
 			assertThatExceptionOfType(ReauthorizationRequiredException.class).isThrownBy(() -> authorize(context))
@@ -418,17 +403,9 @@ class ManagerRefreshTests {
 
 	@Test
 	void clientCredentialsRequestsAreRetriedLikeRefreshes() {
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0"))
-			.willSetStateTo("reset"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
-			.whenScenarioStateIs("reset")
-			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
-			.willSetStateTo("answering"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
-			.whenScenarioStateIs("answering")
-			.willReturn(okJson("{\"access_token\":\"at-service\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withStatus(503).withHeader("Retry-After", "0"),
+				aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+				okJson("{\"access_token\":\"at-service\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
 		runner(SERVICE_ACCOUNT)
 			.run((context) -> {
 				OAuth2AuthorizedClient service = context.getBean(OAuth2AuthorizedClientManager.class)

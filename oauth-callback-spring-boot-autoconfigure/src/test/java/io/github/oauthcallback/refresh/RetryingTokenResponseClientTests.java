@@ -19,8 +19,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.support.TokenEndpointAnswers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,28 +134,15 @@ class RetryingTokenResponseClientTests {
 
 	@Test
 	void emptyAnswerIsSentOnceMoreAndMaySucceed() {
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("lost")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
-			.willSetStateTo("answering"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("lost")
-			.whenScenarioStateIs("answering")
-			.willReturn(okJson(OK)));
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withFault(Fault.EMPTY_RESPONSE), okJson(OK));
 		assertThat(client(3).getTokenResponse(grant()).getAccessToken().getTokenValue()).isEqualTo("at-new");
 		this.wireMock.verify(2, postRequestedFor(urlEqualTo("/token")));
 	}
 
 	@Test
 	void refusalOfTheReplayAfterALostAnswerIsReportedAsSuch() {
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
-			.willSetStateTo("refusing"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("rotated")
-			.whenScenarioStateIs("refusing")
-			.willReturn(aResponse().withStatus(400)
-				.withHeader("Content-Type", "application/json")
-				.withBody("{\"error\":\"invalid_grant\"}")));
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+				TokenEndpointAnswers.invalidGrant());
 		assertThatExceptionOfType(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
@@ -163,17 +150,8 @@ class RetryingTokenResponseClientTests {
 
 	@Test
 	void retryAfterIsHonouredAndCapped() {
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
-			.willSetStateTo("very busy"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
-			.whenScenarioStateIs("very busy")
-			.willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600"))
-			.willSetStateTo("fine"));
-		this.wireMock.stubFor(post(urlEqualTo("/token")).inScenario("busy")
-			.whenScenarioStateIs("fine")
-			.willReturn(okJson(OK)));
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withStatus(429).withHeader("Retry-After", "2"),
+				aResponse().withStatus(503).withHeader("Retry-After", "3600"), okJson(OK));
 		assertThat(client(3).getTokenResponse(grant()).getAccessToken().getTokenValue()).isEqualTo("at-new");
 		assertThat(this.waits).as("Retry-After, then capped by the max backoff").containsExactly(2000L, 5000L);
 	}
