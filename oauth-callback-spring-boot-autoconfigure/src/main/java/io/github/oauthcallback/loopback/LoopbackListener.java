@@ -131,6 +131,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		Objects.requireNonNull(expectedState, "expectedState must not be null");
 		Objects.requireNonNull(processor, "processor must not be null");
 		long timeoutMillis = timeoutMillis(registrationId, timeout);
+		JdkServerLogging.holdAtInfo();
 		List<HttpServer> servers = bind(endpoint);
 		LoopbackListener<T> listener = null;
 		try {
