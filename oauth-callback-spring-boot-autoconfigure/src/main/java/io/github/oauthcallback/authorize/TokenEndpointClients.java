@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.oauthcallback.internal.JdkHttpLogging;
+
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
@@ -75,6 +77,7 @@ public final class TokenEndpointClients {
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
+		JdkHttpLogging.holdAtInfo();
 		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
 			.withRedirects(HttpRedirects.DONT_FOLLOW);
 		return RestClient.builder()

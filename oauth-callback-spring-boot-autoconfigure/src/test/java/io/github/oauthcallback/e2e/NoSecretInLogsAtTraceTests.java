@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 
 import io.github.oauthcallback.support.TestAuthorizationServer;
 import io.github.oauthcallback.support.UserAgentBrowser;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the form body and in the header), a resource call, two refreshes, a client-credentials token and two logouts.
  * Everything it writes to standard output and standard error is searched for every 16-character window of each
  * authorization code, PKCE verifier, refresh token the token endpoint received, client secret, store encryption key,
- * and access, refresh and ID token the application received, so a cut-off value is caught too.
+ * and access, refresh and ID token the application received (and the Base64 of the {@code client_secret_basic}
+ * credentials), so a cut-off value is caught too. It runs once with the JDK's {@code HttpClient} and once with
+ * {@code HttpURLConnection}, which logs request headers. The authorization URL (with its state, PKCE challenge and
+ * hashed nonce) is printed on purpose, for the user to open; the test opens it as the user would.
  * <p>
  * Set the system property {@code oauth-callback.test.java-home} to run the application on another JDK.
  */
@@ -41,8 +45,14 @@ class NoSecretInLogsAtTraceTests {
 
 	private static final Pattern AUTHORIZATION_URL = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/oauth2/authorize\\?\\S+");
 
-	@Test
-	void loginRefreshClientCredentialsAndLogoutWithEveryLoggerAtTraceLogNoSecret(@TempDir Path dir) throws Exception {
+	/**
+	 * @param factory the application's HTTP client for token and resource requests: the JDK's {@code HttpClient}
+	 * (Spring Boot's choice on this classpath) or {@code HttpURLConnection}, which logs request headers
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "jdk", "simple" })
+	void loginRefreshClientCredentialsAndLogoutWithEveryLoggerAtTraceLogNoSecret(String factory, @TempDir Path dir)
+			throws Exception {
 		byte[] key = new byte[32];
 		new SecureRandom().nextBytes(key);
 		String encryptionKey = Base64.getEncoder().encodeToString(key);
@@ -53,7 +63,7 @@ class NoSecretInLogsAtTraceTests {
 			int before = TestAuthorizationServer.tokenRequestSecrets().size();
 			Process process = new ProcessBuilder(java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
 					System.getProperty("java.class.path"), TraceLoggingApplication.class.getName(), server.issuer(),
-					dir.toString(), encryptionKey)
+					dir.toString(), encryptionKey, factory)
 				.redirectErrorStream(true)
 				.start();
 			Thread user = new Thread(() -> playUser(process, captured), "test-user");

@@ -31,7 +31,8 @@ import org.springframework.web.client.RestClient;
  * authorization URL the application prints, as a user would. Nothing secret is printed by this class itself; the
  * tokens it received are written to {@code secrets.txt} in the given directory for the test to look for.
  * <p>
- * Arguments: the issuer of a running {@link TestAuthorizationServer}, a directory, a store encryption key.
+ * Arguments: the issuer of a running {@link TestAuthorizationServer}, a directory, a store encryption key, and the
+ * HTTP client ({@code spring.http.clients.imperative.factory}) for token and resource requests.
  */
 public final class TraceLoggingApplication {
 
@@ -49,7 +50,7 @@ public final class TraceLoggingApplication {
 		String issuer = args[0];
 		Path dir = Path.of(args[1]);
 		SpringApplication application = new SpringApplication(Config.class);
-		application.setDefaultProperties(properties(issuer, dir, args[2]));
+		application.setDefaultProperties(properties(issuer, dir, args[2], args[3]));
 		application.addInitializers((context) -> context.getBeanFactory().registerSingleton("noBrowser",
 				(BrowserLauncher) (uri) -> {
 				}));
@@ -60,7 +61,7 @@ public final class TraceLoggingApplication {
 
 			OAuth2AuthorizedClient post = manager.authorize(request("post"));
 			remember(secrets, post);
-			RestClient userInfo = RestClient.builder()
+			RestClient userInfo = context.getBean(RestClient.Builder.class)
 				.baseUrl(issuer)
 				.apply(context.getBean(OAuthCallbackRestClients.class).client("post"))
 				.build();
@@ -88,9 +89,10 @@ public final class TraceLoggingApplication {
 		System.exit(0);
 	}
 
-	private static Map<String, Object> properties(String issuer, Path dir, String encryptionKey) {
+	private static Map<String, Object> properties(String issuer, Path dir, String encryptionKey, String factory) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("logging.level.root", "TRACE");
+		properties.put("spring.http.clients.imperative.factory", factory);
 		properties.put("spring.main.web-application-type", "none");
 		properties.put("spring.security.oauth2.client.provider.test.issuer-uri", issuer);
 		registration(properties, "post", "confidential-cli", TestAuthorizationServer.CONFIDENTIAL_SECRET,
