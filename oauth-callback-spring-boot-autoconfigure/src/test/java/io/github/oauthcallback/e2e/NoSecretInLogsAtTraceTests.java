@@ -43,7 +43,8 @@ class NoSecretInLogsAtTraceTests {
 
 	private static final int WINDOW = 16;
 
-	private static final Pattern AUTHORIZATION_URL = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/oauth2/authorize\\?\\S+");
+	private static final Pattern AUTHORIZATION_URL = Pattern
+		.compile("http://127\\.0\\.0\\.1:\\d+/oauth2/authorize\\?\\S+");
 
 	/**
 	 * @param factory the application's HTTP client for token and resource requests: the JDK's {@code HttpClient}
@@ -92,7 +93,8 @@ class NoSecretInLogsAtTraceTests {
 					"client_secret=[redacted]", "refresh_token=[redacted]");
 
 		List<String> secrets = new ArrayList<>(Files.readAllLines(dir.resolve("secrets.txt")));
-		assertThat(secrets).as("access, refresh and ID tokens the application received").hasSizeGreaterThanOrEqualTo(11);
+		assertThat(secrets).as("access, refresh and ID tokens the application received")
+			.hasSizeGreaterThanOrEqualTo(11);
 		assertThat(received).as("codes, verifiers, refresh tokens and form-body secrets the token endpoint received")
 			.hasSizeGreaterThanOrEqualTo(9)
 			.contains(TestAuthorizationServer.CONFIDENTIAL_SECRET, TestAuthorizationServer.SERVICE_SECRET);

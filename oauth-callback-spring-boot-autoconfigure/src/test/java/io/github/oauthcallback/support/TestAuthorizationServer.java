@@ -78,8 +78,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		properties.put("spring.security.oauth2.authorizationserver.client.refreshing.token.reuse-refresh-tokens",
 				"false");
 		client(properties, "service", "service-cli", "{noop}" + SERVICE_SECRET, "client_secret_post", false);
-		properties.put("spring.security.oauth2.authorizationserver.client.service.registration.authorization-grant-types",
-				"client_credentials");
+		String service = "spring.security.oauth2.authorizationserver.client.service.";
+		properties.put(service + "registration.authorization-grant-types", "client_credentials");
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Config.class)
 			.web(WebApplicationType.SERVLET)
 			.properties(properties)
