@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.oauthcallback.internal.JdkHttpLogging;
+
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
@@ -22,6 +24,7 @@ import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -31,8 +34,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The {@link RestClient} for token endpoints: the application's HTTP client (Spring Boot's request factory builder
- * and HTTP client settings, so SSL bundles apply) with the starter's connect and read timeouts, no redirects, only the form and token-response converters, and OAuth error mapping for every error status. It carries
- * no bearer-token interceptor.
+ * and HTTP client settings, so SSL bundles apply) with the starter's connect and read timeouts, no redirects, only
+ * the form and token-response converters, and OAuth error mapping for every error status. It carries no bearer-token
+ * interceptor. {@link #configure} sets up one of Spring Security's token response clients with it.
  */
 public final class TokenEndpointClients {
 
@@ -73,6 +77,7 @@ public final class TokenEndpointClients {
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
+		JdkHttpLogging.holdAtInfo();
 		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
 			.withRedirects(HttpRedirects.DONT_FOLLOW);
 		return RestClient.builder()
@@ -80,6 +85,24 @@ public final class TokenEndpointClients {
 			.messageConverters(List.of(new FormHttpMessageConverter(), tokenResponseConverter(lifetimeWhenUnknown)))
 			.defaultStatusHandler(new TokenEndpointErrorHandler())
 			.build();
+	}
+
+	/**
+	 * Sets up one of Spring Security's token response clients: it sends its requests through {@code restClient},
+	 * and the form body it writes keeps the values of its parameters out of its {@code toString()} (all but
+	 * {@code grant_type}, {@code client_id}, {@code redirect_uri} and {@code scope}), so Spring's {@code RestClient},
+	 * which logs the body it writes at DEBUG and TRACE, logs no authorization code, PKCE verifier, client secret or
+	 * refresh token. This takes the client's parameters customizer.
+	 * @param <C> the client type
+	 * @param client a new token response client
+	 * @param restClient the {@code RestClient} to send its requests through, usually one of {@link #restClient}
+	 * @return {@code client}
+	 */
+	public static <C extends AbstractRestClientOAuth2AccessTokenResponseClient<?>> C configure(C client,
+			RestClient restClient) {
+		client.setRestClient(restClient);
+		client.setParametersCustomizer(RedactedForm::redact);
+		return client;
 	}
 
 	private static OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter(Duration lifetimeWhenUnknown) {

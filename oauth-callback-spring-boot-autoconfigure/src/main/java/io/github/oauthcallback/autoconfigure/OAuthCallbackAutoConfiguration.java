@@ -49,11 +49,8 @@ public final class OAuthCallbackAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		return new LazyTokenResponseClient<>(() -> {
-			RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
-			client.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-			return client;
-		});
+		return new LazyTokenResponseClient<>(() -> TokenEndpointRestClients
+			.configure(new RestClientAuthorizationCodeTokenResponseClient(), properties, factories, settings));
 	}
 
 	@Bean

@@ -60,11 +60,9 @@ public final class OAuthCallbackClientAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = new LazyTokenResponseClient<>(() -> {
-			RestClientRefreshTokenTokenResponseClient refresh = new RestClientRefreshTokenTokenResponseClient();
-			refresh.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-			return refresh;
-		});
+		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = new LazyTokenResponseClient<>(
+				() -> TokenEndpointRestClients.configure(new RestClientRefreshTokenTokenResponseClient(), properties,
+						factories, settings));
 		return new RetryingTokenResponseClient<>(client, properties.refresh().attempts(),
 				properties.refresh().backoff(), properties.refresh().maxBackoff());
 	}
@@ -91,11 +89,9 @@ public final class OAuthCallbackClientAutoConfiguration {
 					properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 			ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
 			clientCredentials.setAccessTokenResponseClient(new RetryingTokenResponseClient<>(
-					new LazyTokenResponseClient<>(() -> {
-						RestClientClientCredentialsTokenResponseClient tokens = new RestClientClientCredentialsTokenResponseClient();
-						tokens.setRestClient(TokenEndpointRestClients.create(properties, factories, settings));
-						return tokens;
-					}), properties.refresh().attempts(), properties.refresh().backoff(),
+					new LazyTokenResponseClient<>(() -> TokenEndpointRestClients.configure(
+							new RestClientClientCredentialsTokenResponseClient(), properties, factories, settings)),
+					properties.refresh().attempts(), properties.refresh().backoff(),
 					properties.refresh().maxBackoff()));
 			clientCredentials.setClockSkew(properties.refresh().clockSkew());
 			clientCredentials.setClock(clock);

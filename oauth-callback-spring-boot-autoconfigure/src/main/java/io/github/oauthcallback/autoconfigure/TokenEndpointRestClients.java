@@ -5,6 +5,7 @@ import io.github.oauthcallback.authorize.TokenEndpointClients;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -15,6 +16,16 @@ import org.springframework.web.client.RestClient;
 final class TokenEndpointRestClients {
 
 	private TokenEndpointRestClients() {
+	}
+
+	/**
+	 * Sets up one of Spring Security's token response clients with a client from {@link #create} (see
+	 * {@link TokenEndpointClients#configure}: its form bodies print no secret).
+	 */
+	static <C extends AbstractRestClientOAuth2AccessTokenResponseClient<?>> C configure(C client,
+			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<HttpClientSettings> settings) {
+		return TokenEndpointClients.configure(client, create(properties, factories, settings));
 	}
 
 	static RestClient create(OAuthCallbackProperties properties,

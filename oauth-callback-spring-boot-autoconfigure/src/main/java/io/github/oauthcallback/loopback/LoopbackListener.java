@@ -36,6 +36,7 @@ import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
+import io.github.oauthcallback.internal.JdkHttpLogging;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -131,6 +132,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		Objects.requireNonNull(expectedState, "expectedState must not be null");
 		Objects.requireNonNull(processor, "processor must not be null");
 		long timeoutMillis = timeoutMillis(registrationId, timeout);
+		JdkHttpLogging.holdAtInfo();
 		List<HttpServer> servers = bind(endpoint);
 		LoopbackListener<T> listener = null;
 		try {

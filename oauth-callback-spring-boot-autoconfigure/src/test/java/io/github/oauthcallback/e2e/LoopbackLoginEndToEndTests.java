@@ -52,9 +52,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Logs in from the auto-configured {@link LoopbackAuthorizer} against a real Spring Authorization Server, with a
- * user agent that logs in and approves (or denies) consent over real HTTP. Every log line written meanwhile, and the
- * message of every exception the failing variants throw, is captured and must not contain any code, state, PKCE
- * verifier, nonce (raw or hashed), access, refresh or ID token, or client secret of any login.
+ * user agent that logs in and approves (or denies) consent over real HTTP. What the starter logs meanwhile (its loggers
+ * at DEBUG, see {@link CapturedLogs}), and the message of every exception the failing variants throw, must not
+ * contain any code, state, PKCE verifier, nonce (raw or hashed), access, refresh or ID token, or client secret of any
+ * login. Every logger at TRACE is checked by {@link NoSecretInLogsAtTraceTests}.
  */
 class LoopbackLoginEndToEndTests {
 

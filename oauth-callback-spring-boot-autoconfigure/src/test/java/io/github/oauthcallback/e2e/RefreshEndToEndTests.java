@@ -96,6 +96,7 @@ class RefreshEndToEndTests {
 			.build();
 	}
 
+	/** The starter's loggers at DEBUG ({@link CapturedLogs}); every logger at TRACE: NoSecretInLogsAtTraceTests. */
 	@Test
 	void firstCallLogsInThenExpiredTokensAreRefreshedWithoutABrowserAndNoTokenIsLogged() throws Exception {
 		UserAgentBrowser user = UserAgentBrowser.approving();

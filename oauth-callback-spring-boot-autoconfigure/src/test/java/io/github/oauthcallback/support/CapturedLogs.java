@@ -13,8 +13,10 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures every log event (message, arguments, exception messages and stack traces) while installed, with this
- * library's loggers at DEBUG.
+ * Captures, in this JVM, every log event (message, arguments, exception messages and stack traces) that reaches
+ * Logback's root logger while installed, with this library's loggers raised to DEBUG and every other logger left at
+ * its level (INFO by default). It checks what this library logs; what all loggers log at TRACE, the JDK's and
+ * Spring's included, is checked by {@code NoSecretInLogsAtTraceTests}, in an application of its own.
  */
 public final class CapturedLogs implements AutoCloseable {
 

@@ -42,6 +42,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
 	public static final String REFRESHING_SECRET = "refr-Secret-5521";
 
+	public static final String SERVICE_SECRET = "serv-Secret-4417";
+
 	private static final List<String> tokenRequestSecrets = new CopyOnWriteArrayList<>();
 
 	private static final AtomicInteger discoveryRequests = new AtomicInteger();
@@ -75,6 +77,9 @@ public final class TestAuthorizationServer implements AutoCloseable {
 				"2s");
 		properties.put("spring.security.oauth2.authorizationserver.client.refreshing.token.reuse-refresh-tokens",
 				"false");
+		client(properties, "service", "service-cli", "{noop}" + SERVICE_SECRET, "client_secret_post", false);
+		String service = "spring.security.oauth2.authorizationserver.client.service.";
+		properties.put(service + "registration.authorization-grant-types", "client_credentials");
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Config.class)
 			.web(WebApplicationType.SERVLET)
 			.properties(properties)
@@ -102,7 +107,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return the code verifiers, client secrets and codes the token endpoint received so far
+	 * @return the codes, code verifiers, refresh tokens and client secrets (in the form body) the token endpoint
+	 * received so far
 	 */
 	public static List<String> tokenRequestSecrets() {
 		return List.copyOf(tokenRequestSecrets);
@@ -157,7 +163,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 					discoveryRequests.incrementAndGet();
 				}
 				if (http.getRequestURI().equals("/oauth2/token")) {
-					for (String name : List.of("code", "code_verifier", "client_secret")) {
+					for (String name : List.of("code", "code_verifier", "client_secret", "refresh_token")) {
 						String value = http.getParameter(name);
 						if (value != null) {
 							tokenRequestSecrets.add(value);

@@ -1,0 +1,179 @@
+package io.github.oauthcallback.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.oauthcallback.support.TestAuthorizationServer;
+import io.github.oauthcallback.support.UserAgentBrowser;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No secret reaches any log, at any level, from any logger. {@link TraceLoggingApplication} runs in a JVM of its own
+ * (so the in-process authorization server's logs stay out, and this JVM's logging is left alone) with
+ * {@code logging.level.root=TRACE}, against a real Spring Authorization Server: two browser logins (client secret in
+ * the form body and in the header), a resource call, two refreshes, a client-credentials token and two logouts.
+ * Everything it writes to standard output and standard error is searched for every 16-character window of each
+ * authorization code, PKCE verifier, refresh token the token endpoint received, client secret, store encryption key,
+ * and access, refresh and ID token the application received (and the Base64 of the {@code client_secret_basic}
+ * credentials), so a cut-off value is caught too. It runs once with the JDK's {@code HttpClient} and once with
+ * {@code HttpURLConnection}, which logs request headers. The authorization URL (with its state, PKCE challenge and
+ * hashed nonce) is printed on purpose, for the user to open; the test opens it as the user would.
+ * <p>
+ * Set the system property {@code oauth-callback.test.java-home} to run the application on another JDK.
+ */
+class NoSecretInLogsAtTraceTests {
+
+	private static final int WINDOW = 16;
+
+	private static final Pattern AUTHORIZATION_URL = Pattern
+		.compile("http://127\\.0\\.0\\.1:\\d+/oauth2/authorize\\?\\S+");
+
+	/**
+	 * @param factory the application's HTTP client for token and resource requests: the JDK's {@code HttpClient}
+	 * (Spring Boot's choice on this classpath) or {@code HttpURLConnection}, which logs request headers
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "jdk", "simple" })
+	void loginRefreshClientCredentialsAndLogoutWithEveryLoggerAtTraceLogNoSecret(String factory, @TempDir Path dir)
+			throws Exception {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		String encryptionKey = Base64.getEncoder().encodeToString(key);
+		List<String> received;
+		StringBuilder captured = new StringBuilder();
+		int exit;
+		try (TestAuthorizationServer server = TestAuthorizationServer.start()) {
+			int before = TestAuthorizationServer.tokenRequestSecrets().size();
+			Process process = new ProcessBuilder(java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+					System.getProperty("java.class.path"), TraceLoggingApplication.class.getName(), server.issuer(),
+					dir.toString(), encryptionKey, factory)
+				.redirectErrorStream(true)
+				.start();
+			Thread user = new Thread(() -> playUser(process, captured), "test-user");
+			user.setDaemon(true);
+			user.start();
+			if (!process.waitFor(3, TimeUnit.MINUTES)) {
+				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+			user.join(10_000);
+			exit = process.exitValue();
+			List<String> all = TestAuthorizationServer.tokenRequestSecrets();
+			received = all.subList(before, all.size());
+		}
+		String text;
+		synchronized (captured) {
+			text = captured.toString();
+		}
+		assertThat(exit).as("exit status; the output ends with:%n%s", tail(text)).isZero();
+
+		assertThat(text).as("captured output").isNotBlank();
+		assertThat(text).as("a TRACE line of Spring").containsPattern("(?m)^\\S+\\s+TRACE .* o\\.s\\.");
+		assertThat(text).as("a JUL record at FINEST, through the bridge").contains(TraceLoggingApplication.JUL_MARKER);
+		assertThat(text).as("the token requests' form bodies, logged in full at TRACE with their values redacted")
+			.contains("grant_type=[authorization_code]", "grant_type=[refresh_token]",
+					"grant_type=[client_credentials]", "code=[redacted]", "code_verifier=[redacted]",
+					"client_secret=[redacted]", "refresh_token=[redacted]");
+
+		List<String> secrets = new ArrayList<>(Files.readAllLines(dir.resolve("secrets.txt")));
+		assertThat(secrets).as("access, refresh and ID tokens the application received")
+			.hasSizeGreaterThanOrEqualTo(11);
+		assertThat(received).as("codes, verifiers, refresh tokens and form-body secrets the token endpoint received")
+			.hasSizeGreaterThanOrEqualTo(9)
+			.contains(TestAuthorizationServer.CONFIDENTIAL_SECRET, TestAuthorizationServer.SERVICE_SECRET);
+		secrets.addAll(received);
+		secrets.addAll(List.of(TestAuthorizationServer.CONFIDENTIAL_SECRET, TestAuthorizationServer.REFRESHING_SECRET,
+				TestAuthorizationServer.SERVICE_SECRET, encryptionKey, Base64.getEncoder()
+					.encodeToString(("refreshing-cli:" + TestAuthorizationServer.REFRESHING_SECRET)
+						.getBytes(StandardCharsets.UTF_8))));
+		assertThat(leaks(text, secrets)).isEmpty();
+	}
+
+	/**
+	 * Reads everything the application writes and, like a user, opens each authorization URL it prints in a browser
+	 * (from this JVM, whose HTTP client's logs are not the application's).
+	 */
+	private static void playUser(Process process, StringBuilder captured) {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+				synchronized (captured) {
+					captured.append(line).append('\n');
+				}
+				Matcher url = AUTHORIZATION_URL.matcher(line);
+				if (url.find()) {
+					UserAgentBrowser.approving().open(URI.create(url.group()));
+				}
+			}
+		}
+		catch (IOException ex) {
+			synchronized (captured) {
+				captured.append("(reading the output failed: ").append(ex).append(")\n");
+			}
+		}
+	}
+
+	/**
+	 * @return for each secret found in the text, whole or as a window of {@value #WINDOW} characters, the line
+	 * that holds it
+	 */
+	static List<String> leaks(String text, List<String> secrets) {
+		Map<String, String> windows = new HashMap<>();
+		List<String> leaks = new ArrayList<>();
+		for (String secret : secrets) {
+			assertThat(secret).isNotBlank();
+			if (secret.length() < WINDOW) {
+				int at = text.indexOf(secret);
+				if (at >= 0) {
+					leaks.add("'" + secret + "' in: " + line(text, at));
+				}
+				continue;
+			}
+			for (int i = 0; i + WINDOW <= secret.length(); i++) {
+				windows.putIfAbsent(secret.substring(i, i + WINDOW), secret);
+			}
+		}
+		for (int i = 0; i + WINDOW <= text.length() && leaks.size() < 20; i++) {
+			String secret = windows.get(text.substring(i, i + WINDOW));
+			if (secret != null) {
+				leaks.add("part of '" + secret + "' in: " + line(text, i));
+				i = text.indexOf('\n', i) < 0 ? text.length() : text.indexOf('\n', i);
+			}
+		}
+		return leaks;
+	}
+
+	private static String line(String text, int at) {
+		int start = text.lastIndexOf('\n', at) + 1;
+		int end = text.indexOf('\n', at);
+		String line = text.substring(start, (end < 0) ? text.length() : end);
+		return (line.length() > 600) ? line.substring(0, 600) + "..." : line;
+	}
+
+	private static String tail(String text) {
+		return text.substring(Math.max(0, text.length() - 6000));
+	}
+
+	private static String java() {
+		String home = System.getProperty("oauth-callback.test.java-home", System.getProperty("java.home"));
+		return Path.of(home, "bin", "java").toString();
+	}
+
+}
