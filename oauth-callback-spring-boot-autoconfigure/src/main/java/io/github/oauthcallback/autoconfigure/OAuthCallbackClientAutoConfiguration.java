@@ -78,6 +78,8 @@ public final class OAuthCallbackClientAutoConfiguration {
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			OAuthCallbackProperties properties, ApplicationEventPublisher events,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
+		TokenEndpointRequirements.check(registrations);
 		TokenStore store = TokenStore.of(authorizedClients);
 		Clock clock = Clock.systemUTC();
 		AtomicReference<OAuthCallbackAuthorizedClientManager> created = new AtomicReference<>();
