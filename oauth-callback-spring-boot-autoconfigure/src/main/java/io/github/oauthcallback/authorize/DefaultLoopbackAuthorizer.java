@@ -18,6 +18,7 @@ import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.loopback.CallbackEndpoint;
 import io.github.oauthcallback.loopback.ListenerSettings;
 import io.github.oauthcallback.loopback.LoopbackListener;
@@ -176,8 +177,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		if (cause instanceof OAuthCallbackException oauthCallbackException) {
 			return oauthCallbackException;
 		}
-		return new OAuthCallbackException("The login for registration '" + registrationId + "' failed: "
-				+ cause.getClass().getName() + ". See the cause; run the login again once it is fixed.", cause);
+		return new OAuthCallbackException("The login for registration '" + registrationId + "' failed unexpectedly: "
+				+ SafeText.describe(cause) + ". Run the login again once it is fixed.", cause);
 	}
 
 	/**

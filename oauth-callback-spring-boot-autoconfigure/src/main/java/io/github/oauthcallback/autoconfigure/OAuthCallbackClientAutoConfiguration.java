@@ -12,8 +12,8 @@ import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.refresh.RetryingTokenResponseClient;
 import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
+import io.github.oauthcallback.refresh.TokenRequestRetries;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,16 +55,18 @@ import org.springframework.security.oauth2.client.web.client.support.OAuth2RestC
 @Import(DeclaredRestClientsRegistrar.class)
 public final class OAuthCallbackClientAutoConfiguration {
 
+	/**
+	 * One attempt per refresh: the client manager retries (oauth-callback.refresh.attempts), waiting with the login's
+	 * store lock released.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = new LazyTokenResponseClient<>(
-				() -> TokenEndpointRestClients.configure(new RestClientRefreshTokenTokenResponseClient(), properties,
-						factories, settings));
-		return new RetryingTokenResponseClient<>(client, properties.refresh().attempts(),
-				properties.refresh().backoff(), properties.refresh().maxBackoff());
+		// One attempt per request: the client manager retries, with the store lock released between attempts.
+		return new LazyTokenResponseClient<>(() -> TokenEndpointRestClients
+			.configure(new RestClientRefreshTokenTokenResponseClient(), properties, factories, settings));
 	}
 
 	@Bean
@@ -74,6 +76,8 @@ public final class OAuthCallbackClientAutoConfiguration {
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			OAuthCallbackProperties properties, ApplicationEventPublisher events,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
+		TokenEndpointRequirements.check(registrations);
 		TokenStore store = TokenStore.of(authorizedClients);
 		Clock clock = Clock.systemUTC();
 		AtomicReference<OAuthCallbackAuthorizedClientManager> created = new AtomicReference<>();
@@ -88,18 +92,18 @@ public final class OAuthCallbackClientAutoConfiguration {
 			LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
 					properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
 			ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
-			clientCredentials.setAccessTokenResponseClient(new RetryingTokenResponseClient<>(
-					new LazyTokenResponseClient<>(() -> TokenEndpointRestClients.configure(
-							new RestClientClientCredentialsTokenResponseClient(), properties, factories, settings)),
-					properties.refresh().attempts(), properties.refresh().backoff(),
-					properties.refresh().maxBackoff()));
+			// One attempt per request here too: the manager retries.
+			clientCredentials.setAccessTokenResponseClient(new LazyTokenResponseClient<>(() -> TokenEndpointRestClients
+				.configure(new RestClientClientCredentialsTokenResponseClient(), properties, factories, settings)));
 			clientCredentials.setClockSkew(properties.refresh().clockSkew());
 			clientCredentials.setClock(clock);
 			return new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials);
 		});
+		TokenRequestRetries retries = new TokenRequestRetries(properties.refresh().attempts(),
+				properties.refresh().backoff(), properties.refresh().maxBackoff());
 		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(registrations, store,
-				providers, authorizer, properties.refresh().clockSkew(), Accounts.defaultAccount(properties.account()),
-				clock);
+				providers, authorizer, retries, properties.refresh().clockSkew(),
+				Accounts.defaultAccount(properties.account()), clock);
 		created.set(manager);
 		return manager;
 	}

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -126,7 +127,7 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 			return true;
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
-			logger.debug("java.awt.Desktop could not open a browser (" + ex.getClass().getName() + ")");
+			logger.debug("java.awt.Desktop could not open a browser (" + SafeText.describe(ex) + ")");
 			return false;
 		}
 	}

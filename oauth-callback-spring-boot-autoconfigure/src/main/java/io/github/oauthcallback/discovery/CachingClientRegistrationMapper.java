@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.ProviderDiscoveryException;
+import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -127,12 +128,12 @@ public final class CachingClientRegistrationMapper {
 		catch (RuntimeException ex) {
 			if (cached.isPresent() && isUnreachable(ex)) {
 				logger.warn("Discovery of provider '" + providerId + "' at " + issuer + " failed ("
-						+ summary(ex) + "); using its metadata cached at " + cached.get().discoveredAt() + " in "
+						+ SafeText.describe(ex) + "); using its metadata cached at " + cached.get().discoveredAt() + " in "
 						+ this.cache.file(providerId) + ".");
 				return cached.get();
 			}
 			throw new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at "
-					+ issuer + " failed: " + summary(ex) + ". Check spring.security.oauth2.client.provider."
+					+ issuer + " failed: " + SafeText.describe(ex) + ". Check spring.security.oauth2.client.provider."
 					+ providerId + ".issuer-uri and that the provider can be reached from here (proxy settings, "
 					+ "or a company CA in the JVM's trust store), or give the provider's authorization-uri, "
 					+ "token-uri and jwk-set-uri instead of issuer-uri. "
@@ -218,24 +219,6 @@ public final class CachingClientRegistrationMapper {
 			}
 		}
 		return false;
-	}
-
-	/** The failure and its root cause, each cut short: a provider's error page can be long. */
-	private static String summary(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String summary = describe(failure);
-		return (root != failure) ? summary + "; caused by " + describe(root) : summary;
-	}
-
-	private static String describe(Throwable failure) {
-		String message = (failure.getMessage() != null) ? failure.getMessage().strip() : "";
-		if (message.length() > 300) {
-			message = message.substring(0, 300) + "...";
-		}
-		return failure.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
 	}
 
 }

@@ -37,6 +37,7 @@ import io.github.oauthcallback.AuthorizationTimeoutException;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import io.github.oauthcallback.internal.JdkHttpLogging;
+import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -239,7 +240,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			respond(exchange);
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not answer a request on the loopback listener: " + ex.getClass().getName());
+			logger.debug("Could not answer a request on the loopback listener: " + SafeText.describe(ex));
 		}
 		finally {
 			exchange.close();

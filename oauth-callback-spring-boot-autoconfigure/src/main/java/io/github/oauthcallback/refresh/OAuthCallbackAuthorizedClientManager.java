@@ -14,7 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
@@ -57,6 +59,10 @@ import org.springframework.util.function.SingletonSupplier;
  * <li>otherwise callers for the same registration and account take turns, in this JVM and (through
  * {@link TokenStore#exclusively}) across processes or nodes sharing the store, and each re-reads the stored login
  * first, so a token refreshed by someone else is used instead of being refreshed again;</li>
+ * <li>a token request that failed for a transient reason is sent again by the rules of {@link TokenRequestRetries};
+ * the wait before it happens with the store's lock released (no database transaction or pooled connection, no file
+ * lock held meanwhile), and the next attempt re-reads the stored login first, so a login someone else refreshed
+ * during the wait is used instead of sending the old refresh token again;</li>
  * <li>a refused refresh token ({@code invalid_grant}) removes the stored login only if it is still the one that was
  * refused (never a newer one saved by someone else), then a new login is started or
  * {@code ReauthorizationRequiredException} thrown; other failures keep it and throw
@@ -88,6 +94,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	private final String defaultAccount;
 
 	private final Clock clock;
+
+	private final TokenRequestRetries retries;
 
 	/** One lock per registration and account, held only while someone uses or waits for it. */
 	private final Map<String, KeyLock> locks = new ConcurrentHashMap<>();
@@ -123,7 +131,25 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
 			OAuth2AuthorizedClientProvider provider, LoopbackAuthorizer authorizer, Duration clockSkew,
 			String defaultAccount, Clock clock) {
+		this(registrations, store, provider, authorizer, TokenRequestRetries.none(), clockSkew, defaultAccount, clock);
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @param store where logins are kept
+	 * @param provider the provider chain (refresh token, then {@link LoopbackAuthorizedClientProvider}); its token
+	 * clients should make one attempt each, since this manager retries
+	 * @param authorizer the authorizer {@link #login} uses, or {@code null} if {@code login} is not offered
+	 * @param retries when a failed refresh or client-credentials request is sent again
+	 * @param clockSkew how long before its expiry a token counts as expired
+	 * @param defaultAccount the account for requests without a principal
+	 * @param clock the clock
+	 */
+	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, LoopbackAuthorizer authorizer, TokenRequestRetries retries,
+			Duration clockSkew, String defaultAccount, Clock clock) {
 		this.registrations = registrations;
+		this.retries = retries;
 		this.store = store;
 		this.authorizer = authorizer;
 		this.clockSkew = clockSkew;
@@ -189,13 +215,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		attributes.put(LoopbackAuthorizedClientProvider.DEFER_ATTRIBUTE, Boolean.TRUE);
 		return holdingEvents(() -> locally(registrationId, account, () -> {
 			try {
-				return this.store.exclusively(registrationId, account, () -> {
-					OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-					if (valid(current, this.clockSkew)) {
-						return current;
-					}
-					return authorizeLocked(registrationId, account, current, attributes);
-				});
+				return withRetries(registrationId, account, (current) -> valid(current, this.clockSkew),
+						(current) -> current, attributes);
 			}
 			catch (LoopbackAuthorizedClientProvider.DeferredLogin login) {
 				// The browser login runs outside the store lock (the login saves from the listener's thread, which
@@ -218,14 +239,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @throws TokenRefreshException if the refresh failed otherwise (the stored login is kept)
 	 */
 	public OAuth2AuthorizedClient refresh(String registrationId, String account, Duration window) {
-		return holdingEvents(() -> exclusively(registrationId, account, () -> {
-			OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-			if (current == null || current.getRefreshToken() == null || valid(current, window)) {
-				return current;
-			}
-			return authorizeLocked(registrationId, account, expired(current),
-					Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false));
-		}));
+		return holdingEvents(() -> locally(registrationId, account, () -> withRetries(registrationId, account,
+				(current) -> current == null || current.getRefreshToken() == null || valid(current, window),
+				this::expired, Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false))));
 	}
 
 	/**
@@ -316,20 +332,69 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		}
 	}
 
-	private OAuth2AuthorizedClient authorizeLocked(String registrationId, String account,
-			OAuth2AuthorizedClient current, Map<String, Object> attributes) {
+	/**
+	 * Authorizes one login under the store's lock, one attempt per turn, waiting between attempts with the store's
+	 * lock released (this JVM's lock stays held, so callers here still take turns instead of all sending the request
+	 * that just failed). Every turn re-reads the stored login: one that someone else stored during the wait is used
+	 * if it needs nothing more, and otherwise is what the next attempt sends (its own refresh token, never the old
+	 * one).
+	 * @param usable whether a stored login is returned as it is
+	 * @param toAuthorize what to hand to the provider chain for a stored login that is not usable
+	 */
+	private OAuth2AuthorizedClient withRetries(String registrationId, String account,
+			Predicate<OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
+			Map<String, Object> attributes) {
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		Retry retry = new Retry(this.retries.start(registrationId, clientCredentials(registration)
+				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
+		for (;;) {
+			Turn turn = this.store.exclusively(registrationId, account, () -> {
+				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+				if (usable.test(current)) {
+					if (retry.sent != null) {
+						logger.debug("The login of '" + registrationId + "' for account '" + account
+								+ "' was stored by someone else while a retry waited; it is used");
+					}
+					return Turn.done(current);
+				}
+				retry.sending(current);
+				return authorizeLocked(registrationId, account, (current != null) ? toAuthorize.apply(current) : null,
+						attributes, retry.attempts);
+			});
+			if (turn.backoff() == null) {
+				return turn.client();
+			}
+			try {
+				this.retries.sleep(turn.backoff());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw tokenFailure(registration, account, turn.failure().getError().getErrorCode(), turn.failure());
+			}
+		}
+	}
+
+	private Turn authorizeLocked(String registrationId, String account, OAuth2AuthorizedClient current,
+			Map<String, Object> attributes, TokenRequestRetries.Attempts attempts) {
 		this.previous.set(current);
 		try {
-			return withIdToken(this.delegate.get().authorize(request(registrationId, account, current, attributes, null)),
-					current);
+			OAuth2AuthorizedClient authorized = withIdToken(
+					this.delegate.get().authorize(request(registrationId, account, current, attributes, null)), current);
+			attempts.succeeded();
+			return Turn.done(authorized);
 		}
 		catch (ClientAuthorizationException ex) {
 			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
 			String code = ex.getError().getErrorCode();
 			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null || clientCredentials(registration)) {
+				Duration wait = attempts.failed(ex);
+				if (wait != null) {
+					return new Turn(null, wait, ex);
+				}
 				throw tokenFailure(registration, account, code, ex);
 			}
-			boolean answerLost = causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
+			boolean answerLost = attempts.answerMayBeLost()
+					|| causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
 			OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
 			if (now != null && sameAccessToken(now, current) && sameRefreshToken(now, current)) {
 				this.store.removeAuthorizedClient(registrationId, account);
@@ -349,10 +414,10 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 						+ "' was refused (invalid_grant), but a newer login was stored meanwhile; it is kept");
 			}
 			this.previous.remove();
-			return this.delegate.get().authorize(request(registrationId, account, null, attributes,
+			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes,
 					answerLost ? "the stored refresh token was refused (invalid_grant) after an earlier attempt got "
 							+ "no usable answer, so the provider probably rotated it in an answer that was lost"
-							: "the stored refresh token was refused (invalid_grant)"));
+							: "the stored refresh token was refused (invalid_grant)")));
 		}
 		finally {
 			this.previous.remove();
@@ -511,7 +576,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				}
 			}
 		}
-		else if (RetryingTokenResponseClient.notSent(io)) {
+		else if (TokenRequestRetries.notSent(io)) {
 			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
 		}
 		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {
@@ -530,6 +595,40 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		return new TokenRefreshException(code, "Refreshing the token of registration '" + registrationId
 				+ "' for account '" + account + "' failed: " + what + ". The stored login is kept; try again later, "
 				+ "or check the network and the provider's token-uri.", io);
+	}
+
+	/**
+	 * The outcome of one turn under the store's lock: the login, or how long to wait before the next attempt and the
+	 * failure that is reported if the wait is cut short.
+	 */
+	private record Turn(OAuth2AuthorizedClient client, Duration backoff, ClientAuthorizationException failure) {
+
+		static Turn done(OAuth2AuthorizedClient client) {
+			return new Turn(client, null, null);
+		}
+
+	}
+
+	/** The attempts of one authorization and the login the last one sent, across turns. */
+	private static final class Retry {
+
+		private final TokenRequestRetries.Attempts attempts;
+
+		private OAuth2AuthorizedClient sent;
+
+		Retry(TokenRequestRetries.Attempts attempts) {
+			this.attempts = attempts;
+		}
+
+		/** Records the login the next attempt sends; another one than last time resets the per-token rules. */
+		void sending(OAuth2AuthorizedClient current) {
+			if (this.sent != null && (current == null || !sameAccessToken(current, this.sent)
+					|| !sameRefreshToken(current, this.sent))) {
+				this.attempts.otherCredentials();
+			}
+			this.sent = current;
+		}
+
 	}
 
 	/** A lock and how many threads hold or wait for it; changed only inside the map's atomic compute calls. */

@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
@@ -120,7 +122,7 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException ex) {
-			logger.warn("A scheduled refresh failed unexpectedly: " + ex.getCause().getClass().getName());
+			logger.warn("A scheduled refresh failed unexpectedly: " + SafeText.describe(ex.getCause()));
 		}
 		finally {
 			workers.shutdown();
@@ -141,7 +143,7 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			String failure = ex.getClass().getName() + ": " + ex.getMessage();
+			String failure = describe(ex);
 			if (failure.equals(this.storeFailure)) {
 				logger.debug("Scheduled refresh still cannot list the stored logins: " + failure);
 			}
@@ -166,12 +168,20 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			failed.incrementAndGet();
 			if (this.failing.add(key)) {
-				logger.warn("Scheduled refresh of " + which + " failed: " + ex.getMessage());
+				logger.warn("Scheduled refresh of " + which + " failed: " + describe(ex));
 			}
 			else {
-				logger.debug("Scheduled refresh of " + which + " still fails: " + ex.getMessage());
+				logger.debug("Scheduled refresh of " + which + " still fails: " + describe(ex));
 			}
 		}
+	}
+
+	/**
+	 * The starter's own failures say what to do in their messages; anything else is described without token-like
+	 * values.
+	 */
+	private static String describe(RuntimeException failure) {
+		return (failure instanceof OAuthCallbackException) ? failure.getMessage() : SafeText.describe(failure);
 	}
 
 	@Override

@@ -81,10 +81,15 @@ class LoginFutureTests {
 
 	private volatile boolean holdExchange;
 
+	private volatile RuntimeException exchangeFailure;
+
 	private final AtomicInteger exchanges = new AtomicInteger();
 
 	private final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokens = (grant) -> {
 		this.exchanges.incrementAndGet();
+		if (this.exchangeFailure != null) {
+			throw this.exchangeFailure;
+		}
 		if (this.holdExchange) {
 			this.exchanging.countDown();
 			// Like a token endpoint that answers although the waiting thread was interrupted.
@@ -150,6 +155,24 @@ class LoginFutureTests {
 		assertThat(this.saves).hasValue(0);
 		assertThat((OAuth2AuthorizedClient) this.store.loadAuthorizedClient("x", "mallory")).isNull();
 		assertThat((OAuth2AuthorizedClient) this.store.loadAuthorizedClient("x", "ada")).isNull();
+	}
+
+	@Test
+	void unexpectedFailureIsDescribedInTheMessageWithoutTokenLikeValues() {
+		// An unexpected failure whose message quotes a token, as a decoder's or a library's may.
+		this.exchangeFailure = new IllegalArgumentException(
+				"Illegal base64 character 2e in eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEiLCJleHAiOjE3NjcyMjU2MDB9"
+						+ ".c2lnbmF0dXJlMTIzNDU2Nzg5");
+		assertThatExceptionOfType(OAuthCallbackException.class)
+			.isThrownBy(() -> authorizer(new CallbackBrowser("code-1")).authorize("x"))
+			.satisfies((ex) -> {
+				assertThat(ex.getMessage()).startsWith("The login for registration 'x' failed unexpectedly: ")
+					.contains("IllegalArgumentException: Illegal base64 character 2e in [redacted].[redacted].[redacted]")
+					.doesNotContain("eyJhbGciOiJSUzI1NiJ9", "eyJzdWIiOiJhZGEiLCJleHAiOjE3NjcyMjU2MDB9", "c2lnbmF0dXJlMTIzNDU2Nzg5",
+							"See the cause");
+				assertThat(ex.getCause()).as("kept for the stack trace").isSameAs(this.exchangeFailure);
+			});
+		assertThat(this.saves).hasValue(0);
 	}
 
 	@Test

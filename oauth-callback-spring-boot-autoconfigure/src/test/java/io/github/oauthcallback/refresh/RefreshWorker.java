@@ -50,6 +50,11 @@ public final class RefreshWorker {
 
 	static OAuthCallbackAuthorizedClientManager manager(InMemoryClientRegistrationRepository registrations,
 			TokenStore store) {
+		return manager(registrations, store, TokenRequestRetries.none());
+	}
+
+	static OAuthCallbackAuthorizedClientManager manager(InMemoryClientRegistrationRepository registrations,
+			TokenStore store, TokenRequestRetries retries) {
 		RestClientRefreshTokenTokenResponseClient tokens = new RestClientRefreshTokenTokenResponseClient();
 		tokens.setRestClient(TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(10)));
 		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
@@ -58,7 +63,8 @@ public final class RefreshWorker {
 		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(null, () -> false, "login",
 				Clock.systemUTC());
 		return new OAuthCallbackAuthorizedClientManager(registrations, store,
-				new DelegatingOAuth2AuthorizedClientProvider(refresh, login), Duration.ZERO, "ada", Clock.systemUTC());
+				new DelegatingOAuth2AuthorizedClientProvider(refresh, login), null, retries, Duration.ZERO, "ada",
+				Clock.systemUTC());
 	}
 
 	static int run(OAuthCallbackAuthorizedClientManager manager, long millis) {

@@ -117,8 +117,8 @@ class RetryingTokenResponseClientTests {
 		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = client(tokenUri, 4, Duration.ofMillis(100), Duration.ofSeconds(5));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client.getTokenResponse(grant(tokenUri)))
-			.satisfies((ex) -> assertThat(RetryingTokenResponseClient.classify(ex))
-				.isEqualTo(RetryingTokenResponseClient.Failure.NOT_PROCESSED));
+			.satisfies((ex) -> assertThat(TokenRequestRetries.classify(ex))
+				.isEqualTo(TokenRequestRetries.Failure.NOT_PROCESSED));
 		assertThat(this.calls).hasValue(4);
 		assertThat(this.waits).containsExactly(100L, 200L, 400L);
 	}
@@ -203,20 +203,20 @@ class RetryingTokenResponseClientTests {
 
 	@Test
 	void waitsDoubleWithJitterAndNeverOverflow() {
-		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> full = new RetryingTokenResponseClient<>((request) -> null, 10,
-				Duration.ofMillis(500), Duration.ofSeconds(30), (millis) -> {
+		TokenRequestRetries full = new TokenRequestRetries(10, Duration.ofMillis(500), Duration.ofSeconds(30),
+				(millis) -> {
 				}, () -> 1.0);
-		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> half = new RetryingTokenResponseClient<>((request) -> null, 10,
-				Duration.ofMillis(500), Duration.ofSeconds(30), (millis) -> {
+		TokenRequestRetries half = new TokenRequestRetries(10, Duration.ofMillis(500), Duration.ofSeconds(30),
+				(millis) -> {
 				}, () -> 0.0);
-		assertThat(full.wait(1, null)).isEqualTo(Duration.ofMillis(500));
-		assertThat(half.wait(1, null)).isEqualTo(Duration.ofMillis(250));
-		assertThat(full.wait(3, null)).isEqualTo(Duration.ofMillis(2000));
-		assertThat(full.wait(10, null)).isEqualTo(Duration.ofSeconds(30));
-		assertThat(full.wait(Integer.MAX_VALUE, null)).isEqualTo(Duration.ofSeconds(30));
-		assertThat(half.wait(Integer.MAX_VALUE, null)).isEqualTo(Duration.ofSeconds(15));
-		assertThat(full.wait(1, Duration.ofDays(1))).isEqualTo(Duration.ofSeconds(30));
-		assertThat(half.wait(1, Duration.ofSeconds(7))).as("Retry-After gets no jitter").isEqualTo(Duration.ofSeconds(7));
+		assertThat(full.delay(1, null)).isEqualTo(Duration.ofMillis(500));
+		assertThat(half.delay(1, null)).isEqualTo(Duration.ofMillis(250));
+		assertThat(full.delay(3, null)).isEqualTo(Duration.ofMillis(2000));
+		assertThat(full.delay(10, null)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(full.delay(Integer.MAX_VALUE, null)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(half.delay(Integer.MAX_VALUE, null)).isEqualTo(Duration.ofSeconds(15));
+		assertThat(full.delay(1, Duration.ofDays(1))).isEqualTo(Duration.ofSeconds(30));
+		assertThat(half.delay(1, Duration.ofSeconds(7))).as("Retry-After gets no jitter").isEqualTo(Duration.ofSeconds(7));
 	}
 
 	@Test
@@ -245,7 +245,7 @@ class RetryingTokenResponseClientTests {
 	@Test
 	void firstRetryIsLoggedAtInfoLaterOnesAtDebugWithoutSecrets() {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)));
-		Logger logger = (Logger) LoggerFactory.getLogger(RetryingTokenResponseClient.class);
+		Logger logger = (Logger) LoggerFactory.getLogger(TokenRequestRetries.class);
 		Level previous = logger.getLevel();
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());

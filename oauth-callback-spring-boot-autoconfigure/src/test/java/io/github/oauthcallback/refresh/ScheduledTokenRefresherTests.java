@@ -256,6 +256,37 @@ class ScheduledTokenRefresherTests {
 		}
 	}
 
+	@Test
+	void unexpectedRefreshFailureIsLoggedWithASafeDescription() {
+		ClientRegistration registration = ClientRegistration.withRegistrationId("api")
+			.clientId("cli")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://127.0.0.1/callback")
+			.authorizationUri("https://idp.example/authorize")
+			.tokenUri("https://idp.example/token")
+			.build();
+		InMemoryTokenStore store = new InMemoryTokenStore();
+		// A provider chain that fails in a way nobody planned for, quoting the refresh token in its message.
+		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(
+				new InMemoryClientRegistrationRepository(registration), store, (context) -> {
+					throw new IllegalStateException("cannot use " + context.getAuthorizedClient().getRefreshToken()
+						.getTokenValue());
+				}, Duration.ofSeconds(60), "ada", Clock.systemUTC());
+		Instant expiresAt = Instant.now().plusSeconds(60);
+		store.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, "ada",
+				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-1", expiresAt.minusSeconds(3600), expiresAt),
+				new OAuth2RefreshToken("rt2Secret0123456789abcdef", expiresAt.minusSeconds(3600))),
+				Accounts.principal("ada"));
+		ScheduledTokenRefresher refresher = new ScheduledTokenRefresher(store, manager, null, Duration.ofMinutes(1),
+				Duration.ofMinutes(5), 1, Clock.systemUTC());
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(refresher.sweep()).isEqualTo(new ScheduledTokenRefresher.Sweep(1, 0, 1));
+			assertThat(logs.text()).contains("Scheduled refresh of 'api' for account 'ada' failed: "
+					+ "IllegalStateException: cannot use [redacted]")
+				.doesNotContain("rt2Secret0123456789abcdef");
+		}
+	}
+
 	private static String accessToken(TokenStore store, String account) {
 		OAuth2AuthorizedClient client = store.loadAuthorizedClient("api", account);
 		return (client != null) ? client.getAccessToken().getTokenValue() : null;

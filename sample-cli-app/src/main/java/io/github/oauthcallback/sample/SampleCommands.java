@@ -21,6 +21,7 @@ import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
@@ -146,7 +147,13 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			return USAGE;
 		}
 		catch (OAuthCallbackException ex) {
+			// The starter's messages say what to do; an unexpected cause is described in them without token values.
 			err.println(ex.getMessage());
+			return FAILED;
+		}
+		catch (RuntimeException ex) {
+			// Anything else: a short description without token-like values instead of a stack trace.
+			err.println("'" + command + "' failed unexpectedly: " + SafeText.describe(ex));
 			return FAILED;
 		}
 	}

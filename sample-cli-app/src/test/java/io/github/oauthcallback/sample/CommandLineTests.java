@@ -107,6 +107,13 @@ class CommandLineTests {
 
 			assertThat(commands.execute("logout", "--all")).isZero();
 			assertThat(output.getOut()).contains("Removed 0 stored logins from ");
+
+			// An unexpected failure (here the URL template has a variable nobody gives) is described without the
+			// token-like value its message quotes.
+			assertThat(commands.execute("call", "acme", "https://api.example/{gho16C7e42F292c6912E7710c838347Ae178B4a}"))
+				.isEqualTo(SampleCommands.FAILED);
+			assertThat(output.getErr()).contains("'call' failed unexpectedly: IllegalArgumentException: ", "[redacted]")
+				.doesNotContain("gho16C7e42F292c6912E7710c838347Ae178B4a");
 		}
 		finally {
 			context.close();

@@ -1,0 +1,97 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.util.List;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.Registrations;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.util.StringUtils;
+
+/**
+ * Refuses, at start-up, a registration whose token requests the starter's client manager could never get answered,
+ * so the mistake shows before anyone signs in rather than after:
+ * <ul>
+ * <li>a grant type the manager cannot run (it runs {@code authorization_code}, through the loopback login, and
+ * {@code client_credentials});</li>
+ * <li>a client authentication method the starter's token clients cannot send (they send {@code none},
+ * {@code client_secret_basic} and {@code client_secret_post}; not {@code private_key_jwt}, {@code client_secret_jwt}
+ * or {@code tls_client_auth}, nor a misspelt value, which Spring Boot takes as it is);</li>
+ * <li>a public client ({@code none}) for any grant but {@code authorization_code}: that is the only grant with PKCE,
+ * which the loopback login always sends (S256, whatever {@code ClientSettings.requireProofKey} says), and the only
+ * one that works without a client secret;</li>
+ * <li>a {@code client_credentials} registration without a client secret, which the client authenticates with.</li>
+ * </ul>
+ * A redirect URI that is not a loopback one, and an {@code authorization_code} registration without a secret whose
+ * method is not {@code none}, are refused by the loopback authorizer.
+ */
+final class TokenEndpointRequirements {
+
+	static final List<AuthorizationGrantType> SUPPORTED_GRANT_TYPES = List.of(
+			AuthorizationGrantType.AUTHORIZATION_CODE, AuthorizationGrantType.CLIENT_CREDENTIALS);
+
+	static final List<ClientAuthenticationMethod> SUPPORTED_METHODS = List.of(ClientAuthenticationMethod.NONE,
+			ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+
+	private static final String PREFIX = "spring.security.oauth2.client.registration.";
+
+	private TokenEndpointRequirements() {
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @throws InvalidConfigurationException for the first registration the manager cannot use, naming the property
+	 * to fix and the values it accepts
+	 */
+	static void check(ClientRegistrationRepository registrations) {
+		for (ClientRegistration registration : Registrations.all(registrations)) {
+			check(registration);
+		}
+	}
+
+	static void check(ClientRegistration registration) {
+		String id = registration.getRegistrationId();
+		AuthorizationGrantType grantType = registration.getAuthorizationGrantType();
+		if (!SUPPORTED_GRANT_TYPES.contains(grantType)) {
+			throw new InvalidConfigurationException("Registration '" + id + "' has authorization-grant-type '"
+					+ grantType.getValue() + "', which this starter cannot run. Set " + PREFIX + id
+					+ ".authorization-grant-type to " + values(SUPPORTED_GRANT_TYPES.stream()
+						.map(AuthorizationGrantType::getValue)
+						.toList())
+					+ " (authorization_code: a login in the browser; client_credentials: a service account), or "
+					+ "define an OAuth2AuthorizedClientManager bean of your own with a provider for that grant.");
+		}
+		ClientAuthenticationMethod method = registration.getClientAuthenticationMethod();
+		if (!SUPPORTED_METHODS.contains(method)) {
+			throw new InvalidConfigurationException("Registration '" + id + "' has client-authentication-method '"
+					+ method.getValue() + "', which the starter's token clients cannot send, so the token endpoint "
+					+ "would refuse every request. Set " + PREFIX + id + ".client-authentication-method to "
+					+ values(SUPPORTED_METHODS.stream().map(ClientAuthenticationMethod::getValue).toList())
+					+ " (none for a public client, which a command-line app usually is).");
+		}
+		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(grantType)) {
+			if (ClientAuthenticationMethod.NONE.equals(method)) {
+				throw new InvalidConfigurationException("Registration '" + id + "' is a public client "
+						+ "(client-authentication-method none) with authorization-grant-type client_credentials, which "
+						+ "authenticates the client itself with its secret: the token endpoint would refuse it. Give "
+						+ "it a client-secret and set " + PREFIX + id + ".client-authentication-method to "
+						+ "client_secret_basic or client_secret_post, or use authorization_code (a login in the "
+						+ "browser, with PKCE) for a public client.");
+			}
+			if (!StringUtils.hasText(registration.getClientSecret())) {
+				throw new InvalidConfigurationException("Registration '" + id + "' uses authorization-grant-type "
+						+ "client_credentials but has no client-secret, which that grant authenticates the client "
+						+ "with. Set " + PREFIX + id + ".client-secret (usually from an environment variable that is "
+						+ "not set now).");
+			}
+		}
+	}
+
+	private static String values(List<String> values) {
+		return "one of " + String.join(", ", values);
+	}
+
+}

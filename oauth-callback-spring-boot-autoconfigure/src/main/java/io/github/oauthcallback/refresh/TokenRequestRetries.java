@@ -1,0 +1,298 @@
+package io.github.oauthcallback.refresh;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import io.github.oauthcallback.authorize.TokenEndpointClients;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+
+/**
+ * When a token request (a refresh, or a client-credentials request of a batch job) that failed is sent again, and
+ * after how long: a bounded number of attempts, with exponential backoff and jitter, or after the server's
+ * {@code Retry-After}; each wait is capped.
+ * <ul>
+ * <li>Retried: failures before the request was sent (connection refused, unknown host, connect timeout, TLS
+ * handshake), and the answers 429, 500, 502, 503 and 504.</li>
+ * <li>Retried once: an I/O failure after the request was sent (read timeout, connection reset, no answer). The
+ * provider may have rotated the refresh token in the answer that was lost; the replay then either succeeds (no
+ * rotation, or a reuse grace period) or is refused with {@code invalid_grant}, which any later attempt would get too
+ * ({@link Attempts#answerMayBeLost()} tells the caller so).</li>
+ * <li>Not retried: a refused refresh token ({@code invalid_grant}) and any other OAuth error or status.</li>
+ * </ul>
+ * The status and {@code Retry-After} of an answer are known when the token endpoint's {@code RestClient} comes from
+ * {@link TokenEndpointClients}, as the auto-configured one does; an error without them is not retried.
+ * <p>
+ * The rules only: who waits decides what it holds meanwhile. {@link OAuthCallbackAuthorizedClientManager} waits with
+ * the login's store lock released; {@link RetryingTokenResponseClient} waits inside a token request.
+ */
+public final class TokenRequestRetries {
+
+	/** The default cap of each wait, {@code Retry-After} included. */
+	public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+	private static final Log logger = LogFactory.getLog(TokenRequestRetries.class);
+
+	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
+
+	private final int attempts;
+
+	private final Duration backoff;
+
+	private final Duration maxBackoff;
+
+	private final Sleeper sleeper;
+
+	private final DoubleSupplier random;
+
+	/** Registrations whose token requests are being retried since their last success: further retries log at DEBUG. */
+	private final Set<String> retrying = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param attempts attempts in all, at least 1
+	 * @param backoff the wait before the second attempt; it doubles after each further failure
+	 * @param maxBackoff the longest wait, also for a {@code Retry-After} of the server; at least {@code backoff}
+	 */
+	public TokenRequestRetries(int attempts, Duration backoff, Duration maxBackoff) {
+		this(attempts, backoff, maxBackoff, Thread::sleep, () -> ThreadLocalRandom.current().nextDouble());
+	}
+
+	TokenRequestRetries(int attempts, Duration backoff, Duration maxBackoff, Sleeper sleeper, DoubleSupplier random) {
+		if (attempts < 1 || backoff.isNegative() || maxBackoff.compareTo(backoff) < 0) {
+			throw new IllegalArgumentException("Need attempts >= 1 and 0 <= backoff <= maxBackoff (got " + attempts
+					+ ", " + backoff + ", " + maxBackoff + ")");
+		}
+		this.attempts = attempts;
+		this.backoff = backoff;
+		this.maxBackoff = maxBackoff;
+		this.sleeper = sleeper;
+		this.random = random;
+	}
+
+	/**
+	 * @return one attempt, never a retry
+	 */
+	public static TokenRequestRetries none() {
+		return new TokenRequestRetries(1, Duration.ZERO, Duration.ZERO);
+	}
+
+	/**
+	 * Starts counting the attempts of one token request.
+	 * @param registrationId the registration the request is for
+	 * @param grantType the request's grant type, for log lines
+	 * @return the attempts, used by one thread
+	 */
+	Attempts start(String registrationId, AuthorizationGrantType grantType) {
+		return new Attempts(registrationId, action(registrationId, grantType));
+	}
+
+	/**
+	 * Waits before the next attempt.
+	 * @param wait how long, from {@link Attempts#failed}
+	 * @throws InterruptedException if the thread was interrupted meanwhile
+	 */
+	void sleep(Duration wait) throws InterruptedException {
+		this.sleeper.sleep(wait.toMillis());
+	}
+
+	/** What the request does, for log lines. */
+	private static String action(String registrationId, AuthorizationGrantType grantType) {
+		if (AuthorizationGrantType.REFRESH_TOKEN.equals(grantType)) {
+			return "Refreshing the token of '" + registrationId + "'";
+		}
+		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(grantType)) {
+			return "Getting a client-credentials token for '" + registrationId + "'";
+		}
+		return "The " + grantType.getValue() + " token request of '" + registrationId + "'";
+	}
+
+	/**
+	 * @param attempt the attempt that failed, from 1
+	 * @param retryAfter the server's {@code Retry-After}, or {@code null}
+	 * @return the wait before the next attempt
+	 */
+	Duration delay(int attempt, Duration retryAfter) {
+		if (retryAfter != null) {
+			return min(retryAfter, this.maxBackoff);
+		}
+		Duration wait = this.backoff;
+		for (int doubled = 1; doubled < attempt && wait.compareTo(this.maxBackoff) < 0; doubled++) {
+			wait = wait.multipliedBy(2);
+		}
+		long millis = min(wait, this.maxBackoff).toMillis();
+		// "Equal jitter": between half and all of the backoff, so clients that failed together do not retry together.
+		long half = millis / 2;
+		return Duration.ofMillis(half + (long) (this.random.getAsDouble() * (millis - half)));
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	static Failure classify(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			int status = TokenEndpointClients.answerStatus(current);
+			if (status > 0) {
+				if (!RETRYABLE_STATUSES.contains(status)) {
+					return Failure.FINAL;
+				}
+				return (status == 429 || status == 503) ? Failure.NOT_PROCESSED : Failure.MAYBE_PROCESSED;
+			}
+			if (current instanceof IOException io) {
+				return notSent(io) ? Failure.NOT_PROCESSED : Failure.NO_ANSWER;
+			}
+		}
+		// An OAuth error without an HTTP status (a token client not built on TokenEndpointClients), or anything else
+		return Failure.FINAL;
+	}
+
+	/**
+	 * Whether an I/O failure certainly happened before the request reached the server.
+	 */
+	static boolean notSent(IOException failure) {
+		if (failure instanceof ConnectException || failure instanceof UnknownHostException
+				|| failure instanceof NoRouteToHostException || failure instanceof PortUnreachableException
+				|| failure instanceof HttpConnectTimeoutException || failure instanceof SSLHandshakeException) {
+			return true;
+		}
+		// Apache HttpClient 5's connect timeout, and HttpURLConnection's "Connect timed out".
+		if (failure.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+			return true;
+		}
+		return failure instanceof SocketTimeoutException && failure.getMessage() != null
+				&& failure.getMessage().toLowerCase(Locale.ROOT).contains("connect");
+	}
+
+	private static String describe(OAuth2AuthorizationException failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			int status = TokenEndpointClients.answerStatus(current);
+			if (status > 0) {
+				return "HTTP " + status + ", " + failure.getError().getErrorCode();
+			}
+			if (current instanceof IOException io) {
+				return io.getClass().getSimpleName();
+			}
+		}
+		return failure.getError().getErrorCode();
+	}
+
+	/**
+	 * The attempts of one token request: which one this is, whether the request was already sent again after an
+	 * answer got lost, and whether an answer may have been lost at all.
+	 */
+	final class Attempts {
+
+		private final String registrationId;
+
+		private final String action;
+
+		private int attempt = 1;
+
+		private boolean replayed;
+
+		private boolean answerMayBeLost;
+
+		private Attempts(String registrationId, String action) {
+			this.registrationId = registrationId;
+			this.action = action;
+		}
+
+		/**
+		 * Decides on a failed attempt, and logs the retry (the first one of a registration at INFO, further ones at
+		 * DEBUG, until one succeeds).
+		 * @param failure the failure
+		 * @return how long to wait before the next attempt, or {@code null} if there is none: the failure is final,
+		 * the attempts are used up, or a request sent again after a lost answer got no answer either
+		 */
+		Duration failed(OAuth2AuthorizationException failure) {
+			Failure kind = classify(failure);
+			if (kind == Failure.FINAL || this.attempt >= TokenRequestRetries.this.attempts
+					|| (kind == Failure.NO_ANSWER && this.replayed)) {
+				return null;
+			}
+			this.replayed |= kind == Failure.NO_ANSWER;
+			this.answerMayBeLost |= kind == Failure.NO_ANSWER || kind == Failure.MAYBE_PROCESSED;
+			Duration wait = delay(this.attempt, TokenEndpointClients.answerRetryAfter(failure));
+			this.attempt++;
+			String message = this.action + " failed (" + describe(failure) + "); attempt " + this.attempt + " of "
+					+ TokenRequestRetries.this.attempts + " in " + wait.toMillis() + " ms"
+					+ ((kind == Failure.NO_ANSWER) ? " (the request is sent once more at most)" : "");
+			if (TokenRequestRetries.this.retrying.add(this.registrationId)) {
+				logger.info(message);
+			}
+			else {
+				logger.debug(message);
+			}
+			return wait;
+		}
+
+		/**
+		 * Whether an earlier attempt got no usable answer although the provider may have processed it: a refresh
+		 * token refused now was then probably rotated in the answer that was lost.
+		 * @return {@code true} if an answer may have been lost
+		 */
+		boolean answerMayBeLost() {
+			return this.answerMayBeLost;
+		}
+
+		/**
+		 * The next attempt sends other credentials (someone else stored another login meanwhile): what was lost or
+		 * sent again concerned the old ones, so the replay and lost-answer rules start afresh. The attempts already
+		 * made still count.
+		 */
+		void otherCredentials() {
+			this.replayed = false;
+			this.answerMayBeLost = false;
+		}
+
+		/** The request succeeded: a later failure of the registration is logged at INFO again. */
+		void succeeded() {
+			if (TokenRequestRetries.this.retrying.remove(this.registrationId)) {
+				logger.info(this.action + " worked again (attempt " + this.attempt + ")");
+			}
+		}
+
+	}
+
+	/** What a failed attempt means for another one. */
+	enum Failure {
+
+		/** Not worth another attempt. */
+		FINAL,
+
+		/** The server certainly did not process the request (not sent, 429, 503): safe to send again. */
+		NOT_PROCESSED,
+
+		/** The server may have processed the request (500, 502, 504): retried, as the provider expects. */
+		MAYBE_PROCESSED,
+
+		/** Sent, but no answer arrived (read timeout, reset): the answer may be lost; sent once more at most. */
+		NO_ANSWER
+
+	}
+
+	/** Sleeps; replaced in tests. */
+	@FunctionalInterface
+	interface Sleeper {
+
+		void sleep(long millis) throws InterruptedException;
+
+	}
+
+}
