@@ -23,12 +23,14 @@ public final class SafeText {
 
 	private static final int MAX_FAILURE_MESSAGE = 200;
 
+	private static final int MIN_SECRET_RUN = 20;
+
 	/**
 	 * A run of characters that tokens, codes and verifiers are made of (base64url, base64 without '/', hex), long
 	 * enough to be one, with a letter and a digit in it. Class names, words and most paths are not redacted; a
 	 * token, a JWT's segments, a code or a verifier are.
 	 */
-	private static final Pattern SECRET_LIKE = Pattern.compile("[A-Za-z0-9_\\-+=~]{20,}");
+	private static final Pattern SECRET_LIKE = Pattern.compile("[A-Za-z0-9_\\-+=~]{10,}");
 
 	private SafeText() {
 	}
@@ -96,7 +98,7 @@ public final class SafeText {
 
 	/**
 	 * Replaces runs that look like a token, code or verifier (20 or more base64url characters with a letter and a
-	 * digit among them) by {@code [redacted]}.
+	 * digit among them, a base64url JSON object, or mixed case with base64 punctuation) by {@code [redacted]}.
 	 * @param text the text, or {@code null}
 	 * @return the text with such runs replaced; {@code null} if {@code text} was {@code null}
 	 */
@@ -108,12 +110,24 @@ public final class SafeText {
 		StringBuilder result = new StringBuilder(text.length());
 		while (matcher.find()) {
 			String run = matcher.group();
-			boolean letter = run.chars().anyMatch(Character::isLetter);
-			boolean digit = run.chars().anyMatch(Character::isDigit);
-			matcher.appendReplacement(result, Matcher.quoteReplacement((letter && digit) ? "[redacted]" : run));
+			matcher.appendReplacement(result, Matcher.quoteReplacement(secretLike(run) ? "[redacted]" : run));
 		}
 		matcher.appendTail(result);
 		return result.toString();
+	}
+
+	/**
+	 * At least 20 characters with a letter and a digit, a JSON object in base64url (a JWT's segments start with {@code eyJ}), or upper and lower
+	 * case mixed with base64 punctuation: random values have these, class names and words do not.
+	 */
+	private static boolean secretLike(String run) {
+		boolean letter = run.chars().anyMatch(Character::isLetter);
+		boolean digit = run.chars().anyMatch(Character::isDigit);
+		boolean upper = run.chars().anyMatch(Character::isUpperCase);
+		boolean lower = run.chars().anyMatch(Character::isLowerCase);
+		boolean punctuation = run.chars().anyMatch((c) -> c == '-' || c == '_' || c == '+' || c == '=' || c == '~');
+		return run.startsWith("eyJ")
+				|| (run.length() >= MIN_SECRET_RUN && ((letter && digit) || (upper && lower && punctuation)));
 	}
 
 	private static String one(Throwable failure) {

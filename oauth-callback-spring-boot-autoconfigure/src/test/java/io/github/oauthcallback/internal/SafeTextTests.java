@@ -35,6 +35,14 @@ class SafeTextTests {
 	}
 
 	@Test
+	void letterOnlyValuesThatLookRandomAreRedactedToo() {
+		assertThat(SafeText.redactSecretLike("payload eyJzdWIiOiJhZGEifQ and verifier abcDEF-ghiJKLmnoPQRstu_vw"))
+			.isEqualTo("payload [redacted] and verifier [redacted]");
+		assertThat(SafeText.redactSecretLike("org.springframework.web.client.ResourceAccessException client_secret_basic"))
+			.isEqualTo("org.springframework.web.client.ResourceAccessException client_secret_basic");
+	}
+
+	@Test
 	void describeWithoutAMessageIsTheTypeName() {
 		assertThat(SafeText.describe(new NullPointerException())).isEqualTo("NullPointerException");
 	}
