@@ -1,8 +1,14 @@
 package io.github.oauthcallback;
 
+import io.github.oauthcallback.internal.SafeText;
+
 /**
  * The authorization server redirected back with an {@code error} (RFC 6749 section 4.1.2.1), for example
- * {@code access_denied} when the user refused consent.
+ * {@code access_denied} when the user refused consent. What the provider sent ({@code error},
+ * {@code error_description}, {@code error_uri}) came through the browser and may have been written by anyone who
+ * could send the user there: it is cleaned with {@link SafeText#providerText(String)} before it is kept, so the
+ * message and the getters never hold control characters, escape sequences or invisible formatting characters, and
+ * are of bounded length. The raw text is not kept.
  */
 public class AuthorizationErrorException extends OAuthCallbackException {
 
@@ -15,10 +21,11 @@ public class AuthorizationErrorException extends OAuthCallbackException {
 	private final String errorUri;
 
 	public AuthorizationErrorException(String registrationId, String error, String errorDescription, String errorUri) {
-		super(message(registrationId, error, errorDescription, errorUri));
-		this.error = error;
-		this.errorDescription = errorDescription;
-		this.errorUri = errorUri;
+		super(message(registrationId, SafeText.providerText(error), SafeText.providerText(errorDescription),
+				SafeText.providerText(errorUri)));
+		this.error = SafeText.providerText(error);
+		this.errorDescription = SafeText.providerText(errorDescription);
+		this.errorUri = SafeText.providerText(errorUri);
 	}
 
 	private static String message(String registrationId, String error, String description, String uri) {
@@ -43,21 +50,22 @@ public class AuthorizationErrorException extends OAuthCallbackException {
 	}
 
 	/**
-	 * @return the {@code error} code sent by the authorization server
+	 * @return the {@code error} code sent by the authorization server, cleaned (a valid RFC 6749 error code is
+	 * unchanged)
 	 */
 	public String getError() {
 		return this.error;
 	}
 
 	/**
-	 * @return the {@code error_description}, or {@code null}
+	 * @return the cleaned {@code error_description}, or {@code null}
 	 */
 	public String getErrorDescription() {
 		return this.errorDescription;
 	}
 
 	/**
-	 * @return the {@code error_uri}, or {@code null}
+	 * @return the cleaned {@code error_uri}, or {@code null}
 	 */
 	public String getErrorUri() {
 		return this.errorUri;

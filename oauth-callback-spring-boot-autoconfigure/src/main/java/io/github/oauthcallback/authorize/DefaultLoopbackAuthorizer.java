@@ -19,6 +19,8 @@ import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.browser.BrowserUris;
+import io.github.oauthcallback.loopback.AuthorizationResponseCheck;
 import io.github.oauthcallback.loopback.CallbackEndpoint;
 import io.github.oauthcallback.loopback.ListenerSettings;
 import io.github.oauthcallback.loopback.LoopbackListener;
@@ -200,8 +202,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		String state = AuthorizationRequests.newState();
 		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
 		Login login = new Login();
-		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(registrationId, endpoint,
-				this.listener.pages(), state, timeout, (code) -> {
+		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(endpoint, this.listener.pages(),
+				AuthorizationResponseCheck.forRegistration(registration, state), timeout, (code) -> {
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
 					if (!login.commit()) {
 						// Cancelled during the exchange: the caller was told so, and nothing may be saved.
@@ -235,6 +237,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	}
 
 	private void launch(String registrationId, URI authorizationUri) {
+		BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");
 		this.console.println("Open this URL to continue: " + authorizationUri);
 		this.console.flush();
 		logger.debug("Opening the browser for the '" + registrationId + "' login");
@@ -242,7 +245,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			this.browser.open(authorizationUri);
 		}
 		catch (Exception ex) {
-			logger.warn("Could not open a browser for the '" + registrationId + "' login (" + ex.getClass().getName()
+			logger.warn("Could not open a browser for the '" + registrationId + "' login (" + SafeText.describe(ex)
 					+ "); open the URL printed above by hand, or set oauth-callback.browser.");
 		}
 	}
@@ -274,6 +277,9 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private void check(ClientRegistration registration) {
 		String id = registration.getRegistrationId();
 		CallbackEndpoint.resolve(registration.getRedirectUri(), id, this.listener);
+		BrowserUris.requireSafe(registration.getProviderDetails().getAuthorizationUri(), "The authorization-uri of "
+				+ "registration '" + id + "' (spring.security.oauth2.client.provider.<id>.authorization-uri, or the "
+				+ "authorization_endpoint of the provider's issuer-uri discovery document)");
 		if (!StringUtils.hasText(registration.getClientSecret())
 				&& !ClientAuthenticationMethod.NONE.equals(registration.getClientAuthenticationMethod())) {
 			throw new InvalidConfigurationException("Registration '" + id + "' has no client-secret but its client "

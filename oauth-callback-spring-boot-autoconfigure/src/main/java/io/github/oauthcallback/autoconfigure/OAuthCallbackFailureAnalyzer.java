@@ -2,6 +2,7 @@ package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ProviderDiscoveryException;
+import io.github.oauthcallback.UnsafeBrowserUriException;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -26,7 +27,7 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof InvalidConfigurationException) {
+			if (cause instanceof InvalidConfigurationException || cause instanceof UnsafeBrowserUriException) {
 				return new FailureAnalysis(cause.getMessage(), ACTION, failure);
 			}
 			if (cause instanceof ProviderDiscoveryException) {

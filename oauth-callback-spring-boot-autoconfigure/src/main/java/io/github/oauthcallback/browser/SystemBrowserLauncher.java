@@ -63,8 +63,14 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 		this.processes = processes;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * @throws io.github.oauthcallback.UnsafeBrowserUriException if the URI is not one {@link BrowserUris} lets a
+	 * browser open; then nothing is run
+	 */
 	@Override
 	public void open(URI authorizationUri) throws Exception {
+		BrowserUris.requireSafe(authorizationUri, "The URL to open in a browser");
 		if ("print".equalsIgnoreCase(this.mode)) {
 			return;
 		}

@@ -8,8 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,11 +17,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -33,19 +29,26 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
+import io.github.oauthcallback.AuthorizationIssuerMismatchException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.loopback.AuthorizationResponseCheck.Code;
+import io.github.oauthcallback.loopback.AuthorizationResponseCheck.NotThisLogin;
+import io.github.oauthcallback.loopback.AuthorizationResponseCheck.Refused;
+import io.github.oauthcallback.loopback.AuthorizationResponseCheck.Verdict;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
  * A one-login HTTP listener on the loopback interface (RFC 8252 section 7.3). It binds first and builds the redirect
  * URI from the port it actually got, answers only the genuine callback (exact path, {@code GET}, own
- * {@code Host}, matching {@code state}), and stops itself as soon as the login ends: success, error, timeout or
- * cancellation.
+ * {@code Host}, then the {@link AuthorizationResponseCheck}: matching {@code state}, expected {@code iss}), and stops
+ * itself as soon as the login ends: success, error, timeout or cancellation. A request must reach it within a read
+ * deadline ({@value #REQUEST_READ_DEADLINE_MILLIS} ms from its first byte), so connections that stall cannot hold
+ * the genuine callback (see {@link RequestReadDeadlines}).
  *
  * @param <T> the result of processing the authorization code
  */
@@ -61,13 +64,16 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private static final int EPHEMERAL_ATTEMPTS = 5;
 
+	/** How long a request may take from its first byte to the end of its headers, in milliseconds. */
+	static final long REQUEST_READ_DEADLINE_MILLIS = 5_000;
+
 	private static final AtomicInteger threadCount = new AtomicInteger();
 
 	private final String registrationId;
 
 	private final List<HttpServer> servers;
 
-	private final ThreadPoolExecutor executor;
+	private final RequestReadDeadlines executor;
 
 	private final URI redirectUri;
 
@@ -75,7 +81,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private final String path;
 
-	private final byte[] expectedState;
+	private final AuthorizationResponseCheck check;
 
 	private final CallbackPages pages;
 
@@ -93,23 +99,23 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private final Set<HttpServer> started = ConcurrentHashMap.newKeySet();
 
-	private LoopbackListener(String registrationId, List<HttpServer> servers, CallbackEndpoint endpoint,
-			CallbackPages pages, String expectedState, CodeProcessor<T> processor) {
-		this.registrationId = registrationId;
+	private LoopbackListener(List<HttpServer> servers, CallbackEndpoint endpoint, CallbackPages pages,
+			AuthorizationResponseCheck check, CodeProcessor<T> processor, long readDeadlineMillis) {
+		this.registrationId = check.registrationId();
 		this.servers = servers;
 		int port = servers.get(0).getAddress().getPort();
 		this.redirectUri = URI.create("http://" + endpoint.host() + ":" + port + endpoint.path());
 		this.allowedHosts = allowedHosts(endpoint.host(), port);
 		this.path = endpoint.path();
-		this.expectedState = expectedState.getBytes(StandardCharsets.UTF_8);
+		this.check = check;
 		this.pages = pages;
 		this.processor = processor;
-		this.executor = new ThreadPoolExecutor(0, 4, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				daemonThreads(port), new ThreadPoolExecutor.CallerRunsPolicy());
+		this.executor = new RequestReadDeadlines(readDeadlineMillis, daemonThreads(port));
 	}
 
 	/**
-	 * Binds a listener and starts waiting for the callback.
+	 * Binds a listener that checks only the {@code state} of the callback, as for a registration without an issuer
+	 * (see {@link #start(CallbackEndpoint, CallbackPages, AuthorizationResponseCheck, Duration, CodeProcessor)}).
 	 * @param <T> the result type
 	 * @param registrationId the registration, for messages
 	 * @param endpoint where to bind
@@ -123,21 +129,47 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	 */
 	public static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
 			String expectedState, Duration timeout, CodeProcessor<T> processor) {
-		return start(registrationId, endpoint, pages, expectedState, timeout, processor, HttpServer::start);
+		return start(endpoint, pages, new AuthorizationResponseCheck(registrationId, expectedState, null, false),
+				timeout, processor);
+	}
+
+	/**
+	 * Binds a listener and starts waiting for the callback.
+	 * @param <T> the result type
+	 * @param endpoint where to bind
+	 * @param pages the pages to answer with
+	 * @param check what the genuine callback must carry ({@code state}, {@code iss}); it names the registration
+	 * @param timeout how long to wait for the genuine callback; must be positive
+	 * @param processor turns the authorization code of a callback that passed the check into the result
+	 * @return the running listener
+	 * @throws InvalidConfigurationException if the timeout is not positive
+	 * @throws ListenerBindException if no candidate port could be bound
+	 */
+	public static <T> LoopbackListener<T> start(CallbackEndpoint endpoint, CallbackPages pages,
+			AuthorizationResponseCheck check, Duration timeout, CodeProcessor<T> processor) {
+		return start(endpoint, pages, check, timeout, processor, HttpServer::start, REQUEST_READ_DEADLINE_MILLIS);
 	}
 
 	static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
 			String expectedState, Duration timeout, CodeProcessor<T> processor, ServerStarter starter) {
+		return start(endpoint, pages, new AuthorizationResponseCheck(registrationId, expectedState, null, false),
+				timeout, processor, starter, REQUEST_READ_DEADLINE_MILLIS);
+	}
+
+	static <T> LoopbackListener<T> start(CallbackEndpoint endpoint, CallbackPages pages,
+			AuthorizationResponseCheck check, Duration timeout, CodeProcessor<T> processor, ServerStarter starter,
+			long readDeadlineMillis) {
 		Objects.requireNonNull(endpoint, "endpoint must not be null");
 		Objects.requireNonNull(pages, "pages must not be null");
-		Objects.requireNonNull(expectedState, "expectedState must not be null");
+		Objects.requireNonNull(check, "check must not be null");
 		Objects.requireNonNull(processor, "processor must not be null");
+		String registrationId = check.registrationId();
 		long timeoutMillis = timeoutMillis(registrationId, timeout);
 		JdkHttpLogging.holdAtInfo();
 		List<HttpServer> servers = bind(endpoint);
 		LoopbackListener<T> listener = null;
 		try {
-			listener = new LoopbackListener<>(registrationId, servers, endpoint, pages, expectedState, processor);
+			listener = new LoopbackListener<>(servers, endpoint, pages, check, processor, readDeadlineMillis);
 			for (HttpServer server : servers) {
 				server.setExecutor(listener.executor);
 				server.createContext("/", listener::handle);
@@ -203,8 +235,8 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	/**
 	 * The login's outcome. Cancelling it stops the listener.
 	 * @return a future completed with the processor's result, or exceptionally with
-	 * {@link AuthorizationErrorException}, {@link AuthorizationTimeoutException},
-	 * {@link AuthorizationCancelledException} or the processor's exception
+	 * {@link AuthorizationErrorException}, {@link AuthorizationIssuerMismatchException},
+	 * {@link AuthorizationTimeoutException}, {@link AuthorizationCancelledException} or the processor's exception
 	 */
 	public CompletableFuture<T> outcome() {
 		return this.outcome;
@@ -236,6 +268,11 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	}
 
 	void handle(HttpExchange exchange) {
+		if (!this.executor.enterHandler()) {
+			// its read deadline ended it just now: the connection is being closed
+			exchange.close();
+			return;
+		}
 		try {
 			respond(exchange);
 		}
@@ -262,10 +299,9 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			reject(exchange, 405, CallbackPages.METHOD_NOT_ALLOWED, "its method is not GET");
 			return;
 		}
-		QueryParameters parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery());
-		if (parameters == null || !stateMatches(parameters.single("state")) || parameters.repeated("code")
-				|| parameters.repeated("error")) {
-			reject(exchange, 400, this.pages.badRequest(), "it does not carry the expected state");
+		Verdict verdict = this.check.check(exchange.getRequestURI().getRawQuery());
+		if (verdict instanceof NotThisLogin notThisLogin) {
+			reject(exchange, 400, this.pages.badRequest(), notThisLogin.reason());
 			return;
 		}
 		// Claiming ends the timer: only one of claim, timeout and close can complete it. (Not timer.cancel(), which
@@ -274,29 +310,22 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			reject(exchange, 400, this.pages.badRequest(), "the login already ended or received its callback");
 			return;
 		}
-		complete(exchange, parameters);
+		complete(exchange, verdict);
 	}
 
-	private void complete(HttpExchange exchange, QueryParameters parameters) throws IOException {
-		String error = parameters.single("error");
-		String code = parameters.single("code");
-		if (error != null || code == null) {
-			Throwable failure = (error != null)
-					? new AuthorizationErrorException(this.registrationId, error, parameters.single("error_description"),
-							parameters.single("error_uri"))
-					: new AuthorizationErrorException(this.registrationId, "invalid_request",
-							"the callback carried neither a code nor an error", null);
+	private void complete(HttpExchange exchange, Verdict verdict) throws IOException {
+		if (verdict instanceof Refused refused) {
 			try {
 				send(exchange, 200, this.pages.error());
 			}
 			finally {
-				this.outcome.completeExceptionally(failure);
+				this.outcome.completeExceptionally(refused.failure());
 			}
 			return;
 		}
 		T result;
 		try {
-			result = this.processor.process(code);
+			result = this.processor.process(((Code) verdict).value());
 		}
 		catch (Throwable ex) {
 			// Errors too (an AssertionError or LinkageError from a user's bean): the login must end either way.
@@ -321,10 +350,6 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		finally {
 			this.outcome.complete(result);
 		}
-	}
-
-	private boolean stateMatches(String state) {
-		return state != null && MessageDigest.isEqual(this.expectedState, state.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private void reject(HttpExchange exchange, int status, byte[] body, String reason) throws IOException {

@@ -61,6 +61,14 @@ final class QueryParameters {
 
 	/**
 	 * @param name the parameter name
+	 * @return every value of the parameter, in order; empty if it does not occur
+	 */
+	List<String> values(String name) {
+		return List.copyOf(this.values.getOrDefault(name, List.of()));
+	}
+
+	/**
+	 * @param name the parameter name
 	 * @return the value if the parameter occurs exactly once with a non-empty value, else {@code null}
 	 */
 	String single(String name) {

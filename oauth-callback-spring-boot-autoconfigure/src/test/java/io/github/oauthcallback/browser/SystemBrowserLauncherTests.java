@@ -32,6 +32,21 @@ class SystemBrowserLauncherTests {
 	}
 
 	@Test
+	void anUnsafeUriStartsNothingInAnyMode() {
+		for (String mode : List.of("auto", "print", "firefox")) {
+			for (String unsafe : List.of("file:///etc/passwd", "javascript:alert(1)", "http://idp.example/authorize",
+					"https://user@idp.example/authorize")) {
+				org.assertj.core.api.Assertions
+					.assertThatExceptionOfType(io.github.oauthcallback.UnsafeBrowserUriException.class)
+					.isThrownBy(() -> launcher(mode, Map.of("BROWSER", "firefox"), "Linux", true)
+						.open(URI.create(unsafe)));
+			}
+		}
+		assertThat(this.started).isEmpty();
+		assertThat(this.desktopOpened).isEmpty();
+	}
+
+	@Test
 	void printModeStartsNothing() throws Exception {
 		launcher("print", Map.of("BROWSER", "firefox"), "Linux", true).open(URL);
 		assertThat(this.started).isEmpty();

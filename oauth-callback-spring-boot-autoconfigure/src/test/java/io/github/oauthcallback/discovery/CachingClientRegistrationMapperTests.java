@@ -126,6 +126,13 @@ class CachingClientRegistrationMapperTests {
 		assertThat(cached.get("public").getProviderDetails().getConfigurationMetadata())
 			.containsEntry("request_uri_parameter_supported", true)
 			.containsKeys("mtls_endpoint_aliases", "x_max_age", "x_ratio");
+		// RFC 9207: a cached start still knows that the provider always sends iss (AuthorizationResponseCheck)
+		for (String id : List.of("public", "machine")) {
+			assertThat(discovered.get(id).getProviderDetails().getConfigurationMetadata()).as(id)
+				.containsEntry("authorization_response_iss_parameter_supported", true);
+			assertThat(cached.get(id).getProviderDetails().getConfigurationMetadata()).as(id)
+				.containsEntry("authorization_response_iss_parameter_supported", true);
+		}
 		// seven providers discovered once each, RFC 8414's fallback costing the two RFC 8414 providers three
 		// requests each; Spring Boot asks once per registration: 'public' and 'confidential' share a provider
 		assertThat(discoveries).isEqualTo(7 + 2 + 2);
@@ -467,6 +474,7 @@ class CachingClientRegistrationMapperTests {
 								+ issuer + "/authorize\"," : "")
 						+ "\"response_types_supported\":[\"code\"],"
 						+ "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
+						+ "\"authorization_response_iss_parameter_supported\":true,"
 						+ "\"introspection_endpoint\":\"" + issuer + "/introspect\"}")));
 		return issuer;
 	}
@@ -479,7 +487,7 @@ class CachingClientRegistrationMapperTests {
 				+ "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"code_challenge_methods_supported\":[\"S256\"],"
 				+ "\"claims_parameter_supported\":false,\"request_uri_parameter_supported\":true,"
 				+ "\"mtls_endpoint_aliases\":{\"token_endpoint\":\"" + issuer + "/mtls/token\"},"
-				+ "\"x_max_age\":3600,\"x_ratio\":0.5"
+				+ "\"x_max_age\":3600,\"x_ratio\":0.5,\"authorization_response_iss_parameter_supported\":true"
 				+ ((authMethods != null) ? ",\"token_endpoint_auth_methods_supported\":" + authMethods : "") + "}";
 	}
 

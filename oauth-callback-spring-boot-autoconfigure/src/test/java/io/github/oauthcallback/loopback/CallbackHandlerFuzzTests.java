@@ -9,15 +9,25 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.net.URLEncoder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
+import io.github.oauthcallback.AuthorizationErrorException;
+import io.github.oauthcallback.AuthorizationIssuerMismatchException;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -29,7 +39,9 @@ import static org.assertj.core.api.Assertions.fail;
  * Feeds the callback handler 100 000 generated requests that reach it (seeded, so a failure can be replayed): random methods,
  * paths, Host headers, query strings with repeated parameters, huge values, percent-encoding of all kinds and
  * non-ASCII text. No exception may escape, every answer must be one of the static pages with the security headers,
- * nothing may complete the flow, and the genuine callback must still succeed afterwards.
+ * nothing may complete the flow, and the genuine callback must still succeed afterwards. Then responses with the right
+ * state and hostile {@code code}, {@code error}, {@code error_description}, {@code iss} and extra parameters, over
+ * real sockets, must each be judged as an independent oracle says.
  */
 class CallbackHandlerFuzzTests {
 
@@ -65,6 +77,7 @@ class CallbackHandlerFuzzTests {
 			Random random = new Random(SEED);
 			int handled = 0;
 			int refusedByTheServer = 0;
+			Map<Integer, Integer> statuses = new TreeMap<>();
 			for (int i = 0; handled < REQUESTS; i++) {
 				String method = pick(random, METHODS);
 				String target = pick(random, PATHS) + query(random);
@@ -85,6 +98,7 @@ class CallbackHandlerFuzzTests {
 				}
 				handled++;
 				assertThat(exchange.closed).as("request %d closed", i).isTrue();
+				statuses.merge(exchange.status, 1, Integer::sum);
 				assertThat(exchange.status).as("request %d: %s %s", i, method, target).isIn(400, 404, 405);
 				byte[] body = exchange.body.toByteArray();
 				assertThat(allowedBodies.stream().anyMatch((allowed) -> Arrays.equals(allowed, body)))
@@ -94,7 +108,9 @@ class CallbackHandlerFuzzTests {
 					.startsWith("default-src 'none'");
 				assertThat(listener.outcome()).as("request %d did not end the flow", i).isNotDone();
 			}
-			assertThat(handled).isEqualTo(REQUESTS);
+			// every kind of refusal happened: foreign Host or wrong state (400), other paths (404), other methods (405)
+			assertThat(statuses.keySet()).containsExactly(400, 404, 405);
+			assertThat(statuses.values()).allSatisfy((count) -> assertThat(count).isGreaterThan(REQUESTS / 100));
 			// The handler logs, and swallows, whatever it could not answer: a fake exchange never fails to write, so
 			// any such line is an exception of the handler's own.
 			assertThat(logs.text()).doesNotContain("Could not answer a request");
@@ -177,6 +193,194 @@ class CallbackHandlerFuzzTests {
 	}
 
 	private static final int WIRE_REQUESTS = 3_000;
+
+	private static final int VALID_STATE_REQUESTS = 400;
+
+	private static final String ISSUER = "https://idp.example/realms/cli";
+
+	/** Hostile text: terminal escapes, line breaks, bidi overrides, markup, huge and non-ASCII values. */
+	private static final String[] HOSTILE = { "\u001b[2J\u001b[31mred", "line\r\nInjected: header", "\u202eevil",
+			"<script>alert(1)</script>", "' OR 1=1 --", "\u0000nul", "\u4e2d\u6587\ud83d\ude00", "%2F%25", "a+b c",
+			"&state=x", "=", "x".repeat(3000), "\u200b\u2066hidden" };
+
+	private static final String[] ISS_VALUES = { ISSUER, ISSUER, ISSUER + "/", ISSUER.toUpperCase(), ISSUER + " ",
+			" " + ISSUER, "https://attacker.example", "", ISSUER + "\u0000", "https://idp.example/realms/cl\u0131" };
+
+	private static final String[] EXTRA_NAMES = { "session_state", "x", "ISS", "Code", "iss ", "error_description",
+			"error_uri", "scope" };
+
+	/** How a response with the right state ends. */
+	enum Judged {
+
+		SIGNED_IN, PROVIDER_ERROR, NO_CODE_NOR_ERROR, ISSUER_MISMATCH, NOT_THIS_LOGIN
+
+	}
+
+	@Test
+	void hostileResponsesWithTheRightStateAreJudgedAsAnOracleSays() throws Exception {
+		Random random = new Random(SEED + 2);
+		Map<Judged, Integer> counts = new EnumMap<>(Judged.class);
+		CallbackPages pages = CallbackPages.defaults();
+		try (CapturedLogs logs = new CapturedLogs()) {
+			for (int i = 0; i < VALID_STATE_REQUESTS; i++) {
+				String expectedIssuer = (random.nextInt(4) != 0) ? ISSUER : null;
+				boolean advertised = random.nextBoolean();
+				List<String[]> parameters = new ArrayList<>();
+				parameters.add(new String[] { "state", STATE });
+				String codeMarker = "CODEzq" + i + "x";
+				repeat(random, parameters, "code", () -> random.nextInt(8) == 0 ? "" : codeMarker + hostile(random));
+				repeat(random, parameters, "error", () -> random.nextInt(8) == 0 ? "" : hostile(random));
+				if (random.nextBoolean()) {
+					parameters.add(new String[] { "error_description", hostile(random) });
+				}
+				if (random.nextInt(3) == 0) {
+					parameters.add(new String[] { "error_uri", "https://idp.example/" + hostile(random) });
+				}
+				repeat(random, parameters, "iss", () -> ISS_VALUES[random.nextInt(ISS_VALUES.length)]);
+				for (int extra = random.nextInt(4); extra > 0; extra--) {
+					parameters.add(new String[] { EXTRA_NAMES[random.nextInt(EXTRA_NAMES.length)], hostile(random) });
+				}
+				Collections.shuffle(parameters, random);
+				Judged expected = oracle(parameters, expectedIssuer, advertised);
+				String query = encode(random, parameters);
+
+				AtomicReference<String> processed = new AtomicReference<>();
+				try (LoopbackListener<String> listener = LoopbackListener.start(
+						new CallbackEndpoint("127.0.0.1", List.of(0), "/callback"), pages,
+						new AuthorizationResponseCheck("fuzz", STATE, expectedIssuer, advertised), Duration.ofMinutes(1),
+						(code) -> {
+							processed.set(code);
+							return "signed-in";
+						})) {
+					RawHttp.Response answer = RawHttp.get(listener.redirectUri().getPort(), "/callback?" + query);
+					Judged actual = judged(i, answer, listener, pages);
+					counts.merge(actual, 1, Integer::sum);
+					assertThat(actual).as("request %d (issuer %s, advertised %s): %s", i, expectedIssuer, advertised,
+							query.length() > 300 ? query.substring(0, 300) : query).isEqualTo(expected);
+					if (actual == Judged.SIGNED_IN) {
+						assertThat(processed.get()).as("request %d: the code as sent", i)
+							.isEqualTo(values(parameters, "code").get(0));
+					}
+					else {
+						assertThat(processed.get()).as("request %d: the processor never ran", i).isNull();
+					}
+					assertThat(answer.body()).as("request %d: nothing of the request is reflected", i)
+						.doesNotContain(codeMarker, "<script>", "Injected");
+				}
+			}
+			assertThat(logs.text()).as("no code in any log line").doesNotContain("CODEzq");
+		}
+		assertThat(counts.keySet()).as("every outcome happened").containsExactlyInAnyOrder(Judged.values());
+		assertThat(counts.values()).allSatisfy((count) -> assertThat(count).isGreaterThan(VALID_STATE_REQUESTS / 50));
+	}
+
+	/**
+	 * The rules, written independently of the check: repeated code or error is not this login; then a registration
+	 * with an issuer needs an iss equal to it (present once), or none where the provider does not promise one; then
+	 * a non-empty error is the provider's error, a non-empty code signs in, anything else is an invalid request.
+	 */
+	private static Judged oracle(List<String[]> parameters, String expectedIssuer, boolean advertised) {
+		List<String> codes = values(parameters, "code");
+		List<String> errors = values(parameters, "error");
+		if (codes.size() > 1 || errors.size() > 1) {
+			return Judged.NOT_THIS_LOGIN;
+		}
+		List<String> iss = values(parameters, "iss");
+		if (expectedIssuer != null) {
+			boolean issuerOk = iss.isEmpty() ? !advertised : (iss.size() == 1 && iss.get(0).equals(expectedIssuer));
+			if (!issuerOk) {
+				return Judged.ISSUER_MISMATCH;
+			}
+		}
+		if (!errors.isEmpty() && !errors.get(0).isEmpty()) {
+			return Judged.PROVIDER_ERROR;
+		}
+		if (!codes.isEmpty() && !codes.get(0).isEmpty()) {
+			return Judged.SIGNED_IN;
+		}
+		return Judged.NO_CODE_NOR_ERROR;
+	}
+
+	/** What the listener did, from its answer and its outcome; anything unexpected fails the test. */
+	private static Judged judged(int i, RawHttp.Response answer, LoopbackListener<String> listener,
+			CallbackPages pages) throws Exception {
+		String badRequest = new String(pages.badRequest(), StandardCharsets.UTF_8);
+		String error = new String(pages.error(), StandardCharsets.UTF_8);
+		String success = new String(pages.success(), StandardCharsets.UTF_8);
+		if (answer.status() == 400 && answer.body().equals(badRequest)) {
+			assertThat(listener.outcome()).as("request %d: a rejected response does not end the login", i).isNotDone();
+			return Judged.NOT_THIS_LOGIN;
+		}
+		if (answer.status() == 200 && answer.body().equals(success)) {
+			assertThat(listener.outcome().get(5, TimeUnit.SECONDS)).isEqualTo("signed-in");
+			return Judged.SIGNED_IN;
+		}
+		if (answer.status() != 200 || !answer.body().equals(error)) {
+			fail("request " + i + ": unexpected answer " + answer.status() + " " + answer.body());
+		}
+		Throwable failure;
+		try {
+			listener.outcome().get(5, TimeUnit.SECONDS);
+			return fail("request " + i + ": the error page was shown, but the login succeeded");
+		}
+		catch (ExecutionException ex) {
+			failure = ex.getCause();
+		}
+		assertThat(failure.getMessage()).as("request %d: a clean message", i)
+			.doesNotContain("\u001b", "\r", "\n", "\u202e", "\u0000", "\u200b", "\u2066", "CODEzq");
+		if (failure instanceof AuthorizationIssuerMismatchException) {
+			return Judged.ISSUER_MISMATCH;
+		}
+		if (failure instanceof AuthorizationErrorException providerError) {
+			return "the callback carried neither a code nor an error".equals(providerError.getErrorDescription())
+					? Judged.NO_CODE_NOR_ERROR : Judged.PROVIDER_ERROR;
+		}
+		return fail("request " + i + ": unexpected failure " + failure);
+	}
+
+	/** Adds the parameter zero, one (most often) or two times. */
+	private static void repeat(Random random, List<String[]> parameters, String name,
+			java.util.function.Supplier<String> value) {
+		int times = switch (random.nextInt(10)) {
+			case 0, 1, 2 -> 0;
+			case 3 -> 2;
+			default -> 1;
+		};
+		for (int t = 0; t < times; t++) {
+			parameters.add(new String[] { name, value.get() });
+		}
+	}
+
+	private static String hostile(Random random) {
+		return HOSTILE[random.nextInt(HOSTILE.length)];
+	}
+
+	private static List<String> values(List<String[]> parameters, String name) {
+		return parameters.stream().filter((pair) -> pair[0].equals(name)).map((pair) -> pair[1]).toList();
+	}
+
+	/** Form-encodes each name and value, sometimes percent-encoding every character instead. */
+	private static String encode(Random random, List<String[]> parameters) {
+		StringBuilder query = new StringBuilder();
+		for (String[] pair : parameters) {
+			if (query.length() > 0) {
+				query.append('&');
+			}
+			query.append(encode(random, pair[0])).append('=').append(encode(random, pair[1]));
+		}
+		return query.toString();
+	}
+
+	private static String encode(Random random, String text) {
+		if (random.nextInt(5) != 0) {
+			return URLEncoder.encode(text, StandardCharsets.UTF_8);
+		}
+		StringBuilder encoded = new StringBuilder();
+		for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+			encoded.append(String.format("%%%02X", b & 0xFF));
+		}
+		return encoded.toString();
+	}
 
 	/** Sends the bytes and reads until the server closes; a reset or a closed connection counts as no answer. */
 	private static byte[] rawExchange(java.net.InetAddress address, int port, byte[] request) throws Exception {

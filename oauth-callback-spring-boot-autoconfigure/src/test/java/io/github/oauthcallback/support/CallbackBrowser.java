@@ -15,12 +15,13 @@ import io.github.oauthcallback.browser.BrowserLauncher;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * A browser that skips the provider: it sends the redirect straight to the loopback listener with a fixed code and
- * the request's state, from another thread, as a real browser would.
+ * A browser that skips the provider: it sends the redirect straight to the loopback listener with a fixed code (or
+ * a fixed raw query, such as an error or an {@code iss}) and the request's state, from another thread, as a real
+ * browser would.
  */
 public class CallbackBrowser implements BrowserLauncher {
 
-	private final String code;
+	private final String query;
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -29,7 +30,20 @@ public class CallbackBrowser implements BrowserLauncher {
 	private volatile CompletableFuture<HttpResponse<String>> response;
 
 	public CallbackBrowser(String code) {
-		this.code = code;
+		this.query = "code=" + URLEncoder.encode(code, StandardCharsets.UTF_8);
+	}
+
+	private CallbackBrowser(String rawQuery, boolean raw) {
+		this.query = rawQuery;
+	}
+
+	/**
+	 * @param rawQuery the redirect's query without {@code state} (already percent-encoded), for example
+	 * {@code code=c&iss=https%3A%2F%2Fidp.example}; the request's state is appended
+	 * @return a browser answering with that query
+	 */
+	public static CallbackBrowser answering(String rawQuery) {
+		return new CallbackBrowser(rawQuery, true);
 	}
 
 	@Override
@@ -40,8 +54,7 @@ public class CallbackBrowser implements BrowserLauncher {
 			.getQueryParams()
 			.toSingleValueMap();
 		String redirect = decode(query.get("redirect_uri"));
-		URI callback = URI.create(redirect + "?code=" + URLEncoder.encode(this.code, StandardCharsets.UTF_8)
-				+ "&state=" + query.get("state"));
+		URI callback = URI.create(redirect + "?" + this.query + "&state=" + query.get("state"));
 		this.response = this.client.sendAsync(HttpRequest.newBuilder(callback).timeout(Duration.ofSeconds(30)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
