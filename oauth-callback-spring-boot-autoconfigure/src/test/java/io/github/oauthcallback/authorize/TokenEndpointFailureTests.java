@@ -422,7 +422,7 @@ class TokenEndpointFailureTests {
 		}
 		assertThat(client).isNotNull();
 		assertThat(logged).contains("WARN " + DefaultLoopbackAuthorizer.class.getName() + " Could not open a browser for "
-				+ "the 'x' login (java.lang.IllegalStateException); open the URL printed above by hand, or set "
+				+ "the 'x' login (IllegalStateException: no display); open the URL printed above by hand, or set "
 				+ "oauth-callback.browser.");
 		assertThat(logged).doesNotContain(CODE, browser.authorizationParameters().get("state"), "AT-SECRET",
 				"RT-SECRET");
