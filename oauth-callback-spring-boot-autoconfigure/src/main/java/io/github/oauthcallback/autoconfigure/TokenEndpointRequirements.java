@@ -70,7 +70,9 @@ final class TokenEndpointRequirements {
 					+ method.getValue() + "', which the starter's token clients cannot send, so the token endpoint "
 					+ "would refuse every request. Set " + PREFIX + id + ".client-authentication-method to "
 					+ values(SUPPORTED_METHODS.stream().map(ClientAuthenticationMethod::getValue).toList())
-					+ " (none for a public client, which a command-line app usually is).");
+					+ " (none for a public client, which a command-line app usually is). If you defined token response "
+					+ "client beans that can send it, also define your own OAuth2AuthorizedClientManager bean: "
+					+ "the starter only checks registrations for its own manager.");
 		}
 		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(grantType)) {
 			if (ClientAuthenticationMethod.NONE.equals(method)) {

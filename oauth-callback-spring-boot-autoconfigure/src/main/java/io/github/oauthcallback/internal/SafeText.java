@@ -23,7 +23,7 @@ public final class SafeText {
 
 	private static final int MAX_FAILURE_MESSAGE = 200;
 
-	private static final int MIN_SECRET_RUN = 20;
+	private static final int MIN_SECRET_RUN = 16;
 
 	/**
 	 * A run of characters that tokens, codes and verifiers are made of (base64url, base64 without '/', hex), long
@@ -97,7 +97,7 @@ public final class SafeText {
 	}
 
 	/**
-	 * Replaces runs that look like a token, code or verifier (20 or more base64url characters with a letter and a
+	 * Replaces runs that look like a token, code or verifier (16 or more base64url characters with a letter and a
 	 * digit among them, a base64url JSON object, or mixed case with base64 punctuation) by {@code [redacted]}.
 	 * @param text the text, or {@code null}
 	 * @return the text with such runs replaced; {@code null} if {@code text} was {@code null}
@@ -117,8 +117,9 @@ public final class SafeText {
 	}
 
 	/**
-	 * At least 20 characters with a letter and a digit, a JSON object in base64url (a JWT's segments start with {@code eyJ}), or upper and lower
-	 * case mixed with base64 punctuation: random values have these, class names and words do not.
+	 * At least 16 characters with a letter and a digit, or upper and lower case mixed with base64 punctuation; or a
+	 * JSON object in base64url (a JWT's segments start with {@code eyJ}): random values have these, class names and
+	 * words do not.
 	 */
 	private static boolean secretLike(String run) {
 		boolean letter = run.chars().anyMatch(Character::isLetter);

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.browser.BrowserUris;
+import io.github.oauthcallback.internal.SafeText;
 
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
@@ -92,7 +94,7 @@ public final class CallbackPages {
 		}
 		catch (IOException ex) {
 			throw new InvalidConfigurationException("Cannot read the page '" + location + "' set by " + property
-					+ ": " + ex.getMessage() + ". Point " + property + " at a readable classpath: or file: resource, "
+					+ ": " + SafeText.describe(ex) + ". Point " + property + " at a readable classpath: or file: resource, "
 					+ "or remove it to use the built-in page.", ex);
 		}
 	}
@@ -103,8 +105,7 @@ public final class CallbackPages {
 		}
 		try {
 			URI uri = URI.create(value);
-			if (uri.isAbsolute() && ("https".equalsIgnoreCase(uri.getScheme())
-					|| "http".equalsIgnoreCase(uri.getScheme()))) {
+			if (BrowserUris.isSafe(uri)) {
 				return uri;
 			}
 		}
@@ -112,7 +113,8 @@ public final class CallbackPages {
 			// reported below
 		}
 		throw new InvalidConfigurationException("oauth-callback.listener.pages.success-redirect-uri must be an "
-				+ "absolute http or https URI (was '" + value + "').");
+				+ "https URI with a host and no user-info, or an http URI on a loopback address (was '"
+				+ SafeText.providerText(value) + "'): the browser is sent there after the login.");
 	}
 
 	private static byte[] page(String title, String text) {

@@ -114,8 +114,10 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Binds a listener that checks only the {@code state} of the callback, as for a registration without an issuer
-	 * (see {@link #start(CallbackEndpoint, CallbackPages, AuthorizationResponseCheck, Duration, CodeProcessor)}).
+	 * Binds a listener that checks only the {@code state} of the callback, as for a registration without an issuer:
+	 * <strong>no {@code iss} check</strong> (RFC 9207). For a login at a provider with an issuer, use
+	 * {@link #start(CallbackEndpoint, CallbackPages, AuthorizationResponseCheck, Duration, CodeProcessor)} with
+	 * {@link AuthorizationResponseCheck#forRegistration}.
 	 * @param <T> the result type
 	 * @param registrationId the registration, for messages
 	 * @param endpoint where to bind
@@ -268,11 +270,6 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	}
 
 	void handle(HttpExchange exchange) {
-		if (!this.executor.enterHandler()) {
-			// its read deadline ended it just now: the connection is being closed
-			exchange.close();
-			return;
-		}
 		try {
 			respond(exchange);
 		}
@@ -302,6 +299,13 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		Verdict verdict = this.check.check(exchange.getRequestURI().getRawQuery());
 		if (verdict instanceof NotThisLogin notThisLogin) {
 			reject(exchange, 400, this.pages.badRequest(), notThisLogin.reason());
+			return;
+		}
+		// Only the request that claims the login leaves the read deadline's reach: every other answer (a rejection
+		// drains the request's body when it closes the response) stays interruptible, so requests that declare a
+		// body and never send it cannot pin the listener's threads.
+		if (!this.executor.enterHandler()) {
+			// its read deadline ended it just now: the connection is being closed
 			return;
 		}
 		// Claiming ends the timer: only one of claim, timeout and close can complete it. (Not timer.cancel(), which

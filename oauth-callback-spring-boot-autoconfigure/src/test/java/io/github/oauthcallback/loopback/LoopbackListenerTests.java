@@ -586,6 +586,20 @@ class LoopbackListenerTests {
 	}
 
 	@Test
+	void successRedirectMustBeASafeBrowserUri() {
+		for (String unsafe : List.of("http://app.example/welcome", "https://user@app.example/welcome",
+				"javascript:alert(1)", "file://host/share/page.html")) {
+			assertThatExceptionOfType(InvalidConfigurationException.class).as(unsafe)
+				.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
+						CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, unsafe))
+				.withMessageContaining("oauth-callback.listener.pages.success-redirect-uri");
+		}
+		assertThat(CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
+				CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "http://127.0.0.1:8080/done")
+			.successRedirect()).hasToString("http://127.0.0.1:8080/done");
+	}
+
+	@Test
 	void twoHundredFlowsInARowLeaveNoPortBoundAndNoThreadAlive() throws Exception {
 		List<Integer> ports = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {

@@ -100,6 +100,24 @@ class SlowConnectionTests {
 	}
 
 	@Test
+	void rejectedRequestsThatNeverSendTheirDeclaredBodyDoNotHoldTheGenuineCallback() throws Exception {
+		start(300, (code) -> code);
+		int port = this.listener.redirectUri().getPort();
+		// More than the listener has threads: each is answered (404) and then, on closing the answer, the JDK server
+		// drains the declared body, which never comes.
+		for (int i = 0; i < RequestReadDeadlines.THREADS + 4; i++) {
+			Socket socket = connect(port);
+			socket.getOutputStream().write(("GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1:" + port
+					+ "\r\nContent-Length: 60000\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+		}
+		awaitReadingThreads(port, RequestReadDeadlines.THREADS);
+		RawHttp.Response genuine = RawHttp.get(port, "/callback?code=after-bodies&state=" + STATE);
+		assertThat(genuine.status()).isEqualTo(200);
+		assertThat(this.listener.outcome().get(10, TimeUnit.SECONDS)).isEqualTo("after-bodies");
+	}
+
+	@Test
 	void theDeadlineNeverInterruptsTheHandler() throws Exception {
 		AtomicBoolean interrupted = new AtomicBoolean();
 		start(100, (code) -> {
