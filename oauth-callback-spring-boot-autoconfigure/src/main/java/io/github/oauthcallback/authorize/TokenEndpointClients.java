@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -78,6 +79,7 @@ public final class TokenEndpointClients {
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
 		JdkHttpLogging.holdAtInfo();
+		ClientWireLogging.holdAtInfo();
 		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
 			.withRedirects(HttpRedirects.DONT_FOLLOW);
 		return RestClient.builder()

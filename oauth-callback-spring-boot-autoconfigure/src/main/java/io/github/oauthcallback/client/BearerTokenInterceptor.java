@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 
@@ -36,8 +37,10 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 	private BearerTokenInterceptor(OAuthCallbackAuthorizedClientManager manager, Function<HttpRequest, Target> targets) {
 		this.manager = manager;
 		this.targets = targets;
-		// The token goes into an Authorization header, which HttpURLConnection logs at DEBUG.
+		// The token goes into an Authorization header, which HttpURLConnection (and Apache HttpClient, Jetty) log at
+		// DEBUG.
 		JdkHttpLogging.holdAtInfo();
+		ClientWireLogging.holdAtInfo();
 	}
 
 	/**
