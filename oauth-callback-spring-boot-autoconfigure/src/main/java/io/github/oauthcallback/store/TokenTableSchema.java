@@ -240,36 +240,55 @@ public final class TokenTableSchema {
 
 	/**
 	 * Removes anything that may hold credentials: user information ({@code user:password@} or Oracle's
-	 * {@code user/password@}) up to the last {@code @} of the URL, whatever characters the password holds
-	 * ({@code ;}, {@code ?}, {@code /}, {@code :} or {@code @}), then query parameters and {@code ;key=value}
-	 * properties. When in doubt it removes too much (a host after an {@code @} in a parameter), never too little.
+	 * {@code user/password@}) up to the last {@code @}, whatever characters the password holds ({@code ;}, {@code ?},
+	 * {@code /}, {@code :}, {@code @}), then query parameters and {@code ;key=value} properties. An {@code @} after a
+	 * {@code key=} (a password parameter holding one) leaves nothing after the scheme and authority start to show:
+	 * when in doubt it removes too much, never too little.
 	 * @param url a JDBC URL
 	 * @return the URL without credentials
 	 */
 	static String withoutCredentials(String url) {
-		String cut = url;
-		int at = cut.lastIndexOf('@');
+		int at = url.lastIndexOf('@');
+		int start = authorityStart(url, at);
+		String rest = url.substring(start);
 		if (at >= 0) {
-			int authority = cut.indexOf("//");
-			int start;
-			if (authority >= 0 && authority < at) {
-				start = authority + 2;
+			String before = url.substring(start, at);
+			if (before.contains("=")) {
+				return url.substring(0, start) + "(rest not shown: it may hold credentials)";
 			}
-			else {
-				// jdbc:oracle:thin:user/password@host: the user starts after the last ':' before the first '/'.
-				int slash = cut.indexOf('/');
-				int end = (slash >= 0 && slash < at) ? slash : at;
-				start = cut.lastIndexOf(':', end) + 1;
-			}
-			cut = cut.substring(0, start) + cut.substring(at + 1);
+			rest = url.substring(at + 1);
 		}
 		for (char separator : new char[] { '?', ';' }) {
-			int index = cut.indexOf(separator);
+			int index = rest.indexOf(separator);
 			if (index >= 0) {
-				cut = cut.substring(0, index);
+				rest = rest.substring(0, index);
 			}
 		}
-		return cut;
+		return url.substring(0, start) + rest;
+	}
+
+	/**
+	 * @return where user information would start: after {@code //}, else (Oracle's {@code user/password@host}) after
+	 * the last {@code :} before the first {@code /} or the {@code @}
+	 */
+	private static int authorityStart(String url, int at) {
+		int authority = url.indexOf("//");
+		if (authority >= 0 && (at < 0 || authority < at)) {
+			return authority + 2;
+		}
+		if (at < 0) {
+			int separator = firstOf(url, '?', ';');
+			return (separator >= 0) ? separator : url.length();
+		}
+		int slash = url.indexOf('/');
+		int end = (slash >= 0 && slash < at) ? slash : at;
+		return url.lastIndexOf(':', end) + 1;
+	}
+
+	private static int firstOf(String text, char first, char second) {
+		int one = text.indexOf(first);
+		int two = text.indexOf(second);
+		return (one < 0) ? two : (two < 0) ? one : Math.min(one, two);
 	}
 
 }
