@@ -289,6 +289,32 @@ class FileTokenStoreTests {
 	}
 
 	@Test
+	void keyFileOfAnotherUserIdIsRefusedWhateverTheUserNameSays() throws Exception {
+		Path keyFile = this.dir.resolve("key");
+		Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(TokenCipherTests.key()));
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+		long uid = ((Number) Files.getAttribute(keyFile, "unix:uid")).longValue();
+		assertThat(PrivateFiles.currentUserId()).isEqualTo(uid);
+		assertThat(EncryptionKeys.readKeyFile(keyFile, uid)).isNotEmpty();
+		String userName = System.getProperty("user.name");
+		try {
+			// A user name that matches the file's owner name must not make another uid's file acceptable.
+			System.setProperty("user.name", Files.getOwner(keyFile).getName());
+			assertThatExceptionOfType(InvalidConfigurationException.class)
+				.isThrownBy(() -> EncryptionKeys.readKeyFile(keyFile, uid + 1))
+				.withMessageContaining("belongs to")
+				.withMessageContaining("user id " + (uid + 1))
+				.withMessageContaining("chown");
+			System.setProperty("user.name", "root");
+			assertThatExceptionOfType(InvalidConfigurationException.class).as("no exception for root")
+				.isThrownBy(() -> EncryptionKeys.readKeyFile(keyFile, uid + 1));
+		}
+		finally {
+			System.setProperty("user.name", userName);
+		}
+	}
+
+	@Test
 	void defaultLocationPerPlatform() {
 		Path home = Path.of("/home/ada");
 		assertThat(TokenFileLocation.defaultPath("my tool", "Linux", java.util.Map.of(), home))
