@@ -36,12 +36,11 @@ class FileTokenStoreAuthenticityTests {
 	@TempDir
 	Path dir;
 
-	private final ClientRegistration github = registration("github");
+	private final InMemoryClientRegistrationRepository registrations = StoreFixtures.registrations("github", "corp");
 
-	private final ClientRegistration corp = registration("corp");
+	private final ClientRegistration github = this.registrations.findByRegistrationId("github");
 
-	private final InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
-			this.github, this.corp);
+	private final ClientRegistration corp = this.registrations.findByRegistrationId("corp");
 
 	private final TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
 
