@@ -158,20 +158,26 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	}
 
 	/**
-	 * Encryption at rest of token values with AES-256-GCM. Without a key, values are stored as plaintext.
+	 * Encryption at rest with AES-256-GCM: with a key, each stored login (token values, expiry, scopes, issuer, client
+	 * id) is sealed as one authenticated document, and a plaintext login is refused. Without a key, logins are stored
+	 * as plaintext.
 	 *
 	 * @param key Current 256-bit key, base64 (for example from an environment variable:
 	 * OAUTH_CALLBACK_STORE_ENCRYPTION_KEY). Generate one with 'openssl rand -base64 32'.
 	 * @param keyFile File holding the current key as base64; it must be readable by its owner only (0600).
 	 * @param previousKeys Older keys, base64, still accepted for reading while rotating; new writes use the current
 	 * key.
+	 * @param encryptPlaintext One-time migration: at start-up, encrypt the logins stored as plaintext (before a key was
+	 * configured) instead of refusing them. Set it for one run after turning encryption on, then remove it.
 	 */
-	public record Encryption(String key, Path keyFile, List<String> previousKeys) {
+	public record Encryption(String key, Path keyFile, List<String> previousKeys,
+			@DefaultValue("false") boolean encryptPlaintext) {
 
 		@Override
 		public String toString() {
 			return "Encryption[key=" + ((this.key != null) ? "(set)" : "(none)") + ", keyFile=" + this.keyFile
-					+ ", previousKeys=" + ((this.previousKeys != null) ? this.previousKeys.size() : 0) + "]";
+					+ ", previousKeys=" + ((this.previousKeys != null) ? this.previousKeys.size() : 0)
+					+ ", encryptPlaintext=" + this.encryptPlaintext + "]";
 		}
 
 	}

@@ -13,6 +13,8 @@ import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenFileLocation;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.store.TokenTableSchema;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,6 +48,8 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 	private static final String TYPE = "oauth-callback.store.type";
 
+	private static final Log logger = LogFactory.getLog(OAuthCallbackStoreAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	TokenCipher oauthCallbackTokenCipher(OAuthCallbackProperties properties) {
@@ -61,8 +65,12 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		FileTokenStore oauthCallbackTokenStore(OAuthCallbackProperties properties, Environment environment,
 				ClientRegistrationRepository registrations, TokenCipher cipher) {
-			return new FileTokenStore(tokenFile(properties, environment), registrations, cipher,
+			FileTokenStore store = new FileTokenStore(tokenFile(properties, environment), registrations, cipher,
 					properties.store().lockTimeout());
+			if (encryptPlaintext(properties, cipher)) {
+				reportEncrypted(store.encryptPlaintext(), store);
+			}
+			return store;
 		}
 
 	}
@@ -98,9 +106,13 @@ public final class OAuthCallbackStoreAutoConfiguration {
 			}
 			OAuthCallbackProperties.Jdbc jdbc = properties.store().jdbc();
 			TokenTableSchema.initialize(dataSource, jdbc.tableName(), jdbc.initializeSchema());
-			return new JdbcTokenStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
-					registrations, cipher, jdbc.tableName(), () -> TokenTableSchema.describe(dataSource),
-					jdbc.cacheTimeToLive(), properties.store().lockTimeout());
+			JdbcTokenStore store = new JdbcTokenStore(new JdbcTemplate(dataSource),
+					new DataSourceTransactionManager(dataSource), registrations, cipher, jdbc.tableName(),
+					() -> TokenTableSchema.describe(dataSource), jdbc.cacheTimeToLive(), properties.store().lockTimeout());
+			if (encryptPlaintext(properties, cipher)) {
+				reportEncrypted(store.encryptPlaintext(), store);
+			}
+			return store;
 		}
 
 	}
@@ -119,6 +131,27 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 	}
 
+
+	/**
+	 * Whether the one-time migration {@code oauth-callback.store.encryption.encrypt-plaintext} runs.
+	 * @throws InvalidConfigurationException if it is set without a key
+	 */
+	static boolean encryptPlaintext(OAuthCallbackProperties properties, TokenCipher cipher) {
+		if (!properties.store().encryption().encryptPlaintext()) {
+			return false;
+		}
+		if (!cipher.encrypting()) {
+			throw new InvalidConfigurationException("oauth-callback.store.encryption.encrypt-plaintext is set but no "
+					+ "key is configured: set oauth-callback.store.encryption.key (or key-file) too, or remove it.");
+		}
+		return true;
+	}
+
+	private static void reportEncrypted(int count, TokenStore store) {
+		logger.info("oauth-callback.store.encryption.encrypt-plaintext: encrypted " + count + " stored login"
+				+ ((count != 1) ? "s" : "") + " in " + store.location() + ". Remove the property: from now on a "
+				+ "plaintext login is refused.");
+	}
 
 	/** The token file: {@code oauth-callback.store.file.path}, else the per-user default for the application. */
 	static Path tokenFile(OAuthCallbackProperties properties, Environment environment) {

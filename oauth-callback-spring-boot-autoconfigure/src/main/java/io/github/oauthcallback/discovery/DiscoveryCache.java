@@ -56,7 +56,7 @@ public final class DiscoveryCache {
 	 * @param directory the folder of the cache files; created (owner-only) on the first write
 	 */
 	public DiscoveryCache(Path directory) {
-		this(directory, CurrentUser.UID);
+		this(directory, PrivateFiles.currentUserId());
 	}
 
 	/**
@@ -210,8 +210,8 @@ public final class DiscoveryCache {
 						+ "), and the cache names where the client secret and codes are sent. Run: chmod "
 						+ (directory ? "700 " : "600 ") + path;
 			}
-			String owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
-			if (!ownedByThisUser(path, owner)) {
+			if (!PrivateFiles.ownedBy(path, this.userId)) {
+				String owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
 				return "it belongs to '" + owner + "', not to the user running this program. Remove it";
 			}
 			return null;
@@ -219,23 +219,6 @@ public final class DiscoveryCache {
 		catch (IOException ex) {
 			return "its owner and permissions cannot be read (" + describe(ex) + ")";
 		}
-	}
-
-	/** Compares user ids where the JDK tells them, else user names (never trusting another owner as root would). */
-	private boolean ownedByThisUser(Path path, String ownerName) throws IOException {
-		Long uid = this.userId;
-		if (uid != null) {
-			try {
-				Object fileUid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-				if (fileUid instanceof Number number) {
-					return number.longValue() == uid;
-				}
-			}
-			catch (UnsupportedOperationException | IllegalArgumentException ex) {
-				// no unix view: compare names below
-			}
-		}
-		return ownerName.equals(System.getProperty("user.name"));
 	}
 
 	private static boolean isPosix(Path path) {
@@ -279,22 +262,6 @@ public final class DiscoveryCache {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
 		}
-	}
-
-	/** The running user's id, where the JDK can tell it ({@code jdk.security.auth} on Unix). */
-	private static final class CurrentUser {
-
-		static final Long UID = uid();
-
-		private static Long uid() {
-			try {
-				return new com.sun.security.auth.module.UnixSystem().getUid();
-			}
-			catch (RuntimeException | LinkageError ex) {
-				return null;
-			}
-		}
-
 	}
 
 	/** Made on first use: a start whose providers all have explicit endpoints never needs it. */

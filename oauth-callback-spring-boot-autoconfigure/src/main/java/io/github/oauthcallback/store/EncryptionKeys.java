@@ -3,6 +3,7 @@ package io.github.oauthcallback.store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -52,6 +53,15 @@ public final class EncryptionKeys {
 	}
 
 	private static String readKeyFile(Path keyFile) {
+		return readKeyFile(keyFile, PrivateFiles.currentUserId());
+	}
+
+	/**
+	 * @param keyFile the key file
+	 * @param userId the id of the user it must belong to (the running user's, or {@code null} if unknown)
+	 * @return its content
+	 */
+	static String readKeyFile(Path keyFile, Long userId) {
 		try {
 			if (keyFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
 				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile);
@@ -60,12 +70,12 @@ public final class EncryptionKeys {
 					throw new InvalidConfigurationException("The encryption key file " + keyFile
 							+ " can be read by other users; refusing to use it. Run: chmod 600 " + keyFile);
 				}
-				String owner = Files.getOwner(keyFile).getName();
-				String user = System.getProperty("user.name");
-				if (user != null && !"root".equals(user) && !owner.equals(user)) {
+				if (!PrivateFiles.ownedBy(keyFile, userId)) {
+					String owner = Files.getOwner(keyFile, LinkOption.NOFOLLOW_LINKS).getName();
 					throw new InvalidConfigurationException("The encryption key file " + keyFile + " belongs to '"
-							+ owner + "', not to '" + user + "' who runs this program; refusing to use it. Make it "
-							+ "yours (chown) or use a key file of your own.");
+							+ owner + "', not to the user running this program (user id " + userId + "); refusing to use "
+							+ "it. Make it yours (chown " + System.getProperty("user.name") + " "
+							+ keyFile + ") or use a key file of your own.");
 				}
 			}
 			return Files.readString(keyFile, StandardCharsets.UTF_8).trim();

@@ -4,18 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenStoreException;
-import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
-import io.github.oauthcallback.store.TokenFileDocument.AccessToken;
 import io.github.oauthcallback.store.TokenFileDocument.Entry;
-import io.github.oauthcallback.store.TokenFileDocument.RefreshToken;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,13 +18,15 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
 /**
- * Keeps logins in one JSON file (see {@link TokenFile} for how it is written safely). Token values are encrypted
- * with the {@link TokenCipher} when a key is configured. An entry whose client id or issuer no longer matches its
- * registration is not used (a warning is logged once) but is kept in the file.
+ * Keeps logins in one JSON file (see {@link TokenFile} for how it is written safely). With an encryption key each login
+ * is sealed as one AES-GCM document ({@link SealedLogin}): token values, expiry, scopes, type, issuer, client id and
+ * token endpoint cannot be read, edited or swapped between entries unnoticed, and a plaintext login is refused
+ * ({@link PlaintextLoginException}). Without a key the file is plaintext and only as trustworthy as its directory:
+ * the stored ID token is then not presented as validated (a plain {@link OAuth2AuthorizedClient} is returned). An
+ * entry whose client id or issuer no longer matches its registration is not used (a warning is logged once) but is
+ * kept in the file.
  */
 public final class FileTokenStore implements TokenStore {
 
@@ -42,9 +39,7 @@ public final class FileTokenStore implements TokenStore {
 
 	private final ClientRegistrationRepository registrations;
 
-	private final TokenCipher cipher;
-
-	private final Set<String> warned = ConcurrentHashMap.newKeySet();
+	private final LoginProtection protection;
 
 	/** Clients built from the last document read, so an unchanged file costs no decryption or object building. */
 	private volatile Built built = new Built(null, new ConcurrentHashMap<>());
@@ -68,7 +63,7 @@ public final class FileTokenStore implements TokenStore {
 			Duration lockTimeout) {
 		this.file = new TokenFile(path, lockTimeout);
 		this.registrations = registrations;
-		this.cipher = cipher;
+		this.protection = new LoginProtection(cipher, this::location, () -> "The token file " + location());
 	}
 
 	@Override
@@ -90,18 +85,56 @@ public final class FileTokenStore implements TokenStore {
 			return null;
 		}
 		ClientRegistration registration = this.registrations.findByRegistrationId(clientRegistrationId);
-		if (registration == null || !matches(entry, registration)) {
+		if (registration == null) {
 			return null;
 		}
-		client = toClient(entry, registration);
+		SealedLogin login = read(entry, false);
+		if (!this.protection.belongsTo(clientRegistrationId, principalName, login.issuedBy(), registration)) {
+			return null;
+		}
+		try {
+			client = login.toClient(registration, principalName, this.protection.sealing());
+		}
+		catch (RuntimeException ex) {
+			throw new TokenStoreException(location(), "The token file " + location() + " holds a login for '"
+					+ clientRegistrationId + "' that cannot be read back (" + ex.getClass().getSimpleName() + "). Log "
+					+ "in again to replace it, or remove it with 'logout " + clientRegistrationId + "'. Nothing was "
+					+ "changed.");
+		}
 		current.clients().put(key, client);
 		return (T) client;
 	}
 
+	/**
+	 * Saves the login (sealed when a key is configured). Entries in the {@code enc:v1} form of older versions are
+	 * re-sealed in the same write.
+	 */
 	@Override
 	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
-		Entry entry = toEntry(authorizedClient, principal.getName());
-		this.file.update((document) -> document.with(entry));
+		String registrationId = authorizedClient.getClientRegistration().getRegistrationId();
+		Entry entry = toEntry(registrationId, principal.getName(), SealedLogin.of(authorizedClient));
+		this.file.update((document) -> document.with(entry).withEach((other) -> resealed(other, false)));
+	}
+
+	/**
+	 * The one-time migration of {@code oauth-callback.store.encryption.encrypt-plaintext}: seals every entry stored
+	 * as plaintext (before encryption was turned on) or in the {@code enc:v1} form of older versions, in one write.
+	 * Entries that do not decrypt with the configured keys are left as they are.
+	 * @return how many entries were sealed
+	 */
+	public int encryptPlaintext() {
+		if (!this.protection.sealing()) {
+			return 0;
+		}
+		AtomicInteger sealed = new AtomicInteger();
+		this.file.update((document) -> document.withEach((entry) -> {
+			Entry after = resealed(entry, true);
+			if (after != entry) {
+				sealed.incrementAndGet();
+			}
+			return after;
+		}));
+		return sealed.get();
 	}
 
 	@Override
@@ -152,89 +185,54 @@ public final class FileTokenStore implements TokenStore {
 		return this.file.path().toString();
 	}
 
-	private boolean matches(Entry entry, ClientRegistration registration) {
-		String issuer = registration.getProviderDetails().getIssuerUri();
-		boolean clientMatches = Objects.equals(entry.clientId(), registration.getClientId());
-		// The issuer identifies the provider; without one on either side, the token endpoint does (when recorded).
-		boolean issuerMatches = (issuer != null || entry.issuer() != null) ? Objects.equals(issuer, entry.issuer())
-				: entry.tokenUri() == null
-						|| entry.tokenUri().equals(registration.getProviderDetails().getTokenUri());
-		if (clientMatches && issuerMatches) {
-			return true;
-		}
-		if (this.warned.add(entry.registrationId() + "\n" + entry.account())) {
-			logger.warn("The stored login for registration '" + entry.registrationId() + "' and account '"
-					+ entry.account() + "' was issued to " + (clientMatches ? "issuer " + describeIssuer(entry)
-							: "client-id " + entry.clientId())
-					+ ", not to the registration's current " + (clientMatches ? "issuer" : "client-id")
-					+ "; it is ignored (and kept in " + this.file.path() + "). Log in again to replace it.");
-		}
-		return false;
-	}
-
-	private static String describeIssuer(Entry entry) {
-		return (entry.issuer() != null) ? entry.issuer()
-				: (entry.tokenUri() != null) ? "(none; token endpoint " + entry.tokenUri() + ")" : "(none)";
-	}
-
-	private Entry toEntry(OAuth2AuthorizedClient client, String account) {
-		ClientRegistration registration = client.getClientRegistration();
-		String id = registration.getRegistrationId();
-		OAuth2AccessToken access = client.getAccessToken();
-		OAuth2RefreshToken refresh = client.getRefreshToken();
-		String idToken = (client instanceof OidcAuthorizedClient oidc && oidc.getIdToken() != null)
-				? this.cipher.seal(oidc.getIdToken().getTokenValue(), context(id, account, "id_token")) : null;
-		return new Entry(id, account, registration.getProviderDetails().getIssuerUri(),
-				registration.getProviderDetails().getTokenUri(), registration.getClientId(),
-				new AccessToken(this.cipher.seal(access.getTokenValue(), context(id, account, "access_token")),
-						access.getTokenType().getValue(), access.getIssuedAt(), access.getExpiresAt(), access.getScopes()),
-				(refresh != null) ? new RefreshToken(
-						this.cipher.seal(refresh.getTokenValue(), context(id, account, "refresh_token")),
-						refresh.getIssuedAt(), refresh.getExpiresAt()) : null,
-				idToken);
-	}
-
-	private OAuth2AuthorizedClient toClient(Entry entry, ClientRegistration registration) {
+	/**
+	 * @return the login an entry holds, decrypted and checked: a sealed entry must match its plain copy, and an entry
+	 * stored field by field must not be plaintext when a key is configured (unless {@code plaintextAllowed})
+	 */
+	private SealedLogin read(Entry entry, boolean plaintextAllowed) {
 		String id = entry.registrationId();
 		String account = entry.account();
-		try {
-			AccessToken stored = entry.accessToken();
-			OAuth2AccessToken access = new OAuth2AccessToken(tokenType(stored.type()),
-					this.cipher.open(stored.value(), context(id, account, "access_token")), stored.issuedAt(),
-					stored.expiresAt(), stored.scopes());
-			OAuth2RefreshToken refresh = (entry.refreshToken() != null) ? new OAuth2RefreshToken(
-					this.cipher.open(entry.refreshToken().value(), context(id, account, "refresh_token")),
-					entry.refreshToken().issuedAt(), entry.refreshToken().expiresAt()) : null;
-			if (entry.idToken() != null) {
-				return new OidcAuthorizedClient(registration, account, access, refresh,
-						IdTokens.parse(this.cipher.open(entry.idToken(), context(id, account, "id_token"))));
-			}
-			return new OAuth2AuthorizedClient(registration, account, access, refresh);
+		if (entry.sealed() == null) {
+			return this.protection.unsealed(id, account, entry.stored(), plaintextAllowed);
 		}
-		catch (RuntimeException ex) {
-			if (!(ex instanceof UndecryptableException)) {
-				throw new TokenStoreException(location(), "The token file " + location() + " holds a login for '" + id
-						+ "' that cannot be read back (" + ex.getClass().getSimpleName() + "). Log in again to replace "
-						+ "it, or remove it with 'logout " + id + "'. Nothing was changed.");
-			}
-			throw new TokenStoreException(location(), "The token file " + location() + " holds a login for '" + id
-					+ "' that cannot be decrypted: " + ex.getMessage() + ". Configure the key it was written with "
-					+ "(oauth-callback.store.encryption.key, or previous-keys while rotating), or remove the stored "
-					+ "logins with 'logout --all'. Nothing was changed.");
+		if (entry.accessToken().value() != null || entry.idToken() != null
+				|| (entry.refreshToken() != null && entry.refreshToken().value() != null)) {
+			throw this.protection.altered(id, account, "token values (found outside the sealed copy)");
+		}
+		SealedLogin login = this.protection.open(id, account, entry.sealed());
+		String altered = login.differenceFrom(entry.stored(), true);
+		if (altered != null) {
+			throw this.protection.altered(id, account, altered);
+		}
+		return login;
+	}
+
+	/**
+	 * @return the entry sealed, if a key is configured and it is stored field by field in a form that may be sealed
+	 * ({@code enc:v1} values, or plaintext when {@code plaintextAllowed}) and decrypts; else the same entry
+	 */
+	private Entry resealed(Entry entry, boolean plaintextAllowed) {
+		if (!this.protection.sealing() || entry.sealed() != null) {
+			return entry;
+		}
+		if (!plaintextAllowed && !TokenCipher.isV1(entry.accessToken().value())) {
+			return entry;
+		}
+		try {
+			return toEntry(entry.registrationId(), entry.account(), read(entry, plaintextAllowed));
+		}
+		catch (TokenStoreException ex) {
+			return entry;
 		}
 	}
 
-	private static OAuth2AccessToken.TokenType tokenType(String stored) {
-		return OAuth2AccessToken.TokenType.DPOP.getValue().equalsIgnoreCase(stored) ? OAuth2AccessToken.TokenType.DPOP
-				: OAuth2AccessToken.TokenType.BEARER;
+	private Entry toEntry(String registrationId, String account, SealedLogin login) {
+		return Entry.of(registrationId, account, login,
+				this.protection.sealing() ? this.protection.seal(registrationId, account, login) : null);
 	}
 
 	private record Built(TokenFileDocument document, Map<String, OAuth2AuthorizedClient> clients) {
 
-	}
-
-	static String context(String registrationId, String account, String field) {
-		return registrationId + "\n" + account + "\n" + field;
 	}
 
 }

@@ -4,9 +4,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
-import java.sql.ResultSetMetaData;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.TokenStoreException;
-import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -30,9 +29,11 @@ import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -54,9 +55,18 @@ import org.springframework.util.StringUtils;
  * <li>a valid stored login is read from the database at most once per cache time-to-live, so a request with a stored
  * token does not query the database; saves and removals of this process take effect at once, those of other nodes
  * within the time-to-live, and reads under {@link #exclusively} always go to the database;</li>
- * <li>token values are encrypted with the {@link TokenCipher} when a key is configured;</li>
- * <li>the ID token of OIDC logins is kept in an extra {@code id_token_value} column (skipped, with a warning, on a
- * table that lacks it);</li>
+ * <li>with an encryption key, each login is sealed as one AES-GCM document ({@link SealedLogin}) in
+ * {@code access_token_value}: token values, ID token, expiry, scopes, type, issuer, client id and token endpoint;
+ * Spring Security's other columns stay filled for listing and must match it; a plaintext row is refused
+ * ({@link PlaintextLoginException});</li>
+ * <li>each row records the issuer, client id and token endpoint it was issued by (extra nullable {@code issuer},
+ * {@code client_id}, {@code token_uri} columns), and a row of another provider or client is not used (a warning is
+ * logged once); rows without them (written before they existed) are used with the current registration and record
+ * it when next saved;</li>
+ * <li>without a key, the ID token of OIDC logins is kept in an extra {@code id_token_value} column, but a login read
+ * back is a plain {@link OAuth2AuthorizedClient}: nothing proves the stored ID token is the one validated at login;
+ * </li>
+ * <li>missing extra columns are skipped with a warning naming the {@code ALTER TABLE} that adds them;</li>
  * <li>the table name is configurable.</li>
  * </ul>
  */
@@ -80,6 +90,9 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 			+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes, "
 			+ "refresh_token_value, refresh_token_issued_at";
 
+	/** The refresh token value of a sealed row: the refresh token itself is in the sealed document. */
+	static final String SEALED_REFRESH_TOKEN = "enc:v2:sealed-with-the-access-token";
+
 	/** Set while the current thread runs an action under {@link #exclusively}. */
 	private static final ThreadLocal<Boolean> locked = new ThreadLocal<>();
 
@@ -87,7 +100,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	private final ClientRegistrationRepository registrations;
 
-	private final TokenCipher cipher;
+	private final LoginProtection protection;
 
 	private final TransactionTemplate saves;
 
@@ -105,7 +118,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	private final Supplier<String> location;
 
-	private volatile Boolean idTokenColumn;
+	private volatile Columns columns;
 
 	/**
 	 * A store with the default cache time-to-live and lock timeout.
@@ -147,7 +160,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		}
 		this.jdbc = jdbc;
 		this.registrations = registrations;
-		this.cipher = cipher;
+		this.protection = new LoginProtection(cipher, this::location, () -> "The token store (" + location() + ")");
 		this.saves = new TransactionTemplate(transactionManager);
 		this.saves.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.exclusive = new TransactionTemplate(transactionManager);
@@ -160,8 +173,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		setAuthorizedClientParametersMapper((holder) -> parameters
 			.apply(new OAuth2AuthorizedClientHolder(sealed(holder.getAuthorizedClient(), holder.getPrincipal().getName()),
 					holder.getPrincipal())));
-		OAuth2AuthorizedClientRowMapper rows = new OAuth2AuthorizedClientRowMapper(registrations);
-		this.rows = (resultSet, rowNumber) -> opened(rows.mapRow(resultSet, rowNumber));
+		this.rows = new OAuth2AuthorizedClientRowMapper(registrations);
 		setAuthorizedClientRowMapper(this.rows);
 	}
 
@@ -188,19 +200,8 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 			}
 		}
 		long readAt = System.nanoTime();
-		boolean idTokens = database(this::hasIdTokenColumn);
-		List<OAuth2AuthorizedClient> found = database(() -> this.jdbc.query("SELECT " + COLUMNS
-				+ (idTokens ? ", id_token_value" : "") + " FROM " + this.table
-				+ " WHERE client_registration_id = ? AND principal_name = ?", (resultSet, row) -> {
-					OAuth2AuthorizedClient client = this.rows.mapRow(resultSet, row);
-					byte[] idToken = idTokens ? resultSet.getBytes("id_token_value") : null;
-					return (client == null || idToken == null) ? client
-							: new OidcAuthorizedClient(client.getClientRegistration(), principalName,
-									client.getAccessToken(), client.getRefreshToken(),
-									IdTokens.parse(open(new String(idToken, StandardCharsets.UTF_8),
-											FileTokenStore.context(clientRegistrationId, principalName, "id_token"))));
-				}, clientRegistrationId, principalName));
-		OAuth2AuthorizedClient client = found.isEmpty() ? null : found.get(0);
+		Row row = database(() -> row(clientRegistrationId, principalName));
+		OAuth2AuthorizedClient client = (row != null) ? resolve(row) : null;
 		if (!underLock && client != null && this.cacheNanos > 0) {
 			this.cache.put(key, new Cached(client, readAt));
 		}
@@ -209,16 +210,14 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 
 	@Override
 	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
-		boolean idTokens = database(this::hasIdTokenColumn);
+		Columns columns = database(this::columns);
 		this.cache.remove(key(authorizedClient.getClientRegistration().getRegistrationId(), principal.getName()));
 		for (int attempt = 1;; attempt++) {
 			try {
 				// A savepoint inside exclusively(): a failed attempt is undone alone and the retry can run.
 				this.saves.executeWithoutResult((status) -> {
 					super.saveAuthorizedClient(authorizedClient, principal);
-					if (idTokens) {
-						saveIdToken(authorizedClient, principal.getName());
-					}
+					saveExtraColumns(authorizedClient, principal.getName(), columns);
 				});
 				return;
 			}
@@ -299,7 +298,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	 */
 	@Override
 	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
-		database(this::hasIdTokenColumn);
+		database(this::columns);
 		this.cache.remove(key(registrationId, account));
 		Boolean outer = locked.get();
 		locked.set(Boolean.TRUE);
@@ -374,45 +373,179 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		return "table " + this.table + " on " + this.location.get();
 	}
 
-	private void saveIdToken(OAuth2AuthorizedClient client, String account) {
-		String registrationId = client.getClientRegistration().getRegistrationId();
-		String idToken = (client instanceof OidcAuthorizedClient oidc && oidc.getIdToken() != null) ? this.cipher
-			.seal(oidc.getIdToken().getTokenValue(), FileTokenStore.context(registrationId, account, "id_token")) : null;
-		this.jdbc.update("UPDATE " + this.table
-				+ " SET id_token_value = ? WHERE client_registration_id = ? AND principal_name = ?",
-				new SqlParameterValue(Types.VARBINARY, (idToken != null) ? idToken.getBytes(StandardCharsets.UTF_8) : null),
-				registrationId, account);
+	/**
+	 * The one-time migration of {@code oauth-callback.store.encryption.encrypt-plaintext}: seals every row of this
+	 * application's registrations stored as plaintext (before encryption was turned on) or in the {@code enc:v1} form
+	 * of older versions. Rows of another provider or client, and rows that do not decrypt with the configured keys,
+	 * are left as they are.
+	 * @return how many rows were sealed
+	 */
+	public int encryptPlaintext() {
+		if (!this.protection.sealing()) {
+			return 0;
+		}
+		int sealed = 0;
+		for (StoredLogin login : logins()) {
+			String id = login.registrationId();
+			String account = login.account();
+			Row row = database(() -> row(id, account));
+			if (row == null || isSealed(row.client())) {
+				continue;
+			}
+			SealedLogin values = this.protection.unsealed(id, account, stored(row), true);
+			ClientRegistration registration = row.client().getClientRegistration();
+			if (!this.protection.belongsTo(id, account, row.issuedBy(), registration)) {
+				continue;
+			}
+			saveAuthorizedClient(values.toClient(registration, account, true),
+					UsernamePasswordAuthenticationToken.unauthenticated(account, null));
+			sealed++;
+		}
+		return sealed;
+	}
+
+	/** One row as stored: Spring Security's columns as a client (values as stored), and the extra columns. */
+	private record Row(OAuth2AuthorizedClient client, IssuedBy issuedBy, String idToken) {
+
+	}
+
+	private Row row(String registrationId, String account) {
+		Columns columns = columns();
+		List<Row> found = this.jdbc.query("SELECT " + COLUMNS + (columns.idToken() ? ", id_token_value" : "")
+				+ (columns.issuedBy() ? ", issuer, client_id, token_uri" : "") + " FROM " + this.table
+				+ " WHERE client_registration_id = ? AND principal_name = ?", (resultSet, rowNumber) -> {
+					OAuth2AuthorizedClient client = this.rows.mapRow(resultSet, rowNumber);
+					byte[] idToken = columns.idToken() ? resultSet.getBytes("id_token_value") : null;
+					String clientId = columns.issuedBy() ? resultSet.getString("client_id") : null;
+					IssuedBy issuedBy = (clientId != null) ? new IssuedBy(resultSet.getString("issuer"),
+							resultSet.getString("token_uri"), clientId) : null;
+					return new Row(client, issuedBy,
+							(idToken != null) ? new String(idToken, StandardCharsets.UTF_8) : null);
+				}, registrationId, account);
+		return found.isEmpty() ? null : found.get(0);
 	}
 
 	/**
-	 * Whether the table has the {@code id_token_value} column, from the metadata of a query that cannot fail on a
-	 * table without it (a failed statement would abort a PostgreSQL transaction).
+	 * @return the login a row holds, or {@code null} if it was issued by another provider or client
+	 * @throws TokenStoreException if it cannot be decrypted, was altered, or is plaintext although a key is configured
 	 */
-	private boolean hasIdTokenColumn() {
-		Boolean known = this.idTokenColumn;
-		if (known == null) {
-			known = this.jdbc.query("SELECT * FROM " + this.table + " WHERE 1 = 0", (resultSet) -> {
-				ResultSetMetaData metaData = resultSet.getMetaData();
-				for (int column = 1; column <= metaData.getColumnCount(); column++) {
-					if ("id_token_value".equalsIgnoreCase(metaData.getColumnLabel(column))) {
-						return true;
-					}
-				}
-				return false;
-			});
-			if (!Boolean.TRUE.equals(known)) {
-				known = false;
-				logger.warn("The token table " + this.table + " has no id_token_value column, so ID tokens of OpenID "
-						+ "Connect logins are not stored. Add it as docs/storage.md shows (ALTER TABLE " + this.table
-						+ " ADD id_token_value bytea on PostgreSQL, blob on other databases).");
+	private OAuth2AuthorizedClient resolve(Row row) {
+		OAuth2AuthorizedClient raw = row.client();
+		String id = raw.getClientRegistration().getRegistrationId();
+		String account = raw.getPrincipalName();
+		SealedLogin stored = stored(row);
+		SealedLogin login;
+		IssuedBy issuedBy;
+		if (isSealed(raw)) {
+			if (row.idToken() != null
+					|| (raw.getRefreshToken() != null && !SEALED_REFRESH_TOKEN.equals(raw.getRefreshToken().getTokenValue()))) {
+				throw this.protection.altered(id, account, "token values (found outside the sealed copy)");
 			}
-			this.idTokenColumn = known;
+			login = this.protection.open(id, account, raw.getAccessToken().getTokenValue());
+			// The instants are not compared: a database may store them in the node's time zone or round them; the
+			// sealed ones are used.
+			String altered = login.differenceFrom(stored, false);
+			if (altered != null) {
+				throw this.protection.altered(id, account, altered);
+			}
+			issuedBy = login.issuedBy();
+		}
+		else {
+			login = this.protection.unsealed(id, account, stored, false);
+			issuedBy = row.issuedBy();
+		}
+		if (!this.protection.belongsTo(id, account, issuedBy, raw.getClientRegistration())) {
+			return null;
+		}
+		return login.toClient(raw.getClientRegistration(), account, this.protection.sealing());
+	}
+
+	private static boolean isSealed(OAuth2AuthorizedClient raw) {
+		String value = raw.getAccessToken().getTokenValue();
+		return TokenCipher.isEncrypted(value) && !TokenCipher.isV1(value);
+	}
+
+	private static SealedLogin stored(Row row) {
+		OAuth2AuthorizedClient raw = row.client();
+		OAuth2AccessToken access = raw.getAccessToken();
+		OAuth2RefreshToken refresh = raw.getRefreshToken();
+		IssuedBy issuedBy = (row.issuedBy() != null) ? row.issuedBy() : new IssuedBy(null, null, null);
+		return new SealedLogin(issuedBy.issuer(), issuedBy.tokenUri(), issuedBy.clientId(), access.getTokenValue(),
+				access.getTokenType().getValue(), access.getIssuedAt(), access.getExpiresAt(), access.getScopes(),
+				(refresh != null) ? refresh.getTokenValue() : null, (refresh != null) ? refresh.getIssuedAt() : null,
+				null, row.idToken());
+	}
+
+	/**
+	 * Writes what Spring Security's statements do not: the ID token (only without a key; with one it is in the
+	 * sealed document) and who issued the login.
+	 */
+	private void saveExtraColumns(OAuth2AuthorizedClient client, String account, Columns columns) {
+		List<String> assignments = new ArrayList<>();
+		List<Object> values = new ArrayList<>();
+		if (columns.idToken()) {
+			String idToken = (!this.protection.sealing() && client instanceof OidcAuthorizedClient oidc
+					&& oidc.getIdToken() != null) ? oidc.getIdToken().getTokenValue() : null;
+			assignments.add("id_token_value = ?");
+			values.add(new SqlParameterValue(Types.VARBINARY,
+					(idToken != null) ? idToken.getBytes(StandardCharsets.UTF_8) : null));
+		}
+		if (columns.issuedBy()) {
+			IssuedBy issuedBy = IssuedBy.of(client.getClientRegistration());
+			assignments.add("issuer = ?, client_id = ?, token_uri = ?");
+			values.add(new SqlParameterValue(Types.VARCHAR, issuedBy.issuer()));
+			values.add(new SqlParameterValue(Types.VARCHAR, issuedBy.clientId()));
+			values.add(new SqlParameterValue(Types.VARCHAR, issuedBy.tokenUri()));
+		}
+		if (assignments.isEmpty()) {
+			return;
+		}
+		values.add(client.getClientRegistration().getRegistrationId());
+		values.add(account);
+		this.jdbc.update("UPDATE " + this.table + " SET " + String.join(", ", assignments)
+				+ " WHERE client_registration_id = ? AND principal_name = ?", values.toArray());
+	}
+
+	/** Which of the starter's extra columns the table has. */
+	private record Columns(boolean idToken, boolean issuedBy) {
+
+	}
+
+	/**
+	 * Which extra columns the table has, from the metadata of a query that cannot fail on a table without them (a
+	 * failed statement would abort a PostgreSQL transaction). Missing ones are reported once, with the statements
+	 * that add them.
+	 */
+	private Columns columns() {
+		Columns known = this.columns;
+		if (known == null) {
+			Set<String> present = TokenTableSchema.columns(this.jdbc, this.table);
+			known = new Columns(present.contains("id_token_value"),
+					present.containsAll(TokenTableSchema.ISSUED_BY_COLUMNS));
+			List<String> missing = TokenTableSchema.missingColumns(present);
+			if (!missing.isEmpty()) {
+				logger.warn("The token table " + this.table + " has no " + String.join(", ", missing) + " column"
+						+ ((missing.size() > 1) ? "s" : "") + ", so " + (known.idToken() ? ""
+								: "ID tokens of OpenID Connect logins are not stored" + (known.issuedBy() ? "" : ", and "))
+						+ (known.issuedBy() ? "" : "the provider and client a login was issued by are "
+								+ (this.protection.sealing() ? "only in its sealed copy" : "not recorded, so a "
+										+ "registration pointed at another provider would send it the stored tokens"))
+						+ ". Add them (docs/storage.md): "
+						+ String.join("; ", TokenTableSchema.alterStatements(TokenTableSchema.driver(this.jdbc), this.table,
+								missing)));
+			}
+			this.columns = known;
 		}
 		return known;
 	}
 
+	/**
+	 * With a key, Spring Security's parameters carry the sealed login as the access token value and a marker as the
+	 * refresh token value (so listings can tell a refresh token exists); the values themselves are only in the
+	 * sealed document.
+	 */
 	private OAuth2AuthorizedClient sealed(OAuth2AuthorizedClient client, String account) {
-		if (!this.cipher.encrypting()) {
+		if (!this.protection.sealing()) {
 			return client;
 		}
 		String id = client.getClientRegistration().getRegistrationId();
@@ -420,36 +553,10 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		OAuth2RefreshToken refresh = client.getRefreshToken();
 		return new OAuth2AuthorizedClient(client.getClientRegistration(), account,
 				new OAuth2AccessToken(access.getTokenType(),
-						this.cipher.seal(access.getTokenValue(), FileTokenStore.context(id, account, "access_token")),
-						access.getIssuedAt(), access.getExpiresAt(), access.getScopes()),
-				(refresh != null) ? new OAuth2RefreshToken(
-						this.cipher.seal(refresh.getTokenValue(), FileTokenStore.context(id, account, "refresh_token")),
-						refresh.getIssuedAt(), refresh.getExpiresAt()) : null);
-	}
-
-	private OAuth2AuthorizedClient opened(OAuth2AuthorizedClient client) {
-		String id = client.getClientRegistration().getRegistrationId();
-		String account = client.getPrincipalName();
-		OAuth2AccessToken access = client.getAccessToken();
-		OAuth2RefreshToken refresh = client.getRefreshToken();
-		return new OAuth2AuthorizedClient(client.getClientRegistration(), account,
-				new OAuth2AccessToken(access.getTokenType(),
-						open(access.getTokenValue(), FileTokenStore.context(id, account, "access_token")),
-						access.getIssuedAt(), access.getExpiresAt(), access.getScopes()),
-				(refresh != null) ? new OAuth2RefreshToken(
-						open(refresh.getTokenValue(), FileTokenStore.context(id, account, "refresh_token")),
-						refresh.getIssuedAt(), refresh.getExpiresAt()) : null);
-	}
-
-	private String open(String value, String context) {
-		try {
-			return this.cipher.open(value, context);
-		}
-		catch (UndecryptableException ex) {
-			throw failure("holds a login that cannot be decrypted: " + ex.getMessage() + ". Configure the key it was "
-					+ "written with (oauth-callback.store.encryption.key, or previous-keys while rotating), or remove "
-					+ "the stored logins with 'logout --all'. Nothing was changed", null);
-		}
+						this.protection.seal(id, account, SealedLogin.of(client)), access.getIssuedAt(),
+						access.getExpiresAt(), access.getScopes()),
+				(refresh != null) ? new OAuth2RefreshToken(SEALED_REFRESH_TOKEN, refresh.getIssuedAt(),
+						refresh.getExpiresAt()) : null);
 	}
 
 	private <T> T database(Supplier<T> action) {

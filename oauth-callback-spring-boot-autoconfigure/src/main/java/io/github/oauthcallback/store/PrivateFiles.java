@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.AclEntryPermission;
@@ -55,6 +56,36 @@ public final class PrivateFiles {
 	}
 
 	/**
+	 * Whether a file or folder belongs to the user running this program, compared by user id where the JDK tells it
+	 * ({@code unix:uid}), else by user name. Root gets no exception: it trusts only its own files too.
+	 * @param path the file or folder (a symbolic link is not followed)
+	 * @param userId the running user's id ({@link #currentUserId()}), or {@code null} where unknown
+	 * @return whether it is the user's own
+	 * @throws IOException if its owner cannot be read
+	 */
+	public static boolean ownedBy(Path path, Long userId) throws IOException {
+		if (userId != null) {
+			try {
+				Object fileUid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+				if (fileUid instanceof Number number) {
+					return number.longValue() == userId;
+				}
+			}
+			catch (UnsupportedOperationException | IllegalArgumentException ex) {
+				// no unix view: compare names below
+			}
+		}
+		return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+	}
+
+	/**
+	 * @return the running user's id where the JDK can tell it ({@code jdk.security.auth} on Unix), else {@code null}
+	 */
+	public static Long currentUserId() {
+		return CurrentUser.UID;
+	}
+
+	/**
 	 * @param ex a file operation's failure
 	 * @return what went wrong, without the paths the exception may carry twice
 	 */
@@ -66,6 +97,22 @@ public final class PrivateFiles {
 			return ex.getClass().getSimpleName() + ": " + fs.getReason();
 		}
 		return ex.getClass().getSimpleName();
+	}
+
+	/** Read once: the user a process runs as does not change. */
+	private static final class CurrentUser {
+
+		static final Long UID = uid();
+
+		private static Long uid() {
+			try {
+				return new com.sun.security.auth.module.UnixSystem().getUid();
+			}
+			catch (RuntimeException | LinkageError ex) {
+				return null;
+			}
+		}
+
 	}
 
 }

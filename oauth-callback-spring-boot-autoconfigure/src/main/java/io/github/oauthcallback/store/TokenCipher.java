@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -18,15 +19,26 @@ import javax.crypto.spec.SecretKeySpec;
 import io.github.oauthcallback.InvalidConfigurationException;
 
 /**
- * Field-level encryption of token values with AES-256-GCM (the JDK's JCA): a random 96-bit nonce per value, the
- * entry's identity (registration, account, field) as associated data so values cannot be swapped between entries,
- * and the key id in each value so keys can be rotated (old keys still decrypt, new writes use the current key).
- * Stored form: {@code enc:v1:<key id>:<base64url(nonce || ciphertext || tag)>}. Values without the {@code enc:}
- * prefix are read as plaintext, so turning encryption on needs no migration.
+ * Authenticated encryption of stored logins with AES-256-GCM (the JDK's JCA): a random 96-bit nonce per sealed value,
+ * associated data that binds it to where it belongs, and the key id in each value so keys can be rotated (old keys
+ * still decrypt, new writes use the current key).
+ * <p>
+ * Current form ({@link #seal}): {@code enc:v2:<key id>:<base64url(nonce || ciphertext || tag)>}, with associated data
+ * built by {@link #associatedData}, which prefixes every part with its length so no two different lists of parts
+ * give the same bytes. The stores seal one document per login ({@link SealedLogin}).
+ * <p>
+ * Older form, still read ({@link #openV1}): {@code enc:v1:...}, one value per field with the ambiguous associated
+ * data {@code registrationId\naccount\nfield}; written by versions before sealed logins, and re-sealed in the current
+ * form when the login is next written.
  */
 public final class TokenCipher {
 
-	private static final String PREFIX = "enc:v1:";
+	/** What every encrypted value starts with, in any format. */
+	static final String ENCRYPTED = "enc:";
+
+	private static final String PREFIX = "enc:v2:";
+
+	private static final String V1_PREFIX = "enc:v1:";
 
 	private static final int NONCE_BYTES = 12;
 
@@ -46,7 +58,7 @@ public final class TokenCipher {
 	}
 
 	/**
-	 * @return a cipher that stores values as plaintext (and still reads plaintext)
+	 * @return a cipher without a key: the stores keep values as plaintext, and cannot read encrypted ones
 	 */
 	public static TokenCipher none() {
 		return NONE;
@@ -87,46 +99,132 @@ public final class TokenCipher {
 	}
 
 	/**
-	 * @param value a token value, or {@code null}
-	 * @param context the entry and field it belongs to, bound as associated data
-	 * @return the value to store
+	 * @param stored a stored value, or {@code null}
+	 * @return whether it is encrypted (in any format); a value that is not is plaintext
 	 */
-	public String seal(String value, String context) {
-		if (value == null || this.currentKeyId == null) {
-			return value;
+	static boolean isEncrypted(String stored) {
+		return stored != null && stored.startsWith(ENCRYPTED);
+	}
+
+	/**
+	 * @param stored a stored value, or {@code null}
+	 * @return whether it is in the older field-by-field {@code enc:v1} form
+	 */
+	static boolean isV1(String stored) {
+		return stored != null && stored.startsWith(V1_PREFIX);
+	}
+
+	/**
+	 * Seals a value with the current key.
+	 * @param value the value
+	 * @param associatedData what it is bound to ({@link #associatedData})
+	 * @return {@code enc:v2:<key id>:<data>}
+	 * @throws IllegalStateException if no key is configured
+	 */
+	String seal(String value, byte[] associatedData) {
+		if (this.currentKeyId == null) {
+			throw new IllegalStateException("No encryption key is configured");
 		}
+		return PREFIX + this.currentKeyId + ":" + encrypt(value, associatedData);
+	}
+
+	/**
+	 * @param stored a value from {@link #seal}
+	 * @param associatedData what it must be bound to
+	 * @return the value
+	 * @throws UndecryptableException if it is not in the {@code enc:v2} form, its key is not configured, or it does
+	 * not decrypt with this associated data
+	 */
+	String open(String stored, byte[] associatedData) {
+		if (stored == null || !stored.startsWith(PREFIX)) {
+			throw new UndecryptableException("a value is not in the enc:v2:<key id>:<data> form", null);
+		}
+		return decrypt(stored, PREFIX, associatedData);
+	}
+
+	/**
+	 * Writes the older {@code enc:v1} form. Nothing in the stores writes it any more; tests use it to reproduce what
+	 * earlier versions stored.
+	 * @param value a token value
+	 * @param context the entry and field it belongs to ({@link #v1Context})
+	 * @return {@code enc:v1:<key id>:<data>}
+	 */
+	String sealV1(String value, String context) {
+		return V1_PREFIX + this.currentKeyId + ":" + encrypt(value, context.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Reads the older {@code enc:v1} form.
+	 * @param stored a value in the {@code enc:v1} form
+	 * @param context the entry and field it belongs to ({@link #v1Context})
+	 * @return the token value
+	 * @throws UndecryptableException if the value's key is not configured or the value does not decrypt
+	 */
+	String openV1(String stored, String context) {
+		if (!isV1(stored)) {
+			throw new UndecryptableException("a value is not in the enc:v1:<key id>:<data> form", null);
+		}
+		return decrypt(stored, V1_PREFIX, context.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param field the field
+	 * @return the associated data of the {@code enc:v1} form
+	 */
+	static String v1Context(String registrationId, String account, String field) {
+		return registrationId + "\n" + account + "\n" + field;
+	}
+
+	/**
+	 * Encodes parts as associated data without ambiguity: each part is its UTF-8 length as 4 big-endian bytes
+	 * followed by its UTF-8 bytes ({@code null} is length -1), so {@code ("a\nb", "c")} and {@code ("a", "b\nc")}
+	 * differ.
+	 * @param parts the parts, in order
+	 * @return the associated data
+	 */
+	static byte[] associatedData(String... parts) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (String part : parts) {
+			byte[] bytes = (part != null) ? part.getBytes(StandardCharsets.UTF_8) : null;
+			int length = (bytes != null) ? bytes.length : -1;
+			out.write(length >>> 24);
+			out.write(length >>> 16);
+			out.write(length >>> 8);
+			out.write(length);
+			if (bytes != null) {
+				out.writeBytes(bytes);
+			}
+		}
+		return out.toByteArray();
+	}
+
+	private String encrypt(String value, byte[] associatedData) {
 		try {
 			byte[] nonce = new byte[NONCE_BYTES];
 			this.random.nextBytes(nonce);
 			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
 			cipher.init(Cipher.ENCRYPT_MODE, this.keys.get(this.currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
-			cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+			cipher.updateAAD(associatedData);
 			byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
 			byte[] out = new byte[nonce.length + sealed.length];
 			System.arraycopy(nonce, 0, out, 0, nonce.length);
 			System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
-			return PREFIX + this.currentKeyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("AES-GCM is required by every Java platform", ex);
 		}
 	}
 
-	/**
-	 * @param stored a stored value, or {@code null}
-	 * @param context the entry and field it belongs to
-	 * @return the token value
-	 * @throws UndecryptableException if the value's key is not configured or the value does not decrypt
-	 */
-	public String open(String stored, String context) {
-		if (stored == null || !stored.startsWith(PREFIX)) {
-			return stored;
-		}
-		int colon = stored.indexOf(':', PREFIX.length());
+	private String decrypt(String stored, String prefix, byte[] associatedData) {
+		String form = prefix.substring(0, prefix.length() - 1);
+		int colon = stored.indexOf(':', prefix.length());
 		if (colon < 0) {
-			throw new UndecryptableException("a value is not in the enc:v1:<key id>:<data> form", null);
+			throw new UndecryptableException("a value is not in the " + form + ":<key id>:<data> form", null);
 		}
-		String keyId = stored.substring(PREFIX.length(), colon);
+		String keyId = stored.substring(prefix.length(), colon);
 		SecretKeySpec key = this.keys.get(keyId);
 		if (key == null) {
 			throw new UndecryptableException("a value is encrypted with key id " + keyId + ", which is not configured"
@@ -137,7 +235,7 @@ public final class TokenCipher {
 			byte[] data = Base64.getUrlDecoder().decode(stored.substring(colon + 1));
 			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
 			cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, NONCE_BYTES));
-			cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+			cipher.updateAAD(associatedData);
 			byte[] plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
 			return new String(plain, StandardCharsets.UTF_8);
 		}

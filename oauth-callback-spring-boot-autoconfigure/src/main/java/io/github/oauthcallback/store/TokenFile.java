@@ -55,10 +55,12 @@ final class TokenFile {
 
 	private static final Map<Path, SharedChannel> channels = new java.util.HashMap<>();
 
-	private static final Set<Path> warnedDirectories = ConcurrentHashMap.newKeySet();
-
-	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
-		.getLog(TokenFile.class);
+	/**
+	 * A test hook: when set, runs in the writing thread after the temporary file is written and forced to disk and
+	 * before it is renamed over the token file, so a test can kill the process inside that window. Never set outside
+	 * tests.
+	 */
+	static volatile java.util.function.Consumer<Path> beforeRename;
 
 	/** How many of a token file's locks the current thread holds, by file. */
 	private static final ThreadLocal<Map<Path, Integer>> heldLocks = ThreadLocal.withInitial(java.util.HashMap::new);
@@ -124,6 +126,9 @@ final class TokenFile {
 			throw unusable("cannot be read (" + describe(ex) + ")", "Fix its permissions", ex);
 		}
 		Cached cached = this.cache;
+		if (cached == null || !cached.version().equals(version)) {
+			refuseSharedDirectory(this.file.getParent());
+		}
 		if (cached != null && version.fileKey() != null && cached.version().equals(version) && !holdsLock()) {
 			return cached.document();
 		}
@@ -150,9 +155,10 @@ final class TokenFile {
 		if (document == null || document.version() < 1) {
 			throw unusable("is not a token file of oauth-callback (no format version)", "Restore it from a backup");
 		}
-		if (document.version() != TokenFileDocument.CURRENT_VERSION) {
+		if (document.version() > TokenFileDocument.CURRENT_VERSION) {
 			throw unusable("has format version " + document.version() + ", which this version of oauth-callback "
-					+ "cannot read (it reads version " + TokenFileDocument.CURRENT_VERSION + ")",
+					+ "cannot read (it reads versions " + TokenFileDocument.OLDEST_VERSION + " to "
+					+ TokenFileDocument.CURRENT_VERSION + ")",
 					"Use the newer oauth-callback that wrote it");
 		}
 		String problem = document.problem();
@@ -376,6 +382,10 @@ final class TokenFile {
 				}
 				channel.force(true);
 			}
+			java.util.function.Consumer<Path> hook = beforeRename;
+			if (hook != null) {
+				hook.accept(temp);
+			}
 			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			temp = null;
 			forceDirectory();
@@ -423,7 +433,7 @@ final class TokenFile {
 	private void createDirectory() {
 		Path directory = this.file.getParent();
 		if (Files.isDirectory(directory)) {
-			warnIfShared(directory);
+			refuseSharedDirectory(directory);
 			return;
 		}
 		try {
@@ -437,24 +447,36 @@ final class TokenFile {
 	}
 
 	/**
-	 * An existing directory is not tightened (it may be shared on purpose) but a group- or world-accessible one is
-	 * reported once: the files are owner-only, yet others could rename or delete them there.
+	 * An existing directory is not tightened (it may be shared on purpose), but one that another user can write (by
+	 * its permissions, or because it is theirs) is refused: they could replace the token file with one of their own
+	 * (without an encryption key, tokens the program would then use) or remove it. The discovery cache refuses such a
+	 * folder too.
 	 */
-	private void warnIfShared(Path directory) {
-		if (!this.posix || !warnedDirectories.add(directory)) {
+	private void refuseSharedDirectory(Path directory) {
+		if (!this.posix) {
 			return;
 		}
+		Set<PosixFilePermission> permissions;
+		boolean own;
 		try {
-			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
-			if (permissions.contains(PosixFilePermission.GROUP_WRITE)
-					|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-				logger.warn("The token file's directory " + directory + " can be written by other users ("
-						+ PosixFilePermissions.toString(permissions) + "); they could replace or remove the token file. "
-						+ "Run: chmod 700 " + directory);
-			}
+			permissions = Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS);
+			own = PrivateFiles.ownedBy(directory, PrivateFiles.currentUserId());
 		}
 		catch (IOException ex) {
-			// the lock or the write that follows reports what matters
+			// the lock or the read that follows reports what matters
+			return;
+		}
+		String problem = (permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE))
+						? "which other users can write (" + PosixFilePermissions.toString(permissions) + ")"
+						: own ? null : "which belongs to another user";
+		if (problem != null) {
+			throw new TokenStoreException(this.file.toString(), "The token file " + this.file + " is in the directory "
+					+ directory + ", " + problem + ": they could replace or remove the token file, so it is not used. "
+					+ (own ? "Run: chmod go-w " + directory : "Make the directory yours (chown "
+							+ System.getProperty("user.name") + " " + directory + ") and run: chmod go-w " + directory)
+					+ " (or chmod 700), or set oauth-callback.store.file.path to a file in a directory of your own. "
+					+ "Nothing was changed.");
 		}
 	}
 

@@ -4,13 +4,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The token file's JSON document, version 1. These are the file format; they are not Spring Security's classes, so
- * a Spring upgrade cannot change what is on disk.
+ * The token file's JSON document. These are the file format; they are not Spring Security's classes, so a Spring
+ * upgrade cannot change what is on disk. Version 2 added {@link Entry#sealed()}: with an encryption key an entry's
+ * token values are only in its sealed document, and the other fields are a plain copy for listing. Version 1 files
+ * (field by field, plaintext or {@code enc:v1} values) are read, and written back as version 2.
  *
  * @param version the format version
  * @param entries one entry per registration and account
@@ -18,7 +21,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record TokenFileDocument(int version, List<Entry> entries) {
 
-	static final int CURRENT_VERSION = 1;
+	static final int CURRENT_VERSION = 2;
+
+	/** The oldest version this one reads. */
+	static final int OLDEST_VERSION = 1;
 
 	TokenFileDocument {
 		entries = (entries != null) ? List.copyOf(entries) : List.of();
@@ -39,9 +45,11 @@ record TokenFileDocument(int version, List<Entry> entries) {
 					: (entry.registrationId() == null) ? "registrationId"
 							: (entry.account() == null) ? "account"
 									: (entry.accessToken() == null) ? "accessToken"
-											: (entry.accessToken().value() == null) ? "accessToken.value"
-													: (entry.refreshToken() != null && entry.refreshToken().value() == null)
-															? "refreshToken.value" : null;
+											: (entry.sealed() == null && entry.accessToken().value() == null)
+													? "accessToken.value"
+													: (entry.sealed() == null && entry.refreshToken() != null
+															&& entry.refreshToken().value() == null)
+																	? "refreshToken.value" : null;
 			if (missing != null) {
 				return "entry " + (i + 1) + " has no " + missing;
 			}
@@ -71,6 +79,21 @@ record TokenFileDocument(int version, List<Entry> entries) {
 		return new TokenFileDocument(CURRENT_VERSION, updated);
 	}
 
+	/**
+	 * @param change a change to each entry, returning the same entry to leave it as it is
+	 * @return the changed document, or this one if no entry changed
+	 */
+	TokenFileDocument withEach(UnaryOperator<Entry> change) {
+		List<Entry> updated = new ArrayList<>(this.entries.size());
+		boolean changed = false;
+		for (Entry entry : this.entries) {
+			Entry after = change.apply(entry);
+			changed |= after != entry;
+			updated.add(after);
+		}
+		return changed ? new TokenFileDocument(CURRENT_VERSION, updated) : this;
+	}
+
 	TokenFileDocument without(String registrationId, String account) {
 		return new TokenFileDocument(CURRENT_VERSION,
 				this.entries.stream().filter((entry) -> !entry.is(registrationId, account)).toList());
@@ -87,12 +110,44 @@ record TokenFileDocument(int version, List<Entry> entries) {
 	 * @param clientId the client the tokens were issued to
 	 * @param accessToken the access token
 	 * @param refreshToken the refresh token, or {@code null}
-	 * @param idToken the ID token's compact form (possibly encrypted), or {@code null}
+	 * @param idToken the ID token's compact form (possibly {@code enc:v1}), or {@code null}
+	 * @param sealed with an encryption key, the {@link SealedLogin} document ({@code enc:v2:...}); the token values
+	 * are then absent from the other fields, which only serve listing and must match it
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Entry(String registrationId, String account, String issuer, String tokenUri, String clientId,
-			AccessToken accessToken, RefreshToken refreshToken, String idToken) {
+			AccessToken accessToken, RefreshToken refreshToken, String idToken, String sealed) {
+
+		/**
+		 * @param registrationId the registration id
+		 * @param account the account
+		 * @param login the login
+		 * @param sealed its sealed document, or {@code null} to store the values of {@code login} as they are
+		 * @return the entry
+		 */
+		static Entry of(String registrationId, String account, SealedLogin login, String sealed) {
+			boolean plain = sealed == null;
+			return new Entry(registrationId, account, login.issuer(), login.tokenUri(), login.clientId(),
+					new AccessToken(plain ? login.accessToken() : null, login.tokenType(), login.issuedAt(),
+							login.expiresAt(), login.scopes()),
+					(login.refreshToken() != null) ? new RefreshToken(plain ? login.refreshToken() : null,
+							login.refreshIssuedAt(), login.refreshExpiresAt()) : null,
+					plain ? login.idToken() : null, sealed);
+		}
+
+		/**
+		 * @return the entry's fields as a login, values as stored; in a sealed entry the values are absent, and a
+		 * refresh token (which only the sealed document holds) is the empty string
+		 */
+		SealedLogin stored() {
+			return new SealedLogin(this.issuer, this.tokenUri, this.clientId, this.accessToken.value(),
+					this.accessToken.type(), this.accessToken.issuedAt(), this.accessToken.expiresAt(),
+					this.accessToken.scopes(), (this.refreshToken != null)
+							? ((this.refreshToken.value() != null) ? this.refreshToken.value() : "") : null,
+					(this.refreshToken != null) ? this.refreshToken.issuedAt() : null,
+					(this.refreshToken != null) ? this.refreshToken.expiresAt() : null, this.idToken);
+		}
 
 		boolean is(String registrationId, String account) {
 			return this.registrationId.equals(registrationId) && this.account.equals(account);

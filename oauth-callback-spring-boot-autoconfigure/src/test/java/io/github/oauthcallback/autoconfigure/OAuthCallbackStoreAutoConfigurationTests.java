@@ -65,7 +65,7 @@ class OAuthCallbackStoreAutoConfigurationTests {
 				store.saveAuthorizedClient(StoreFixtures.client(
 						context.getBean(ClientRegistrationRepository.class).findByRegistrationId("demo"), "ada", "a",
 						null), StoreFixtures.account("ada"));
-				assertThat(java.nio.file.Files.readString(file)).contains("enc:v1:").doesNotContain("\"a\"");
+				assertThat(java.nio.file.Files.readString(file)).contains("enc:v2:").doesNotContain("\"a\"");
 			});
 	}
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -25,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The file store across real processes: writers killed with SIGKILL mid-write, and several JVMs writing at once.
+ * The file store across real processes: a writer killed with SIGKILL between writing its temporary file and the
+ * rename, and several JVMs writing at once.
  */
 class FileStoreProcessTests {
 
@@ -45,64 +45,73 @@ class FileStoreProcessTests {
 	}
 
 	@Test
-	void writerKilledWithSigkillFiftyTimesNeverCorruptsTheFileOrLosesOtherEntries() throws Exception {
+	void aWriterKilledBetweenWritingTheTemporaryFileAndTheRenameLeavesTheFileIntactAndNoLeftover() throws Exception {
 		Path file = this.dir.resolve("tokens.json");
 		FileTokenStore store = store(file);
 		for (int i = 0; i < 5; i++) {
 			store.saveAuthorizedClient(client(registration("other-" + i), "user" + i, "other-value-" + i, "r" + i),
 					account("user" + i));
 		}
-		store.saveAuthorizedClient(client(registration("crash"), "writer", "v-initial", null), account("writer"));
-		Random random = new Random(20261123);
-		long previousLow = -1;
-		String previous = "v-initial";
-		int progressed = 0;
-		for (int kill = 0; kill < 50; kill++) {
-			long first = kill * 10_000_000L;
-			Process process = worker("loop", file.toString(), String.valueOf(first));
+		for (int kill = 0; kill < 3; kill++) {
+			String kept = "kept-" + kill;
+			store.saveAuthorizedClient(client(registration("crash"), "writer", kept, null), account("writer"));
+			byte[] before = Files.readAllBytes(file);
+			Process process = worker("park", file.toString(), "lost-" + kill);
 			BufferedReader out = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-			assertThat(out.readLine()).isEqualTo("READY");
-			Thread.sleep(5 + random.nextInt(120));
+			String parked = out.readLine();
+			assertThat(parked).as("the writer reached the window").startsWith("PARKED ");
+			Path temporary = Path.of(parked.substring("PARKED ".length()));
+			assertThat(temporary).as("the new content is written, not yet renamed").exists();
+			assertThat(Files.readString(temporary)).contains("lost-" + kill);
 			process.destroyForcibly();
 			assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(process.exitValue()).isEqualTo(137);
 
+			assertThat(Files.readAllBytes(file)).as("the token file is the one before the write").isEqualTo(before);
+			assertThat(temporary).as("the killed writer left its temporary file").exists();
+			FileTokenStore reopened = store(file);
 			Map<String, String> values = new java.util.HashMap<>();
-			for (StoredLogin login : store.logins()) {
-				OAuth2AuthorizedClient client = store.loadAuthorizedClient(login.registrationId(), login.account());
+			for (StoredLogin login : reopened.logins()) {
+				OAuth2AuthorizedClient client = reopened.loadAuthorizedClient(login.registrationId(), login.account());
 				values.put(login.registrationId() + "/" + login.account(), client.getAccessToken().getTokenValue());
 			}
+			assertThat(values).hasSize(6).containsEntry("crash/writer", kept);
 			for (int i = 0; i < 5; i++) {
 				assertThat(values).containsEntry("other-" + i + "/user" + i, "other-value-" + i);
 			}
-			String current = values.get("crash/writer");
-			assertThat(current).as("after kill %d", kill).matches("v-initial|v\\d+");
-			if (!current.equals(previous)) {
-				long number = Long.parseLong(current.substring(1));
-				assertThat(number).as("a value of this writer or the last").isBetween(first, first + 9_999_999);
-				assertThat(number).isGreaterThan(previousLow);
-				previousLow = number;
-				previous = current;
-				progressed++;
+			reopened.saveAuthorizedClient(client(registration("other-0"), "user0", "other-value-0", "r0"),
+					account("user0"));
+			try (var files = Files.list(this.dir)) {
+				assertThat(files.map((path) -> path.getFileName().toString()))
+					.as("the next write removed the leftover")
+					.containsExactlyInAnyOrder("tokens.json", "tokens.json.lock");
 			}
 		}
-		assertThat(progressed).as("runs whose writer saved before it was killed").isEqualTo(50);
-		assertThat(store.logins()).hasSize(6);
 	}
 
 	@Test
-	void fourProcessesSavingDistinctKeysLoseNothing() throws Exception {
+	void fourOverlappingProcessesSavingDistinctKeysLoseNothing() throws Exception {
 		Path file = this.dir.resolve("tokens.json");
+		Path signals = Files.createDirectory(this.dir.resolve("signals"));
 		List<Process> processes = new ArrayList<>();
 		for (int worker = 0; worker < 4; worker++) {
-			processes.add(worker("distinct", file.toString(), "w" + worker, "200"));
+			processes.add(worker("distinct", file.toString(), "w" + worker, "200", signals.toString()));
 		}
 		for (Process process : processes) {
 			assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(process.exitValue()).as(output).isZero();
 		}
+		long latestStart = Long.MIN_VALUE;
+		long earliestEnd = Long.MAX_VALUE;
+		for (int worker = 0; worker < 4; worker++) {
+			String[] times = Files.readString(signals.resolve("times-w" + worker)).split(" ");
+			latestStart = Math.max(latestStart, Long.parseLong(times[0]));
+			earliestEnd = Math.min(earliestEnd, Long.parseLong(times[1]));
+		}
+		assertThat(latestStart).as("every worker started before any finished: their saves overlapped")
+			.isLessThan(earliestEnd);
 		List<StoredLogin> logins = store(file).logins();
 		assertThat(logins).hasSize(800);
 		assertThat(logins.stream().map(StoredLogin::account).collect(Collectors.toSet())).hasSize(800);

@@ -65,14 +65,24 @@ class FileTokenStoreTests {
 	}
 
 	@Test
-	void idTokenIsKept() {
-		store().saveAuthorizedClient(StoreFixtures.oidcClient(this.github, "ada", "a1"), account("ada"));
-		OAuth2AuthorizedClient loaded = store().loadAuthorizedClient("github", "ada");
+	void withAKeyTheSealedIdTokenIsPresentedAsValidated() {
+		FileTokenStore store = store(TokenCipher.of(TokenCipherTests.key(), List.of()));
+		store.saveAuthorizedClient(StoreFixtures.oidcClient(this.github, "ada", "a1"), account("ada"));
+		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("github", "ada");
 		assertThat(loaded).isInstanceOfSatisfying(OidcAuthorizedClient.class, (oidc) -> {
 			assertThat(oidc.getIdToken().getSubject()).isEqualTo("ada");
 			assertThat(oidc.getIdToken().getEmail()).isEqualTo("ada@example.com");
 			assertThat(oidc.getIdToken().getExpiresAt()).isNotNull();
 		});
+	}
+
+	@Test
+	void withoutAKeyTheStoredIdTokenIsNotPresentedAsValidated() throws Exception {
+		store().saveAuthorizedClient(StoreFixtures.oidcClient(this.github, "ada", "a1"), account("ada"));
+		assertThat(Files.readString(file())).as("kept in the file").contains("\"idToken\"");
+		OAuth2AuthorizedClient loaded = store().loadAuthorizedClient("github", "ada");
+		assertThat(loaded).isNotInstanceOf(OidcAuthorizedClient.class);
+		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("a1");
 	}
 
 	@Test
@@ -114,7 +124,7 @@ class FileTokenStoreTests {
 	void fileIsVersionedJsonAndEncryptedValuesAreNotInIt() throws Exception {
 		store().saveAuthorizedClient(client(this.github, "ada", "plain-access", "plain-refresh"), account("ada"));
 		String plain = Files.readString(file());
-		assertThat(plain).contains("\"version\" : 1", "\"registrationId\" : \"github\"", "\"clientId\" : \"cli-github\"",
+		assertThat(plain).contains("\"version\" : 2", "\"registrationId\" : \"github\"", "\"clientId\" : \"cli-github\"",
 				"\"issuer\" : \"https://idp.example\"", "plain-access", "plain-refresh");
 
 		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
@@ -122,7 +132,8 @@ class FileTokenStoreTests {
 				account("ada"));
 		String encrypted = Files.readString(file());
 		assertThat(encrypted).doesNotContain("secret-access", "refresh-secret-access", "eyJ")
-			.contains("enc:v1:" + cipher.currentKeyId());
+			.contains("\"sealed\" : \"enc:v2:" + cipher.currentKeyId())
+			.doesNotContain("\"value\"");
 		OAuth2AuthorizedClient loaded = store(cipher).loadAuthorizedClient("github", "ada");
 		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("secret-access");
 		assertThat(((OidcAuthorizedClient) loaded).getIdToken().getSubject()).isEqualTo("ada");
@@ -180,13 +191,13 @@ class FileTokenStoreTests {
 	@Test
 	void futureVersionIsRefused() throws Exception {
 		Files.createDirectories(file().getParent());
-		Files.writeString(file(), "{\"version\":2,\"entries\":[]}");
+		Files.writeString(file(), "{\"version\":3,\"entries\":[]}");
 		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store().logins())
-			.withMessageContaining("format version 2")
-			.withMessageContaining("reads version 1");
+			.withMessageContaining("format version 3")
+			.withMessageContaining("reads versions 1 to 2");
 		assertThatExceptionOfType(TokenStoreException.class)
 			.isThrownBy(() -> store().saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada")));
-		assertThat(Files.readString(file())).isEqualTo("{\"version\":2,\"entries\":[]}");
+		assertThat(Files.readString(file())).isEqualTo("{\"version\":3,\"entries\":[]}");
 	}
 
 	@Test
@@ -275,6 +286,32 @@ class FileTokenStoreTests {
 			.withMessageContaining("chmod 600");
 		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 		assertThat(EncryptionKeys.cipher(null, keyFile, List.of()).encrypting()).isTrue();
+	}
+
+	@Test
+	void keyFileOfAnotherUserIdIsRefusedWhateverTheUserNameSays() throws Exception {
+		Path keyFile = this.dir.resolve("key");
+		Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(TokenCipherTests.key()));
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+		long uid = ((Number) Files.getAttribute(keyFile, "unix:uid")).longValue();
+		assertThat(PrivateFiles.currentUserId()).isEqualTo(uid);
+		assertThat(EncryptionKeys.readKeyFile(keyFile, uid)).isNotEmpty();
+		String userName = System.getProperty("user.name");
+		try {
+			// A user name that matches the file's owner name must not make another uid's file acceptable.
+			System.setProperty("user.name", Files.getOwner(keyFile).getName());
+			assertThatExceptionOfType(InvalidConfigurationException.class)
+				.isThrownBy(() -> EncryptionKeys.readKeyFile(keyFile, uid + 1))
+				.withMessageContaining("belongs to")
+				.withMessageContaining("user id " + (uid + 1))
+				.withMessageContaining("chown");
+			System.setProperty("user.name", "root");
+			assertThatExceptionOfType(InvalidConfigurationException.class).as("no exception for root")
+				.isThrownBy(() -> EncryptionKeys.readKeyFile(keyFile, uid + 1));
+		}
+		finally {
+			System.setProperty("user.name", userName);
+		}
 	}
 
 	@Test
@@ -437,20 +474,28 @@ class FileTokenStoreTests {
 	}
 
 	@Test
-	void aDirectoryOthersCanWriteIsReportedOnce() throws Exception {
+	void aDirectoryOthersCanWriteIsRefusedWithTheCommandThatFixesIt() throws Exception {
 		Path shared = this.dir.resolve("shared");
 		Files.createDirectories(shared);
-		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-		try (CapturedLogs logs = new CapturedLogs()) {
-			FileTokenStore store = new FileTokenStore(shared.resolve("tokens.json"), this.registrations,
+		FileTokenStore store = new FileTokenStore(shared.resolve("tokens.json"), this.registrations, TokenCipher.none());
+		store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+		byte[] before = Files.readAllBytes(shared.resolve("tokens.json"));
+		for (String permissions : new String[] { "rwxrwxrwx", "rwxrwx---" }) {
+			Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString(permissions));
+			FileTokenStore fresh = new FileTokenStore(shared.resolve("tokens.json"), this.registrations,
 					TokenCipher.none());
-			store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
-			store.saveAuthorizedClient(client(this.corp, "ada", "c", null), account("ada"));
-			assertThat(logs.text().split("can be written by other users").length - 1).isEqualTo(1);
-			assertThat(logs.text()).contains("chmod 700 " + shared);
+			assertThatExceptionOfType(TokenStoreException.class)
+				.isThrownBy(() -> fresh.saveAuthorizedClient(client(this.corp, "ada", "c", null), account("ada")))
+				.withMessageContaining("which other users can write (" + permissions + ")")
+				.withMessageContaining("chmod go-w " + shared)
+				.withMessageContaining("oauth-callback.store.file.path");
+			assertThatExceptionOfType(TokenStoreException.class).as("reads too")
+				.isThrownBy(() -> fresh.loadAuthorizedClient("github", "ada"))
+				.withMessageContaining("which other users can write");
 		}
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("tokens.json"))))
-			.isEqualTo("rw-------");
+		assertThat(Files.readAllBytes(shared.resolve("tokens.json"))).isEqualTo(before);
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada")).isNotNull();
 	}
 
 }

@@ -23,7 +23,9 @@ import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static io.github.oauthcallback.store.StoreFixtures.account;
@@ -90,8 +92,14 @@ abstract class JdbcTokenStoreContract {
 		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("access-1");
 		assertThat(loaded.getAccessToken().getScopes()).containsExactlyInAnyOrder("read", "openid");
 		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh-access-1");
-		assertThat(loaded).isInstanceOfSatisfying(OidcAuthorizedClient.class,
+		assertThat(loaded).as("without a key the stored ID token is not presented as validated")
+			.isNotInstanceOf(OidcAuthorizedClient.class);
+		JdbcTokenStore keyed = store(TokenCipher.of(TokenCipherTests.key(), List.of()));
+		keyed.saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "access-1"), account("ada"));
+		assertThat((OAuth2AuthorizedClient) keyed.loadAuthorizedClient("github", "ada")).isInstanceOfSatisfying(
+				OidcAuthorizedClient.class,
 				(oidc) -> assertThat(oidc.getIdToken().getEmail()).isEqualTo("ada@example.com"));
+		store.removeAuthorizedClient("github", "ada");
 		store.saveAuthorizedClient(client(registration("github"), "ada", "access-2", null), account("ada"));
 		OAuth2AuthorizedClient updated = store.loadAuthorizedClient("github", "ada");
 		assertThat(updated.getAccessToken().getTokenValue()).isEqualTo("access-2");
@@ -108,9 +116,12 @@ abstract class JdbcTokenStoreContract {
 		List<String> raw = new JdbcTemplate(this.dataSource).query(
 				"SELECT access_token_value, refresh_token_value, id_token_value FROM " + this.table,
 				(resultSet, row) -> new String(resultSet.getBytes(1), StandardCharsets.UTF_8) + " "
-						+ new String(resultSet.getBytes(2), StandardCharsets.UTF_8) + " "
-						+ new String(resultSet.getBytes(3), StandardCharsets.UTF_8));
-		assertThat(raw).singleElement().asString().doesNotContain("secret-access", "eyJ").contains("enc:v1:");
+						+ new String(resultSet.getBytes(2), StandardCharsets.UTF_8) + " " + resultSet.getBytes(3));
+		assertThat(raw).singleElement()
+			.asString()
+			.doesNotContain("secret-access", "eyJ")
+			.startsWith("enc:v2:")
+			.endsWith(" " + JdbcTokenStore.SEALED_REFRESH_TOKEN + " null");
 		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("github", "ada");
 		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("secret-access");
 		assertThat(((OidcAuthorizedClient) loaded).getIdToken().getSubject()).isEqualTo("ada");
@@ -296,6 +307,178 @@ abstract class JdbcTokenStoreContract {
 			otherNode.close();
 		}
 		assertThat(value(store(TokenCipher.none()).loadAuthorizedClient("github", "ada"))).isEqualTo("a");
+	}
+
+	private Object column(String column, String registrationId, String account) {
+		return new JdbcTemplate(this.dataSource).queryForObject("SELECT " + column + " FROM " + this.table
+				+ " WHERE client_registration_id = ? AND principal_name = ?", (resultSet, row) -> {
+					if (column.endsWith("_value")) {
+						byte[] bytes = resultSet.getBytes(1);
+						return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+					}
+					return resultSet.getObject(1);
+				}, registrationId, account);
+	}
+
+	private void update(String assignment, Object value, String registrationId, String account) {
+		new JdbcTemplate(this.dataSource).update("UPDATE " + this.table + " SET " + assignment
+				+ " WHERE client_registration_id = ? AND principal_name = ?", value, registrationId, account);
+	}
+
+	@Test
+	void rowsRecordWhoIssuedThemAndARowOfAnotherClientOrProviderIsNeverUsed() {
+		for (TokenCipher cipher : List.of(TokenCipher.none(), TokenCipher.of(TokenCipherTests.key(), List.of()))) {
+			store(cipher).saveAuthorizedClient(client(registration("github"), "ada", "a", "old-refresh"),
+					account("ada"));
+			assertThat(column("issuer", "github", "ada")).isEqualTo("https://idp.example");
+			assertThat(column("client_id", "github", "ada")).isEqualTo("cli-github");
+			assertThat(column("token_uri", "github", "ada")).isEqualTo("https://idp.example/token");
+			ClientRegistration otherClient = registration("github", "another-client", "https://idp.example");
+			ClientRegistration otherProvider = registration("github", "cli-github", "https://elsewhere.example");
+			try (CapturedLogs logs = new CapturedLogs()) {
+				assertThat((OAuth2AuthorizedClient) store(this.dataSource, cipher,
+						new InMemoryClientRegistrationRepository(otherClient)).loadAuthorizedClient("github", "ada"))
+					.isNull();
+				assertThat((OAuth2AuthorizedClient) store(this.dataSource, cipher,
+						new InMemoryClientRegistrationRepository(otherProvider)).loadAuthorizedClient("github", "ada"))
+					.isNull();
+				assertThat(logs.text()).contains("registration 'github' and account 'ada' was issued to client-id "
+						+ "cli-github (the registration now has another-client)",
+						"was issued to issuer https://idp.example (the registration now has https://elsewhere.example)")
+					.doesNotContain("old-refresh");
+			}
+			JdbcTokenStore moved = store(this.dataSource, cipher, new InMemoryClientRegistrationRepository(otherClient));
+			moved.saveAuthorizedClient(client(otherClient, "ada", "b", null), account("ada"));
+			assertThat(value(moved.loadAuthorizedClient("github", "ada"))).as("a new login replaces it").isEqualTo("b");
+			assertThat(column("client_id", "github", "ada")).isEqualTo("another-client");
+			moved.removeAuthorizedClient("github", "ada");
+		}
+	}
+
+	@Test
+	void aPlaintextRowIsRefusedWithAKeyUntilTheMigrationEncryptsIt() {
+		store(TokenCipher.none()).saveAuthorizedClient(client(registration("github"), "ada", "plain-a", "plain-r"),
+				account("ada"));
+		store(TokenCipher.none()).saveAuthorizedClient(StoreFixtures.oidcClient(registration("corp"), "bob", "plain-b"),
+				account("bob"));
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		assertThatExceptionOfType(PlaintextLoginException.class)
+			.isThrownBy(() -> store(cipher).loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("table " + this.table)
+			.withMessageContaining("oauth-callback.store.encryption.encrypt-plaintext=true")
+			.withMessageNotContaining("plain-a");
+		assertThat(column("access_token_value", "github", "ada")).isEqualTo("plain-a");
+		assertThat(store(cipher).encryptPlaintext()).isEqualTo(2);
+		assertThat(column("access_token_value", "github", "ada")).asString().startsWith("enc:v2:");
+		assertThat(column("id_token_value", "corp", "bob")).isNull();
+		OAuth2AuthorizedClient ada = store(cipher).loadAuthorizedClient("github", "ada");
+		assertThat(value(ada)).isEqualTo("plain-a");
+		assertThat(ada.getRefreshToken().getTokenValue()).isEqualTo("plain-r");
+		assertThat((OAuth2AuthorizedClient) store(cipher).loadAuthorizedClient("corp", "bob"))
+			.isInstanceOf(OidcAuthorizedClient.class);
+		assertThat(store(cipher).encryptPlaintext()).isZero();
+	}
+
+	@Test
+	void swappedOrEditedSealedRowsAreDetectedAndEditedExpiryIsNeverUsed() {
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		JdbcTokenStore store = store(this.dataSource, this.table, Duration.ZERO, Duration.ofSeconds(5), cipher);
+		store.saveAuthorizedClient(client(registration("github"), "ada", "ada-access", "ada-refresh"), account("ada"));
+		store.saveAuthorizedClient(client(registration("github"), "bob", "bob-access", null), account("bob"));
+		Object adaSealed = column("access_token_value", "github", "ada");
+		update("access_token_value = ?", ((String) column("access_token_value", "github", "bob"))
+			.getBytes(StandardCharsets.UTF_8), "github", "ada");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("cannot be decrypted")
+			.withMessageContaining("belongs to another entry");
+		update("access_token_value = ?", ((String) adaSealed).getBytes(StandardCharsets.UTF_8), "github", "ada");
+		assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("ada-access");
+
+		update("access_token_scopes = ?", "read,openid,admin", "github", "ada");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("whose scopes was changed outside oauth-callback");
+		update("access_token_scopes = ?", "read,openid", "github", "ada");
+		update("client_id = ?", "another-client", "github", "ada");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("whose client id was changed");
+		update("client_id = ?", "cli-github", "github", "ada");
+		update("refresh_token_value = ?", "planted".getBytes(StandardCharsets.UTF_8), "github", "ada");
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> store.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("found outside the sealed copy");
+		update("refresh_token_value = ?", JdbcTokenStore.SEALED_REFRESH_TOKEN.getBytes(StandardCharsets.UTF_8), "github",
+				"ada");
+
+		java.time.Instant sealedExpiry = ((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada"))
+			.getAccessToken()
+			.getExpiresAt();
+		update("access_token_expires_at = ?", java.sql.Timestamp.from(sealedExpiry.plus(Duration.ofDays(3650))), "github",
+				"ada");
+		assertThat(((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada")).getAccessToken().getExpiresAt())
+			.as("the sealed expiry, not the edited column")
+			.isEqualTo(sealedExpiry);
+	}
+
+	@Test
+	void encV1RowsOfEarlierVersionsAreReadAndResealedWhenSaved() {
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		store(TokenCipher.none()).saveAuthorizedClient(client(registration("github"), "ada", "x", "y"), account("ada"));
+		update("access_token_value = ?", cipher.sealV1("old-access", TokenCipher.v1Context("github", "ada",
+				"access_token")).getBytes(StandardCharsets.UTF_8), "github", "ada");
+		update("refresh_token_value = ?", cipher.sealV1("old-refresh", TokenCipher.v1Context("github", "ada",
+				"refresh_token")).getBytes(StandardCharsets.UTF_8), "github", "ada");
+		// As an earlier version left it: no issuer, client id or token endpoint recorded.
+		new JdbcTemplate(this.dataSource)
+			.update("UPDATE " + this.table + " SET issuer = NULL, client_id = NULL, token_uri = NULL");
+		JdbcTokenStore store = store(cipher);
+		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("github", "ada");
+		assertThat(value(loaded)).isEqualTo("old-access");
+		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("old-refresh");
+		store.saveAuthorizedClient(loaded, account("ada"));
+		assertThat(column("access_token_value", "github", "ada")).asString().startsWith("enc:v2:");
+		assertThat(column("client_id", "github", "ada")).as("recorded when saved").isEqualTo("cli-github");
+		assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("old-access");
+	}
+
+	@Test
+	void aTableMadeWithSpringSecuritysSchemaIsUpgradedAndItsRowsStayReadable() {
+		String legacy = this.table + "_spring";
+		DatabaseDriver driver = TokenTableSchema.driver(this.dataSource);
+		String blob = (driver == DatabaseDriver.POSTGRESQL) ? "bytea" : "blob";
+		String ddl = TokenTableSchema.ddl(driver, legacy)
+			.replace("  id_token_value " + blob + " DEFAULT NULL,\n", "")
+			.replace("  issuer varchar(1000) DEFAULT NULL,\n", "")
+			.replace("  client_id varchar(255) DEFAULT NULL,\n", "")
+			.replace("  token_uri varchar(1000) DEFAULT NULL,\n", "");
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		jdbc.execute(ddl);
+		try {
+			assertThat(TokenTableSchema.columns(jdbc, legacy)).doesNotContain("issuer", "id_token_value");
+			jdbc.update("INSERT INTO " + legacy + " (client_registration_id, principal_name, access_token_type, "
+					+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes) "
+					+ "VALUES ('github', 'ada', 'Bearer', ?, ?, ?, 'read')", "legacy-access".getBytes(StandardCharsets.UTF_8),
+					java.sql.Timestamp.from(java.time.Instant.now()),
+					java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)));
+			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, SchemaInitialization.ALWAYS)).isFalse();
+			assertThat(TokenTableSchema.columns(jdbc, legacy)).contains("issuer", "client_id", "token_uri",
+					"id_token_value");
+			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, SchemaInitialization.ALWAYS)).isFalse();
+			JdbcTokenStore store = store(this.dataSource, legacy, Duration.ZERO, Duration.ofSeconds(5),
+					TokenCipher.none());
+			assertThat(value(store.loadAuthorizedClient("github", "ada"))).as("a row without issuer is trusted once")
+				.isEqualTo("legacy-access");
+			store.saveAuthorizedClient(client(registration("github"), "ada", "new-access", null), account("ada"));
+			assertThat(jdbc.queryForObject("SELECT client_id FROM " + legacy, String.class)).isEqualTo("cli-github");
+		}
+		finally {
+			TestDatabases.drop(this.dataSource, legacy);
+		}
+	}
+
+	JdbcTokenStore store(HikariDataSource dataSource, String table, Duration cacheTimeToLive, Duration lockTimeout,
+			TokenCipher cipher) {
+		return new JdbcTokenStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
+				this.registrations, cipher, table, () -> TokenTableSchema.describe(dataSource), cacheTimeToLive,
+				lockTimeout);
 	}
 
 }

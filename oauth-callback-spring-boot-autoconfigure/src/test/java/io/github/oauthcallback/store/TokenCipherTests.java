@@ -18,6 +18,8 @@ class TokenCipherTests {
 		return key;
 	}
 
+	private static final byte[] CONTEXT = TokenCipher.associatedData("ctx");
+
 	private final byte[] oldKey = key();
 
 	private final byte[] newKey = key();
@@ -25,60 +27,79 @@ class TokenCipherTests {
 	@Test
 	void roundTripWithAFreshNoncePerValue() {
 		TokenCipher cipher = TokenCipher.of(this.newKey, List.of());
-		String first = cipher.seal("token-value", "ctx");
-		String second = cipher.seal("token-value", "ctx");
-		assertThat(first).startsWith("enc:v1:" + cipher.currentKeyId() + ":").doesNotContain("token-value");
+		String first = cipher.seal("token-value", CONTEXT);
+		String second = cipher.seal("token-value", CONTEXT);
+		assertThat(first).startsWith("enc:v2:" + cipher.currentKeyId() + ":").doesNotContain("token-value");
 		assertThat(first).isNotEqualTo(second);
-		assertThat(cipher.open(first, "ctx")).isEqualTo("token-value");
-		assertThat(cipher.open(second, "ctx")).isEqualTo("token-value");
+		assertThat(cipher.open(first, CONTEXT)).isEqualTo("token-value");
+		assertThat(cipher.open(second, CONTEXT)).isEqualTo("token-value");
 	}
 
 	@Test
-	void valueIsBoundToItsEntry() {
+	void valueIsBoundToItsAssociatedData() {
 		TokenCipher cipher = TokenCipher.of(this.newKey, List.of());
-		String sealed = cipher.seal("token-value", "github\nada\naccess_token");
+		String sealed = cipher.seal("token-value", TokenCipher.associatedData("github", "ada"));
 		assertThatExceptionOfType(UndecryptableException.class)
-			.isThrownBy(() -> cipher.open(sealed, "github\nbob\naccess_token"))
+			.isThrownBy(() -> cipher.open(sealed, TokenCipher.associatedData("github", "bob")))
 			.withMessageContaining("does not decrypt")
 			.withMessageNotContaining("token-value");
 	}
 
 	@Test
+	void associatedDataIsLengthPrefixedSoPartsCannotBeShifted() {
+		// With plain concatenation and a separator, ("a\nb", "c") and ("a", "b\nc") are the same bytes.
+		assertThat(TokenCipher.associatedData("github\nada", "x"))
+			.isNotEqualTo(TokenCipher.associatedData("github", "ada\nx"));
+		assertThat(TokenCipher.associatedData("ab", "c")).isNotEqualTo(TokenCipher.associatedData("a", "bc"));
+		assertThat(TokenCipher.associatedData("a", null)).isNotEqualTo(TokenCipher.associatedData("a", ""));
+		TokenCipher cipher = TokenCipher.of(this.newKey, List.of());
+		String sealed = cipher.seal("v", TokenCipher.associatedData("reg", "ada\nx"));
+		assertThatExceptionOfType(UndecryptableException.class)
+			.isThrownBy(() -> cipher.open(sealed, TokenCipher.associatedData("reg\nada", "x")));
+		assertThat(TokenCipher.associatedData("ab")).containsExactly(0, 0, 0, 2, 'a', 'b');
+	}
+
+	@Test
 	void tamperedValueIsRejected() {
 		TokenCipher cipher = TokenCipher.of(this.newKey, List.of());
-		String sealed = cipher.seal("token-value", "ctx");
+		String sealed = cipher.seal("token-value", CONTEXT);
 		char last = sealed.charAt(sealed.length() - 2);
 		String tampered = sealed.substring(0, sealed.length() - 2) + ((last == 'A') ? 'B' : 'A')
 				+ sealed.charAt(sealed.length() - 1);
-		assertThatExceptionOfType(UndecryptableException.class).isThrownBy(() -> cipher.open(tampered, "ctx"));
+		assertThatExceptionOfType(UndecryptableException.class).isThrownBy(() -> cipher.open(tampered, CONTEXT));
 	}
 
 	@Test
 	void rotationReadsOldValuesAndWritesWithTheNewKey() {
-		String written = TokenCipher.of(this.oldKey, List.of()).seal("v", "ctx");
+		String written = TokenCipher.of(this.oldKey, List.of()).seal("v", CONTEXT);
 		TokenCipher rotated = TokenCipher.of(this.newKey, List.of(this.oldKey));
-		assertThat(rotated.open(written, "ctx")).isEqualTo("v");
-		assertThat(rotated.seal("v", "ctx")).startsWith("enc:v1:" + TokenCipher.keyId(this.newKey) + ":");
+		assertThat(rotated.open(written, CONTEXT)).isEqualTo("v");
+		assertThat(rotated.seal("v", CONTEXT)).startsWith("enc:v2:" + TokenCipher.keyId(this.newKey) + ":");
 		assertThat(rotated.currentKeyId()).isEqualTo(TokenCipher.keyId(this.newKey))
 			.isNotEqualTo(TokenCipher.keyId(this.oldKey));
 	}
 
 	@Test
 	void wrongKeyNamesTheKeyIdNeeded() {
-		String written = TokenCipher.of(this.oldKey, List.of()).seal("v", "ctx");
+		String written = TokenCipher.of(this.oldKey, List.of()).seal("v", CONTEXT);
 		assertThatExceptionOfType(UndecryptableException.class)
-			.isThrownBy(() -> TokenCipher.of(this.newKey, List.of()).open(written, "ctx"))
+			.isThrownBy(() -> TokenCipher.of(this.newKey, List.of()).open(written, CONTEXT))
 			.withMessageContaining(TokenCipher.keyId(this.oldKey))
 			.withMessageContaining("not configured");
-		assertThatExceptionOfType(UndecryptableException.class)
-			.isThrownBy(() -> TokenCipher.none().open(written, "ctx"))
+		assertThatExceptionOfType(UndecryptableException.class).isThrownBy(() -> TokenCipher.none().open(written, CONTEXT))
 			.withMessageContaining("encryption is off");
 	}
 
 	@Test
-	void plaintextIsReadSoEncryptionCanBeTurnedOn() {
-		assertThat(TokenCipher.of(this.newKey, List.of()).open("plain-token", "ctx")).isEqualTo("plain-token");
-		assertThat(TokenCipher.none().seal("plain-token", "ctx")).isEqualTo("plain-token");
+	void theOlderFieldByFieldFormIsStillReadButNotTakenForTheNewOne() {
+		TokenCipher cipher = TokenCipher.of(this.newKey, List.of());
+		String v1 = cipher.sealV1("token-value", TokenCipher.v1Context("github", "ada", "access_token"));
+		assertThat(v1).startsWith("enc:v1:");
+		assertThat(TokenCipher.isV1(v1)).isTrue();
+		assertThat(cipher.openV1(v1, "github\nada\naccess_token")).isEqualTo("token-value");
+		assertThatExceptionOfType(UndecryptableException.class)
+			.isThrownBy(() -> cipher.open(v1, TokenCipher.associatedData("github", "ada")));
+		assertThat(TokenCipher.isEncrypted("plain-token")).isFalse();
 		assertThat(TokenCipher.none().encrypting()).isFalse();
 	}
 

@@ -25,6 +25,45 @@ class TokenTableSchemaTests {
 	}
 
 	@Test
+	void passwordsWithSeparatorCharactersAreRemovedWhole() {
+		String[] passwords = { "pa;ss", "pa?ss", "Xy7;Qz9?Rk2", "Ab3@Cd4/Ef5:Gh6", "Mn8;cret?xq=1", "a@b", "pa/ss" };
+		for (String password : passwords) {
+			String[] urls = { "jdbc:postgresql://u:" + password + "@db:5432/app",
+					"jdbc:mariadb://u:" + password + "@db:3306/app?useSsl=true",
+					"jdbc:oracle:thin:scott/" + password + "@db:1521:orcl",
+					"jdbc:postgresql://db:5432/app?user=u&password=" + password,
+					"jdbc:sqlserver://db;user=u;password=" + password + ";encrypt=true" };
+			for (String url : urls) {
+				String described = TokenTableSchema.withoutCredentials(url);
+				assertThat(described).as(url).doesNotContain(password);
+				for (String piece : password.split("[;?@/:=]")) {
+					if (piece.length() > 2) {
+						assertThat(described).as(url).doesNotContain(piece);
+					}
+				}
+				assertThat(described).as(url).startsWith("jdbc:");
+			}
+		}
+		assertThat(TokenTableSchema.withoutCredentials("jdbc:postgresql://u:pa;ss@db:5432/app"))
+			.isEqualTo("jdbc:postgresql://db:5432/app");
+		assertThat(TokenTableSchema.withoutCredentials("jdbc:mysql://u:p?ss@db:3306/app"))
+			.isEqualTo("jdbc:mysql://db:3306/app");
+	}
+
+	@Test
+	void anExistingTableGetsTheMissingColumnsWithStatementsForEachDatabase() {
+		assertThat(TokenTableSchema.missingColumns(java.util.Set.of("id_token_value", "issuer")))
+			.containsExactly("client_id", "token_uri");
+		assertThat(TokenTableSchema.alterStatements(DatabaseDriver.POSTGRESQL, "t", java.util.List.of("id_token_value",
+				"issuer"))).containsExactly("ALTER TABLE t ADD COLUMN IF NOT EXISTS id_token_value bytea",
+						"ALTER TABLE t ADD COLUMN IF NOT EXISTS issuer varchar(1000)");
+		assertThat(TokenTableSchema.alterStatements(DatabaseDriver.MARIADB, "t", java.util.List.of("client_id")))
+			.containsExactly("ALTER TABLE t ADD COLUMN IF NOT EXISTS client_id varchar(255)");
+		assertThat(TokenTableSchema.alterStatements(DatabaseDriver.DERBY, "t", java.util.List.of("id_token_value")))
+			.containsExactly("ALTER TABLE t ADD id_token_value blob");
+	}
+
+	@Test
 	void theTableNameIsValidatedBeforeAnyStatementIsBuilt() {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> TokenTableSchema.initialize(null, "tokens; DROP TABLE x", SchemaInitialization.ALWAYS))

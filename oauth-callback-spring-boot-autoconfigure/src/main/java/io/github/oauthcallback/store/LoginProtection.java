@@ -1,0 +1,184 @@
+package io.github.oauthcallback.store;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.github.oauthcallback.TokenStoreException;
+import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+
+/**
+ * What both stores do to keep logins authentic: seal a login as one document ({@link SealedLogin}) when a key is
+ * configured, open it again, read logins stored field by field (plaintext, or the {@code enc:v1} values of older
+ * versions), refuse plaintext where a key is configured, and use a login only with the provider and client it was
+ * issued by. Failures are {@link TokenStoreException}s naming the store and the way out, never a value.
+ */
+final class LoginProtection {
+
+	/** Bound into every sealed login, so the document cannot be taken for anything else sealed with the key. */
+	private static final String PURPOSE = "oauth-callback sealed login v2";
+
+	private static final Log logger = LogFactory.getLog(LoginProtection.class);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final TokenCipher cipher;
+
+	private final Supplier<String> location;
+
+	private final Supplier<String> store;
+
+	private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param cipher the cipher, {@link TokenCipher#none()} without a key
+	 * @param location where the logins live (a file path, a table and database), for messages and exceptions
+	 * @param store how messages start ("The token file ...")
+	 */
+	LoginProtection(TokenCipher cipher, Supplier<String> location, Supplier<String> store) {
+		this.cipher = cipher;
+		this.location = location;
+		this.store = store;
+	}
+
+	/**
+	 * @return whether logins are sealed (a key is configured)
+	 */
+	boolean sealing() {
+		return this.cipher.encrypting();
+	}
+
+	/**
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param login the login
+	 * @return the sealed document, {@code enc:v2:...}
+	 */
+	String seal(String registrationId, String account, SealedLogin login) {
+		return this.cipher.seal(json.writeValueAsString(login), associatedData(registrationId, account));
+	}
+
+	/**
+	 * @param registrationId the registration id the document is stored under
+	 * @param account the account it is stored under
+	 * @param sealed the sealed document
+	 * @return the login
+	 * @throws TokenStoreException if it does not decrypt: another key, altered, or moved from another entry
+	 */
+	SealedLogin open(String registrationId, String account, String sealed) {
+		String document;
+		try {
+			document = this.cipher.open(sealed, associatedData(registrationId, account));
+		}
+		catch (UndecryptableException ex) {
+			throw undecryptable(registrationId, account, ex);
+		}
+		try {
+			return json.readValue(document, SealedLogin.class);
+		}
+		catch (JacksonException ex) {
+			throw new TokenStoreException(this.location.get(), this.store.get() + " holds a login for '"
+					+ registrationId + "' (account '" + account + "') sealed in a form this version of oauth-callback "
+					+ "cannot read. Use the version that wrote it, or log in again to replace it. Nothing was changed.");
+		}
+	}
+
+	/**
+	 * Reads a login stored field by field: by this version without a key, or by older versions (plaintext, or
+	 * {@code enc:v1} values, which are authentic but leave expiry, scopes and issuer unprotected until re-sealed).
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param stored the login as stored, with its values possibly in the {@code enc:v1} form
+	 * @param plaintextAllowed whether plaintext values are accepted although a key is configured (the one-time
+	 * migration)
+	 * @return the login with its values decrypted
+	 * @throws PlaintextLoginException if a key is configured, a value is plaintext, and that is not allowed
+	 * @throws TokenStoreException if a value does not decrypt
+	 */
+	SealedLogin unsealed(String registrationId, String account, SealedLogin stored, boolean plaintextAllowed) {
+		boolean plaintext = !TokenCipher.isEncrypted(stored.accessToken())
+				|| (stored.refreshToken() != null && !TokenCipher.isEncrypted(stored.refreshToken()))
+				|| (stored.idToken() != null && !TokenCipher.isEncrypted(stored.idToken()));
+		if (plaintext && sealing() && !plaintextAllowed) {
+			throw new PlaintextLoginException(this.location.get(), this.store.get() + " holds a login for '"
+					+ registrationId + "' (account '" + account + "') that is not encrypted, although an encryption key "
+					+ "is configured. It is not used: anyone who can write the store could have put it there. If it was "
+					+ "stored before encryption was turned on, start once with "
+					+ "oauth-callback.store.encryption.encrypt-plaintext=true to encrypt the stored logins; otherwise log "
+					+ "in again to replace it, or remove it with 'logout " + registrationId + "'. Nothing was changed.",
+					registrationId);
+		}
+		try {
+			return stored.withValues(v1(stored.accessToken(), registrationId, account, "access_token"),
+					v1(stored.refreshToken(), registrationId, account, "refresh_token"),
+					v1(stored.idToken(), registrationId, account, "id_token"));
+		}
+		catch (UndecryptableException ex) {
+			throw undecryptable(registrationId, account, ex);
+		}
+	}
+
+	private String v1(String value, String registrationId, String account, String field) {
+		if (!TokenCipher.isEncrypted(value)) {
+			return value;
+		}
+		if (!TokenCipher.isV1(value)) {
+			throw new UndecryptableException("a field holds a value of another form than enc:v1", null);
+		}
+		return this.cipher.openV1(value, TokenCipher.v1Context(registrationId, account, field));
+	}
+
+	/**
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param field what differs between the plain copy and the sealed document
+	 * @return the failure to report
+	 */
+	TokenStoreException altered(String registrationId, String account, String field) {
+		return new TokenStoreException(this.location.get(), this.store.get() + " holds a login for '" + registrationId
+				+ "' (account '" + account + "') whose " + field + " was changed outside oauth-callback: it no longer "
+				+ "matches the sealed copy, so the login is not used. Log in again to replace it, or remove it with "
+				+ "'logout " + registrationId + "'. Nothing was changed.");
+	}
+
+	/**
+	 * Whether a login may be used with a registration: only if it was issued by the registration's provider to its
+	 * client. A login that was not is logged once (naming the registration and what differs) and treated as absent,
+	 * so a new login replaces it.
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param issuedBy who issued the login, or {@code null} if not recorded (rows of older versions)
+	 * @param registration the registration
+	 * @return whether the login may be used
+	 */
+	boolean belongsTo(String registrationId, String account, IssuedBy issuedBy, ClientRegistration registration) {
+		String difference = (issuedBy != null) ? issuedBy.differenceFrom(registration) : null;
+		if (difference == null) {
+			return true;
+		}
+		if (this.warned.add(registrationId + "\n" + account + "\n" + difference)) {
+			logger.warn("The stored login for registration '" + registrationId + "' and account '" + account
+					+ "' was issued to " + difference + "; it is not used, and no token of it is sent anywhere (it is "
+					+ "kept in " + this.location.get() + "). Log in again to replace it.");
+		}
+		return false;
+	}
+
+	private TokenStoreException undecryptable(String registrationId, String account, UndecryptableException ex) {
+		return new TokenStoreException(this.location.get(), this.store.get() + " holds a login for '" + registrationId
+				+ "' (account '" + account + "') that cannot be decrypted: " + ex.getMessage() + ". Configure the key "
+				+ "it was written with (oauth-callback.store.encryption.key, or previous-keys while rotating), or "
+				+ "remove the stored logins with 'logout --all'. Nothing was changed.", ex);
+	}
+
+	static byte[] associatedData(String registrationId, String account) {
+		return TokenCipher.associatedData(PURPOSE, registrationId, account);
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.github.oauthcallback.store;
+
+import io.github.oauthcallback.TokenStoreException;
+
+/**
+ * A stored login is not encrypted although an encryption key is configured. It is not used: whoever can write the
+ * store could have put it there. Logins stored before encryption was turned on are encrypted by starting once with
+ * {@code oauth-callback.store.encryption.encrypt-plaintext=true}.
+ */
+public class PlaintextLoginException extends TokenStoreException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String registrationId;
+
+	/**
+	 * @param location the store
+	 * @param message what is wrong and the ways out
+	 * @param registrationId the registration of the login
+	 */
+	public PlaintextLoginException(String location, String message, String registrationId) {
+		super(location, message);
+		this.registrationId = registrationId;
+	}
+
+	/**
+	 * @return the registration of the plaintext login
+	 */
+	public String getRegistrationId() {
+		return this.registrationId;
+	}
+
+}
