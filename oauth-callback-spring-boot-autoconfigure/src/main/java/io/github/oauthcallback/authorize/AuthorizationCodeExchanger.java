@@ -9,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.TokenEndpointErrorHandler.TokenEndpointStatusException;
+import io.github.oauthcallback.internal.SafeText;
 
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -126,7 +127,8 @@ final class AuthorizationCodeExchanger {
 	}
 
 	private static String describe(OAuth2Error error) {
-		return (error.getDescription() != null) ? ": " + error.getDescription() : "";
+		// ID-token validation errors quote claims the provider chose: shown cleaned, like any provider text.
+		return (error.getDescription() != null) ? ": " + SafeText.providerText(error.getDescription()) : "";
 	}
 
 	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
+import io.github.oauthcallback.internal.SafeText;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -31,6 +32,7 @@ import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessT
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -188,7 +190,7 @@ public final class TokenEndpointClients {
 					|| !(MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json"))) {
 				return null;
 			}
-			return ERRORS.read(OAuth2Error.class, response);
+			return cleaned(ERRORS.read(OAuth2Error.class, response));
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;
@@ -196,6 +198,16 @@ public final class TokenEndpointClients {
 	}
 
 	private static final OAuth2ErrorHttpMessageConverter ERRORS = new OAuth2ErrorHttpMessageConverter();
+
+	/**
+	 * The error as it may be shown to a user: its code, description and URI without control characters or escape
+	 * sequences ({@link SafeText#providerText}), so a provider's answer cannot rewrite the user's terminal.
+	 */
+	private static OAuth2Error cleaned(OAuth2Error error) {
+		String code = SafeText.providerText(error.getErrorCode());
+		return new OAuth2Error(StringUtils.hasText(code) ? code : "invalid_token_response",
+				SafeText.providerText(error.getDescription()), SafeText.providerText(error.getUri()));
+	}
 
 	/**
 	 * Builds the real request factory on the first token request. A run that finds a valid stored token makes none,

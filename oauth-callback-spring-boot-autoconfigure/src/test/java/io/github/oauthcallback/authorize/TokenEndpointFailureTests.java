@@ -156,6 +156,18 @@ class TokenEndpointFailureTests {
 	}
 
 	@Test
+	void providerErrorTextReachesTheMessageWithoutControlCharactersOrEscapes() throws Exception {
+		tokenResponse(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_grant\\u001b[2J\",\"error_description\":\"code expired\\r\\n"
+					+ "\\u001b[31mLogin OK\\u001b[0m\\u0007\"}"));
+		TokenExchangeException ex = failedLogin();
+		assertThat(ex.getErrorCode()).isEqualTo("invalid_grant");
+		assertThat(ex.getMessage()).contains("code expired Login OK").doesNotContain("\u001b", "\r", "\n", "\u0007",
+				"[31m", "[2J");
+	}
+
+	@Test
 	void unauthorizedClientKeepsTheErrorCode() throws Exception {
 		tokenResponse(aResponse().withStatus(401)
 			.withHeader("Content-Type", "application/json")
