@@ -61,8 +61,8 @@ import org.springframework.util.StringUtils;
  * or in the {@code enc:v1} form of earlier versions) is refused ({@link PlaintextLoginException});</li>
  * <li>each row records the issuer, client id and token endpoint it was issued by (extra nullable {@code issuer},
  * {@code client_id}, {@code token_uri} columns), and a row of another provider or client is not used (a warning is
- * logged once); rows without them (written before they existed) are used with the current registration and record
- * it when next saved;</li>
+ * logged once); without a key, rows without them (written before they existed) are used with the current
+ * registration and record it when next saved (with a key only sealed rows are used, and the seal holds them);</li>
  * <li>without a key, the ID token of OIDC logins is kept in an extra {@code id_token_value} column, but a login read
  * back is a plain {@link OAuth2AuthorizedClient}: nothing proves the stored ID token is the one validated at login;
  * </li>
