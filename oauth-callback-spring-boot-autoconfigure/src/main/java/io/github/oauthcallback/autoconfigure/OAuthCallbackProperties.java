@@ -167,8 +167,10 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 * @param keyFile File holding the current key as base64; it must be readable by its owner only (0600).
 	 * @param previousKeys Older keys, base64, still accepted for reading while rotating; new writes use the current
 	 * key.
-	 * @param encryptPlaintext One-time migration: at start-up, encrypt the logins stored as plaintext (before a key was
-	 * configured) instead of refusing them. Set it for one run after turning encryption on, then remove it.
+	 * @param encryptPlaintext One-time migration: at start-up, seal the logins stored as plaintext (before a key was
+	 * configured) or in the enc:v1 form of earlier versions, trusting them as found and dropping their ID tokens,
+	 * instead of refusing them. Set it for one run after turning encryption on or upgrading, then remove it: while it
+	 * is set, every start warns, and a plaintext login planted in the store would be accepted. Default false.
 	 */
 	public record Encryption(String key, Path keyFile, List<String> previousKeys,
 			@DefaultValue("false") boolean encryptPlaintext) {

@@ -133,7 +133,8 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 
 	/**
-	 * Whether the one-time migration {@code oauth-callback.store.encryption.encrypt-plaintext} runs.
+	 * Whether the one-time migration {@code oauth-callback.store.encryption.encrypt-plaintext} runs. While the
+	 * property is set, every start warns that it trusts whatever unsealed logins the store holds.
 	 * @throws InvalidConfigurationException if it is set without a key
 	 */
 	static boolean encryptPlaintext(OAuthCallbackProperties properties, TokenCipher cipher) {
@@ -144,13 +145,17 @@ public final class OAuthCallbackStoreAutoConfiguration {
 			throw new InvalidConfigurationException("oauth-callback.store.encryption.encrypt-plaintext is set but no "
 					+ "key is configured: set oauth-callback.store.encryption.key (or key-file) too, or remove it.");
 		}
+		logger.warn("oauth-callback.store.encryption.encrypt-plaintext is set: at every start the token store seals "
+				+ "and then uses the logins it holds as plaintext or in the enc:v1 form of an earlier version, so a "
+				+ "plaintext login that someone plants in the store would be accepted at the next start. Remove the "
+				+ "property once the stored logins are sealed.");
 		return true;
 	}
 
 	private static void reportEncrypted(int count, TokenStore store) {
-		logger.info("oauth-callback.store.encryption.encrypt-plaintext: encrypted " + count + " stored login"
-				+ ((count != 1) ? "s" : "") + " in " + store.location() + ". Remove the property: from now on a "
-				+ "plaintext login is refused.");
+		logger.info("oauth-callback.store.encryption.encrypt-plaintext: sealed " + count + " stored login"
+				+ ((count != 1) ? "s" : "") + " in " + store.location() + ". Remove the property: without it, a "
+				+ "login that is not sealed is refused.");
 	}
 
 	/** The token file: {@code oauth-callback.store.file.path}, else the per-user default for the application. */

@@ -57,28 +57,34 @@ public final class EncryptionKeys {
 	}
 
 	/**
+	 * Reads the key file after checking, on POSIX, that only its owner can read it and that the owner is the given
+	 * user. A key file that is a symbolic link is judged by the file it leads to ({@link Path#toRealPath}, resolved
+	 * once): both checks look at that same file.
 	 * @param keyFile the key file
 	 * @param userId the id of the user it must belong to (the running user's, or {@code null} if unknown)
 	 * @return its content
 	 */
 	static String readKeyFile(Path keyFile, Long userId) {
 		try {
-			if (keyFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile);
+			Path real = keyFile.toRealPath();
+			if (real.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+				String named = real.equals(keyFile) ? keyFile.toString()
+						: keyFile + " (a symbolic link to " + real + ")";
+				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(real, LinkOption.NOFOLLOW_LINKS);
 				if (permissions.stream().anyMatch((permission) -> permission.name().startsWith("GROUP")
 						|| permission.name().startsWith("OTHERS"))) {
-					throw new InvalidConfigurationException("The encryption key file " + keyFile
-							+ " can be read by other users; refusing to use it. Run: chmod 600 " + keyFile);
+					throw new InvalidConfigurationException("The encryption key file " + named
+							+ " can be read by other users; refusing to use it. Run: chmod 600 " + real);
 				}
-				if (!PrivateFiles.ownedBy(keyFile, userId)) {
-					String owner = Files.getOwner(keyFile, LinkOption.NOFOLLOW_LINKS).getName();
-					throw new InvalidConfigurationException("The encryption key file " + keyFile + " belongs to '"
+				if (!PrivateFiles.ownedBy(real, userId)) {
+					String owner = Files.getOwner(real, LinkOption.NOFOLLOW_LINKS).getName();
+					throw new InvalidConfigurationException("The encryption key file " + named + " belongs to '"
 							+ owner + "', not to the user running this program (user id " + userId + "); refusing to use "
-							+ "it. Make it yours (chown " + System.getProperty("user.name") + " "
-							+ keyFile + ") or use a key file of your own.");
+							+ "it. Make it yours (chown " + System.getProperty("user.name") + " " + real
+							+ ") or use a key file of your own.");
 				}
 			}
-			return Files.readString(keyFile, StandardCharsets.UTF_8).trim();
+			return Files.readString(real, StandardCharsets.UTF_8).trim();
 		}
 		catch (IOException ex) {
 			throw new InvalidConfigurationException("Cannot read the encryption key file " + keyFile + " ("

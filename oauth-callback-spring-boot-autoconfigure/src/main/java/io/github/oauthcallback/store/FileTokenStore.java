@@ -2,11 +2,12 @@ package io.github.oauthcallback.store;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.TokenStoreException;
@@ -22,8 +23,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 /**
  * Keeps logins in one JSON file (see {@link TokenFile} for how it is written safely). With an encryption key each login
  * is sealed as one AES-GCM document ({@link SealedLogin}): token values, expiry, scopes, type, issuer, client id and
- * token endpoint cannot be read, edited or swapped between entries unnoticed, and a plaintext login is refused
- * ({@link PlaintextLoginException}). Without a key the file is plaintext and only as trustworthy as its directory:
+ * token endpoint cannot be read, edited or swapped between entries unnoticed, and a login that is not sealed
+ * (plaintext, or in the {@code enc:v1} form of earlier versions) is refused ({@link PlaintextLoginException}). Without a key the file is plaintext and only as trustworthy as its directory:
  * the stored ID token is then not presented as validated (a plain {@link OAuth2AuthorizedClient} is returned). An
  * entry whose client id or issuer no longer matches its registration is not used (a warning is logged once) but is
  * kept in the file.
@@ -88,7 +89,7 @@ public final class FileTokenStore implements TokenStore {
 		if (registration == null) {
 			return null;
 		}
-		SealedLogin login = read(entry, false);
+		SealedLogin login = read(entry);
 		if (!this.protection.belongsTo(clientRegistrationId, principalName, login.issuedBy(), registration)) {
 			return null;
 		}
@@ -106,35 +107,51 @@ public final class FileTokenStore implements TokenStore {
 	}
 
 	/**
-	 * Saves the login (sealed when a key is configured). Entries in the {@code enc:v1} form of older versions are
-	 * re-sealed in the same write.
+	 * Saves the login (sealed when a key is configured). Other entries are left as they are: one that is not sealed
+	 * stays refused until the migration or a new login replaces it.
 	 */
 	@Override
 	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
 		String registrationId = authorizedClient.getClientRegistration().getRegistrationId();
 		Entry entry = toEntry(registrationId, principal.getName(), SealedLogin.of(authorizedClient));
-		this.file.update((document) -> document.with(entry).withEach((other) -> resealed(other, false)));
+		this.file.update((document) -> document.with(entry));
 	}
 
 	/**
 	 * The one-time migration of {@code oauth-callback.store.encryption.encrypt-plaintext}: seals every entry stored
-	 * as plaintext (before encryption was turned on) or in the {@code enc:v1} form of older versions, in one write.
-	 * Entries that do not decrypt with the configured keys are left as they are.
+	 * as plaintext (before encryption was turned on) or in the {@code enc:v1} form of older versions, in one write,
+	 * trusting it as it is found, without its ID token (which is then not presented as validated). Each sealed entry
+	 * is logged at WARN; entries that do not decrypt with the configured keys are left as they are, with a warning.
 	 * @return how many entries were sealed
 	 */
 	public int encryptPlaintext() {
 		if (!this.protection.sealing()) {
 			return 0;
 		}
-		AtomicInteger sealed = new AtomicInteger();
-		this.file.update((document) -> document.withEach((entry) -> {
-			Entry after = resealed(entry, true);
-			if (after != entry) {
-				sealed.incrementAndGet();
-			}
-			return after;
-		}));
-		return sealed.get();
+		List<Entry> sealed = new ArrayList<>();
+		Map<Entry, String> left = new LinkedHashMap<>();
+		this.file.update((document) -> {
+			sealed.clear();
+			left.clear();
+			return document.withEach((entry) -> {
+				if (entry.sealed() != null) {
+					return entry;
+				}
+				try {
+					Entry after = toEntry(entry.registrationId(), entry.account(),
+							this.protection.migrated(entry.registrationId(), entry.account(), entry.stored()));
+					sealed.add(entry);
+					return after;
+				}
+				catch (TokenStoreException ex) {
+					left.put(entry, ex.getMessage());
+					return entry;
+				}
+			});
+		});
+		sealed.forEach((entry) -> this.protection.logMigrated(entry.registrationId(), entry.account(), entry.stored()));
+		left.forEach((entry, reason) -> this.protection.logNotMigrated(entry.registrationId(), entry.account(), reason));
+		return sealed.size();
 	}
 
 	@Override
@@ -187,13 +204,13 @@ public final class FileTokenStore implements TokenStore {
 
 	/**
 	 * @return the login an entry holds, decrypted and checked: a sealed entry must match its plain copy, and an entry
-	 * stored field by field must not be plaintext when a key is configured (unless {@code plaintextAllowed})
+	 * stored field by field is refused when a key is configured
 	 */
-	private SealedLogin read(Entry entry, boolean plaintextAllowed) {
+	private SealedLogin read(Entry entry) {
 		String id = entry.registrationId();
 		String account = entry.account();
 		if (entry.sealed() == null) {
-			return this.protection.unsealed(id, account, entry.stored(), plaintextAllowed);
+			return this.protection.unsealed(id, account, entry.stored());
 		}
 		if (entry.accessToken().value() != null || entry.idToken() != null
 				|| (entry.refreshToken() != null && entry.refreshToken().value() != null)) {
@@ -205,25 +222,6 @@ public final class FileTokenStore implements TokenStore {
 			throw this.protection.altered(id, account, altered);
 		}
 		return login;
-	}
-
-	/**
-	 * @return the entry sealed, if a key is configured and it is stored field by field in a form that may be sealed
-	 * ({@code enc:v1} values, or plaintext when {@code plaintextAllowed}) and decrypts; else the same entry
-	 */
-	private Entry resealed(Entry entry, boolean plaintextAllowed) {
-		if (!this.protection.sealing() || entry.sealed() != null) {
-			return entry;
-		}
-		if (!plaintextAllowed && !TokenCipher.isV1(entry.accessToken().value())) {
-			return entry;
-		}
-		try {
-			return toEntry(entry.registrationId(), entry.account(), read(entry, plaintextAllowed));
-		}
-		catch (TokenStoreException ex) {
-			return entry;
-		}
 	}
 
 	private Entry toEntry(String registrationId, String account, SealedLogin login) {

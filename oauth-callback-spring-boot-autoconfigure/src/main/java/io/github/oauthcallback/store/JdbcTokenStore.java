@@ -57,12 +57,12 @@ import org.springframework.util.StringUtils;
  * within the time-to-live, and reads under {@link #exclusively} always go to the database;</li>
  * <li>with an encryption key, each login is sealed as one AES-GCM document ({@link SealedLogin}) in
  * {@code access_token_value}: token values, ID token, expiry, scopes, type, issuer, client id and token endpoint;
- * Spring Security's other columns stay filled for listing and must match it; a plaintext row is refused
- * ({@link PlaintextLoginException});</li>
+ * Spring Security's other columns stay filled for listing and must match it; a row that is not sealed (plaintext,
+ * or in the {@code enc:v1} form of earlier versions) is refused ({@link PlaintextLoginException});</li>
  * <li>each row records the issuer, client id and token endpoint it was issued by (extra nullable {@code issuer},
  * {@code client_id}, {@code token_uri} columns), and a row of another provider or client is not used (a warning is
- * logged once); rows without them (written before they existed) are used with the current registration and record
- * it when next saved;</li>
+ * logged once); without a key, rows without them (written before they existed) are used with the current
+ * registration and record it when next saved (with a key only sealed rows are used, and the seal holds them);</li>
  * <li>without a key, the ID token of OIDC logins is kept in an extra {@code id_token_value} column, but a login read
  * back is a plain {@link OAuth2AuthorizedClient}: nothing proves the stored ID token is the one validated at login;
  * </li>
@@ -376,8 +376,9 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	/**
 	 * The one-time migration of {@code oauth-callback.store.encryption.encrypt-plaintext}: seals every row of this
 	 * application's registrations stored as plaintext (before encryption was turned on) or in the {@code enc:v1} form
-	 * of older versions. Rows of another provider or client, and rows that do not decrypt with the configured keys,
-	 * are left as they are.
+	 * of older versions, trusting it as it is found, without its ID token (which is then not presented as validated).
+	 * Each sealed row is logged at WARN. Rows of another provider or client, and rows that cannot be read or do not
+	 * decrypt with the configured keys, are left as they are, each with a warning naming it and why.
 	 * @return how many rows were sealed
 	 */
 	public int encryptPlaintext() {
@@ -388,24 +389,40 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		for (StoredLogin login : logins()) {
 			String id = login.registrationId();
 			String account = login.account();
-			Row row = database(() -> row(id, account));
-			if (row == null || isSealed(row.client())) {
+			Row row;
+			SealedLogin values;
+			try {
+				row = database(() -> row(id, account));
+				if (row == null || isSealed(row.client())
+						|| !this.protection.belongsTo(id, account, row.issuedBy(), row.client().getClientRegistration())) {
+					continue;
+				}
+				values = this.protection.migrated(id, account, stored(row));
+			}
+			catch (TokenStoreException ex) {
+				this.protection.logNotMigrated(id, account, ex.getMessage());
 				continue;
 			}
-			SealedLogin values = this.protection.unsealed(id, account, stored(row), true);
 			ClientRegistration registration = row.client().getClientRegistration();
-			if (!this.protection.belongsTo(id, account, row.issuedBy(), registration)) {
-				continue;
-			}
 			saveAuthorizedClient(values.toClient(registration, account, true),
 					UsernamePasswordAuthenticationToken.unauthenticated(account, null));
+			this.protection.logMigrated(id, account, stored(row));
 			sealed++;
 		}
 		return sealed;
 	}
 
-	/** One row as stored: Spring Security's columns as a client (values as stored), and the extra columns. */
-	private record Row(OAuth2AuthorizedClient client, IssuedBy issuedBy, String idToken) {
+	/**
+	 * One row as stored: Spring Security's columns as a client (values as stored), and the extra columns. Its
+	 * {@link #toString()} shows no value.
+	 */
+	record Row(OAuth2AuthorizedClient client, IssuedBy issuedBy, String idToken) {
+
+		@Override
+		public String toString() {
+			return "Row[" + this.client.getClientRegistration().getRegistrationId() + ", "
+					+ this.client.getPrincipalName() + ", " + this.issuedBy + "]";
+		}
 
 	}
 
@@ -451,7 +468,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 			issuedBy = login.issuedBy();
 		}
 		else {
-			login = this.protection.unsealed(id, account, stored, false);
+			login = this.protection.unsealed(id, account, stored);
 			issuedBy = row.issuedBy();
 		}
 		if (!this.protection.belongsTo(id, account, issuedBy, raw.getClientRegistration())) {

@@ -15,9 +15,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 
 /**
  * What both stores do to keep logins authentic: seal a login as one document ({@link SealedLogin}) when a key is
- * configured, open it again, read logins stored field by field (plaintext, or the {@code enc:v1} values of older
- * versions), refuse plaintext where a key is configured, and use a login only with the provider and client it was
- * issued by. Failures are {@link TokenStoreException}s naming the store and the way out, never a value.
+ * configured, open it again, read logins stored field by field (plaintext) without a key, refuse them (plaintext, or
+ * the {@code enc:v1} values of older versions) where a key is configured unless the one-time migration seals them,
+ * and use a login only with the provider and client it was issued by. Failures are {@link TokenStoreException}s naming the store and the way out, never a value.
  */
 final class LoginProtection {
 
@@ -90,30 +90,67 @@ final class LoginProtection {
 	}
 
 	/**
-	 * Reads a login stored field by field: by this version without a key, or by older versions (plaintext, or
-	 * {@code enc:v1} values, which are authentic but leave expiry, scopes and issuer unprotected until re-sealed).
+	 * Reads a login stored field by field: by this version without a key, or by older versions (plaintext, or the
+	 * {@code enc:v1} values of versions before sealed logins). With a key neither is used: plaintext could have been
+	 * planted by anyone who can write the store, and an {@code enc:v1} login left its expiry, scopes, issuer and client
+	 * id in plain fields and can be put back from an old copy with those edited. Only the one-time migration
+	 * ({@link #migrated}) reads them then.
 	 * @param registrationId the registration id
 	 * @param account the account
 	 * @param stored the login as stored, with its values possibly in the {@code enc:v1} form
-	 * @param plaintextAllowed whether plaintext values are accepted although a key is configured (the one-time
-	 * migration)
 	 * @return the login with its values decrypted
-	 * @throws PlaintextLoginException if a key is configured, a value is plaintext, and that is not allowed
+	 * @throws PlaintextLoginException if a key is configured (the login is not sealed)
 	 * @throws TokenStoreException if a value does not decrypt
 	 */
-	SealedLogin unsealed(String registrationId, String account, SealedLogin stored, boolean plaintextAllowed) {
-		boolean plaintext = !TokenCipher.isEncrypted(stored.accessToken())
-				|| (stored.refreshToken() != null && !TokenCipher.isEncrypted(stored.refreshToken()))
-				|| (stored.idToken() != null && !TokenCipher.isEncrypted(stored.idToken()));
-		if (plaintext && sealing() && !plaintextAllowed) {
-			throw new PlaintextLoginException(this.location.get(), this.store.get() + " holds a login for '"
-					+ registrationId + "' (account '" + account + "') that is not encrypted, although an encryption key "
-					+ "is configured. It is not used: anyone who can write the store could have put it there. If it was "
-					+ "stored before encryption was turned on, start once with "
-					+ "oauth-callback.store.encryption.encrypt-plaintext=true to encrypt the stored logins; otherwise log "
-					+ "in again to replace it, or remove it with 'logout " + registrationId + "'. Nothing was changed.",
-					registrationId);
+	SealedLogin unsealed(String registrationId, String account, SealedLogin stored) {
+		if (sealing()) {
+			throw notSealed(registrationId, account, stored);
 		}
+		return opened(registrationId, account, stored);
+	}
+
+	/**
+	 * Opens a login stored field by field for the one-time migration of
+	 * {@code oauth-callback.store.encryption.encrypt-plaintext}, which trusts it as it is found. Its ID token is
+	 * dropped: nothing shows it is the one validated at login, so the sealed login must not present it as validated.
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param stored the login as stored, plaintext or with {@code enc:v1} values
+	 * @return the login to seal, without ID token
+	 * @throws TokenStoreException if a value does not decrypt
+	 */
+	SealedLogin migrated(String registrationId, String account, SealedLogin stored) {
+		SealedLogin login = opened(registrationId, account, stored);
+		return login.withValues(login.accessToken(), login.refreshToken(), null);
+	}
+
+	/**
+	 * Logs, at WARN and without any value, that a login was sealed by the migration.
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param stored the login as it was stored
+	 */
+	void logMigrated(String registrationId, String account, SealedLogin stored) {
+		logger.warn("oauth-callback.store.encryption.encrypt-plaintext: sealed the login for registration '"
+				+ registrationId + "' and account '" + account + "' in " + this.location.get() + ", which was stored "
+				+ form(stored) + ". It is used as it was found" + ((stored.idToken() != null)
+						? "; its ID token was dropped, since nothing shows it is the one validated at login" : "")
+				+ ".");
+	}
+
+	/**
+	 * Logs, at WARN and without any value, that the migration left a login as it is.
+	 * @param registrationId the registration id
+	 * @param account the account
+	 * @param reason why, a message without values
+	 */
+	void logNotMigrated(String registrationId, String account, String reason) {
+		logger.warn("oauth-callback.store.encryption.encrypt-plaintext: left the login for registration '"
+				+ registrationId + "' and account '" + account + "' in " + this.location.get() + " as it is (still "
+				+ "not sealed, so it is refused): " + reason);
+	}
+
+	private SealedLogin opened(String registrationId, String account, SealedLogin stored) {
 		try {
 			return stored.withValues(v1(stored.accessToken(), registrationId, account, "access_token"),
 					v1(stored.refreshToken(), registrationId, account, "refresh_token"),
@@ -122,6 +159,30 @@ final class LoginProtection {
 		catch (UndecryptableException ex) {
 			throw undecryptable(registrationId, account, ex);
 		}
+	}
+
+	private PlaintextLoginException notSealed(String registrationId, String account, SealedLogin stored) {
+		String problem = earlierVersion(stored) ? "that was encrypted by an earlier version of oauth-callback (enc:v1), "
+				+ "which left its expiry, scopes, issuer and client id unprotected, although an encryption key is "
+				+ "configured. It is not used: anyone who can write the store could have put back an old copy of it with "
+				+ "those edited. If the store holds what that version wrote, start once with "
+				+ "oauth-callback.store.encryption.encrypt-plaintext=true to seal the stored logins (then remove it)"
+				: "that is not encrypted, although an encryption key is configured. It is not used: anyone who can write "
+						+ "the store could have put it there. If it was stored before encryption was turned on, start "
+						+ "once with oauth-callback.store.encryption.encrypt-plaintext=true to encrypt the stored logins "
+						+ "(then remove it)";
+		return new PlaintextLoginException(this.location.get(), this.store.get() + " holds a login for '"
+				+ registrationId + "' (account '" + account + "') " + problem + "; otherwise log in again to replace "
+				+ "it, or remove it with 'logout " + registrationId + "'. Nothing was changed.", registrationId);
+	}
+
+	private static boolean earlierVersion(SealedLogin stored) {
+		return TokenCipher.isV1(stored.accessToken()) || TokenCipher.isV1(stored.refreshToken())
+				|| TokenCipher.isV1(stored.idToken());
+	}
+
+	private static String form(SealedLogin stored) {
+		return earlierVersion(stored) ? "in the enc:v1 form of an earlier version" : "as plaintext";
 	}
 
 	private String v1(String value, String registrationId, String account, String field) {

@@ -27,9 +27,9 @@ import io.github.oauthcallback.InvalidConfigurationException;
  * built by {@link #associatedData}, which prefixes every part with its length so no two different lists of parts
  * give the same bytes. The stores seal one document per login ({@link SealedLogin}).
  * <p>
- * Older form, still read ({@link #openV1}): {@code enc:v1:...}, one value per field with the ambiguous associated
- * data {@code registrationId\naccount\nfield}; written by versions before sealed logins, and re-sealed in the current
- * form when the login is next written.
+ * Older form ({@link #openV1}): {@code enc:v1:...}, one value per field with the ambiguous associated data
+ * {@code registrationId\naccount\nfield}, written by versions before sealed logins. It protects only the token
+ * values, so the stores refuse it and only the one-time migration ({@code encrypt-plaintext}) reads and re-seals it.
  */
 public final class TokenCipher {
 

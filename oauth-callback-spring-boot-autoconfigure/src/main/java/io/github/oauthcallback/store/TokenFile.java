@@ -449,18 +449,22 @@ final class TokenFile {
 	/**
 	 * An existing directory is not tightened (it may be shared on purpose), but one that another user can write (by
 	 * its permissions, or because it is theirs) is refused: they could replace the token file with one of their own
-	 * (without an encryption key, tokens the program would then use) or remove it. The discovery cache refuses such a
-	 * folder too.
+	 * (without an encryption key, tokens the program would then use) or remove it. A directory that is a symbolic link
+	 * (dotfile managers make those) is judged by the directory it leads to ({@link Path#toRealPath}), whose owner and
+	 * permissions are what guard the token file; the link itself cannot be changed, only replaced by whoever can write
+	 * its parent. Directories above the token directory are not checked. The discovery cache refuses such a folder too.
 	 */
 	private void refuseSharedDirectory(Path directory) {
 		if (!this.posix) {
 			return;
 		}
+		Path real;
 		Set<PosixFilePermission> permissions;
 		boolean own;
 		try {
-			permissions = Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS);
-			own = PrivateFiles.ownedBy(directory, PrivateFiles.currentUserId());
+			real = Files.isSymbolicLink(directory) ? directory.toRealPath() : directory;
+			permissions = Files.getPosixFilePermissions(real, LinkOption.NOFOLLOW_LINKS);
+			own = PrivateFiles.ownedBy(real, PrivateFiles.currentUserId());
 		}
 		catch (IOException ex) {
 			// the lock or the read that follows reports what matters
@@ -471,10 +475,12 @@ final class TokenFile {
 						? "which other users can write (" + PosixFilePermissions.toString(permissions) + ")"
 						: own ? null : "which belongs to another user";
 		if (problem != null) {
+			String where = real.equals(directory) ? directory.toString()
+					: directory + " (a symbolic link to the directory " + real + ")";
 			throw new TokenStoreException(this.file.toString(), "The token file " + this.file + " is in the directory "
-					+ directory + ", " + problem + ": they could replace or remove the token file, so it is not used. "
-					+ (own ? "Run: chmod go-w " + directory : "Make the directory yours (chown "
-							+ System.getProperty("user.name") + " " + directory + ") and run: chmod go-w " + directory)
+					+ where + ", " + problem + ": they could replace or remove the token file, so it is not used. "
+					+ (own ? "Run: chmod go-w " + real : "Make the directory yours (chown "
+							+ System.getProperty("user.name") + " " + real + ") and run: chmod go-w " + real)
 					+ " (or chmod 700), or set oauth-callback.store.file.path to a file in a directory of your own. "
 					+ "Nothing was changed.");
 		}

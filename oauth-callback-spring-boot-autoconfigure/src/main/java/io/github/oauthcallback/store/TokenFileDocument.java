@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * The token file's JSON document. These are the file format; they are not Spring Security's classes, so a Spring
  * upgrade cannot change what is on disk. Version 2 added {@link Entry#sealed()}: with an encryption key an entry's
  * token values are only in its sealed document, and the other fields are a plain copy for listing. Version 1 files
- * (field by field, plaintext or {@code enc:v1} values) are read, and written back as version 2.
+ * (field by field, plaintext or {@code enc:v1} values) are read, and written back as version 2; with a key their
+ * entries stay refused until the migration seals them or a new login replaces them.
  *
  * @param version the format version
  * @param entries one entry per registration and account

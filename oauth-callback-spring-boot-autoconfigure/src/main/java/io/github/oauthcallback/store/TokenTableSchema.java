@@ -241,9 +241,11 @@ public final class TokenTableSchema {
 	/**
 	 * Removes anything that may hold credentials: user information ({@code user:password@} or Oracle's
 	 * {@code user/password@}) up to the last {@code @}, whatever characters the password holds ({@code ;}, {@code ?},
-	 * {@code /}, {@code :}, {@code @}), then query parameters and {@code ;key=value} properties. An {@code @} after a
-	 * {@code key=} (a password parameter holding one) leaves nothing after the scheme and authority start to show:
-	 * when in doubt it removes too much, never too little.
+	 * {@code /}, {@code :}, {@code @}), then query parameters and {@code ;key=value} properties. If what remains still
+	 * holds a {@code key=value} (MySQL's {@code (host=h,password=p)} and {@code address=(...)} host forms, DB2's
+	 * {@code /db:password=p;}) or the word "password", or an {@code @} follows a {@code key=} (a password parameter
+	 * holding one), only the scheme is shown ({@code jdbc:mysql://}): when in doubt it removes too much, never too
+	 * little.
 	 * @param url a JDBC URL
 	 * @return the URL without credentials
 	 */
@@ -254,7 +256,7 @@ public final class TokenTableSchema {
 		if (at >= 0) {
 			String before = url.substring(start, at);
 			if (before.contains("=")) {
-				return url.substring(0, start) + "(rest not shown: it may hold credentials)";
+				return schemeOnly(url);
 			}
 			rest = url.substring(at + 1);
 		}
@@ -264,7 +266,26 @@ public final class TokenTableSchema {
 				rest = rest.substring(0, index);
 			}
 		}
-		return url.substring(0, start) + rest;
+		String described = url.substring(0, start) + rest;
+		return (described.contains("=") || described.toLowerCase(Locale.ROOT).contains("password")) ? schemeOnly(url)
+				: described;
+	}
+
+	/**
+	 * @return {@code jdbc:<subprotocol>:}, with {@code //} if the URL has it there, and a note that the rest is not
+	 * shown
+	 */
+	private static String schemeOnly(String url) {
+		int first = url.indexOf(':');
+		int second = (first >= 0) ? url.indexOf(':', first + 1) : -1;
+		String scheme = (second >= 0) ? url.substring(0, second + 1) : "jdbc:";
+		if (url.startsWith("//", scheme.length())) {
+			scheme += "//";
+		}
+		if (scheme.contains("=") || scheme.toLowerCase(Locale.ROOT).contains("password")) {
+			scheme = "jdbc:";
+		}
+		return scheme + "(rest not shown: it may hold credentials)";
 	}
 
 	/**

@@ -10,6 +10,7 @@ import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.store.StoreFixtures;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,37 @@ class OAuthCallbackStoreAutoConfigurationTests {
 						null), StoreFixtures.account("ada"));
 				assertThat(java.nio.file.Files.readString(file)).contains("enc:v2:").doesNotContain("\"a\"");
 			});
+	}
+
+	@Test
+	void everyStartWithTheMigrationPropertyWarnsThatPlantedPlaintextWouldBeAccepted() {
+		Path file = this.dir.resolve("t.json");
+		String key = Base64.getEncoder().encodeToString(new byte[32]);
+		new FileTokenStore(file, StoreFixtures.registrations("demo"), TokenCipher.none()).saveAuthorizedClient(
+				StoreFixtures.client(StoreFixtures.registration("demo"), "ada", "plain-a", null),
+				StoreFixtures.account("ada"));
+		for (int start = 1; start <= 2; start++) {
+			try (CapturedLogs logs = new CapturedLogs()) {
+				this.runner
+					.withPropertyValues("oauth-callback.store.file.path=" + file,
+							"oauth-callback.store.encryption.key=" + key,
+							"oauth-callback.store.encryption.encrypt-plaintext=true")
+					.run((context) -> assertThat(context).hasNotFailed());
+				assertThat(logs.text()).as("start %d", start)
+					.contains("WARN", "oauth-callback.store.encryption.encrypt-plaintext is set",
+							"a plaintext login that someone plants in the store would be accepted at the next start",
+							"Remove the property")
+					.doesNotContain("plain-a");
+				if (start == 1) {
+					assertThat(logs.text()).contains("sealed the login for registration 'demo' and account 'ada'");
+				}
+			}
+		}
+		try (CapturedLogs logs = new CapturedLogs()) {
+			this.runner.withPropertyValues("oauth-callback.store.file.path=" + file,
+					"oauth-callback.store.encryption.key=" + key).run((context) -> assertThat(context).hasNotFailed());
+			assertThat(logs.text()).doesNotContain("encrypt-plaintext is set");
+		}
 	}
 
 	@Test

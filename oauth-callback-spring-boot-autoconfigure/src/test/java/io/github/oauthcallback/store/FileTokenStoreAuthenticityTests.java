@@ -108,50 +108,114 @@ class FileTokenStoreAuthenticityTests {
 	}
 
 	@Test
-	void theMigrationPropertyEncryptsPlaintextLoginsOnce() throws Exception {
+	void theMigrationPropertyEncryptsPlaintextLoginsOnceWithoutPresentingTheirIdTokenAsValidated() throws Exception {
 		FileTokenStore plain = store(TokenCipher.none());
 		plain.saveAuthorizedClient(client(this.github, "ada", "access-1", "refresh-1"), account("ada"));
 		plain.saveAuthorizedClient(StoreFixtures.oidcClient(this.corp, "bob", "access-2"), account("bob"));
-		assertThat(keyed().encryptPlaintext()).isEqualTo(2);
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(keyed().encryptPlaintext()).isEqualTo(2);
+			assertThat(logs.text()).contains("WARN", "sealed the login for registration 'github' and account 'ada'",
+					"registration 'corp' and account 'bob'", "stored as plaintext", "its ID token was dropped")
+				.doesNotContain("access-1", "refresh-1", "access-2", "eyJ");
+		}
 		String content = Files.readString(file());
 		assertThat(content).doesNotContain("access-1", "refresh-1", "access-2", "eyJ").contains("enc:v2:");
 		OAuth2AuthorizedClient ada = keyed().loadAuthorizedClient("github", "ada");
 		assertThat(ada.getAccessToken().getTokenValue()).isEqualTo("access-1");
 		assertThat(ada.getRefreshToken().getTokenValue()).isEqualTo("refresh-1");
-		assertThat((OAuth2AuthorizedClient) keyed().loadAuthorizedClient("corp", "bob"))
-			.isInstanceOf(OidcAuthorizedClient.class);
+		OAuth2AuthorizedClient bob = keyed().loadAuthorizedClient("corp", "bob");
+		assertThat(bob.getAccessToken().getTokenValue()).isEqualTo("access-2");
+		assertThat(bob).as("a plaintext ID token could have been planted: never presented as validated")
+			.isNotInstanceOf(OidcAuthorizedClient.class);
 		assertThat(keyed().encryptPlaintext()).as("nothing left to encrypt").isZero();
 		assertThat(Files.readString(file())).isEqualTo(content);
 	}
 
 	@Test
-	void aVersion1FileWithEncV1ValuesIsReadAndResealedOnTheNextWrite() throws Exception {
+	void anEncV1LoginPutBackWithAnotherProvidersIssuerAndClientIsRefusedAndNeverResealed() throws Exception {
 		String idToken = ((OidcAuthorizedClient) StoreFixtures.oidcClient(this.github, "ada", "x")).getIdToken()
 			.getTokenValue();
-		Files.writeString(file(), """
-				{"version":1,"entries":[{"registrationId":"github","account":"ada","issuer":"https://idp.example",
-				"tokenUri":"https://idp.example/token","clientId":"cli-github",
-				"accessToken":{"value":"%s","type":"Bearer","issuedAt":"2026-01-01T00:00:00Z",
-				"expiresAt":"2099-01-01T00:00:00Z","scopes":["read"]},
-				"refreshToken":{"value":"%s","issuedAt":"2026-01-01T00:00:00Z"},"idToken":"%s"}]}
-				""".formatted(v1("old-access", "access_token"), v1("old-refresh", "refresh_token"),
-				v1(idToken, "id_token")));
-		OAuth2AuthorizedClient loaded = keyed().loadAuthorizedClient("github", "ada");
-		assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("old-access");
-		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("old-refresh");
-		assertThat(loaded).as("enc:v1 values were written by the key holder").isInstanceOf(OidcAuthorizedClient.class);
+		// Written by an earlier version as provider A; put back from an old copy with provider B's issuer and client.
+		String restored = version1File("https://b.example", "https://b.example/token", "b-client",
+				"2199-01-01T00:00:00Z", idToken);
+		Files.writeString(file(), restored);
+		ClientRegistration providerB = registration("github", "b-client", "https://b.example");
+		FileTokenStore pointedAtB = new FileTokenStore(file(), new InMemoryClientRegistrationRepository(providerB,
+				this.corp), this.cipher);
+		assertThatExceptionOfType(PlaintextLoginException.class)
+			.isThrownBy(() -> pointedAtB.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining(file().toString())
+			.withMessageContaining("encrypted by an earlier version of oauth-callback (enc:v1)")
+			.withMessageContaining("oauth-callback.store.encryption.encrypt-plaintext=true")
+			.withMessageContaining("logout github")
+			.withMessageNotContaining("a-refresh")
+			.satisfies((ex) -> assertThat(ex.getRegistrationId()).isEqualTo("github"));
+		assertThat(Files.readString(file())).isEqualTo(restored);
+
+		pointedAtB.saveAuthorizedClient(client(this.corp, "bob", "new", null), account("bob"));
+		assertThat(Files.readString(file())).as("another save leaves it as it was").contains("enc:v1:");
+		assertThatExceptionOfType(PlaintextLoginException.class).as("and it stays refused")
+			.isThrownBy(() -> pointedAtB.loadAuthorizedClient("github", "ada"));
+		assertThatExceptionOfType(PlaintextLoginException.class).as("with provider A's registration too")
+			.isThrownBy(() -> keyed().loadAuthorizedClient("github", "ada"));
 		assertThatExceptionOfType(TokenStoreException.class).as("no key: not readable")
 			.isThrownBy(() -> store(TokenCipher.none()).loadAuthorizedClient("github", "ada"))
 			.withMessageContaining("encryption is off");
+	}
 
-		keyed().saveAuthorizedClient(client(this.corp, "bob", "new", null), account("bob"));
+	@Test
+	void theMigrationPropertySealsEncV1LoginsWithoutTheirIdToken() throws Exception {
+		String idToken = ((OidcAuthorizedClient) StoreFixtures.oidcClient(this.github, "ada", "x")).getIdToken()
+			.getTokenValue();
+		Files.writeString(file(), version1File("https://idp.example", "https://idp.example/token", "cli-github",
+				"2099-01-01T00:00:00Z", idToken));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(keyed().encryptPlaintext()).isEqualTo(1);
+			assertThat(logs.text()).contains("registration 'github' and account 'ada'",
+					"in the enc:v1 form of an earlier version", "its ID token was dropped")
+				.doesNotContain("a-access", "a-refresh", idToken);
+		}
 		String content = Files.readString(file());
 		assertThat(content).contains("\"version\" : 2").doesNotContain("enc:v1:");
 		assertThat(json.readTree(content).get("entries").get(0).get("sealed").asString()).startsWith("enc:v2:");
-		OAuth2AuthorizedClient resealed = keyed().loadAuthorizedClient("github", "ada");
-		assertThat(resealed.getAccessToken().getTokenValue()).isEqualTo("old-access");
-		assertThat(resealed.getAccessToken().getExpiresAt()).isEqualTo(loaded.getAccessToken().getExpiresAt());
-		assertThat(resealed).isInstanceOf(OidcAuthorizedClient.class);
+		OAuth2AuthorizedClient sealed = keyed().loadAuthorizedClient("github", "ada");
+		assertThat(sealed.getAccessToken().getTokenValue()).isEqualTo("a-access");
+		assertThat(sealed.getRefreshToken().getTokenValue()).isEqualTo("a-refresh");
+		assertThat(sealed.getAccessToken().getExpiresAt()).isEqualTo("2099-01-01T00:00:00Z");
+		assertThat(sealed).isNotInstanceOf(OidcAuthorizedClient.class);
+	}
+
+	@Test
+	void theMigrationLeavesAnEntryThatDoesNotDecryptAndSealsTheOthers() throws Exception {
+		TokenCipher otherKey = TokenCipher.of(TokenCipherTests.key(), List.of());
+		store(TokenCipher.none()).saveAuthorizedClient(client(this.corp, "bob", "plain-b", null), account("bob"));
+		String v1Entry = """
+				{"registrationId":"github","account":"ada","clientId":"cli-github","issuer":"https://idp.example",
+				"accessToken":{"value":"%s","type":"Bearer","expiresAt":"2099-01-01T00:00:00Z"}}"""
+			.formatted(otherKey.sealV1("a-access", TokenCipher.v1Context("github", "ada", "access_token")));
+		edit((entries) -> entries.add(json.readTree(v1Entry)));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(keyed().encryptPlaintext()).isEqualTo(1);
+			assertThat(logs.text()).contains("left the login for registration 'github' and account 'ada'",
+					"cannot be decrypted", "sealed the login for registration 'corp' and account 'bob'")
+				.doesNotContain("a-access", "plain-b");
+		}
+		assertThat(((OAuth2AuthorizedClient) keyed().loadAuthorizedClient("corp", "bob")).getAccessToken()
+			.getTokenValue()).isEqualTo("plain-b");
+		assertThatExceptionOfType(PlaintextLoginException.class)
+			.isThrownBy(() -> keyed().loadAuthorizedClient("github", "ada"));
+	}
+
+	/** A version 1 file as earlier versions wrote it for github/ada with a key: enc:v1 values, the rest plain. */
+	private String version1File(String issuer, String tokenUri, String clientId, String expiresAt, String idToken) {
+		return """
+				{"version":1,"entries":[{"registrationId":"github","account":"ada","issuer":"%s",
+				"tokenUri":"%s","clientId":"%s",
+				"accessToken":{"value":"%s","type":"Bearer","issuedAt":"2026-01-01T00:00:00Z",
+				"expiresAt":"%s","scopes":["read","admin"]},
+				"refreshToken":{"value":"%s","issuedAt":"2026-01-01T00:00:00Z"},"idToken":"%s"}]}
+				""".formatted(issuer, tokenUri, clientId, v1("a-access", "access_token"), expiresAt,
+				v1("a-refresh", "refresh_token"), v1(idToken, "id_token"));
 	}
 
 	private String v1(String value, String field) {

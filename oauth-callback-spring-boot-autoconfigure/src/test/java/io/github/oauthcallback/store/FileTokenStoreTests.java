@@ -498,4 +498,72 @@ class FileTokenStoreTests {
 		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada")).isNotNull();
 	}
 
+	@Test
+	void aTokenDirectoryThatIsASymbolicLinkIsJudgedByTheDirectoryItLeadsTo() throws Exception {
+		Path real = Files.createDirectories(this.dir.resolve("dotfiles/my-cli"));
+		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+		Path link = Files.createSymbolicLink(this.dir.resolve("my-cli"), real);
+		FileTokenStore store = new FileTokenStore(link.resolve("tokens.json"), this.registrations, TokenCipher.none());
+		store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada"));
+		assertThat((OAuth2AuthorizedClient) store.loadAuthorizedClient("github", "ada"))
+			.as("a link to a private directory is used")
+			.isNotNull();
+		assertThat(real.resolve("tokens.json")).exists();
+
+		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxrwxrwx"));
+		FileTokenStore fresh = new FileTokenStore(link.resolve("tokens.json"), this.registrations, TokenCipher.none());
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> fresh.loadAuthorizedClient("github", "ada"))
+			.withMessageContaining("in the directory " + link + " (a symbolic link to the directory " + real + ")")
+			.withMessageContaining("which other users can write (rwxrwxrwx)")
+			.withMessageContaining("chmod go-w " + real);
+		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+
+		if (changeOwner(real)) {
+			FileTokenStore third = new FileTokenStore(link.resolve("tokens.json"), this.registrations,
+					TokenCipher.none());
+			assertThatExceptionOfType(TokenStoreException.class)
+				.isThrownBy(() -> third.loadAuthorizedClient("github", "ada"))
+				.withMessageContaining("a symbolic link to the directory " + real + "), which belongs to another user")
+				.withMessageContaining("chown");
+		}
+	}
+
+	@Test
+	void aKeyFileThatIsASymbolicLinkIsJudgedByTheFileItLeadsTo() throws Exception {
+		Path real = this.dir.resolve("real-key");
+		Files.writeString(real, java.util.Base64.getEncoder().encodeToString(TokenCipherTests.key()));
+		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+		Path link = Files.createSymbolicLink(this.dir.resolve("key"), real);
+		Long uid = PrivateFiles.currentUserId();
+		assertThat(EncryptionKeys.readKeyFile(link, uid)).isNotEmpty();
+		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r--r--"));
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> EncryptionKeys.readKeyFile(link, uid))
+			.withMessageContaining(link + " (a symbolic link to " + real + ") can be read by other users")
+			.withMessageContaining("chmod 600 " + real);
+		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+		if (changeOwner(real)) {
+			// The link is the running user's; the file it leads to is not, and that is the one checked.
+			assertThatExceptionOfType(InvalidConfigurationException.class)
+				.isThrownBy(() -> EncryptionKeys.readKeyFile(link, uid))
+				.withMessageContaining("(a symbolic link to " + real + ") belongs to");
+		}
+	}
+
+	/**
+	 * Gives a file to another user id where this process may (root, as in the CI container); elsewhere that part of a
+	 * test cannot run, and says so.
+	 */
+	private static boolean changeOwner(Path path) {
+		try {
+			Files.setAttribute(path, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+			return true;
+		}
+		catch (java.io.IOException | UnsupportedOperationException ex) {
+			System.err.println("Not checked: a file of another user (cannot change the owner of " + path + ": "
+					+ ex.getClass().getSimpleName() + ")");
+			return false;
+		}
+	}
+
 }

@@ -374,9 +374,34 @@ abstract class JdbcTokenStoreContract {
 		OAuth2AuthorizedClient ada = store(cipher).loadAuthorizedClient("github", "ada");
 		assertThat(value(ada)).isEqualTo("plain-a");
 		assertThat(ada.getRefreshToken().getTokenValue()).isEqualTo("plain-r");
-		assertThat((OAuth2AuthorizedClient) store(cipher).loadAuthorizedClient("corp", "bob"))
-			.isInstanceOf(OidcAuthorizedClient.class);
+		OAuth2AuthorizedClient bob = store(cipher).loadAuthorizedClient("corp", "bob");
+		assertThat(value(bob)).isEqualTo("plain-b");
+		assertThat(bob).as("a plaintext ID token could have been planted: never presented as validated")
+			.isNotInstanceOf(OidcAuthorizedClient.class);
 		assertThat(store(cipher).encryptPlaintext()).isZero();
+	}
+
+	@Test
+	void theMigrationLeavesARowThatDoesNotDecryptLogsItAndSealsTheOthers() {
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		TokenCipher otherKey = TokenCipher.of(TokenCipherTests.key(), List.of());
+		store(TokenCipher.none()).saveAuthorizedClient(client(registration("github"), "ada", "x", null), account("ada"));
+		store(TokenCipher.none()).saveAuthorizedClient(client(registration("corp"), "bob", "plain-b", null),
+				account("bob"));
+		store(TokenCipher.none()).saveAuthorizedClient(client(registration("github"), "cy", "plain-c", null),
+				account("cy"));
+		update("access_token_value = ?", otherKey.sealV1("a-access", TokenCipher.v1Context("github", "ada",
+				"access_token")).getBytes(StandardCharsets.UTF_8), "github", "ada");
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(store(cipher).encryptPlaintext()).isEqualTo(2);
+			assertThat(logs.text()).contains("left the login for registration 'github' and account 'ada'",
+					"cannot be decrypted", "sealed the login for registration 'corp' and account 'bob'",
+					"sealed the login for registration 'github' and account 'cy'")
+				.doesNotContain("a-access", "plain-b", "plain-c");
+		}
+		assertThat(value(store(cipher).loadAuthorizedClient("corp", "bob"))).isEqualTo("plain-b");
+		assertThat(value(store(cipher).loadAuthorizedClient("github", "cy"))).isEqualTo("plain-c");
+		assertThat(column("access_token_value", "github", "ada")).asString().startsWith("enc:v1:");
 	}
 
 	@Test
@@ -418,25 +443,62 @@ abstract class JdbcTokenStoreContract {
 			.isEqualTo(sealedExpiry);
 	}
 
-	@Test
-	void encV1RowsOfEarlierVersionsAreReadAndResealedWhenSaved() {
-		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
-		store(TokenCipher.none()).saveAuthorizedClient(client(registration("github"), "ada", "x", "y"), account("ada"));
-		update("access_token_value = ?", cipher.sealV1("old-access", TokenCipher.v1Context("github", "ada",
+	/** Makes github/ada a row as an earlier version wrote it with a key: enc:v1 values, no issuer recorded. */
+	private void encV1Row(TokenCipher cipher) {
+		store(TokenCipher.none()).saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "x"),
+				account("ada"));
+		String idToken = (String) column("id_token_value", "github", "ada");
+		update("access_token_value = ?", cipher.sealV1("a-access", TokenCipher.v1Context("github", "ada",
 				"access_token")).getBytes(StandardCharsets.UTF_8), "github", "ada");
-		update("refresh_token_value = ?", cipher.sealV1("old-refresh", TokenCipher.v1Context("github", "ada",
+		update("refresh_token_value = ?", cipher.sealV1("a-refresh", TokenCipher.v1Context("github", "ada",
 				"refresh_token")).getBytes(StandardCharsets.UTF_8), "github", "ada");
-		// As an earlier version left it: no issuer, client id or token endpoint recorded.
+		update("id_token_value = ?", cipher.sealV1(idToken, TokenCipher.v1Context("github", "ada", "id_token"))
+			.getBytes(StandardCharsets.UTF_8), "github", "ada");
 		new JdbcTemplate(this.dataSource)
 			.update("UPDATE " + this.table + " SET issuer = NULL, client_id = NULL, token_uri = NULL");
+	}
+
+	@Test
+	void anEncV1RowOfAnEarlierVersionIsRefusedWhateverRegistrationReadsIt() {
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		encV1Row(cipher);
+		update("access_token_scopes = ?", "read,openid,admin", "github", "ada");
+		ClientRegistration providerB = registration("github", "b-client", "https://b.example");
+		for (ClientRegistrationRepository repository : List.of(this.registrations,
+				new InMemoryClientRegistrationRepository(providerB))) {
+			JdbcTokenStore store = store(this.dataSource, cipher, repository);
+			assertThatExceptionOfType(PlaintextLoginException.class)
+				.isThrownBy(() -> store.loadAuthorizedClient("github", "ada"))
+				.withMessageContaining("table " + this.table)
+				.withMessageContaining("encrypted by an earlier version of oauth-callback (enc:v1)")
+				.withMessageContaining("oauth-callback.store.encryption.encrypt-plaintext=true")
+				.withMessageNotContaining("a-refresh");
+			store.saveAuthorizedClient(client(repository.findByRegistrationId("corp") != null
+					? registration("corp") : providerB, "bob", "other", null), account("bob"));
+			assertThat(column("access_token_value", "github", "ada")).as("another save leaves it as it was")
+				.asString()
+				.startsWith("enc:v1:");
+		}
+	}
+
+	@Test
+	void theMigrationSealsAnEncV1RowWithoutItsIdTokenAndRecordsTheRegistration() {
+		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
+		encV1Row(cipher);
 		JdbcTokenStore store = store(cipher);
-		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("github", "ada");
-		assertThat(value(loaded)).isEqualTo("old-access");
-		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("old-refresh");
-		store.saveAuthorizedClient(loaded, account("ada"));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(store.encryptPlaintext()).isEqualTo(1);
+			assertThat(logs.text()).contains("sealed the login for registration 'github' and account 'ada'",
+					"in the enc:v1 form of an earlier version", "its ID token was dropped")
+				.doesNotContain("a-access", "a-refresh", "eyJ");
+		}
 		assertThat(column("access_token_value", "github", "ada")).asString().startsWith("enc:v2:");
-		assertThat(column("client_id", "github", "ada")).as("recorded when saved").isEqualTo("cli-github");
-		assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("old-access");
+		assertThat(column("id_token_value", "github", "ada")).isNull();
+		assertThat(column("client_id", "github", "ada")).as("recorded when sealed").isEqualTo("cli-github");
+		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("github", "ada");
+		assertThat(value(loaded)).isEqualTo("a-access");
+		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("a-refresh");
+		assertThat(loaded).isNotInstanceOf(OidcAuthorizedClient.class);
 	}
 
 	@Test

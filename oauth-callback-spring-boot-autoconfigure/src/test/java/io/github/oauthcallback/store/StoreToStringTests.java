@@ -50,6 +50,16 @@ class StoreToStringTests {
 	}
 
 	@Test
+	void aJdbcRowPrintsNoTokenValue() {
+		org.springframework.security.oauth2.client.OAuth2AuthorizedClient client = StoreFixtures
+			.client(StoreFixtures.registration("github"), "ada", ACCESS, REFRESH);
+		JdbcTokenStore.Row row = new JdbcTokenStore.Row(client, new IssuedBy("https://idp.example", null, "cli"),
+				ID_TOKEN);
+		assertNoSecret(row.toString());
+		assertThat(row.toString()).contains("github", "ada", "cli");
+	}
+
+	@Test
 	void storedLoginsAndTheEncryptionPropertiesPrintNoSecret() {
 		assertNoSecret(new StoredLogin("github", "ada", Set.of("read"), this.now, true).toString());
 		OAuthCallbackProperties.Encryption encryption = new OAuthCallbackProperties.Encryption(KEY, null, List.of(KEY),

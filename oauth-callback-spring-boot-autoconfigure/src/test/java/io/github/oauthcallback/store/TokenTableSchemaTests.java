@@ -25,6 +25,26 @@ class TokenTableSchemaTests {
 	}
 
 	@Test
+	void keyValueCredentialsInTheHostPartAreRemoved() {
+		String[] urls = { "jdbc:mysql://(host=h,port=3306,user=u,password=S3cret)/db",
+				"jdbc:mysql://address=(host=h)(password=S3cret)/db",
+				"jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=S3cret),address=(host=h2)/db",
+				"jdbc:db2://h:50000/db:password=S3cret;user=u;", "jdbc:db2://h:50000/db:user=u;password=S3cret;",
+				"jdbc:db2:db:password=S3cret;", "jdbc:h2:mem:x:password=S3cret", "jdbc:derby:db;password=S3cret" };
+		for (String url : urls) {
+			assertThat(TokenTableSchema.withoutCredentials(url)).as(url).doesNotContain("S3cret").startsWith("jdbc:");
+		}
+		assertThat(TokenTableSchema.withoutCredentials(urls[0]))
+			.isEqualTo("jdbc:mysql://(rest not shown: it may hold credentials)");
+		assertThat(TokenTableSchema.withoutCredentials(urls[3]))
+			.isEqualTo("jdbc:db2://(rest not shown: it may hold credentials)");
+		assertThat(TokenTableSchema.withoutCredentials("jdbc:mysql://(host=h,port=3306)/db"))
+			.as("when in doubt, too much is removed")
+			.isEqualTo("jdbc:mysql://(rest not shown: it may hold credentials)");
+		assertThat(TokenTableSchema.withoutCredentials("jdbc:derby:db;password=S3cret")).isEqualTo("jdbc:derby:db");
+	}
+
+	@Test
 	void passwordsWithSeparatorCharactersAreRemovedWhole() {
 		String[] passwords = { "pa;ss", "pa?ss", "Xy7;Qz9?Rk2", "Ab3@Cd4/Ef5:Gh6", "Mn8;cret?xq=1", "a@b", "pa/ss" };
 		for (String password : passwords) {
