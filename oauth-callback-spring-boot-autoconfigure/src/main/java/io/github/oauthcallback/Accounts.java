@@ -1,5 +1,7 @@
 package io.github.oauthcallback;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -21,7 +23,7 @@ public final class Accounts {
 	 * @param configured {@code oauth-callback.account}, or {@code null}
 	 * @return the account to use when a call names none
 	 */
-	public static String defaultAccount(String configured) {
+	public static String defaultAccount(@Nullable String configured) {
 		return StringUtils.hasText(configured) ? configured : System.getProperty("user.name", "default");
 	}
 
@@ -39,7 +41,7 @@ public final class Accounts {
 	 * @param defaultAccount the account to use for no or an anonymous principal
 	 * @return the account
 	 */
-	public static String of(Authentication principal, String defaultAccount) {
+	public static String of(@Nullable Authentication principal, String defaultAccount) {
 		if (principal == null || principal instanceof AnonymousAuthenticationToken
 				|| SPRING_ANONYMOUS.equals(principal.getName()) || !StringUtils.hasText(principal.getName())) {
 			return defaultAccount;

@@ -1,6 +1,7 @@
 package io.github.oauthcallback;
 
 import io.github.oauthcallback.internal.SafeText;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The authorization server redirected back with an {@code error} (RFC 6749 section 4.1.2.1), for example
@@ -16,11 +17,12 @@ public class AuthorizationErrorException extends OAuthCallbackException {
 
 	private final String error;
 
-	private final String errorDescription;
+	private final @Nullable String errorDescription;
 
-	private final String errorUri;
+	private final @Nullable String errorUri;
 
-	public AuthorizationErrorException(String registrationId, String error, String errorDescription, String errorUri) {
+	public AuthorizationErrorException(String registrationId, String error, @Nullable String errorDescription,
+			@Nullable String errorUri) {
 		super(message(registrationId, SafeText.providerText(error), SafeText.providerText(errorDescription),
 				SafeText.providerText(errorUri)));
 		this.error = SafeText.providerText(error);
@@ -28,7 +30,8 @@ public class AuthorizationErrorException extends OAuthCallbackException {
 		this.errorUri = SafeText.providerText(errorUri);
 	}
 
-	private static String message(String registrationId, String error, String description, String uri) {
+	private static String message(String registrationId, String error, @Nullable String description,
+			@Nullable String uri) {
 		StringBuilder message = new StringBuilder("The authorization server refused the login for registration '")
 			.append(registrationId)
 			.append("' with error '")
@@ -60,14 +63,14 @@ public class AuthorizationErrorException extends OAuthCallbackException {
 	/**
 	 * @return the cleaned {@code error_description}, or {@code null}
 	 */
-	public String getErrorDescription() {
+	public @Nullable String getErrorDescription() {
 		return this.errorDescription;
 	}
 
 	/**
 	 * @return the cleaned {@code error_uri}, or {@code null}
 	 */
-	public String getErrorUri() {
+	public @Nullable String getErrorUri() {
 		return this.errorUri;
 	}
 

@@ -1,6 +1,7 @@
 package io.github.oauthcallback;
 
 import io.github.oauthcallback.internal.SafeText;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An authorization response carried the login's {@code state} but did not come from the expected authorization
@@ -14,7 +15,7 @@ public class AuthorizationIssuerMismatchException extends OAuthCallbackException
 
 	private final String expectedIssuer;
 
-	private final String receivedIssuer;
+	private final @Nullable String receivedIssuer;
 
 	/**
 	 * @param registrationId the registration of the login
@@ -22,13 +23,14 @@ public class AuthorizationIssuerMismatchException extends OAuthCallbackException
 	 * @param receivedIssuer the {@code iss} the response carried, or {@code null} if it had none; it is cleaned with
 	 * {@link SafeText#providerText(String)} before it is kept or shown
 	 */
-	public AuthorizationIssuerMismatchException(String registrationId, String expectedIssuer, String receivedIssuer) {
+	public AuthorizationIssuerMismatchException(String registrationId, String expectedIssuer,
+			@Nullable String receivedIssuer) {
 		super(message(registrationId, expectedIssuer, SafeText.providerText(receivedIssuer)));
 		this.expectedIssuer = expectedIssuer;
 		this.receivedIssuer = SafeText.providerText(receivedIssuer);
 	}
 
-	private static String message(String registrationId, String expected, String received) {
+	private static String message(String registrationId, String expected, @Nullable String received) {
 		String what = (received != null) ? "came from issuer '" + received + "'"
 				: "carried no issuer (iss: none), although the provider advertises "
 						+ "authorization_response_iss_parameter_supported";
@@ -51,7 +53,7 @@ public class AuthorizationIssuerMismatchException extends OAuthCallbackException
 	 * @return the {@code iss} the response carried, cleaned with {@link SafeText#providerText(String)}, or
 	 * {@code null} if it carried none
 	 */
-	public String getReceivedIssuer() {
+	public @Nullable String getReceivedIssuer() {
 		return this.receivedIssuer;
 	}
 

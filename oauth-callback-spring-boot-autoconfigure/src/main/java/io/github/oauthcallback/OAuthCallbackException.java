@@ -1,5 +1,7 @@
 package io.github.oauthcallback;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception this starter throws. Messages say what went wrong and what to do about it; they never
  * contain authorization codes, state values, PKCE verifiers, tokens or client secrets.
@@ -12,7 +14,7 @@ public class OAuthCallbackException extends RuntimeException {
 		super(message);
 	}
 
-	public OAuthCallbackException(String message, Throwable cause) {
+	public OAuthCallbackException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.oauthcallback;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -28,7 +30,7 @@ public class OidcAuthorizedClient extends OAuth2AuthorizedClient {
 	 * @param idToken the ID token, validated at login (or read back from a sealed login)
 	 */
 	public OidcAuthorizedClient(ClientRegistration clientRegistration, String principalName,
-			OAuth2AccessToken accessToken, OAuth2RefreshToken refreshToken, OidcIdToken idToken) {
+			OAuth2AccessToken accessToken, @Nullable OAuth2RefreshToken refreshToken, OidcIdToken idToken) {
 		super(clientRegistration, principalName, accessToken, refreshToken);
 		this.idToken = idToken;
 	}

@@ -1,5 +1,7 @@
 package io.github.oauthcallback;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The token endpoint did not give usable tokens for an authorization code, or the ID token it returned failed
  * validation. {@link #getErrorCode()} keeps the provider's OAuth error code (for example {@code invalid_grant},
@@ -12,7 +14,7 @@ public class TokenExchangeException extends OAuthCallbackException {
 
 	private final String errorCode;
 
-	public TokenExchangeException(String errorCode, String message, Throwable cause) {
+	public TokenExchangeException(String errorCode, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.errorCode = errorCode;
 	}

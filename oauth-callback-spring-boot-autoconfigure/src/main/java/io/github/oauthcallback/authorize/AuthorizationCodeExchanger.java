@@ -10,6 +10,7 @@ import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.TokenEndpointErrorHandler.TokenEndpointStatusException;
 import io.github.oauthcallback.internal.SafeText;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -131,7 +132,7 @@ final class AuthorizationCodeExchanger {
 		return (error.getDescription() != null) ? ": " + SafeText.providerText(error.getDescription()) : "";
 	}
 
-	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {
+	private static <E extends Throwable> @Nullable E find(Throwable ex, Class<E> type) {
 		for (Throwable current = ex; current != null; current = current.getCause()) {
 			if (type.isInstance(current)) {
 				return type.cast(current);

@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Per-login options. Unset values ({@code null}) fall back to the registration and the {@code oauth-callback.*}
  * properties.
@@ -18,8 +20,8 @@ import java.util.Set;
  * {@code null}
  * @param timeout how long to wait for the user, or {@code null} for {@code oauth-callback.timeout}
  */
-public record AuthorizationOptions(Set<String> additionalScopes, String account, String loginHint, String prompt,
-		Duration timeout) {
+public record AuthorizationOptions(Set<String> additionalScopes, @Nullable String account, @Nullable String loginHint,
+		@Nullable String prompt, @Nullable Duration timeout) {
 
 	public AuthorizationOptions {
 		additionalScopes = (additionalScopes != null) ? Collections.unmodifiableSet(new LinkedHashSet<>(additionalScopes))
@@ -50,7 +52,7 @@ public record AuthorizationOptions(Set<String> additionalScopes, String account,
 	 * @param account the account to store the result under
 	 * @return a copy with this account
 	 */
-	public AuthorizationOptions withAccount(String account) {
+	public AuthorizationOptions withAccount(@Nullable String account) {
 		return new AuthorizationOptions(this.additionalScopes, account, this.loginHint, this.prompt, this.timeout);
 	}
 
@@ -58,7 +60,7 @@ public record AuthorizationOptions(Set<String> additionalScopes, String account,
 	 * @param loginHint the OIDC {@code login_hint}
 	 * @return a copy with this hint
 	 */
-	public AuthorizationOptions withLoginHint(String loginHint) {
+	public AuthorizationOptions withLoginHint(@Nullable String loginHint) {
 		return new AuthorizationOptions(this.additionalScopes, this.account, loginHint, this.prompt, this.timeout);
 	}
 
@@ -66,7 +68,7 @@ public record AuthorizationOptions(Set<String> additionalScopes, String account,
 	 * @param prompt the OIDC {@code prompt}
 	 * @return a copy with this prompt
 	 */
-	public AuthorizationOptions withPrompt(String prompt) {
+	public AuthorizationOptions withPrompt(@Nullable String prompt) {
 		return new AuthorizationOptions(this.additionalScopes, this.account, this.loginHint, prompt, this.timeout);
 	}
 
@@ -74,7 +76,7 @@ public record AuthorizationOptions(Set<String> additionalScopes, String account,
 	 * @param timeout how long to wait for the user
 	 * @return a copy with this timeout
 	 */
-	public AuthorizationOptions withTimeout(Duration timeout) {
+	public AuthorizationOptions withTimeout(@Nullable Duration timeout) {
 		return new AuthorizationOptions(this.additionalScopes, this.account, this.loginHint, this.prompt, timeout);
 	}
 

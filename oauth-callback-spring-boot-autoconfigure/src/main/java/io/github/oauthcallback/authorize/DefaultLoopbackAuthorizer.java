@@ -26,6 +26,7 @@ import io.github.oauthcallback.loopback.ListenerSettings;
 import io.github.oauthcallback.loopback.LoopbackListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
@@ -86,7 +87,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			OAuth2AuthorizedClientService authorizedClients,
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
-			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
+			ListenerSettings listener, @Nullable String defaultAccount, Duration defaultTimeout) {
 		this(registrations, authorizedClients, tokenResponseClient, idTokenDecoderFactory, browser, System.err,
 				listener, defaultAccount, defaultTimeout);
 	}
@@ -111,7 +112,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			OAuth2AuthorizedClientService authorizedClients,
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser, PrintStream console,
-			ListenerSettings listener, String defaultAccount, Duration defaultTimeout) {
+			ListenerSettings listener, @Nullable String defaultAccount, Duration defaultTimeout) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.exchanger = new AuthorizationCodeExchanger(tokenResponseClient, idTokenDecoderFactory);
@@ -143,7 +144,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	}
 
 	@Override
-	public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
+	public OAuth2AuthorizedClient authorize(String registrationId, @Nullable AuthorizationOptions options) {
 		CompletableFuture<OAuth2AuthorizedClient> login = authorizeAsync(registrationId, options);
 		try {
 			return login.get();
@@ -192,7 +193,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	 */
 	@Override
 	public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
-			AuthorizationOptions options) {
+			@Nullable AuthorizationOptions options) {
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
 		ClientRegistration registration = registration(registrationId);
 		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;

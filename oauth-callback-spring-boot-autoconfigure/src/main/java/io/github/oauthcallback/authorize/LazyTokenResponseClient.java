@@ -2,6 +2,8 @@ package io.github.oauthcallback.authorize;
 
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -20,7 +22,7 @@ public final class LazyTokenResponseClient<T extends AbstractOAuth2Authorization
 
 	private final Supplier<OAuth2AccessTokenResponseClient<T>> creator;
 
-	private volatile OAuth2AccessTokenResponseClient<T> client;
+	private volatile @Nullable OAuth2AccessTokenResponseClient<T> client;
 
 	/**
 	 * @param creator creates the real client, once, on the first token request

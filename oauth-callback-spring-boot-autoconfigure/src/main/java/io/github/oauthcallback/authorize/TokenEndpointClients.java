@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.internal.SafeText;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -62,7 +63,8 @@ public final class TokenEndpointClients {
 	 * (instead of Spring Security's one second), or {@code null} to keep Spring's behaviour
 	 * @return a new client for token endpoint calls
 	 */
-	public static RestClient restClient(Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
+	public static RestClient restClient(Duration connectTimeout, Duration readTimeout,
+			@Nullable Duration lifetimeWhenUnknown) {
 		return restClient(ClientHttpRequestFactoryBuilder.detect(), HttpClientSettings.defaults(), connectTimeout,
 				readTimeout, lifetimeWhenUnknown);
 	}
@@ -79,7 +81,7 @@ public final class TokenEndpointClients {
 	 * @return a new client for token endpoint calls
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
-			Duration connectTimeout, Duration readTimeout, Duration lifetimeWhenUnknown) {
+			Duration connectTimeout, Duration readTimeout, @Nullable Duration lifetimeWhenUnknown) {
 		JdkHttpLogging.holdAtInfo();
 		ClientWireLogging.holdAtInfo();
 		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
@@ -109,7 +111,8 @@ public final class TokenEndpointClients {
 		return client;
 	}
 
-	private static OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter(Duration lifetimeWhenUnknown) {
+	private static OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter(
+			@Nullable Duration lifetimeWhenUnknown) {
 		OAuth2AccessTokenResponseHttpMessageConverter converter = new OAuth2AccessTokenResponseHttpMessageConverter();
 		if (lifetimeWhenUnknown != null) {
 			DefaultMapOAuth2AccessTokenResponseConverter defaults = new DefaultMapOAuth2AccessTokenResponseConverter();
@@ -140,7 +143,7 @@ public final class TokenEndpointClients {
 	 * @param failure an exception and its causes
 	 * @return the first error answer's {@code Retry-After}, or {@code null}
 	 */
-	public static Duration answerRetryAfter(Throwable failure) {
+	public static @Nullable Duration answerRetryAfter(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			if (current instanceof TokenEndpointErrorHandler.TokenEndpointStatusException status) {
 				return status.retryAfter();
@@ -156,7 +159,7 @@ public final class TokenEndpointClients {
 	 * @return how long to wait ({@link Duration#ZERO} for a date in the past), or {@code null} if there is no usable
 	 * value
 	 */
-	public static Duration retryAfter(String value, Clock clock) {
+	public static @Nullable Duration retryAfter(@Nullable String value, Clock clock) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -183,7 +186,7 @@ public final class TokenEndpointClients {
 	 * @param response the answer
 	 * @return the error, or {@code null} if the body is not JSON or holds no error
 	 */
-	public static OAuth2Error oauthError(ClientHttpResponse response) {
+	public static @Nullable OAuth2Error oauthError(ClientHttpResponse response) {
 		try {
 			MediaType type = response.getHeaders().getContentType();
 			if (type == null
@@ -218,7 +221,7 @@ public final class TokenEndpointClients {
 
 		private final Supplier<ClientHttpRequestFactory> creator;
 
-		private volatile ClientHttpRequestFactory delegate;
+		private volatile @Nullable ClientHttpRequestFactory delegate;
 
 		LazyRequestFactory(Supplier<ClientHttpRequestFactory> creator) {
 			this.creator = creator;

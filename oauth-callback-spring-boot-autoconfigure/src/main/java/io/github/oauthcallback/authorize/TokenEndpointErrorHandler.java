@@ -5,6 +5,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpResponse;
@@ -52,9 +54,9 @@ final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 
 		private final int status;
 
-		private final Duration retryAfter;
+		private final @Nullable Duration retryAfter;
 
-		TokenEndpointStatusException(OAuth2Error error, int status, Duration retryAfter) {
+		TokenEndpointStatusException(OAuth2Error error, int status, @Nullable Duration retryAfter) {
 			super(error);
 			this.status = status;
 			this.retryAfter = retryAfter;
@@ -67,7 +69,7 @@ final class TokenEndpointErrorHandler implements ResponseErrorHandler {
 		/**
 		 * @return how long the provider asked to wait ({@code Retry-After}), or {@code null}
 		 */
-		Duration retryAfter() {
+		@Nullable Duration retryAfter() {
 			return this.retryAfter;
 		}
 

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import io.github.oauthcallback.UnsafeBrowserUriException;
 import io.github.oauthcallback.internal.SafeText;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one rule for what the starter sends a user's browser to (an authorization URL, and any other URL a login
@@ -35,20 +36,20 @@ public final class BrowserUris {
 	 * @param uri the URI, may be {@code null}
 	 * @return whether the URI may be shown to the user and opened in a browser
 	 */
-	public static boolean isSafe(URI uri) {
+	public static boolean isSafe(@Nullable URI uri) {
 		return problem(uri) == null;
 	}
 
 	/**
 	 * Refuses an unsafe URI.
-	 * @param uri the URI
+	 * @param uri the URI; {@code null} is refused
 	 * @param what what the URI is and where it comes from, for the message, for example {@code "The authorization
 	 * URL of registration 'x'"}
 	 * @return the URI
 	 * @throws UnsafeBrowserUriException if the URI is not safe; the message says why and what to do, and shows
 	 * neither the URI's query (it may hold the login's state) nor its user-info
 	 */
-	public static URI requireSafe(URI uri, String what) {
+	public static URI requireSafe(@Nullable URI uri, String what) {
 		String problem = problem(uri);
 		if (problem != null) {
 			throw refused(what, uri, problem);
@@ -58,12 +59,12 @@ public final class BrowserUris {
 
 	/**
 	 * Refuses an unsafe URI given as text (for example a configuration property).
-	 * @param uri the URI as text
+	 * @param uri the URI as text; {@code null} or blank is refused
 	 * @param what what the URI is and where it comes from, for the message, for example the property that set it
 	 * @return the parsed URI
 	 * @throws UnsafeBrowserUriException if the text is not a URI or the URI is not safe
 	 */
-	public static URI requireSafe(String uri, String what) {
+	public static URI requireSafe(@Nullable String uri, String what) {
 		if (uri == null || uri.isBlank()) {
 			throw refused(what, null, "it is empty");
 		}
@@ -83,7 +84,7 @@ public final class BrowserUris {
 			+ "localhost are opened; check the provider's authorization-uri (or its issuer-uri discovery document), "
 			+ "or ask the provider's administrator for its https address.";
 
-	private static UnsafeBrowserUriException refused(String what, URI uri, String problem) {
+	private static UnsafeBrowserUriException refused(String what, @Nullable URI uri, String problem) {
 		return new UnsafeBrowserUriException(what + ((uri != null) ? " (" + outline(uri) + ")" : "")
 				+ " is not shown or opened in a browser: " + problem + ". " + ACTION);
 	}
@@ -102,7 +103,7 @@ public final class BrowserUris {
 				+ "/...");
 	}
 
-	private static String problem(URI uri) {
+	private static @Nullable String problem(@Nullable URI uri) {
 		if (uri == null) {
 			return "there is none";
 		}

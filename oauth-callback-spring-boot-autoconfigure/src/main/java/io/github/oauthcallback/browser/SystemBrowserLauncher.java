@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default {@link BrowserLauncher}. The URL has already been printed ("Open this URL to continue: ...") by the
@@ -47,14 +48,14 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 	private final ProcessStarter processes;
 
 	/**
-	 * @param mode {@code auto}, {@code print} or a command line
+	 * @param mode {@code auto}, {@code print} or a command line; {@code null} or blank means {@code auto}
 	 */
-	public SystemBrowserLauncher(String mode) {
+	public SystemBrowserLauncher(@Nullable String mode) {
 		this(mode, System.getenv(), System.getProperty("os.name", ""), SystemBrowserLauncher::browseWithDesktop,
 				SystemBrowserLauncher::startProcess);
 	}
 
-	SystemBrowserLauncher(String mode, Map<String, String> environment, String osName, Predicate<URI> desktop,
+	SystemBrowserLauncher(@Nullable String mode, Map<String, String> environment, String osName, Predicate<URI> desktop,
 			ProcessStarter processes) {
 		this.mode = (mode == null || mode.isBlank()) ? "auto" : mode.trim();
 		this.environment = environment;

@@ -8,6 +8,7 @@ import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatus;
@@ -32,9 +33,10 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 
 	private final OAuthCallbackAuthorizedClientManager manager;
 
-	private final Function<HttpRequest, Target> targets;
+	private final Function<HttpRequest, @Nullable Target> targets;
 
-	private BearerTokenInterceptor(OAuthCallbackAuthorizedClientManager manager, Function<HttpRequest, Target> targets) {
+	private BearerTokenInterceptor(OAuthCallbackAuthorizedClientManager manager,
+			Function<HttpRequest, @Nullable Target> targets) {
 		this.manager = manager;
 		this.targets = targets;
 		// The token goes into an Authorization header, which HttpURLConnection (and Apache HttpClient, Jetty) log at

@@ -3,6 +3,8 @@ package io.github.oauthcallback.internal;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes text that came from outside the program safe to put in a message, a log line or a terminal. Internal: no
  * compatibility promise.
@@ -41,7 +43,7 @@ public final class SafeText {
 	 * @return the text without control, escape or invisible formatting characters, at most
 	 * {@value #MAX_PROVIDER_TEXT} characters long; {@code null} if {@code text} was {@code null}
 	 */
-	public static String providerText(String text) {
+	public static @Nullable String providerText(@Nullable String text) {
 		if (text == null) {
 			return null;
 		}

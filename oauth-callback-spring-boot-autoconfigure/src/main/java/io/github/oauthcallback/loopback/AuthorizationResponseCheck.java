@@ -11,6 +11,7 @@ import io.github.oauthcallback.AuthorizationIssuerMismatchException;
 import io.github.oauthcallback.OAuthCallbackException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
@@ -44,7 +45,7 @@ public final class AuthorizationResponseCheck {
 
 	private final byte[] expectedState;
 
-	private final String expectedIssuer;
+	private final @Nullable String expectedIssuer;
 
 	private final boolean issuerRequired;
 
@@ -56,7 +57,7 @@ public final class AuthorizationResponseCheck {
 	 * @param issuerRequired whether the provider advertises that it always sends {@code iss}; only used with an
 	 * expected issuer
 	 */
-	public AuthorizationResponseCheck(String registrationId, String expectedState, String expectedIssuer,
+	public AuthorizationResponseCheck(String registrationId, String expectedState, @Nullable String expectedIssuer,
 			boolean issuerRequired) {
 		this.registrationId = registrationId;
 		this.expectedState = Objects.requireNonNull(expectedState, "expectedState must not be null")
@@ -93,7 +94,7 @@ public final class AuthorizationResponseCheck {
 	 * @param rawQuery the raw (still percent-encoded) query of the redirect, or {@code null}
 	 * @return what to do with it
 	 */
-	public Verdict check(String rawQuery) {
+	public Verdict check(@Nullable String rawQuery) {
 		QueryParameters parameters = QueryParameters.parse(rawQuery);
 		if (parameters == null) {
 			return new NotThisLogin("its query is malformed or has too many parameters");
@@ -121,14 +122,14 @@ public final class AuthorizationResponseCheck {
 		return new Code(code);
 	}
 
-	private boolean stateMatches(String state) {
+	private boolean stateMatches(@Nullable String state) {
 		return state != null && MessageDigest.isEqual(this.expectedState, state.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
 	 * @return the failure of a response from another issuer, or {@code null} if the response may be used
 	 */
-	private OAuthCallbackException checkIssuer(List<String> iss) {
+	private @Nullable OAuthCallbackException checkIssuer(List<String> iss) {
 		if (this.expectedIssuer == null) {
 			if (!iss.isEmpty()) {
 				logger.warn("The authorization response for registration '" + this.registrationId + "' carries an "

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.List;
 
 import io.github.oauthcallback.InvalidConfigurationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host, candidate ports and path a login's listener binds, resolved from a registration's {@code redirect-uri}
@@ -41,13 +42,15 @@ public record CallbackEndpoint(String host, List<Integer> ports, String path) {
 	 * Resolves the endpoint for a registration. A literal loopback {@code redirect-uri} is honoured (host, port,
 	 * path; no port or {@code {port}} means ephemeral or the configured candidate ports). A template such as Boot's
 	 * {@code {baseUrl}/login/oauth2/code/{registrationId}}, or no redirect URI, means the listener settings.
-	 * @param redirectUri the registration's redirect URI, possibly a template
+	 * @param redirectUri the registration's redirect URI, possibly a template, or {@code null} for the listener
+	 * settings
 	 * @param registrationId the registration id, for {@code {registrationId}} and messages
 	 * @param settings the listener settings
 	 * @return the endpoint
 	 * @throws InvalidConfigurationException if the redirect URI is not a loopback http URI
 	 */
-	public static CallbackEndpoint resolve(String redirectUri, String registrationId, ListenerSettings settings) {
+	public static CallbackEndpoint resolve(@Nullable String redirectUri, String registrationId,
+			ListenerSettings settings) {
 		List<Integer> defaultPorts = settings.ports().isEmpty() ? List.of(0) : settings.ports();
 		if (redirectUri == null || redirectUri.isBlank()) {
 			return new CallbackEndpoint(settings.host(), defaultPorts, settings.path());

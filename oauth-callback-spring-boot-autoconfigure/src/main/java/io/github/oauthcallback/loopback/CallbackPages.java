@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.browser.BrowserUris;
 import io.github.oauthcallback.internal.SafeText;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
@@ -37,9 +38,9 @@ public final class CallbackPages {
 
 	private final byte[] badRequest;
 
-	private final URI successRedirect;
+	private final @Nullable URI successRedirect;
 
-	private CallbackPages(byte[] success, byte[] error, byte[] badRequest, URI successRedirect) {
+	private CallbackPages(byte[] success, byte[] error, byte[] badRequest, @Nullable URI successRedirect) {
 		this.success = success;
 		this.error = error;
 		this.badRequest = badRequest;
@@ -65,7 +66,7 @@ public final class CallbackPages {
 	 * @throws InvalidConfigurationException if a page cannot be read or the redirect is not absolute http(s)
 	 */
 	public static CallbackPages load(ResourceLoader loader, String success, String error, String badRequest,
-			String successRedirect) {
+			@Nullable String successRedirect) {
 		return new CallbackPages(read(loader, success, "oauth-callback.listener.pages.success"),
 				read(loader, error, "oauth-callback.listener.pages.error"),
 				read(loader, badRequest, "oauth-callback.listener.pages.bad-request"), redirect(successRedirect));
@@ -83,7 +84,7 @@ public final class CallbackPages {
 		return this.badRequest;
 	}
 
-	URI successRedirect() {
+	@Nullable URI successRedirect() {
 		return this.successRedirect;
 	}
 
@@ -99,7 +100,7 @@ public final class CallbackPages {
 		}
 	}
 
-	private static URI redirect(String value) {
+	private static @Nullable URI redirect(@Nullable String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}

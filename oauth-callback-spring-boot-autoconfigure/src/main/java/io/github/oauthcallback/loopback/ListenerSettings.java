@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.github.oauthcallback.InvalidConfigurationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the loopback listener binds when a registration's {@code redirect-uri} does not say, and what it answers.
@@ -43,7 +44,7 @@ public record ListenerSettings(String host, String path, List<Integer> ports, Ca
 		return new ListenerSettings("127.0.0.1", "/callback", List.of(), CallbackPages.defaults());
 	}
 
-	static String normalizeHost(String host, String source) {
+	static String normalizeHost(@Nullable String host, String source) {
 		String normalized = (host != null) ? host.trim().toLowerCase(Locale.ROOT) : "";
 		if ("::1".equals(normalized)) {
 			normalized = "[::1]";

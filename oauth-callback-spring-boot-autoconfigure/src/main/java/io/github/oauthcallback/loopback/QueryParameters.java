@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Parses a raw query string strictly: invalid percent-encoding or too many parameters make the whole query invalid.
  */
@@ -24,7 +26,7 @@ final class QueryParameters {
 	 * @param rawQuery the raw (still percent-encoded) query, or {@code null}
 	 * @return the parameters, or {@code null} if the query is not valid
 	 */
-	static QueryParameters parse(String rawQuery) {
+	static @Nullable QueryParameters parse(@Nullable String rawQuery) {
 		Map<String, List<String>> values = new HashMap<>();
 		if (rawQuery == null || rawQuery.isEmpty()) {
 			return new QueryParameters(values);
@@ -71,7 +73,7 @@ final class QueryParameters {
 	 * @param name the parameter name
 	 * @return the value if the parameter occurs exactly once with a non-empty value, else {@code null}
 	 */
-	String single(String name) {
+	@Nullable String single(String name) {
 		List<String> list = this.values.get(name);
 		if (list == null || list.size() != 1 || list.get(0).isEmpty()) {
 			return null;
