@@ -1,8 +1,5 @@
 package io.github.oauthcallback.refresh;
 
-import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,35 +9,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
-import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
-import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRefreshedEvent;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -97,14 +89,10 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	private final TokenRequestRetries retries;
 
-	/** One lock per registration and account, held only while someone uses or waits for it. */
-	private final Map<String, KeyLock> locks = new ConcurrentHashMap<>();
+	private final RefreshEventsAfterSave events;
 
-	/** The login being refreshed by this thread; Spring's manager gives its success handler no attributes. */
-	private final ThreadLocal<OAuth2AuthorizedClient> previous = new ThreadLocal<>();
-
-	/** Refresh events held back until the refreshed login is saved (see {@link #publishingAfterSave}). */
-	private final ThreadLocal<List<HeldEvent>> heldEvents = new ThreadLocal<>();
+	/** One lock per registration and account in this JVM. */
+	private final KeyLocks locks = new KeyLocks();
 
 	/**
 	 * @param registrations the client registrations
@@ -148,25 +136,42 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
 			OAuth2AuthorizedClientProvider provider, LoopbackAuthorizer authorizer, TokenRequestRetries retries,
 			Duration clockSkew, String defaultAccount, Clock clock) {
+		this(registrations, store, provider, new RefreshEventsAfterSave((event) -> {
+		}), authorizer, retries, clockSkew, defaultAccount, clock);
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @param store where logins are kept
+	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * make one attempt each, since this manager retries
+	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
+	 * provider publishes to
+	 * @param authorizer the authorizer {@link #login} uses, or {@code null} if {@code login} is not offered
+	 * @param retries when a failed refresh or client-credentials request is sent again
+	 * @param clockSkew how long before its expiry a token counts as expired
+	 * @param defaultAccount the account for requests without a principal
+	 * @param clock the clock
+	 */
+	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, LoopbackAuthorizer authorizer,
+			TokenRequestRetries retries, Duration clockSkew, String defaultAccount, Clock clock) {
 		this.registrations = registrations;
-		this.retries = retries;
 		this.store = store;
+		this.events = events;
 		this.authorizer = authorizer;
+		this.retries = retries;
 		this.clockSkew = clockSkew;
 		this.defaultAccount = defaultAccount;
 		this.clock = clock;
 		this.delegate = SingletonSupplier.of(() -> {
 			AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
 					registrations, store);
-			manager.setAuthorizedClientProvider(provider);
+			manager.setAuthorizedClientProvider(new IdTokenKeepingProvider(provider));
 			manager.setContextAttributesMapper((request) -> new HashMap<>(request.getAttributes()));
 			manager.setAuthorizationSuccessHandler((client, principal, attributes) -> {
-				OAuth2AuthorizedClient saved = withIdToken(client, this.previous.get());
-				store.saveAuthorizedClient(saved, principal);
-				List<HeldEvent> held = this.heldEvents.get();
-				if (held != null) {
-					held.forEach((event) -> event.saved(saved));
-				}
+				store.saveAuthorizedClient(client, principal);
+				events.saved(client);
 			});
 			// Spring's default handler removes the stored login on invalid_grant, even one a concurrent refresh just
 			// saved; failures are handled below instead.
@@ -176,55 +181,31 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		});
 	}
 
-	/**
-	 * Wraps the publisher given to Spring Security's {@code RefreshTokenOAuth2AuthorizedClientProvider}: it publishes
-	 * the provider's {@link OAuth2AuthorizedClientRefreshedEvent} only after this manager saved the refreshed login
-	 * (and outside the login's lock), carrying the login as saved (with its ID token), so listeners that read the store
-	 * see the new tokens. An event for a login whose save failed is dropped. Events published outside this manager
-	 * pass straight through.
-	 * @param publisher the application's publisher
-	 * @return the publisher to give to the refresh-token provider
-	 */
-	public ApplicationEventPublisher publishingAfterSave(ApplicationEventPublisher publisher) {
-		return new ApplicationEventPublisher() {
-
-			@Override
-			public void publishEvent(Object event) {
-				List<HeldEvent> held = OAuthCallbackAuthorizedClientManager.this.heldEvents.get();
-				if (held != null && event instanceof OAuth2AuthorizedClientRefreshedEvent refreshed) {
-					held.add(new HeldEvent(publisher, refreshed));
-				}
-				else {
-					publisher.publishEvent(event);
-				}
-			}
-
-		};
-	}
-
 	@Override
 	public OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest request) {
 		String registrationId = request.getClientRegistrationId();
-		requireRegistration(registrationId);
+		if (this.registrations.findByRegistrationId(registrationId) == null) {
+			throw RefreshMessages.unknownRegistration(registrationId, Registrations.ids(this.registrations));
+		}
 		String account = Accounts.of(request.getPrincipal(), this.defaultAccount);
 		OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(registrationId, account);
 		if (valid(stored, this.clockSkew)) {
 			return stored;
 		}
+		PendingLogin pending = new PendingLogin();
 		Map<String, Object> attributes = new HashMap<>(request.getAttributes());
-		attributes.put(LoopbackAuthorizedClientProvider.DEFER_ATTRIBUTE, Boolean.TRUE);
-		return holdingEvents(() -> locally(registrationId, account, () -> {
-			try {
-				return withRetries(registrationId, account, (current) -> valid(current, this.clockSkew),
-						(current) -> current, attributes);
+		attributes.put(PendingLogin.ATTRIBUTE, pending);
+		return inTurn(registrationId, account, () -> {
+			OAuth2AuthorizedClient authorized = withRetries(registrationId, account,
+					(current) -> valid(current, this.clockSkew), (current) -> current, attributes);
+			if (!pending.isNeeded()) {
+				return authorized;
 			}
-			catch (LoopbackAuthorizedClientProvider.DeferredLogin login) {
-				// The browser login runs outside the store lock (the login saves from the listener's thread, which
-				// would wait for a database row lock held here), but still one at a time in this JVM.
-				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-				return valid(current, this.clockSkew) ? current : login.run();
-			}
-		}));
+			// The browser login runs outside the store lock (the login saves from the listener's thread, which would
+			// wait for a database row lock held here), but still one at a time in this JVM.
+			OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+			return valid(current, this.clockSkew) ? current : pending.run();
+		});
 	}
 
 	/**
@@ -239,9 +220,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @throws TokenRefreshException if the refresh failed otherwise (the stored login is kept)
 	 */
 	public OAuth2AuthorizedClient refresh(String registrationId, String account, Duration window) {
-		return holdingEvents(() -> locally(registrationId, account, () -> withRetries(registrationId, account,
+		return inTurn(registrationId, account, () -> withRetries(registrationId, account,
 				(current) -> current == null || current.getRefreshToken() == null || valid(current, window),
-				this::expired, Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false))));
+				this::expired, Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false)));
 	}
 
 	/**
@@ -280,7 +261,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		}
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
 		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
-		return locally(registrationId, account,
+		return this.locks.locked(key(registrationId, account),
 				() -> this.authorizer.authorize(registrationId, given.withAccount(account)));
 	}
 
@@ -323,15 +304,6 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		return removed;
 	}
 
-	private void requireRegistration(String registrationId) {
-		if (this.registrations.findByRegistrationId(registrationId) == null) {
-			List<String> ids = Registrations.ids(this.registrations);
-			throw new InvalidConfigurationException("There is no client registration '" + registrationId
-					+ "' (declared: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + "). Declare it under "
-					+ "spring.security.oauth2.client.registration." + registrationId + ".* or use a declared id.");
-		}
-	}
-
 	/**
 	 * Authorizes one login under the store's lock, one attempt per turn, waiting between attempts with the store's
 	 * lock released (this JVM's lock stays held, so callers here still take turns instead of all sending the request
@@ -345,7 +317,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			Predicate<OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
 			Map<String, Object> attributes) {
 		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-		Retry retry = new Retry(this.retries.start(registrationId, clientCredentials(registration)
+		Retry retry = new Retry(this.retries.start(registrationId, RefreshMessages.clientCredentials(registration)
 				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
 		for (;;) {
 			Turn turn = this.store.exclusively(registrationId, account, () -> {
@@ -369,58 +341,59 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw tokenFailure(registration, account, turn.failure().getError().getErrorCode(), turn.failure());
+				throw RefreshMessages.tokenFailure(registration, account, turn.failure().getError().getErrorCode(), turn.failure());
 			}
 		}
 	}
 
 	private Turn authorizeLocked(String registrationId, String account, OAuth2AuthorizedClient current,
 			Map<String, Object> attributes, TokenRequestRetries.Attempts attempts) {
-		this.previous.set(current);
 		try {
-			OAuth2AuthorizedClient authorized = withIdToken(
-					this.delegate.get().authorize(request(registrationId, account, current, attributes, null)), current);
-			attempts.succeeded();
+			OAuth2AuthorizedClient authorized = this.delegate.get()
+				.authorize(request(registrationId, account, current, attributes, null));
+			PendingLogin pending = PendingLogin.in(attributes);
+			if (pending == null || !pending.isNeeded()) {
+				attempts.succeeded();
+			}
 			return Turn.done(authorized);
 		}
 		catch (ClientAuthorizationException ex) {
 			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
 			String code = ex.getError().getErrorCode();
-			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null || clientCredentials(registration)) {
+			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null
+					|| RefreshMessages.clientCredentials(registration)) {
 				Duration wait = attempts.failed(ex);
 				if (wait != null) {
 					return new Turn(null, wait, ex);
 				}
-				throw tokenFailure(registration, account, code, ex);
+				throw RefreshMessages.tokenFailure(registration, account, code, ex);
 			}
 			boolean answerLost = attempts.answerMayBeLost()
 					|| causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
-			OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
-			if (now != null && sameAccessToken(now, current) && sameRefreshToken(now, current)) {
-				this.store.removeAuthorizedClient(registrationId, account);
-				if (answerLost) {
-					logger.warn("The refresh token of '" + registrationId + "' for account '" + account
-							+ "' was refused (invalid_grant) when sent again after an attempt that got no usable "
-							+ "answer: the provider probably rotated it in the answer that was lost. The stored "
-							+ "login was removed and a new login is needed");
-				}
-				else {
-					logger.info("The refresh token of '" + registrationId + "' for account '" + account
-							+ "' was refused (invalid_grant); the stored login was removed and a new login is needed");
-				}
+			removeRefused(registrationId, account, current, answerLost);
+			return Turn.done(this.delegate.get()
+				.authorize(request(registrationId, account, null, attributes, RefreshMessages.loginReason(answerLost))));
+		}
+	}
+
+	/**
+	 * Removes the stored login whose refresh token was refused, but only if it is still the one refused (never a
+	 * newer one saved by someone else).
+	 */
+	private void removeRefused(String registrationId, String account, OAuth2AuthorizedClient refused,
+			boolean answerLost) {
+		OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
+		if (now != null && sameAccessToken(now, refused) && sameRefreshToken(now, refused)) {
+			this.store.removeAuthorizedClient(registrationId, account);
+			if (answerLost) {
+				logger.warn(RefreshMessages.refusedAfterLostAnswer(registrationId, account));
 			}
 			else {
-				logger.debug("The refresh token of '" + registrationId + "' for account '" + account
-						+ "' was refused (invalid_grant), but a newer login was stored meanwhile; it is kept");
+				logger.info(RefreshMessages.refused(registrationId, account));
 			}
-			this.previous.remove();
-			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes,
-					answerLost ? "the stored refresh token was refused (invalid_grant) after an earlier attempt got "
-							+ "no usable answer, so the provider probably rotated it in an answer that was lost"
-							: "the stored refresh token was refused (invalid_grant)")));
 		}
-		finally {
-			this.previous.remove();
+		else {
+			logger.debug(RefreshMessages.refusedButNewerStored(registrationId, account));
 		}
 	}
 
@@ -437,55 +410,26 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	}
 
 	/**
-	 * Runs the action and then publishes the refresh events it held back, outside any lock.
+	 * Runs the action while holding this JVM's lock for the login, then publishes the refresh events it held back,
+	 * outside the lock.
 	 */
-	private OAuth2AuthorizedClient holdingEvents(Supplier<OAuth2AuthorizedClient> action) {
-		if (this.heldEvents.get() != null) {
-			return action.get();
-		}
-		List<HeldEvent> held = new ArrayList<>();
-		this.heldEvents.set(held);
-		OAuth2AuthorizedClient result;
-		try {
-			result = action.get();
-		}
-		finally {
-			this.heldEvents.remove();
-		}
-		held.forEach(HeldEvent::publish);
-		return result;
+	private OAuth2AuthorizedClient inTurn(String registrationId, String account,
+			Supplier<OAuth2AuthorizedClient> action) {
+		return this.locks
+			.locked(key(registrationId, account), () -> this.events.holding(registrationId, account, action))
+			.publish();
 	}
 
 	/**
-	 * Runs the action while holding this JVM's lock for the key and the store's lock across processes.
+	 * Runs the action while holding this JVM's lock for the login and the store's lock across processes.
 	 */
 	private <T> T exclusively(String registrationId, String account, Supplier<T> action) {
-		return locally(registrationId, account, () -> this.store.exclusively(registrationId, account, action));
+		return this.locks.locked(key(registrationId, account),
+				() -> this.store.exclusively(registrationId, account, action));
 	}
 
-	/**
-	 * Runs the action while holding this JVM's lock for the key. The lock is forgotten once nobody holds or waits
-	 * for it, so the lock map does not grow with every login ever used.
-	 */
-	private <T> T locally(String registrationId, String account, Supplier<T> action) {
-		String key = registrationId + "\n" + account;
-		KeyLock keyLock = this.locks.compute(key, (name, existing) -> {
-			KeyLock used = (existing != null) ? existing : new KeyLock();
-			used.users++;
-			return used;
-		});
-		try {
-			keyLock.lock.lock();
-			try {
-				return action.get();
-			}
-			finally {
-				keyLock.lock.unlock();
-			}
-		}
-		finally {
-			this.locks.computeIfPresent(key, (name, used) -> (--used.users == 0) ? null : used);
-		}
+	private static String key(String registrationId, String account) {
+		return registrationId + "\n" + account;
 	}
 
 	/** Number of per-login locks currently held or waited for, for tests. */
@@ -495,8 +439,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	/** Number of threads holding or waiting for the lock of one login, for tests. */
 	int lockUsers(String registrationId, String account) {
-		KeyLock keyLock = this.locks.get(registrationId + "\n" + account);
-		return (keyLock != null) ? keyLock.users : 0;
+		return this.locks.users(key(registrationId, account));
 	}
 
 	private boolean valid(OAuth2AuthorizedClient client, Duration margin) {
@@ -522,15 +465,6 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				client.getRefreshToken());
 	}
 
-	private static OAuth2AuthorizedClient withIdToken(OAuth2AuthorizedClient client, OAuth2AuthorizedClient previous) {
-		if (client == null || client instanceof OidcAuthorizedClient || !(previous instanceof OidcAuthorizedClient oidc)
-				|| !previous.getPrincipalName().equals(client.getPrincipalName())) {
-			return client;
-		}
-		return new OidcAuthorizedClient(client.getClientRegistration(), client.getPrincipalName(),
-				client.getAccessToken(), client.getRefreshToken(), oidc.getIdToken());
-	}
-
 	private static boolean sameAccessToken(OAuth2AuthorizedClient a, OAuth2AuthorizedClient b) {
 		return a.getAccessToken().getTokenValue().equals(b.getAccessToken().getTokenValue());
 	}
@@ -549,52 +483,6 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			}
 		}
 		return false;
-	}
-
-	private static boolean clientCredentials(ClientRegistration registration) {
-		return registration != null
-				&& AuthorizationGrantType.CLIENT_CREDENTIALS.equals(registration.getAuthorizationGrantType());
-	}
-
-	private static TokenRefreshException tokenFailure(ClientRegistration registration, String account, String code,
-			Throwable ex) {
-		IOException io = null;
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current instanceof IOException ioException) {
-				io = ioException;
-				break;
-			}
-		}
-		String what;
-		if (io == null) {
-			what = "the token endpoint answered with error '" + code + "'";
-			for (Throwable current = ex; current != null; current = current.getCause()) {
-				int status = TokenEndpointClients.answerStatus(current);
-				if (status > 0) {
-					what += " (HTTP " + status + ")";
-					break;
-				}
-			}
-		}
-		else if (TokenRequestRetries.notSent(io)) {
-			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
-		}
-		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {
-			what = "the token endpoint did not answer in time";
-		}
-		else {
-			what = "the connection to the token endpoint failed before an answer arrived ("
-					+ io.getClass().getSimpleName() + ")";
-		}
-		String registrationId = registration.getRegistrationId();
-		if (clientCredentials(registration)) {
-			return new TokenRefreshException(code, "Getting a client-credentials token for registration '"
-					+ registrationId + "' failed: " + what + ". Check the registration's client-id and client-secret, "
-					+ "the network and the provider's token-uri, or try again later.", io);
-		}
-		return new TokenRefreshException(code, "Refreshing the token of registration '" + registrationId
-				+ "' for account '" + account + "' failed: " + what + ". The stored login is kept; try again later, "
-				+ "or check the network and the provider's token-uri.", io);
 	}
 
 	/**
@@ -627,44 +515,6 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				this.attempts.otherCredentials();
 			}
 			this.sent = current;
-		}
-
-	}
-
-	/** A lock and how many threads hold or wait for it; changed only inside the map's atomic compute calls. */
-	private static final class KeyLock {
-
-		private final ReentrantLock lock = new ReentrantLock();
-
-		private int users;
-
-	}
-
-	/** A refresh event held back until its login is saved. */
-	private static final class HeldEvent {
-
-		private final ApplicationEventPublisher publisher;
-
-		private final OAuth2AuthorizedClientRefreshedEvent event;
-
-		private OAuth2AuthorizedClient saved;
-
-		HeldEvent(ApplicationEventPublisher publisher, OAuth2AuthorizedClientRefreshedEvent event) {
-			this.publisher = publisher;
-			this.event = event;
-		}
-
-		void saved(OAuth2AuthorizedClient client) {
-			if (this.saved == null) {
-				this.saved = client;
-			}
-		}
-
-		void publish() {
-			if (this.saved != null) {
-				this.publisher.publishEvent(
-						new OAuth2AuthorizedClientRefreshedEvent(this.event.getAccessTokenResponse(), this.saved));
-			}
 		}
 
 	}
