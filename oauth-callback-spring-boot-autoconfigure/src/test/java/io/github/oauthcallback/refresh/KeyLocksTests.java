@@ -23,14 +23,8 @@ class KeyLocksTests {
 
 	@Test
 	void callersOfOneKeyTakeTurnsAndTheLockIsForgottenAfterwards() throws Exception {
-		CountDownLatch holding = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> this.locks.locked("a", () -> {
-			holding.countDown();
-			await(release);
-			return "first";
-		}), TestThreads.POOL);
-		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<String> first = holding("a", release, "first");
 		AtomicBoolean secondRan = new AtomicBoolean();
 		CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> this.locks.locked("a", () -> {
 			secondRan.set(true);
@@ -49,13 +43,7 @@ class KeyLocksTests {
 	@Test
 	void anotherKeyDoesNotWait() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch holding = new CountDownLatch(1);
-		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> this.locks.locked("a", () -> {
-			holding.countDown();
-			await(release);
-			return "a";
-		}), TestThreads.POOL);
-		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<String> first = holding("a", release, "a");
 		String other = CompletableFuture.supplyAsync(() -> this.locks.locked("b", () -> "b"), TestThreads.POOL)
 			.get(10, TimeUnit.SECONDS);
 		assertThat(other).isEqualTo("b");
@@ -87,6 +75,19 @@ class KeyLocksTests {
 		String next = CompletableFuture.supplyAsync(() -> this.locks.locked("a", () -> "next"), TestThreads.POOL)
 			.get(10, TimeUnit.SECONDS);
 		assertThat(next).isEqualTo("next");
+	}
+
+	/** Takes the lock of the key in another thread and keeps it until released; returns once it is held. */
+	private CompletableFuture<String> holding(String key, CountDownLatch release, String result)
+			throws InterruptedException {
+		CountDownLatch holding = new CountDownLatch(1);
+		CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> this.locks.locked(key, () -> {
+			holding.countDown();
+			await(release);
+			return result;
+		}), TestThreads.POOL);
+		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+		return holder;
 	}
 
 	private static void await(CountDownLatch latch) {
