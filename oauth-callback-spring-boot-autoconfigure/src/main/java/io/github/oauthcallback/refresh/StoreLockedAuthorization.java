@@ -27,9 +27,9 @@ import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The part of {@link OAuthCallbackAuthorizedClientManager} that runs under the store's lock: it hands a login that is
- * not usable to the provider chain (through Spring Security's {@link AuthorizedClientServiceOAuth2AuthorizedClientManager},
- * which saves the result), one attempt per turn of the store's lock, waiting between attempts with that lock
- * released; and it recovers from a refused refresh token ({@code invalid_grant}) by removing the stored login only if
+ * not usable to the provider chain (through Spring Security's
+ * {@link AuthorizedClientServiceOAuth2AuthorizedClientManager}, which saves the result), one attempt per turn of the
+ * store's lock, waiting between attempts with that lock released; and it recovers from a refused refresh token ({@code invalid_grant}) by removing the stored login only if
  * it is still the one refused, then asking the chain for a new login.
  */
 final class StoreLockedAuthorization {
@@ -107,7 +107,8 @@ final class StoreLockedAuthorization {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw RefreshMessages.tokenFailure(registration, account, turn.failure().getError().getErrorCode(), turn.failure());
+				ClientAuthorizationException failure = turn.failure();
+				throw RefreshMessages.tokenFailure(registration, account, failure.getError().getErrorCode(), failure);
 			}
 		}
 	}
@@ -137,8 +138,8 @@ final class StoreLockedAuthorization {
 			boolean answerLost = attempts.answerMayBeLost()
 					|| causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
 			removeRefused(registrationId, account, current, answerLost);
-			return Turn.done(this.delegate.get()
-				.authorize(request(registrationId, account, null, attributes, RefreshMessages.loginReason(answerLost))));
+			String reason = RefreshMessages.loginReason(answerLost);
+			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes, reason)));
 		}
 	}
 
