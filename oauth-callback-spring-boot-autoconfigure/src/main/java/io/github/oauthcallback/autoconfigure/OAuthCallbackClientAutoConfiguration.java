@@ -106,7 +106,8 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@ConditionalOnMissingBean(OAuth2AuthorizedClientManager.class)
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
-			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, OAuthCallbackProperties properties) {
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			OAuthCallbackProperties properties) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
 		TokenRequestRetries retries = new TokenRequestRetries(properties.refresh().attempts(),

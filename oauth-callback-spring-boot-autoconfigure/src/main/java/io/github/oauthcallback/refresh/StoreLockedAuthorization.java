@@ -29,8 +29,9 @@ import org.springframework.util.function.SingletonSupplier;
  * The part of {@link OAuthCallbackAuthorizedClientManager} that runs under the store's lock: it hands a login that is
  * not usable to the provider chain (through Spring Security's
  * {@link AuthorizedClientServiceOAuth2AuthorizedClientManager}, which saves the result), one attempt per turn of the
- * store's lock, waiting between attempts with that lock released; and it recovers from a refused refresh token ({@code invalid_grant}) by removing the stored login only if
- * it is still the one refused, then asking the chain for a new login.
+ * store's lock, waiting between attempts with that lock released; and it recovers from a refused refresh token
+ * ({@code invalid_grant}) by removing the stored login only if it is still the one refused, then asking the chain for
+ * a new login.
  */
 final class StoreLockedAuthorization {
 
@@ -166,7 +167,8 @@ final class StoreLockedAuthorization {
 
 	private OAuth2AuthorizeRequest request(String registrationId, String account, OAuth2AuthorizedClient current,
 			Map<String, Object> attributes, String reason) {
-		OAuth2AuthorizeRequest.Builder builder = (current != null) ? OAuth2AuthorizeRequest.withAuthorizedClient(current)
+		OAuth2AuthorizeRequest.Builder builder = (current != null)
+				? OAuth2AuthorizeRequest.withAuthorizedClient(current)
 				: OAuth2AuthorizeRequest.withClientRegistrationId(registrationId);
 		return builder.principal(Accounts.principal(account)).attributes((all) -> {
 			all.putAll(attributes);
