@@ -1,7 +1,6 @@
 package io.github.oauthcallback.autoconfigure;
 
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
@@ -9,9 +8,11 @@ import io.github.oauthcallback.authorize.LazyTokenResponseClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.refresh.AuthorizedClientProviderChainBuilder;
 import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.refresh.RefreshEventsAfterSave;
 import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.refresh.TokenRequestRetries;
 import io.github.oauthcallback.store.TokenStore;
@@ -29,12 +30,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
-import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
@@ -69,43 +67,54 @@ public final class OAuthCallbackClientAutoConfiguration {
 			.configure(new RestClientRefreshTokenTokenResponseClient(), properties, factories, settings));
 	}
 
+	/**
+	 * Holds back Spring Security's refresh events until the manager has saved the refreshed login.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	RefreshEventsAfterSave oauthCallbackRefreshEvents(ApplicationEventPublisher events) {
+		return new RefreshEventsAfterSave(events);
+	}
+
+	/**
+	 * The provider chain of the client manager: refresh token, interactive login, client credentials. Replace it with
+	 * a bean of your own (for instance built with {@link AuthorizedClientProviderChainBuilder}, adding providers).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	OAuth2AuthorizedClientProvider oauthCallbackAuthorizedClientProvider(LoopbackAuthorizer authorizer,
+			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
+			RefreshEventsAfterSave events, OAuthCallbackProperties properties,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+		Clock clock = Clock.systemUTC();
+		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
+		return new LazyAuthorizedClientProvider(() -> new AuthorizedClientProviderChainBuilder(
+				refreshTokenResponseClient,
+				new LoopbackAuthorizedClientProvider(authorizer, properties.interactive().allowed(System.getenv()),
+						properties.loginCommand(), clock),
+				// One attempt per request here too: the manager retries.
+				new LazyTokenResponseClient<>(() -> TokenEndpointRestClients.configure(
+						new RestClientClientCredentialsTokenResponseClient(), properties, factories, settings)))
+			// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
+			.events(events.publisher())
+			.clockSkew(properties.refresh().clockSkew())
+			.clock(clock)
+			.build());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(OAuth2AuthorizedClientManager.class)
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
-			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
-			OAuthCallbackProperties properties, ApplicationEventPublisher events,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			OAuthCallbackProperties properties) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
-		TokenStore store = TokenStore.of(authorizedClients);
-		Clock clock = Clock.systemUTC();
-		AtomicReference<OAuthCallbackAuthorizedClientManager> created = new AtomicReference<>();
-		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
-		OAuth2AuthorizedClientProvider providers = new LazyAuthorizedClientProvider(() -> {
-			RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
-			refresh.setAccessTokenResponseClient(refreshTokenResponseClient);
-			refresh.setClockSkew(properties.refresh().clockSkew());
-			refresh.setClock(clock);
-			// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
-			refresh.setApplicationEventPublisher(created.get().publishingAfterSave(events));
-			LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(authorizer,
-					properties.interactive().allowed(System.getenv()), properties.loginCommand(), clock);
-			ClientCredentialsOAuth2AuthorizedClientProvider clientCredentials = new ClientCredentialsOAuth2AuthorizedClientProvider();
-			// One attempt per request here too: the manager retries.
-			clientCredentials.setAccessTokenResponseClient(new LazyTokenResponseClient<>(() -> TokenEndpointRestClients
-				.configure(new RestClientClientCredentialsTokenResponseClient(), properties, factories, settings)));
-			clientCredentials.setClockSkew(properties.refresh().clockSkew());
-			clientCredentials.setClock(clock);
-			return new DelegatingOAuth2AuthorizedClientProvider(refresh, login, clientCredentials);
-		});
 		TokenRequestRetries retries = new TokenRequestRetries(properties.refresh().attempts(),
 				properties.refresh().backoff(), properties.refresh().maxBackoff());
-		OAuthCallbackAuthorizedClientManager manager = new OAuthCallbackAuthorizedClientManager(registrations, store,
-				providers, authorizer, retries, properties.refresh().clockSkew(),
-				Accounts.defaultAccount(properties.account()), clock);
-		created.set(manager);
-		return manager;
+		return new OAuthCallbackAuthorizedClientManager(registrations, TokenStore.of(authorizedClients), provider,
+				events, authorizer, retries, properties.refresh().clockSkew(),
+				Accounts.defaultAccount(properties.account()), Clock.systemUTC());
 	}
 
 	@Bean

@@ -19,7 +19,8 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * it logs in through the {@link LoopbackAuthorizer} if this run may open a browser, and otherwise fails fast with
  * {@link ReauthorizationRequiredException}. (Spring Security's own authorization-code provider only works inside a
  * web request.) A request with {@link #INTERACTIVE_ATTRIBUTE} set to {@code false}, as the scheduled refresh sends,
- * never opens a browser.
+ * never opens a browser. A request that carries a {@link PendingLogin} (the client manager's do) gets the login
+ * recorded there instead of run, so that the manager runs it outside the store's lock.
  */
 public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedClientProvider {
 
@@ -34,13 +35,6 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 	 */
 	public static final String INTERACTIVE_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName()
 			+ ".interactive";
-
-	/**
-	 * Context attribute that, set to {@link Boolean#TRUE}, makes the provider hand the browser login back to its caller
-	 * as a {@link DeferredLogin} instead of running it: the client manager sets it so that no store lock (a database
-	 * row lock, a file lock) is held for the minutes a user takes to log in, while the login saves its result.
-	 */
-	static final String DEFER_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName() + ".defer";
 
 	private final LoopbackAuthorizer authorizer;
 
@@ -91,31 +85,13 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 		}
 		Supplier<OAuth2AuthorizedClient> login = () -> this.authorizer.authorize(registration.getRegistrationId(),
 				AuthorizationOptions.defaults().withAccount(account));
-		if (Boolean.TRUE.equals(context.getAttribute(DEFER_ATTRIBUTE))) {
-			throw new DeferredLogin(login);
+		PendingLogin pending = PendingLogin.in(context.getAttributes());
+		if (pending != null) {
+			// The client manager runs it once it has released the store's lock.
+			pending.needed(login);
+			return null;
 		}
 		return login.get();
-	}
-
-	/**
-	 * A browser login the provider decided on but left to its caller to run (see {@link #DEFER_ATTRIBUTE}). Not an
-	 * error: the client manager catches it once it has left the store lock.
-	 */
-	static final class DeferredLogin extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		private final transient Supplier<OAuth2AuthorizedClient> login;
-
-		DeferredLogin(Supplier<OAuth2AuthorizedClient> login) {
-			super("a browser login is needed", null, false, false);
-			this.login = login;
-		}
-
-		OAuth2AuthorizedClient run() {
-			return this.login.get();
-		}
-
 	}
 
 	private boolean expired(OAuth2AuthorizedClient client) {

@@ -1,8 +1,5 @@
 package io.github.oauthcallback.refresh;
 
-import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,45 +7,31 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
-import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
-import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRefreshedEvent;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.util.StringUtils;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The {@link OAuth2AuthorizedClientManager} of this starter: Spring Security's
@@ -67,11 +50,17 @@ import org.springframework.util.function.SingletonSupplier;
  * refused (never a newer one saved by someone else), then a new login is started or
  * {@code ReauthorizationRequiredException} thrown; other failures keep it and throw
  * {@link TokenRefreshException};</li>
- * <li>an OpenID Connect login keeps its ID token across refreshes;</li>
+ * <li>a browser login, which the interactive provider records as a {@link PendingLogin} instead of running, runs
+ * after the store's lock is released (the login saves its result from the listener's thread), one at a time in this
+ * JVM;</li>
+ * <li>an OpenID Connect login keeps its ID token across refreshes ({@link IdTokenKeepingProvider});</li>
+ * <li>refresh events are published after the save and outside the locks ({@link RefreshEventsAfterSave});</li>
  * <li>{@link #logout} and {@link #login} take the same turns, so a logout is never undone by a refresh that was
  * under way, and a refresh never overwrites a login made meanwhile in this JVM.</li>
  * </ul>
- * Requests without a principal, or with Spring's anonymous one, use the default account.
+ * Requests without a principal, or with Spring's anonymous one, use the default account. The turns in this JVM are
+ * {@link KeyLocks}; the work under the store's lock (retries, {@code invalid_grant}) is
+ * {@link StoreLockedAuthorization}.
  */
 public final class OAuthCallbackAuthorizedClientManager implements OAuth2AuthorizedClientManager {
 
@@ -83,11 +72,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	private final LoopbackAuthorizer authorizer;
 
-	/**
-	 * Spring's manager, created on the first login that is not stored and valid: its constructor installs a default
-	 * client-credentials provider, and with it an HTTP client, which a run that uses a stored token does not need.
-	 */
-	private final Supplier<AuthorizedClientServiceOAuth2AuthorizedClientManager> delegate;
+	/** Authorizes a login that is not stored and valid, under the store's lock and with retries. */
+	private final StoreLockedAuthorization authorization;
 
 	private final Duration clockSkew;
 
@@ -95,16 +81,10 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	private final Clock clock;
 
-	private final TokenRequestRetries retries;
+	private final RefreshEventsAfterSave events;
 
-	/** One lock per registration and account, held only while someone uses or waits for it. */
-	private final Map<String, KeyLock> locks = new ConcurrentHashMap<>();
-
-	/** The login being refreshed by this thread; Spring's manager gives its success handler no attributes. */
-	private final ThreadLocal<OAuth2AuthorizedClient> previous = new ThreadLocal<>();
-
-	/** Refresh events held back until the refreshed login is saved (see {@link #publishingAfterSave}). */
-	private final ThreadLocal<List<HeldEvent>> heldEvents = new ThreadLocal<>();
+	/** One lock per registration and account in this JVM. */
+	private final KeyLocks locks = new KeyLocks();
 
 	/**
 	 * @param registrations the client registrations
@@ -148,83 +128,62 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
 			OAuth2AuthorizedClientProvider provider, LoopbackAuthorizer authorizer, TokenRequestRetries retries,
 			Duration clockSkew, String defaultAccount, Clock clock) {
+		this(registrations, store, provider, new RefreshEventsAfterSave((event) -> {
+		}), authorizer, retries, clockSkew, defaultAccount, clock);
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @param store where logins are kept
+	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * make one attempt each, since this manager retries
+	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
+	 * provider publishes to
+	 * @param authorizer the authorizer {@link #login} uses, or {@code null} if {@code login} is not offered
+	 * @param retries when a failed refresh or client-credentials request is sent again
+	 * @param clockSkew how long before its expiry a token counts as expired
+	 * @param defaultAccount the account for requests without a principal
+	 * @param clock the clock
+	 */
+	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, LoopbackAuthorizer authorizer,
+			TokenRequestRetries retries, Duration clockSkew, String defaultAccount, Clock clock) {
 		this.registrations = registrations;
-		this.retries = retries;
 		this.store = store;
+		this.events = events;
 		this.authorizer = authorizer;
 		this.clockSkew = clockSkew;
 		this.defaultAccount = defaultAccount;
 		this.clock = clock;
-		this.delegate = SingletonSupplier.of(() -> {
-			AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
-					registrations, store);
-			manager.setAuthorizedClientProvider(provider);
-			manager.setContextAttributesMapper((request) -> new HashMap<>(request.getAttributes()));
-			manager.setAuthorizationSuccessHandler((client, principal, attributes) -> {
-				OAuth2AuthorizedClient saved = withIdToken(client, this.previous.get());
-				store.saveAuthorizedClient(saved, principal);
-				List<HeldEvent> held = this.heldEvents.get();
-				if (held != null) {
-					held.forEach((event) -> event.saved(saved));
-				}
-			});
-			// Spring's default handler removes the stored login on invalid_grant, even one a concurrent refresh just
-			// saved; failures are handled below instead.
-			manager.setAuthorizationFailureHandler((failure, principal, attributes) -> {
-			});
-			return manager;
-		});
-	}
-
-	/**
-	 * Wraps the publisher given to Spring Security's {@code RefreshTokenOAuth2AuthorizedClientProvider}: it publishes
-	 * the provider's {@link OAuth2AuthorizedClientRefreshedEvent} only after this manager saved the refreshed login
-	 * (and outside the login's lock), carrying the login as saved (with its ID token), so listeners that read the store
-	 * see the new tokens. An event for a login whose save failed is dropped. Events published outside this manager
-	 * pass straight through.
-	 * @param publisher the application's publisher
-	 * @return the publisher to give to the refresh-token provider
-	 */
-	public ApplicationEventPublisher publishingAfterSave(ApplicationEventPublisher publisher) {
-		return new ApplicationEventPublisher() {
-
-			@Override
-			public void publishEvent(Object event) {
-				List<HeldEvent> held = OAuthCallbackAuthorizedClientManager.this.heldEvents.get();
-				if (held != null && event instanceof OAuth2AuthorizedClientRefreshedEvent refreshed) {
-					held.add(new HeldEvent(publisher, refreshed));
-				}
-				else {
-					publisher.publishEvent(event);
-				}
-			}
-
-		};
+		this.authorization = new StoreLockedAuthorization(registrations, store, new IdTokenKeepingProvider(provider),
+				events, retries);
 	}
 
 	@Override
 	public OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest request) {
 		String registrationId = request.getClientRegistrationId();
-		requireRegistration(registrationId);
+		if (this.registrations.findByRegistrationId(registrationId) == null) {
+			throw RefreshMessages.unknownRegistration(registrationId, Registrations.ids(this.registrations));
+		}
 		String account = Accounts.of(request.getPrincipal(), this.defaultAccount);
 		OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(registrationId, account);
 		if (valid(stored, this.clockSkew)) {
 			return stored;
 		}
+		PendingLogin pending = new PendingLogin();
 		Map<String, Object> attributes = new HashMap<>(request.getAttributes());
-		attributes.put(LoopbackAuthorizedClientProvider.DEFER_ATTRIBUTE, Boolean.TRUE);
-		return holdingEvents(() -> locally(registrationId, account, () -> {
-			try {
-				return withRetries(registrationId, account, (current) -> valid(current, this.clockSkew),
-						(current) -> current, attributes);
+		attributes.put(PendingLogin.ATTRIBUTE, pending);
+		return inTurn(registrationId, account, () -> {
+			OAuth2AuthorizedClient authorized = this.authorization.authorize(registrationId, account,
+					(current) -> valid(current, this.clockSkew), (current) -> current, attributes);
+			if (!pending.isNeeded()) {
+				return authorized;
 			}
-			catch (LoopbackAuthorizedClientProvider.DeferredLogin login) {
-				// The browser login runs outside the store lock (the login saves from the listener's thread, which
-				// would wait for a database row lock held here), but still one at a time in this JVM.
-				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-				return valid(current, this.clockSkew) ? current : login.run();
-			}
-		}));
+			// The browser login runs outside the store lock (the login saves from the listener's thread, which would
+			// wait for a database row lock held here), but still one at a time in this JVM.
+			OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+			return valid(current, this.clockSkew) ? current : pending.run();
+		});
 	}
 
 	/**
@@ -239,9 +198,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @throws TokenRefreshException if the refresh failed otherwise (the stored login is kept)
 	 */
 	public OAuth2AuthorizedClient refresh(String registrationId, String account, Duration window) {
-		return holdingEvents(() -> locally(registrationId, account, () -> withRetries(registrationId, account,
+		return inTurn(registrationId, account, () -> this.authorization.authorize(registrationId, account,
 				(current) -> current == null || current.getRefreshToken() == null || valid(current, window),
-				this::expired, Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false))));
+				this::expired, Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false)));
 	}
 
 	/**
@@ -254,7 +213,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		String account = refused.getPrincipalName();
 		exclusively(registrationId, account, () -> {
 			OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-			if (current != null && sameAccessToken(current, refused)) {
+			if (current != null && StoreLockedAuthorization.sameAccessToken(current, refused)) {
 				this.store.saveAuthorizedClient(expired(current), Accounts.principal(account));
 				logger.debug("Marked the access token of '" + registrationId + "' as expired after a 401");
 			}
@@ -280,7 +239,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		}
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
 		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
-		return locally(registrationId, account,
+		return this.locks.locked(key(registrationId, account),
 				() -> this.authorizer.authorize(registrationId, given.withAccount(account)));
 	}
 
@@ -323,169 +282,27 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		return removed;
 	}
 
-	private void requireRegistration(String registrationId) {
-		if (this.registrations.findByRegistrationId(registrationId) == null) {
-			List<String> ids = Registrations.ids(this.registrations);
-			throw new InvalidConfigurationException("There is no client registration '" + registrationId
-					+ "' (declared: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + "). Declare it under "
-					+ "spring.security.oauth2.client.registration." + registrationId + ".* or use a declared id.");
-		}
-	}
-
 	/**
-	 * Authorizes one login under the store's lock, one attempt per turn, waiting between attempts with the store's
-	 * lock released (this JVM's lock stays held, so callers here still take turns instead of all sending the request
-	 * that just failed). Every turn re-reads the stored login: one that someone else stored during the wait is used
-	 * if it needs nothing more, and otherwise is what the next attempt sends (its own refresh token, never the old
-	 * one).
-	 * @param usable whether a stored login is returned as it is
-	 * @param toAuthorize what to hand to the provider chain for a stored login that is not usable
+	 * Runs the action while holding this JVM's lock for the login, then publishes the refresh events it held back,
+	 * outside the lock.
 	 */
-	private OAuth2AuthorizedClient withRetries(String registrationId, String account,
-			Predicate<OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
-			Map<String, Object> attributes) {
-		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-		Retry retry = new Retry(this.retries.start(registrationId, clientCredentials(registration)
-				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
-		for (;;) {
-			Turn turn = this.store.exclusively(registrationId, account, () -> {
-				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
-				if (usable.test(current)) {
-					if (retry.sent != null) {
-						logger.debug("The login of '" + registrationId + "' for account '" + account
-								+ "' was stored by someone else while a retry waited; it is used");
-					}
-					return Turn.done(current);
-				}
-				retry.sending(current);
-				return authorizeLocked(registrationId, account, (current != null) ? toAuthorize.apply(current) : null,
-						attributes, retry.attempts);
-			});
-			if (turn.backoff() == null) {
-				return turn.client();
-			}
-			try {
-				this.retries.sleep(turn.backoff());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw tokenFailure(registration, account, turn.failure().getError().getErrorCode(), turn.failure());
-			}
-		}
-	}
-
-	private Turn authorizeLocked(String registrationId, String account, OAuth2AuthorizedClient current,
-			Map<String, Object> attributes, TokenRequestRetries.Attempts attempts) {
-		this.previous.set(current);
-		try {
-			OAuth2AuthorizedClient authorized = withIdToken(
-					this.delegate.get().authorize(request(registrationId, account, current, attributes, null)), current);
-			attempts.succeeded();
-			return Turn.done(authorized);
-		}
-		catch (ClientAuthorizationException ex) {
-			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-			String code = ex.getError().getErrorCode();
-			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null || clientCredentials(registration)) {
-				Duration wait = attempts.failed(ex);
-				if (wait != null) {
-					return new Turn(null, wait, ex);
-				}
-				throw tokenFailure(registration, account, code, ex);
-			}
-			boolean answerLost = attempts.answerMayBeLost()
-					|| causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
-			OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
-			if (now != null && sameAccessToken(now, current) && sameRefreshToken(now, current)) {
-				this.store.removeAuthorizedClient(registrationId, account);
-				if (answerLost) {
-					logger.warn("The refresh token of '" + registrationId + "' for account '" + account
-							+ "' was refused (invalid_grant) when sent again after an attempt that got no usable "
-							+ "answer: the provider probably rotated it in the answer that was lost. The stored "
-							+ "login was removed and a new login is needed");
-				}
-				else {
-					logger.info("The refresh token of '" + registrationId + "' for account '" + account
-							+ "' was refused (invalid_grant); the stored login was removed and a new login is needed");
-				}
-			}
-			else {
-				logger.debug("The refresh token of '" + registrationId + "' for account '" + account
-						+ "' was refused (invalid_grant), but a newer login was stored meanwhile; it is kept");
-			}
-			this.previous.remove();
-			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes,
-					answerLost ? "the stored refresh token was refused (invalid_grant) after an earlier attempt got "
-							+ "no usable answer, so the provider probably rotated it in an answer that was lost"
-							: "the stored refresh token was refused (invalid_grant)")));
-		}
-		finally {
-			this.previous.remove();
-		}
-	}
-
-	private OAuth2AuthorizeRequest request(String registrationId, String account, OAuth2AuthorizedClient current,
-			Map<String, Object> attributes, String reason) {
-		OAuth2AuthorizeRequest.Builder builder = (current != null) ? OAuth2AuthorizeRequest.withAuthorizedClient(current)
-				: OAuth2AuthorizeRequest.withClientRegistrationId(registrationId);
-		return builder.principal(Accounts.principal(account)).attributes((all) -> {
-			all.putAll(attributes);
-			if (reason != null) {
-				all.put(LoopbackAuthorizedClientProvider.REASON_ATTRIBUTE, reason);
-			}
-		}).build();
+	private OAuth2AuthorizedClient inTurn(String registrationId, String account,
+			Supplier<OAuth2AuthorizedClient> action) {
+		return this.locks
+			.locked(key(registrationId, account), () -> this.events.holding(registrationId, account, action))
+			.publish();
 	}
 
 	/**
-	 * Runs the action and then publishes the refresh events it held back, outside any lock.
-	 */
-	private OAuth2AuthorizedClient holdingEvents(Supplier<OAuth2AuthorizedClient> action) {
-		if (this.heldEvents.get() != null) {
-			return action.get();
-		}
-		List<HeldEvent> held = new ArrayList<>();
-		this.heldEvents.set(held);
-		OAuth2AuthorizedClient result;
-		try {
-			result = action.get();
-		}
-		finally {
-			this.heldEvents.remove();
-		}
-		held.forEach(HeldEvent::publish);
-		return result;
-	}
-
-	/**
-	 * Runs the action while holding this JVM's lock for the key and the store's lock across processes.
+	 * Runs the action while holding this JVM's lock for the login and the store's lock across processes.
 	 */
 	private <T> T exclusively(String registrationId, String account, Supplier<T> action) {
-		return locally(registrationId, account, () -> this.store.exclusively(registrationId, account, action));
+		return this.locks.locked(key(registrationId, account),
+				() -> this.store.exclusively(registrationId, account, action));
 	}
 
-	/**
-	 * Runs the action while holding this JVM's lock for the key. The lock is forgotten once nobody holds or waits
-	 * for it, so the lock map does not grow with every login ever used.
-	 */
-	private <T> T locally(String registrationId, String account, Supplier<T> action) {
-		String key = registrationId + "\n" + account;
-		KeyLock keyLock = this.locks.compute(key, (name, existing) -> {
-			KeyLock used = (existing != null) ? existing : new KeyLock();
-			used.users++;
-			return used;
-		});
-		try {
-			keyLock.lock.lock();
-			try {
-				return action.get();
-			}
-			finally {
-				keyLock.lock.unlock();
-			}
-		}
-		finally {
-			this.locks.computeIfPresent(key, (name, used) -> (--used.users == 0) ? null : used);
-		}
+	private static String key(String registrationId, String account) {
+		return registrationId + "\n" + account;
 	}
 
 	/** Number of per-login locks currently held or waited for, for tests. */
@@ -495,8 +312,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	/** Number of threads holding or waiting for the lock of one login, for tests. */
 	int lockUsers(String registrationId, String account) {
-		KeyLock keyLock = this.locks.get(registrationId + "\n" + account);
-		return (keyLock != null) ? keyLock.users : 0;
+		return this.locks.users(key(registrationId, account));
 	}
 
 	private boolean valid(OAuth2AuthorizedClient client, Duration margin) {
@@ -520,153 +336,6 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		}
 		return new OAuth2AuthorizedClient(client.getClientRegistration(), client.getPrincipalName(), expiredToken,
 				client.getRefreshToken());
-	}
-
-	private static OAuth2AuthorizedClient withIdToken(OAuth2AuthorizedClient client, OAuth2AuthorizedClient previous) {
-		if (client == null || client instanceof OidcAuthorizedClient || !(previous instanceof OidcAuthorizedClient oidc)
-				|| !previous.getPrincipalName().equals(client.getPrincipalName())) {
-			return client;
-		}
-		return new OidcAuthorizedClient(client.getClientRegistration(), client.getPrincipalName(),
-				client.getAccessToken(), client.getRefreshToken(), oidc.getIdToken());
-	}
-
-	private static boolean sameAccessToken(OAuth2AuthorizedClient a, OAuth2AuthorizedClient b) {
-		return a.getAccessToken().getTokenValue().equals(b.getAccessToken().getTokenValue());
-	}
-
-	private static boolean sameRefreshToken(OAuth2AuthorizedClient a, OAuth2AuthorizedClient b) {
-		OAuth2RefreshToken left = a.getRefreshToken();
-		OAuth2RefreshToken right = b.getRefreshToken();
-		return Objects.equals((left != null) ? left.getTokenValue() : null,
-				(right != null) ? right.getTokenValue() : null);
-	}
-
-	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean clientCredentials(ClientRegistration registration) {
-		return registration != null
-				&& AuthorizationGrantType.CLIENT_CREDENTIALS.equals(registration.getAuthorizationGrantType());
-	}
-
-	private static TokenRefreshException tokenFailure(ClientRegistration registration, String account, String code,
-			Throwable ex) {
-		IOException io = null;
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current instanceof IOException ioException) {
-				io = ioException;
-				break;
-			}
-		}
-		String what;
-		if (io == null) {
-			what = "the token endpoint answered with error '" + code + "'";
-			for (Throwable current = ex; current != null; current = current.getCause()) {
-				int status = TokenEndpointClients.answerStatus(current);
-				if (status > 0) {
-					what += " (HTTP " + status + ")";
-					break;
-				}
-			}
-		}
-		else if (TokenRequestRetries.notSent(io)) {
-			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
-		}
-		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {
-			what = "the token endpoint did not answer in time";
-		}
-		else {
-			what = "the connection to the token endpoint failed before an answer arrived ("
-					+ io.getClass().getSimpleName() + ")";
-		}
-		String registrationId = registration.getRegistrationId();
-		if (clientCredentials(registration)) {
-			return new TokenRefreshException(code, "Getting a client-credentials token for registration '"
-					+ registrationId + "' failed: " + what + ". Check the registration's client-id and client-secret, "
-					+ "the network and the provider's token-uri, or try again later.", io);
-		}
-		return new TokenRefreshException(code, "Refreshing the token of registration '" + registrationId
-				+ "' for account '" + account + "' failed: " + what + ". The stored login is kept; try again later, "
-				+ "or check the network and the provider's token-uri.", io);
-	}
-
-	/**
-	 * The outcome of one turn under the store's lock: the login, or how long to wait before the next attempt and the
-	 * failure that is reported if the wait is cut short.
-	 */
-	private record Turn(OAuth2AuthorizedClient client, Duration backoff, ClientAuthorizationException failure) {
-
-		static Turn done(OAuth2AuthorizedClient client) {
-			return new Turn(client, null, null);
-		}
-
-	}
-
-	/** The attempts of one authorization and the login the last one sent, across turns. */
-	private static final class Retry {
-
-		private final TokenRequestRetries.Attempts attempts;
-
-		private OAuth2AuthorizedClient sent;
-
-		Retry(TokenRequestRetries.Attempts attempts) {
-			this.attempts = attempts;
-		}
-
-		/** Records the login the next attempt sends; another one than last time resets the per-token rules. */
-		void sending(OAuth2AuthorizedClient current) {
-			if (this.sent != null && (current == null || !sameAccessToken(current, this.sent)
-					|| !sameRefreshToken(current, this.sent))) {
-				this.attempts.otherCredentials();
-			}
-			this.sent = current;
-		}
-
-	}
-
-	/** A lock and how many threads hold or wait for it; changed only inside the map's atomic compute calls. */
-	private static final class KeyLock {
-
-		private final ReentrantLock lock = new ReentrantLock();
-
-		private int users;
-
-	}
-
-	/** A refresh event held back until its login is saved. */
-	private static final class HeldEvent {
-
-		private final ApplicationEventPublisher publisher;
-
-		private final OAuth2AuthorizedClientRefreshedEvent event;
-
-		private OAuth2AuthorizedClient saved;
-
-		HeldEvent(ApplicationEventPublisher publisher, OAuth2AuthorizedClientRefreshedEvent event) {
-			this.publisher = publisher;
-			this.event = event;
-		}
-
-		void saved(OAuth2AuthorizedClient client) {
-			if (this.saved == null) {
-				this.saved = client;
-			}
-		}
-
-		void publish() {
-			if (this.saved != null) {
-				this.publisher.publishEvent(
-						new OAuth2AuthorizedClientRefreshedEvent(this.event.getAccessTokenResponse(), this.saved));
-			}
-		}
-
 	}
 
 }

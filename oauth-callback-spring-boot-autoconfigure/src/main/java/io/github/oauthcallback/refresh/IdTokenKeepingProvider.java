@@ -1,0 +1,36 @@
+package io.github.oauthcallback.refresh;
+
+import io.github.oauthcallback.OidcAuthorizedClient;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
+
+/**
+ * Decorates a provider chain so that an OpenID Connect login keeps its ID token across a refresh: Spring Security's
+ * refresh-token provider returns a plain {@link OAuth2AuthorizedClient}, and the ID token of the login in the context
+ * is carried over to it (for the same account), before it is saved.
+ */
+final class IdTokenKeepingProvider implements OAuth2AuthorizedClientProvider {
+
+	private final OAuth2AuthorizedClientProvider delegate;
+
+	IdTokenKeepingProvider(OAuth2AuthorizedClientProvider delegate) {
+		this.delegate = delegate;
+	}
+
+	@Override
+	public OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
+		return withIdToken(this.delegate.authorize(context), context.getAuthorizedClient());
+	}
+
+	static OAuth2AuthorizedClient withIdToken(OAuth2AuthorizedClient client, OAuth2AuthorizedClient previous) {
+		if (client == null || client instanceof OidcAuthorizedClient || !(previous instanceof OidcAuthorizedClient oidc)
+				|| !previous.getPrincipalName().equals(client.getPrincipalName())) {
+			return client;
+		}
+		return new OidcAuthorizedClient(client.getClientRegistration(), client.getPrincipalName(),
+				client.getAccessToken(), client.getRefreshToken(), oidc.getIdToken());
+	}
+
+}

@@ -1,0 +1,99 @@
+package io.github.oauthcallback.refresh;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.List;
+
+import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.TokenRefreshException;
+import io.github.oauthcallback.authorize.TokenEndpointClients;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+
+/**
+ * The messages of the client manager: what went wrong with a token request or a registration, and what to do.
+ */
+final class RefreshMessages {
+
+	private RefreshMessages() {
+	}
+
+	static InvalidConfigurationException unknownRegistration(String registrationId, List<String> declared) {
+		return new InvalidConfigurationException("There is no client registration '" + registrationId
+				+ "' (declared: " + (declared.isEmpty() ? "none" : String.join(", ", declared)) + "). Declare it under "
+				+ "spring.security.oauth2.client.registration." + registrationId + ".* or use a declared id.");
+	}
+
+	static String refusedAfterLostAnswer(String registrationId, String account) {
+		return "The refresh token of '" + registrationId + "' for account '" + account
+				+ "' was refused (invalid_grant) when sent again after an attempt that got no usable "
+				+ "answer: the provider probably rotated it in the answer that was lost. The stored "
+				+ "login was removed and a new login is needed";
+	}
+
+	static String refused(String registrationId, String account) {
+		return "The refresh token of '" + registrationId + "' for account '" + account
+				+ "' was refused (invalid_grant); the stored login was removed and a new login is needed";
+	}
+
+	static String refusedButNewerStored(String registrationId, String account) {
+		return "The refresh token of '" + registrationId + "' for account '" + account
+				+ "' was refused (invalid_grant), but a newer login was stored meanwhile; it is kept";
+	}
+
+	/** The reason a new login is needed, for {@code ReauthorizationRequiredException}. */
+	static String loginReason(boolean answerLost) {
+		return answerLost ? "the stored refresh token was refused (invalid_grant) after an earlier attempt got "
+				+ "no usable answer, so the provider probably rotated it in an answer that was lost"
+				: "the stored refresh token was refused (invalid_grant)";
+	}
+
+	static TokenRefreshException tokenFailure(ClientRegistration registration, String account, String code,
+			Throwable ex) {
+		IOException io = null;
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (current instanceof IOException ioException) {
+				io = ioException;
+				break;
+			}
+		}
+		String what;
+		if (io == null) {
+			what = "the token endpoint answered with error '" + code + "'";
+			for (Throwable current = ex; current != null; current = current.getCause()) {
+				int status = TokenEndpointClients.answerStatus(current);
+				if (status > 0) {
+					what += " (HTTP " + status + ")";
+					break;
+				}
+			}
+		}
+		else if (TokenRequestRetries.notSent(io)) {
+			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
+		}
+		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {
+			what = "the token endpoint did not answer in time";
+		}
+		else {
+			what = "the connection to the token endpoint failed before an answer arrived ("
+					+ io.getClass().getSimpleName() + ")";
+		}
+		String registrationId = registration.getRegistrationId();
+		if (clientCredentials(registration)) {
+			return new TokenRefreshException(code, "Getting a client-credentials token for registration '"
+					+ registrationId + "' failed: " + what + ". Check the registration's client-id and client-secret, "
+					+ "the network and the provider's token-uri, or try again later.", io);
+		}
+		return new TokenRefreshException(code, "Refreshing the token of registration '" + registrationId
+				+ "' for account '" + account + "' failed: " + what + ". The stored login is kept; try again later, "
+				+ "or check the network and the provider's token-uri.", io);
+	}
+
+	static boolean clientCredentials(ClientRegistration registration) {
+		return registration != null
+				&& AuthorizationGrantType.CLIENT_CREDENTIALS.equals(registration.getAuthorizationGrantType());
+	}
+
+}

@@ -1,0 +1,235 @@
+package io.github.oauthcallback.refresh;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.store.TokenStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * The part of {@link OAuthCallbackAuthorizedClientManager} that runs under the store's lock: it hands a login that is
+ * not usable to the provider chain (through Spring Security's
+ * {@link AuthorizedClientServiceOAuth2AuthorizedClientManager}, which saves the result), one attempt per turn of the
+ * store's lock, waiting between attempts with that lock released; and it recovers from a refused refresh token
+ * ({@code invalid_grant}) by removing the stored login only if it is still the one refused, then asking the chain for
+ * a new login.
+ */
+final class StoreLockedAuthorization {
+
+	private static final Log logger = LogFactory.getLog(StoreLockedAuthorization.class);
+
+	private final ClientRegistrationRepository registrations;
+
+	private final TokenStore store;
+
+	private final TokenRequestRetries retries;
+
+	/**
+	 * Spring's manager, created on the first login that is not stored and valid: its constructor installs a default
+	 * client-credentials provider, and with it an HTTP client, which a run that uses a stored token does not need.
+	 */
+	private final Supplier<AuthorizedClientServiceOAuth2AuthorizedClientManager> delegate;
+
+	StoreLockedAuthorization(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, TokenRequestRetries retries) {
+		this.registrations = registrations;
+		this.store = store;
+		this.retries = retries;
+		this.delegate = SingletonSupplier.of(() -> {
+			AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
+					registrations, store);
+			manager.setAuthorizedClientProvider(provider);
+			manager.setContextAttributesMapper((request) -> new HashMap<>(request.getAttributes()));
+			manager.setAuthorizationSuccessHandler((client, principal, attributes) -> {
+				store.saveAuthorizedClient(client, principal);
+				events.saved(client);
+			});
+			// Spring's default handler removes the stored login on invalid_grant, even one a concurrent refresh just
+			// saved; failures are handled below instead.
+			manager.setAuthorizationFailureHandler((failure, principal, attributes) -> {
+			});
+			return manager;
+		});
+	}
+
+	/**
+	 * Authorizes one login under the store's lock, one attempt per turn, waiting between attempts with the store's
+	 * lock released (this JVM's lock stays held, so callers here still take turns instead of all sending the request
+	 * that just failed). Every turn re-reads the stored login: one that someone else stored during the wait is used
+	 * if it needs nothing more, and otherwise is what the next attempt sends (its own refresh token, never the old
+	 * one).
+	 * @param usable whether a stored login is returned as it is
+	 * @param toAuthorize what to hand to the provider chain for a stored login that is not usable
+	 */
+	OAuth2AuthorizedClient authorize(String registrationId, String account,
+			Predicate<OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
+			Map<String, Object> attributes) {
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		Retry retry = new Retry(this.retries.start(registrationId, RefreshMessages.clientCredentials(registration)
+				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
+		for (;;) {
+			Turn turn = this.store.exclusively(registrationId, account, () -> {
+				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+				if (usable.test(current)) {
+					if (retry.sent != null) {
+						logger.debug("The login of '" + registrationId + "' for account '" + account
+								+ "' was stored by someone else while a retry waited; it is used");
+					}
+					return Turn.done(current);
+				}
+				retry.sending(current);
+				return authorizeLocked(registrationId, account, (current != null) ? toAuthorize.apply(current) : null,
+						attributes, retry.attempts);
+			});
+			if (turn.backoff() == null) {
+				return turn.client();
+			}
+			try {
+				this.retries.sleep(turn.backoff());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				ClientAuthorizationException failure = turn.failure();
+				throw RefreshMessages.tokenFailure(registration, account, failure.getError().getErrorCode(), failure);
+			}
+		}
+	}
+
+	private Turn authorizeLocked(String registrationId, String account, OAuth2AuthorizedClient current,
+			Map<String, Object> attributes, TokenRequestRetries.Attempts attempts) {
+		try {
+			OAuth2AuthorizedClient authorized = this.delegate.get()
+				.authorize(request(registrationId, account, current, attributes, null));
+			PendingLogin pending = PendingLogin.in(attributes);
+			if (pending == null || !pending.isNeeded()) {
+				attempts.succeeded();
+			}
+			return Turn.done(authorized);
+		}
+		catch (ClientAuthorizationException ex) {
+			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+			String code = ex.getError().getErrorCode();
+			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null
+					|| RefreshMessages.clientCredentials(registration)) {
+				Duration wait = attempts.failed(ex);
+				if (wait != null) {
+					return new Turn(null, wait, ex);
+				}
+				throw RefreshMessages.tokenFailure(registration, account, code, ex);
+			}
+			boolean answerLost = attempts.answerMayBeLost()
+					|| causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
+			removeRefused(registrationId, account, current, answerLost);
+			String reason = RefreshMessages.loginReason(answerLost);
+			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes, reason)));
+		}
+	}
+
+	/**
+	 * Removes the stored login whose refresh token was refused, but only if it is still the one refused (never a
+	 * newer one saved by someone else).
+	 */
+	private void removeRefused(String registrationId, String account, OAuth2AuthorizedClient refused,
+			boolean answerLost) {
+		OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
+		if (now != null && sameAccessToken(now, refused) && sameRefreshToken(now, refused)) {
+			this.store.removeAuthorizedClient(registrationId, account);
+			if (answerLost) {
+				logger.warn(RefreshMessages.refusedAfterLostAnswer(registrationId, account));
+			}
+			else {
+				logger.info(RefreshMessages.refused(registrationId, account));
+			}
+		}
+		else {
+			logger.debug(RefreshMessages.refusedButNewerStored(registrationId, account));
+		}
+	}
+
+	private OAuth2AuthorizeRequest request(String registrationId, String account, OAuth2AuthorizedClient current,
+			Map<String, Object> attributes, String reason) {
+		OAuth2AuthorizeRequest.Builder builder = (current != null)
+				? OAuth2AuthorizeRequest.withAuthorizedClient(current)
+				: OAuth2AuthorizeRequest.withClientRegistrationId(registrationId);
+		return builder.principal(Accounts.principal(account)).attributes((all) -> {
+			all.putAll(attributes);
+			if (reason != null) {
+				all.put(LoopbackAuthorizedClientProvider.REASON_ATTRIBUTE, reason);
+			}
+		}).build();
+	}
+
+	static boolean sameAccessToken(OAuth2AuthorizedClient a, OAuth2AuthorizedClient b) {
+		return a.getAccessToken().getTokenValue().equals(b.getAccessToken().getTokenValue());
+	}
+
+	private static boolean sameRefreshToken(OAuth2AuthorizedClient a, OAuth2AuthorizedClient b) {
+		OAuth2RefreshToken left = a.getRefreshToken();
+		OAuth2RefreshToken right = b.getRefreshToken();
+		return Objects.equals((left != null) ? left.getTokenValue() : null,
+				(right != null) ? right.getTokenValue() : null);
+	}
+
+	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The outcome of one turn under the store's lock: the login, or how long to wait before the next attempt and the
+	 * failure that is reported if the wait is cut short.
+	 */
+	private record Turn(OAuth2AuthorizedClient client, Duration backoff, ClientAuthorizationException failure) {
+
+		static Turn done(OAuth2AuthorizedClient client) {
+			return new Turn(client, null, null);
+		}
+
+	}
+
+	/** The attempts of one authorization and the login the last one sent, across turns. */
+	private static final class Retry {
+
+		private final TokenRequestRetries.Attempts attempts;
+
+		private OAuth2AuthorizedClient sent;
+
+		Retry(TokenRequestRetries.Attempts attempts) {
+			this.attempts = attempts;
+		}
+
+		/** Records the login the next attempt sends; another one than last time resets the per-token rules. */
+		void sending(OAuth2AuthorizedClient current) {
+			if (this.sent != null && (current == null || !sameAccessToken(current, this.sent)
+					|| !sameRefreshToken(current, this.sent))) {
+				this.attempts.otherCredentials();
+			}
+			this.sent = current;
+		}
+
+	}
+
+}
