@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
@@ -30,7 +32,7 @@ public final class AuthorizedClientProviderChainBuilder {
 
 	private final OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentialsClient;
 
-	private ApplicationEventPublisher events;
+	private @Nullable ApplicationEventPublisher events;
 
 	private Duration clockSkew = Duration.ofSeconds(60);
 

@@ -24,6 +24,8 @@ import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -70,7 +72,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 
 	private final TokenStore store;
 
-	private final LoopbackAuthorizer authorizer;
+	private final @Nullable LoopbackAuthorizer authorizer;
 
 	/** Authorizes a login that is not stored and valid, under the store's lock and with retries. */
 	private final StoreLockedAuthorization authorization;
@@ -109,7 +111,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @param clock the clock
 	 */
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
-			OAuth2AuthorizedClientProvider provider, LoopbackAuthorizer authorizer, Duration clockSkew,
+			OAuth2AuthorizedClientProvider provider, @Nullable LoopbackAuthorizer authorizer, Duration clockSkew,
 			String defaultAccount, Clock clock) {
 		this(registrations, store, provider, authorizer, TokenRequestRetries.none(), clockSkew, defaultAccount, clock);
 	}
@@ -126,7 +128,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @param clock the clock
 	 */
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
-			OAuth2AuthorizedClientProvider provider, LoopbackAuthorizer authorizer, TokenRequestRetries retries,
+			OAuth2AuthorizedClientProvider provider, @Nullable LoopbackAuthorizer authorizer, TokenRequestRetries retries,
 			Duration clockSkew, String defaultAccount, Clock clock) {
 		this(registrations, store, provider, new RefreshEventsAfterSave((event) -> {
 		}), authorizer, retries, clockSkew, defaultAccount, clock);
@@ -146,8 +148,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @param clock the clock
 	 */
 	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
-			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, LoopbackAuthorizer authorizer,
-			TokenRequestRetries retries, Duration clockSkew, String defaultAccount, Clock clock) {
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			@Nullable LoopbackAuthorizer authorizer, TokenRequestRetries retries, Duration clockSkew,
+			String defaultAccount, Clock clock) {
 		this.registrations = registrations;
 		this.store = store;
 		this.events = events;
