@@ -1,5 +1,7 @@
 package io.github.oauthcallback.discovery;
 
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,17 +19,15 @@ import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
-import org.springframework.security.oauth2.core.AuthenticationMethod;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.util.StringUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientException;
@@ -39,8 +39,9 @@ import org.springframework.web.client.RestClientException;
  * reached, does not answer in time or answers with a server error, older cached metadata stands in, with a warning.
  * The discovery itself is Spring Security's ({@code ClientRegistrations.fromIssuerLocation}), which may try three
  * addresses with 30 s connect and read timeouts each: it runs on a daemon thread that start-up waits for at most the
- * given timeout in all. The provider's and registration's own properties are applied over it in the same way as
- * Spring Boot applies them.
+ * given timeout in all. The registrations are then built by Spring Boot's mapper, with the discovered values
+ * standing in for the provider's and registration's properties that are not set, and the issuer and metadata
+ * document added: the same registrations as Spring Boot builds when it discovers the provider itself.
  */
 public final class CachingClientRegistrationMapper {
 
@@ -55,6 +56,13 @@ public final class CachingClientRegistrationMapper {
 	 */
 	private static final AuthorizationGrantType PROBE_GRANT = new AuthorizationGrantType(
 			"urn:io.github.oauthcallback:discovery");
+
+	/**
+	 * Provider id a discovered provider is given to Spring Boot's mapper under: not one of Spring Security's
+	 * {@code CommonOAuth2Provider}s (such as {@code google}), whose defaults Spring Boot applies to a provider without
+	 * an issuer.
+	 */
+	private static final String DISCOVERED_PROVIDER = "oauth-callback:discovered";
 
 	/** Name of the threads discoveries run on. */
 	public static final String THREAD_NAME = "oauth-callback-discovery";
@@ -177,33 +185,44 @@ public final class CachingClientRegistrationMapper {
 	}
 
 	/**
-	 * Applies the provider's and the registration's properties over what discovery gave, in the way
-	 * {@link OAuth2ClientPropertiesMapper} does.
+	 * Builds a registration with Spring Boot's own mapper. What discovery gave stands in for the provider's and the
+	 * registration's properties that are not set (set ones win, as when Spring Boot applies them over a discovery);
+	 * the issuer is left out, so Spring Boot does not discover again. The two things Spring Boot takes from discovery
+	 * alone, the issuer and the metadata document, are then added to what it built.
 	 */
 	private static ClientRegistration build(String registrationId, Registration registration, Provider provider,
 			DiscoveredProvider discovered) {
-		ClientRegistration.Builder builder = discovered.builder(registrationId);
-		PropertyMapper map = PropertyMapper.get();
-		map.from(provider::getAuthorizationUri).to(builder::authorizationUri);
-		map.from(provider::getTokenUri).to(builder::tokenUri);
-		map.from(provider::getUserInfoUri).to(builder::userInfoUri);
-		map.from(provider::getUserInfoAuthenticationMethod)
-			.as(AuthenticationMethod::new)
-			.to(builder::userInfoAuthenticationMethod);
-		map.from(provider::getJwkSetUri).to(builder::jwkSetUri);
-		map.from(provider::getUserNameAttribute).to(builder::userNameAttributeName);
-		map.from(registration::getClientId).to(builder::clientId);
-		map.from(registration::getClientSecret).to(builder::clientSecret);
-		map.from(registration::getClientAuthenticationMethod)
-			.as(ClientAuthenticationMethod::new)
-			.to(builder::clientAuthenticationMethod);
-		map.from(registration::getAuthorizationGrantType)
-			.as(AuthorizationGrantType::new)
-			.to(builder::authorizationGrantType);
-		map.from(registration::getRedirectUri).to(builder::redirectUri);
-		map.from(registration::getScope).as(StringUtils::toStringArray).to(builder::scope);
-		map.from(registration::getClientName).to(builder::clientName);
-		return builder.build();
+		Provider explicitProvider = configuredOver(discovered.providerProperties(), provider);
+		explicitProvider.setIssuerUri(null);
+		Registration explicitRegistration = configuredOver(discovered.registrationProperties(), registration);
+		explicitRegistration.setProvider(DISCOVERED_PROVIDER);
+		OAuth2ClientProperties explicit = new OAuth2ClientProperties();
+		explicit.getProvider().put(DISCOVERED_PROVIDER, explicitProvider);
+		explicit.getRegistration().put(registrationId, explicitRegistration);
+		ClientRegistration built = new OAuth2ClientPropertiesMapper(explicit).asClientRegistrations().get(registrationId);
+		// withClientRegistration copies the scopes into a HashSet: given again, they keep their configured order
+		return ClientRegistration.withClientRegistration(built)
+			.scope(built.getScopes())
+			.issuerUri(discovered.issuer())
+			.providerConfigurationMetadata(discovered.metadata())
+			.build();
+	}
+
+	/**
+	 * @param defaults properties holding what discovery gave
+	 * @param configured the properties as configured
+	 * @return the defaults, with every property that is set in the configured ones (not {@code null}) taken from them
+	 */
+	private static <T> T configuredOver(T defaults, T configured) {
+		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(configured.getClass())) {
+			Method read = property.getReadMethod();
+			Method write = property.getWriteMethod();
+			Object value = (read != null && write != null) ? ReflectionUtils.invokeMethod(read, configured) : null;
+			if (value != null) {
+				ReflectionUtils.invokeMethod(write, defaults, value);
+			}
+		}
+		return defaults;
 	}
 
 	/**

@@ -7,11 +7,11 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistration.ProviderDetails;
-import org.springframework.security.oauth2.core.AuthenticationMethod;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 
 /**
  * What Spring Security's discovery ({@code ClientRegistrations.fromIssuerLocation}) put into a registration for one
@@ -86,25 +86,33 @@ record DiscoveredProvider(int version, String issuer, Instant discoveredAt, Stri
 	}
 
 	/**
-	 * @param registrationId the registration to build
-	 * @return a builder holding what discovery would have given it (authorization code grant, as Spring's discovery
-	 * sets), before the provider's and registration's own properties are applied
+	 * @return the provider properties this metadata stands for (issuer aside): what Spring Boot would otherwise have
+	 * taken from discovery before applying the provider's own properties
 	 */
-	ClientRegistration.Builder builder(String registrationId) {
-		return ClientRegistration.withRegistrationId(registrationId)
-			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-			.clientAuthenticationMethod(new ClientAuthenticationMethod(this.clientAuthenticationMethod))
-			.clientName(this.clientName)
-			.redirectUri(this.redirectUri)
-			.scope(this.scopes)
-			.authorizationUri(this.authorizationUri)
-			.tokenUri(this.tokenUri)
-			.jwkSetUri(this.jwkSetUri)
-			.issuerUri(this.issuer)
-			.userInfoUri(this.userInfoUri)
-			.userInfoAuthenticationMethod(new AuthenticationMethod(this.userInfoAuthenticationMethod))
-			.userNameAttributeName(this.userNameAttributeName)
-			.providerConfigurationMetadata(this.metadata);
+	Provider providerProperties() {
+		Provider provider = new Provider();
+		provider.setAuthorizationUri(this.authorizationUri);
+		provider.setTokenUri(this.tokenUri);
+		provider.setJwkSetUri(this.jwkSetUri);
+		provider.setUserInfoUri(this.userInfoUri);
+		provider.setUserInfoAuthenticationMethod(this.userInfoAuthenticationMethod);
+		provider.setUserNameAttribute(this.userNameAttributeName);
+		return provider;
+	}
+
+	/**
+	 * @return the registration properties this metadata stands for: what Spring Security's discovery gives every
+	 * registration (the authorization code grant, and the client authentication method, scopes, name and redirect
+	 * URI template it derived) before the registration's own properties are applied
+	 */
+	Registration registrationProperties() {
+		Registration registration = new Registration();
+		registration.setAuthorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE.getValue());
+		registration.setClientAuthenticationMethod(this.clientAuthenticationMethod);
+		registration.setScope(this.scopes);
+		registration.setClientName(this.clientName);
+		registration.setRedirectUri(this.redirectUri);
+		return registration;
 	}
 
 }

@@ -105,6 +105,9 @@ class CachingClientRegistrationMapperTests {
 		provider(properties, "implicit-provider", oidc);
 		properties.put(PREFIX + "registration.implicit-provider.client-id", "implied-cli");
 		properties.put(PREFIX + "registration.implicit-provider.client-authentication-method", "none");
+		// a provider id Spring Security knows (CommonOAuth2Provider): its defaults do not apply to a discovery
+		provider(properties, "okta", oidc);
+		registration(properties, "workforce", "okta", "okta-cli", null, "none", null);
 		OAuth2ClientProperties bound = bind(properties);
 
 		Map<String, ClientRegistration> springBoot = new OAuth2ClientPropertiesMapper(bound).asClientRegistrations();
@@ -115,7 +118,7 @@ class CachingClientRegistrationMapperTests {
 		Map<String, ClientRegistration> cached = mapper(bound, Duration.ofDays(1), NOW.plusSeconds(3600))
 			.asClientRegistrations();
 
-		assertThat(springBoot).hasSize(9);
+		assertThat(springBoot).hasSize(10);
 		assertThat(describe(discovered)).isEqualTo(describe(springBoot));
 		assertThat(describe(cached)).isEqualTo(describe(springBoot));
 		assertThat(discovered.get("posting").getClientAuthenticationMethod().getValue())
@@ -133,10 +136,10 @@ class CachingClientRegistrationMapperTests {
 			assertThat(cached.get(id).getProviderDetails().getConfigurationMetadata()).as(id)
 				.containsEntry("authorization_response_iss_parameter_supported", true);
 		}
-		// seven providers discovered once each, RFC 8414's fallback costing the two RFC 8414 providers three
+		// eight providers discovered once each, RFC 8414's fallback costing the two RFC 8414 providers three
 		// requests each; Spring Boot asks once per registration: 'public' and 'confidential' share a provider
-		assertThat(discoveries).isEqualTo(7 + 2 + 2);
-		assertThat(springBootDiscoveries).isEqualTo(8 + 2 + 2);
+		assertThat(discoveries).isEqualTo(8 + 2 + 2);
+		assertThat(springBootDiscoveries).isEqualTo(9 + 2 + 2);
 		assertThat(discoveryRequests()).as("requests of the cached start").isEqualTo(discoveries);
 	}
 
