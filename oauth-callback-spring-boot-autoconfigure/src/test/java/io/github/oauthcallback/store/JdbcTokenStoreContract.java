@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -60,8 +61,8 @@ abstract class JdbcTokenStoreContract {
 	void createTable() {
 		this.dataSource = dataSource();
 		this.table = "tokens_" + Long.toHexString(System.nanoTime());
-		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, SchemaInitialization.ALWAYS)).isTrue();
-		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, SchemaInitialization.ALWAYS)).isFalse();
+		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, DatabaseInitializationMode.ALWAYS)).isTrue();
+		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, DatabaseInitializationMode.ALWAYS)).isFalse();
 	}
 
 	@AfterEach
@@ -520,10 +521,10 @@ abstract class JdbcTokenStoreContract {
 					+ "VALUES ('github', 'ada', 'Bearer', ?, ?, ?, 'read')", "legacy-access".getBytes(StandardCharsets.UTF_8),
 					java.sql.Timestamp.from(java.time.Instant.now()),
 					java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)));
-			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, SchemaInitialization.ALWAYS)).isFalse();
+			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, DatabaseInitializationMode.ALWAYS)).isFalse();
 			assertThat(TokenTableSchema.columns(jdbc, legacy)).contains("issuer", "client_id", "token_uri",
 					"id_token_value");
-			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, SchemaInitialization.ALWAYS)).isFalse();
+			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, DatabaseInitializationMode.ALWAYS)).isFalse();
 			JdbcTokenStore store = store(this.dataSource, legacy, Duration.ZERO, Duration.ofSeconds(5),
 					TokenCipher.none());
 			assertThat(value(store.loadAuthorizedClient("github", "ada"))).as("a row without issuer is trusted once")
