@@ -537,6 +537,67 @@ abstract class JdbcTokenStoreContract {
 		}
 	}
 
+	@Test
+	void theShippedSchemaScriptCreatesATableTheStoreAccepts() throws Exception {
+		String scripted = this.table + "_script";
+		runScript(TokenTableSchema.schemaScript(TokenTableSchema.driver(this.dataSource)), scripted);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(TokenTableSchema.columns(jdbc, scripted)).contains("id_token_value", "issuer", "client_id",
+					"token_uri");
+			JdbcTokenStore store = store(this.dataSource, scripted, Duration.ZERO, Duration.ofSeconds(5),
+					TokenCipher.none());
+			store.saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "scripted"),
+					account("ada"));
+			assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("scripted");
+			assertThat(jdbc.queryForObject("SELECT client_id FROM " + scripted, String.class)).isEqualTo("cli-github");
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM " + scripted + " WHERE id_token_value IS NOT NULL",
+					Integer.class)).isEqualTo(1);
+			assertThat(logs.text()).doesNotContain("has no");
+		}
+		finally {
+			TestDatabases.drop(this.dataSource, scripted);
+		}
+	}
+
+	@Test
+	void springSecuritysOwnSchemaUpgradedWithTheShippedScriptIsAcceptedAndKeepsItsRows() throws Exception {
+		String spring = this.table + "_sss";
+		DatabaseDriver driver = TokenTableSchema.driver(this.dataSource);
+		runScript("org/springframework/security/oauth2/client/oauth2-client-schema"
+				+ ((driver == DatabaseDriver.POSTGRESQL) ? "-postgres" : "") + ".sql", spring);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		try (CapturedLogs logs = new CapturedLogs()) {
+			jdbc.update("INSERT INTO " + spring + " (client_registration_id, principal_name, access_token_type, "
+					+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes) "
+					+ "VALUES ('github', 'ada', 'Bearer', ?, ?, ?, 'read')", "spring-access".getBytes(StandardCharsets.UTF_8),
+					java.sql.Timestamp.from(java.time.Instant.now()),
+					java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)));
+			runScript(TokenTableSchema.upgradeScript(driver), spring);
+			assertThat(TokenTableSchema.columns(jdbc, spring)).contains("id_token_value", "issuer", "client_id",
+					"token_uri");
+			JdbcTokenStore store = store(this.dataSource, spring, Duration.ZERO, Duration.ofSeconds(5),
+					TokenCipher.none());
+			assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("spring-access");
+			store.saveAuthorizedClient(client(registration("github"), "ada", "new-access", null), account("ada"));
+			assertThat(jdbc.queryForObject("SELECT client_id FROM " + spring, String.class)).isEqualTo("cli-github");
+			assertThat(logs.text()).doesNotContain("has no");
+		}
+		finally {
+			TestDatabases.drop(this.dataSource, spring);
+		}
+	}
+
+	/** Runs a script with Spring's script runner, as a user would, after renaming the table in its text. */
+	private void runScript(String location, String table) throws java.io.IOException {
+		String script = new org.springframework.core.io.ClassPathResource(location)
+			.getContentAsString(StandardCharsets.UTF_8)
+			.replace(JdbcTokenStore.DEFAULT_TABLE_NAME, table);
+		new org.springframework.jdbc.datasource.init.ResourceDatabasePopulator(
+				new org.springframework.core.io.ByteArrayResource(script.getBytes(StandardCharsets.UTF_8)))
+			.execute(this.dataSource);
+	}
+
 	JdbcTokenStore store(HikariDataSource dataSource, String table, Duration cacheTimeToLive, Duration lockTimeout,
 			TokenCipher cipher) {
 		return new JdbcTokenStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
