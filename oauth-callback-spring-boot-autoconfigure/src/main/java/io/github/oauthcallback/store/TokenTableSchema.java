@@ -58,6 +58,9 @@ public final class TokenTableSchema {
 	/** The platforms with an {@code upgrade-<platform>.sql} script; others use {@code upgrade.sql}. */
 	private static final Set<String> UPGRADE_PLATFORMS = Set.of("h2", "postgresql", "mariadb");
 
+	/** The default table name as the scripts spell it. */
+	private static final Pattern TABLE_IN_SCRIPT = Pattern.compile("\\b" + JdbcTokenStore.DEFAULT_TABLE_NAME + "\\b");
+
 	private TokenTableSchema() {
 	}
 
@@ -168,9 +171,6 @@ public final class TokenTableSchema {
 		}
 		return statements;
 	}
-
-	/** The default table name as the scripts spell it. */
-	private static final Pattern TABLE_IN_SCRIPT = Pattern.compile("\\b" + JdbcTokenStore.DEFAULT_TABLE_NAME + "\\b");
 
 	/**
 	 * Adds the starter's missing columns. Another node may add them at the same time: a failed statement is
