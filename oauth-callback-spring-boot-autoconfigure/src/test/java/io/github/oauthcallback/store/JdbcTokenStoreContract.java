@@ -23,6 +23,7 @@ import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -603,6 +604,72 @@ abstract class JdbcTokenStoreContract {
 		return new JdbcTokenStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
 				this.registrations, cipher, table, () -> TokenTableSchema.describe(dataSource), cacheTimeToLive,
 				lockTimeout);
+	}
+
+	/**
+	 * @param name a fresh name
+	 * @return a data source on an empty database or schema of its own, and what removes it
+	 */
+	abstract Isolated isolated(String name);
+
+	record Isolated(HikariDataSource dataSource, Runnable drop) {
+
+	}
+
+	/**
+	 * On the default table, Spring Security's {@link JdbcOAuth2AuthorizedClientService} and the store read each
+	 * other's rows, with the same values (in a schema of its own: Spring's service only knows the default table name).
+	 */
+	@Test
+	void rowsAreCompatibleWithSpringSecuritysJdbcService() {
+		Isolated isolated = isolated("compat_" + Long.toHexString(System.nanoTime()));
+		try {
+			HikariDataSource own = isolated.dataSource();
+			assertThat(TokenTableSchema.initialize(own, JdbcTokenStore.DEFAULT_TABLE_NAME,
+					DatabaseInitializationMode.ALWAYS)).isTrue();
+			ClientRegistrationRepository registrations = StoreFixtures.registrations("github");
+			JdbcOAuth2AuthorizedClientService spring = new JdbcOAuth2AuthorizedClientService(new JdbcTemplate(own),
+					registrations);
+			JdbcTokenStore store = new JdbcTokenStore(new JdbcTemplate(own), new DataSourceTransactionManager(own),
+					registrations, TokenCipher.none(), JdbcTokenStore.DEFAULT_TABLE_NAME, () -> "h2", Duration.ZERO,
+					Duration.ofSeconds(5));
+
+			OAuth2AuthorizedClient bySpring = client(registration("github"), "ada", "from-spring", "refresh-spring");
+			spring.saveAuthorizedClient(bySpring, account("ada"));
+			assertSameLogin(store.loadAuthorizedClient("github", "ada"), bySpring);
+			assertSameLogin(store.loadAuthorizedClient("github", "ada"), spring.loadAuthorizedClient("github", "ada"));
+
+			OAuth2AuthorizedClient byStore = client(registration("github"), "bob", "from-store", "refresh-store");
+			store.saveAuthorizedClient(byStore, account("bob"));
+			assertSameLogin(spring.loadAuthorizedClient("github", "bob"), byStore);
+
+			OAuth2AuthorizedClient updatedBySpring = client(registration("github"), "bob", "updated-by-spring", null);
+			spring.saveAuthorizedClient(updatedBySpring, account("bob"));
+			assertSameLogin(store.loadAuthorizedClient("github", "bob"), updatedBySpring);
+
+			store.removeAuthorizedClient("github", "ada");
+			assertThat((OAuth2AuthorizedClient) spring.loadAuthorizedClient("github", "ada")).isNull();
+		}
+		finally {
+			isolated.drop().run();
+		}
+	}
+
+	private static void assertSameLogin(OAuth2AuthorizedClient actual, OAuth2AuthorizedClient expected) {
+		assertThat(actual).isNotNull();
+		assertThat(actual.getPrincipalName()).isEqualTo(expected.getPrincipalName());
+		assertThat(actual.getAccessToken().getTokenType()).isEqualTo(expected.getAccessToken().getTokenType());
+		assertThat(actual.getAccessToken().getTokenValue()).isEqualTo(expected.getAccessToken().getTokenValue());
+		assertThat(actual.getAccessToken().getIssuedAt()).isEqualTo(expected.getAccessToken().getIssuedAt());
+		assertThat(actual.getAccessToken().getExpiresAt()).isEqualTo(expected.getAccessToken().getExpiresAt());
+		assertThat(actual.getAccessToken().getScopes()).isEqualTo(expected.getAccessToken().getScopes());
+		if (expected.getRefreshToken() == null) {
+			assertThat(actual.getRefreshToken()).isNull();
+		}
+		else {
+			assertThat(actual.getRefreshToken().getTokenValue()).isEqualTo(expected.getRefreshToken().getTokenValue());
+			assertThat(actual.getRefreshToken().getIssuedAt()).isEqualTo(expected.getRefreshToken().getIssuedAt());
+		}
 	}
 
 }
