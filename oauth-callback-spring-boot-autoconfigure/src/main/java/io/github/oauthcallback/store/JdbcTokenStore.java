@@ -135,7 +135,7 @@ public class JdbcTokenStore implements TokenStore {
 	 * @param transactions transactions on the same data source: a {@link TransactionTemplate}
 	 * @param registrations the client registrations
 	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
-	 * @param table the table name (Spring Security's schema plus an {@code id_token_value} column)
+	 * @param table the table name (Spring Security's schema plus the starter's columns, {@link TokenTableSchema})
 	 * @param location describes the database for messages (no credentials)
 	 */
 	public JdbcTokenStore(JdbcOperations jdbc, TransactionOperations transactions,
@@ -149,7 +149,7 @@ public class JdbcTokenStore implements TokenStore {
 	 * @param transactionManager the transaction manager of the same data source
 	 * @param registrations the client registrations
 	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
-	 * @param table the table name (Spring Security's schema plus an {@code id_token_value} column)
+	 * @param table the table name (Spring Security's schema plus the starter's columns, {@link TokenTableSchema})
 	 * @param location describes the database for messages (no credentials)
 	 * @param cacheTimeToLive how long a login read from the database is used without reading it again;
 	 * {@link Duration#ZERO} reads it on every request
