@@ -617,6 +617,24 @@ abstract class JdbcTokenStoreContract {
 	}
 
 	/**
+	 * @param kind {@code SCHEMA} or {@code DATABASE}
+	 * @param name its name
+	 * @param dataSource opens a data source on it
+	 * @param dropOptions what follows {@code DROP <kind> <name>}
+	 * @return it, created on the server of {@link #dataSource()}
+	 */
+	Isolated created(String kind, String name, java.util.function.Function<String, HikariDataSource> dataSource,
+			String dropOptions) {
+		JdbcTemplate shared = new JdbcTemplate(this.dataSource);
+		shared.execute("CREATE " + kind + " " + name);
+		HikariDataSource own = dataSource.apply(name);
+		return new Isolated(own, () -> {
+			own.close();
+			shared.execute("DROP " + kind + " " + name + dropOptions);
+		});
+	}
+
+	/**
 	 * On the default table, Spring Security's {@link JdbcOAuth2AuthorizedClientService} and the store read each
 	 * other's rows, with the same values (in a schema of its own: Spring's service only knows the default table name).
 	 */

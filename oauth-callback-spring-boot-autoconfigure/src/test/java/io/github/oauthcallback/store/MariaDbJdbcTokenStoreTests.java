@@ -2,8 +2,6 @@ package io.github.oauthcallback.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-
 /** Against the MariaDB server at 127.0.0.1:3306 (database test, user root). */
 class MariaDbJdbcTokenStoreTests extends JdbcTokenStoreContract {
 
@@ -19,13 +17,7 @@ class MariaDbJdbcTokenStoreTests extends JdbcTokenStoreContract {
 
 	@Override
 	Isolated isolated(String name) {
-		JdbcTemplate shared = new JdbcTemplate(this.dataSource);
-		shared.execute("CREATE DATABASE " + name);
-		HikariDataSource dataSource = TestDatabases.mariadb(name);
-		return new Isolated(dataSource, () -> {
-			dataSource.close();
-			shared.execute("DROP DATABASE " + name);
-		});
+		return created("DATABASE", name, TestDatabases::mariadb, "");
 	}
 
 }
