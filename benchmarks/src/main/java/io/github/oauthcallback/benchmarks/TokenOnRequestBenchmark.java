@@ -15,7 +15,6 @@ import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
-import io.github.oauthcallback.store.SchemaInitialization;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.store.TokenTableSchema;
@@ -30,6 +29,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
@@ -109,7 +109,7 @@ public class TokenOnRequestBenchmark {
 				case "jdbc-h2", "jdbc-h2-uncached" -> {
 					fixture.dataSource = new HikariDataSource();
 					fixture.dataSource.setJdbcUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
-					TokenTableSchema.initialize(fixture.dataSource, "bench_tokens", SchemaInitialization.ALWAYS);
+					TokenTableSchema.initialize(fixture.dataSource, "bench_tokens", DatabaseInitializationMode.ALWAYS);
 					yield new JdbcTokenStore(new JdbcTemplate(fixture.dataSource),
 							new DataSourceTransactionManager(fixture.dataSource), registrations, TokenCipher.none(),
 							"bench_tokens", () -> "h2",

@@ -9,10 +9,10 @@ import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.loopback.CallbackPages;
 import io.github.oauthcallback.refresh.Interactivity;
 import io.github.oauthcallback.store.JdbcTokenStore;
-import io.github.oauthcallback.store.SchemaInitialization;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Settings of the loopback login, under {@code oauth-callback}. Providers themselves are declared with Spring Boot's
@@ -144,14 +144,16 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	/**
 	 * The JDBC store.
 	 *
-	 * @param initializeSchema When to create the table: 'embedded' (only for in-memory H2, HSQLDB or Derby, as
-	 * Spring Boot's spring.sql.init.mode decides), 'always' (if it does not exist) or 'never'.
-	 * @param tableName Name of the table (Spring Security's schema plus an id_token_value column).
+	 * @param initializeSchema When to create the table (and add the starter's columns to an existing one) with the
+	 * scripts shipped in the starter: 'embedded' (only for in-memory H2, HSQLDB or Derby, as Spring Boot's
+	 * spring.sql.init.mode decides), 'always' (if it does not exist) or 'never' (the table comes from your migrations).
+	 * @param tableName Name of the table (Spring Security's oauth2_authorized_client schema plus the id_token_value,
+	 * issuer, client_id and token_uri columns).
 	 * @param cacheTimeToLive How long a login read from the database is used without reading it again, so requests
 	 * with a stored token do not query the database. Changes made by this process apply at once, those of other
 	 * nodes within this time; refreshes always read the database. 0 reads it on every request.
 	 */
-	public record Jdbc(@DefaultValue("embedded") SchemaInitialization initializeSchema,
+	public record Jdbc(@DefaultValue("embedded") DatabaseInitializationMode initializeSchema,
 			@DefaultValue(JdbcTokenStore.DEFAULT_TABLE_NAME) String tableName,
 			@DefaultValue("10s") Duration cacheTimeToLive) {
 

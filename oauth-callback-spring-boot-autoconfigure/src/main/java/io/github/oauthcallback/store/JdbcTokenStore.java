@@ -1,11 +1,13 @@
 package io.github.oauthcallback.store;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,19 +25,21 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -44,10 +48,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
 
 /**
- * Spring Security's {@link JdbcOAuth2AuthorizedClientService}, made safe for several nodes sharing one database:
+ * An {@link org.springframework.security.oauth2.client.OAuth2AuthorizedClientService} on Spring Security's
+ * {@code oauth2_authorized_client} table, row-compatible with its
+ * {@link org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService} (same columns and encodings:
+ * token values as UTF-8 bytes, scopes comma-separated, instants as SQL timestamps), so either reads what the other
+ * wrote on the default table, and made safe for several nodes sharing one database. It issues its own statements
+ * (with {@link JdbcClient}), naming the configured table and the starter's extra columns; it never rewrites Spring's.
  * <ul>
- * <li>saves are atomic: Spring's update-then-insert runs in a transaction (a savepoint when one is already open),
- * together with the ID token, and is retried when a concurrent node inserted the same key first (duplicate key) or a
+ * <li>saves are atomic: update-then-insert runs in a transaction (a savepoint when one is already open), together
+ * with the extra columns, and is retried when a concurrent node inserted the same key first (duplicate key) or a
  * lock conflict aborted it;</li>
  * <li>{@link #exclusively} runs in a transaction of its own that holds a row lock, waits at most the lock timeout,
  * and commits what the action did even when the action then fails for another reason (a refused refresh token is
@@ -70,7 +79,7 @@ import org.springframework.util.StringUtils;
  * <li>the table name is configurable.</li>
  * </ul>
  */
-public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements TokenStore {
+public class JdbcTokenStore implements TokenStore {
 
 	/** Spring Security's table name. */
 	public static final String DEFAULT_TABLE_NAME = "oauth2_authorized_client";
@@ -78,8 +87,6 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	private static final Log logger = LogFactory.getLog(JdbcTokenStore.class);
 
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
-	private static final Pattern SPRING_TABLE = Pattern.compile("\\b" + DEFAULT_TABLE_NAME + "\\b");
 
 	private static final int ATTEMPTS = 5;
 
@@ -97,6 +104,8 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	private static final ThreadLocal<Boolean> locked = new ThreadLocal<>();
 
 	private final JdbcOperations jdbc;
+
+	private final JdbcClient sql;
 
 	private final ClientRegistrationRepository registrations;
 
@@ -126,7 +135,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	 * @param transactions transactions on the same data source: a {@link TransactionTemplate}
 	 * @param registrations the client registrations
 	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
-	 * @param table the table name (Spring Security's schema plus an {@code id_token_value} column)
+	 * @param table the table name (Spring Security's schema plus the starter's columns, {@link TokenTableSchema})
 	 * @param location describes the database for messages (no credentials)
 	 */
 	public JdbcTokenStore(JdbcOperations jdbc, TransactionOperations transactions,
@@ -140,7 +149,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	 * @param transactionManager the transaction manager of the same data source
 	 * @param registrations the client registrations
 	 * @param cipher encrypts token values, or {@link TokenCipher#none()}
-	 * @param table the table name (Spring Security's schema plus an {@code id_token_value} column)
+	 * @param table the table name (Spring Security's schema plus the starter's columns, {@link TokenTableSchema})
 	 * @param location describes the database for messages (no credentials)
 	 * @param cacheTimeToLive how long a login read from the database is used without reading it again;
 	 * {@link Duration#ZERO} reads it on every request
@@ -149,7 +158,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	public JdbcTokenStore(JdbcOperations jdbc, PlatformTransactionManager transactionManager,
 			ClientRegistrationRepository registrations, TokenCipher cipher, String table, Supplier<String> location,
 			Duration cacheTimeToLive, Duration lockTimeout) {
-		super(renameTable(jdbc, validTableName(table)), registrations);
+		validTableName(table);
 		if (cacheTimeToLive == null || cacheTimeToLive.isNegative()) {
 			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.jdbc."
 					+ "cache-time-to-live must be zero or positive (was " + cacheTimeToLive + "); the default is 10s.");
@@ -159,6 +168,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 					+ "be at least one second for the JDBC store (was " + lockTimeout + "); the default is 10m.");
 		}
 		this.jdbc = jdbc;
+		this.sql = JdbcClient.create(jdbc);
 		this.registrations = registrations;
 		this.protection = new LoginProtection(cipher, this::location, () -> "The token store (" + location() + ")");
 		this.saves = new TransactionTemplate(transactionManager);
@@ -169,12 +179,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		this.location = location;
 		this.cacheNanos = cacheTimeToLive.toNanos();
 		this.lockTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, lockTimeout.toSeconds());
-		OAuth2AuthorizedClientParametersMapper parameters = new OAuth2AuthorizedClientParametersMapper();
-		setAuthorizedClientParametersMapper((holder) -> parameters
-			.apply(new OAuth2AuthorizedClientHolder(sealed(holder.getAuthorizedClient(), holder.getPrincipal().getName()),
-					holder.getPrincipal())));
-		this.rows = new OAuth2AuthorizedClientRowMapper(registrations);
-		setAuthorizedClientRowMapper(this.rows);
+		this.rows = this::storedClient;
 	}
 
 	private static PlatformTransactionManager transactionManager(TransactionOperations transactions) {
@@ -215,10 +220,7 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 		for (int attempt = 1;; attempt++) {
 			try {
 				// A savepoint inside exclusively(): a failed attempt is undone alone and the retry can run.
-				this.saves.executeWithoutResult((status) -> {
-					super.saveAuthorizedClient(authorizedClient, principal);
-					saveExtraColumns(authorizedClient, principal.getName(), columns);
-				});
+				this.saves.executeWithoutResult((status) -> write(authorizedClient, principal.getName(), columns));
 				return;
 			}
 			catch (DuplicateKeyException | TransientDataAccessException ex) {
@@ -242,10 +244,10 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	@Override
 	public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
 		this.cache.remove(key(clientRegistrationId, principalName));
-		database(() -> {
-			super.removeAuthorizedClient(clientRegistrationId, principalName);
-			return null;
-		});
+		database(() -> this.sql
+			.sql("DELETE FROM " + this.table + " WHERE client_registration_id = ? AND principal_name = ?")
+			.params(clientRegistrationId, principalName)
+			.update());
 	}
 
 	@Override
@@ -494,33 +496,94 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 	}
 
 	/**
-	 * Writes what Spring Security's statements do not: the ID token (only without a key; with one it is in the
-	 * sealed document) and who issued the login.
+	 * Updates the row, or inserts it if there is none, with Spring Security's columns (the sealed login with a key)
+	 * and the extra columns the table has: the ID token (only without a key; with one it is in the sealed document)
+	 * and who issued the login.
 	 */
-	private void saveExtraColumns(OAuth2AuthorizedClient client, String account, Columns columns) {
-		List<String> assignments = new ArrayList<>();
-		List<Object> values = new ArrayList<>();
+	private void write(OAuth2AuthorizedClient client, String account, Columns columns) {
+		OAuth2AuthorizedClient stored = sealed(client, account);
+		OAuth2AccessToken access = stored.getAccessToken();
+		OAuth2RefreshToken refresh = stored.getRefreshToken();
+		Map<String, Object> values = new java.util.LinkedHashMap<>();
+		values.put("access_token_type", new SqlParameterValue(Types.VARCHAR, access.getTokenType().getValue()));
+		values.put("access_token_value", bytes(access.getTokenValue()));
+		values.put("access_token_issued_at", timestamp(access.getIssuedAt()));
+		values.put("access_token_expires_at", timestamp(access.getExpiresAt()));
+		values.put("access_token_scopes", new SqlParameterValue(Types.VARCHAR,
+				access.getScopes().isEmpty() ? null : StringUtils.collectionToDelimitedString(access.getScopes(), ",")));
+		values.put("refresh_token_value", bytes((refresh != null) ? refresh.getTokenValue() : null));
+		values.put("refresh_token_issued_at", timestamp((refresh != null) ? refresh.getIssuedAt() : null));
 		if (columns.idToken()) {
-			String idToken = (!this.protection.sealing() && client instanceof OidcAuthorizedClient oidc
-					&& oidc.getIdToken() != null) ? oidc.getIdToken().getTokenValue() : null;
-			assignments.add("id_token_value = ?");
-			values.add(new SqlParameterValue(Types.VARBINARY,
-					(idToken != null) ? idToken.getBytes(StandardCharsets.UTF_8) : null));
+			values.put("id_token_value", bytes((!this.protection.sealing() && client instanceof OidcAuthorizedClient oidc
+					&& oidc.getIdToken() != null) ? oidc.getIdToken().getTokenValue() : null));
 		}
 		if (columns.issuedBy()) {
 			IssuedBy issuedBy = IssuedBy.of(client.getClientRegistration());
-			assignments.add("issuer = ?, client_id = ?, token_uri = ?");
-			values.add(new SqlParameterValue(Types.VARCHAR, issuedBy.issuer()));
-			values.add(new SqlParameterValue(Types.VARCHAR, issuedBy.clientId()));
-			values.add(new SqlParameterValue(Types.VARCHAR, issuedBy.tokenUri()));
+			values.put("issuer", new SqlParameterValue(Types.VARCHAR, issuedBy.issuer()));
+			values.put("client_id", new SqlParameterValue(Types.VARCHAR, issuedBy.clientId()));
+			values.put("token_uri", new SqlParameterValue(Types.VARCHAR, issuedBy.tokenUri()));
 		}
-		if (assignments.isEmpty()) {
-			return;
+		String id = client.getClientRegistration().getRegistrationId();
+		List<Object> update = new ArrayList<>(values.values());
+		update.add(id);
+		update.add(account);
+		int updated = this.sql.sql("UPDATE " + this.table + " SET "
+				+ String.join(", ", values.keySet().stream().map((column) -> column + " = ?").toList())
+				+ " WHERE client_registration_id = ? AND principal_name = ?")
+			.params(update)
+			.update();
+		if (updated == 0) {
+			List<Object> insert = new ArrayList<>();
+			insert.add(new SqlParameterValue(Types.VARCHAR, id));
+			insert.add(new SqlParameterValue(Types.VARCHAR, account));
+			insert.addAll(values.values());
+			this.sql.sql("INSERT INTO " + this.table + " (client_registration_id, principal_name, "
+					+ String.join(", ", values.keySet()) + ") VALUES ("
+					+ String.join(", ", insert.stream().map((value) -> "?").toList()) + ")")
+				.params(insert)
+				.update();
 		}
-		values.add(client.getClientRegistration().getRegistrationId());
-		values.add(account);
-		this.jdbc.update("UPDATE " + this.table + " SET " + String.join(", ", assignments)
-				+ " WHERE client_registration_id = ? AND principal_name = ?", values.toArray());
+	}
+
+	/** A token value as Spring Security stores it: UTF-8 bytes. */
+	private static SqlParameterValue bytes(String value) {
+		return new SqlParameterValue(Types.VARBINARY, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null);
+	}
+
+	private static SqlParameterValue timestamp(Instant instant) {
+		return new SqlParameterValue(Types.TIMESTAMP, (instant != null) ? Timestamp.from(instant) : null);
+	}
+
+	/**
+	 * Reads Spring Security's columns as its {@code JdbcOAuth2AuthorizedClientService} does: the values as they are
+	 * stored (sealed or not).
+	 */
+	private OAuth2AuthorizedClient storedClient(ResultSet resultSet, int rowNumber) throws SQLException {
+		String id = resultSet.getString("client_registration_id");
+		ClientRegistration registration = this.registrations.findByRegistrationId(id);
+		if (registration == null) {
+			throw new DataRetrievalFailureException("The ClientRegistration with id '" + id + "' exists in the data "
+					+ "source, however, it was not found in the ClientRegistrationRepository.");
+		}
+		String storedType = resultSet.getString("access_token_type");
+		TokenType type = TokenType.BEARER.getValue().equalsIgnoreCase(storedType) ? TokenType.BEARER
+				: TokenType.DPOP.getValue().equalsIgnoreCase(storedType) ? TokenType.DPOP : new TokenType(storedType);
+		String scopes = resultSet.getString("access_token_scopes");
+		OAuth2AccessToken access = new OAuth2AccessToken(type, text(resultSet.getBytes("access_token_value")),
+				resultSet.getTimestamp("access_token_issued_at").toInstant(),
+				resultSet.getTimestamp("access_token_expires_at").toInstant(),
+				(scopes != null) ? StringUtils.commaDelimitedListToSet(scopes) : Set.of());
+		byte[] refreshValue = resultSet.getBytes("refresh_token_value");
+		OAuth2RefreshToken refresh = null;
+		if (refreshValue != null) {
+			Timestamp issuedAt = resultSet.getTimestamp("refresh_token_issued_at");
+			refresh = new OAuth2RefreshToken(text(refreshValue), (issuedAt != null) ? issuedAt.toInstant() : null);
+		}
+		return new OAuth2AuthorizedClient(registration, resultSet.getString("principal_name"), access, refresh);
+	}
+
+	private static String text(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 	/** Which of the starter's extra columns the table has. */
@@ -601,27 +664,6 @@ public class JdbcTokenStore extends JdbcOAuth2AuthorizedClientService implements
 					+ "be a plain SQL identifier, optionally schema-qualified (was '" + table + "').");
 		}
 		return table;
-	}
-
-	/**
-	 * Spring Security's SQL names its table literally; a proxy rewrites that name in every statement.
-	 */
-	private static JdbcOperations renameTable(JdbcOperations jdbc, String table) {
-		if (DEFAULT_TABLE_NAME.equals(table)) {
-			return jdbc;
-		}
-		return (JdbcOperations) Proxy.newProxyInstance(JdbcTokenStore.class.getClassLoader(),
-				new Class<?>[] { JdbcOperations.class }, (proxy, method, args) -> {
-					if (args != null && args.length > 0 && args[0] instanceof String sql) {
-						args[0] = SPRING_TABLE.matcher(sql).replaceAll(table);
-					}
-					try {
-						return method.invoke(jdbc, args);
-					}
-					catch (InvocationTargetException ex) {
-						throw ex.getTargetException();
-					}
-				});
 	}
 
 }

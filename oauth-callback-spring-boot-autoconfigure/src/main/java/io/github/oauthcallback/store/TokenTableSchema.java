@@ -1,11 +1,19 @@
 package io.github.oauthcallback.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -15,6 +23,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -23,12 +33,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcUtils;
 
 /**
- * Creates the token table: Spring Security's {@code oauth2_authorized_client} schema plus the nullable columns
- * {@code id_token_value}, {@code issuer}, {@code client_id} and {@code token_uri}, in the flavour of the database at
- * hand (generic {@code blob}/{@code timestamp}; PostgreSQL {@code bytea}; MariaDB/MySQL {@code blob}/
- * {@code datetime(6)}). An existing table that lacks the extra columns gets them ({@code ALTER TABLE ... ADD}) when
- * the mode allows creating the table; Spring Security's own statements never name them, so its
- * {@code JdbcOAuth2AuthorizedClientService} keeps working on the table.
+ * Creates the token table from the SQL scripts shipped next to this class: Spring Security's
+ * {@code oauth2_authorized_client} schema plus the nullable columns {@code id_token_value}, {@code issuer},
+ * {@code client_id} and {@code token_uri} ({@code schema-<platform>.sql}: {@code h2}, {@code hsqldb},
+ * {@code postgresql}, {@code mariadb}, {@code mysql}, else {@code schema.sql}), and adds those columns to an existing
+ * table that lacks them ({@code upgrade-<platform>.sql}: {@code h2}, {@code postgresql}, {@code mariadb}, else
+ * {@code upgrade.sql}). The scripts name the default table; another configured name replaces it. Flyway and Liquibase
+ * users copy the same scripts. Spring Security's own {@code JdbcOAuth2AuthorizedClientService} keeps working on the
+ * table: it never names the extra columns.
  */
 public final class TokenTableSchema {
 
@@ -40,6 +52,15 @@ public final class TokenTableSchema {
 	/** The starter's columns beyond Spring Security's schema, in the order they were added. */
 	private static final List<String> EXTRA_COLUMNS = List.of("id_token_value", "issuer", "client_id", "token_uri");
 
+	/** The platforms with a {@code schema-<platform>.sql} script; others use {@code schema.sql}. */
+	private static final Set<String> SCHEMA_PLATFORMS = Set.of("h2", "hsqldb", "postgresql", "mariadb", "mysql");
+
+	/** The platforms with an {@code upgrade-<platform>.sql} script; others use {@code upgrade.sql}. */
+	private static final Set<String> UPGRADE_PLATFORMS = Set.of("h2", "postgresql", "mariadb");
+
+	/** The default table name as the scripts spell it. */
+	private static final Pattern TABLE_IN_SCRIPT = Pattern.compile("\\b" + JdbcTokenStore.DEFAULT_TABLE_NAME + "\\b");
+
 	private TokenTableSchema() {
 	}
 
@@ -48,12 +69,13 @@ public final class TokenTableSchema {
 	 * table that lacks them (a table made with Spring Security's schema, or by an older version) in the same modes.
 	 * @param dataSource the data source
 	 * @param table the table name
-	 * @param mode when to create it
+	 * @param mode when to create it, as Spring Boot's {@code spring.sql.init.mode}: {@code EMBEDDED} only for an
+	 * embedded database (H2, HSQLDB, Derby), {@code ALWAYS}, or {@code NEVER}
 	 * @return whether the table was created
 	 */
-	public static boolean initialize(DataSource dataSource, String table, SchemaInitialization mode) {
-		if (mode == SchemaInitialization.NEVER
-				|| (mode == SchemaInitialization.EMBEDDED && !EmbeddedDatabaseConnection.isEmbedded(dataSource))) {
+	public static boolean initialize(DataSource dataSource, String table, DatabaseInitializationMode mode) {
+		if (mode == DatabaseInitializationMode.NEVER
+				|| (mode == DatabaseInitializationMode.EMBEDDED && !EmbeddedDatabaseConnection.isEmbedded(dataSource))) {
 			return false;
 		}
 		JdbcTokenStore.validTableName(table);
@@ -71,7 +93,9 @@ public final class TokenTableSchema {
 			return false;
 		}
 		try {
-			jdbc.execute(ddl(driver, table));
+			for (String statement : statements(schemaScript(driver), table)) {
+				jdbc.execute(statement);
+			}
 		}
 		catch (DataAccessException failure) {
 			// Another node may have created it in the meantime (databases without IF NOT EXISTS).
@@ -81,8 +105,9 @@ public final class TokenTableSchema {
 			}
 			catch (DataAccessException stillMissing) {
 				throw new TokenStoreException(table, "The token table " + table + " does not exist and could not "
-						+ "be created (" + failure.getClass().getSimpleName() + "). Create it as docs/storage.md "
-						+ "shows, or let the application's database user create tables.", failure);
+						+ "be created (" + failure.getClass().getSimpleName() + "). Create it with the script "
+						+ schemaScript(driver) + " in the starter's jar (docs/storage.md), or let the application's "
+						+ "database user create tables.", failure);
 			}
 		}
 		logger.info("Created the token table " + table);
@@ -91,39 +116,60 @@ public final class TokenTableSchema {
 
 	/**
 	 * @param driver the database
+	 * @return the class path location of its {@code CREATE TABLE} script
+	 */
+	public static String schemaScript(DatabaseDriver driver) {
+		return script("schema", SCHEMA_PLATFORMS, driver);
+	}
+
+	/**
+	 * @param driver the database
+	 * @return the class path location of its script that adds the starter's columns to an existing table
+	 */
+	public static String upgradeScript(DatabaseDriver driver) {
+		return script("upgrade", UPGRADE_PLATFORMS, driver);
+	}
+
+	private static String script(String name, Set<String> platforms, DatabaseDriver driver) {
+		String platform = driver.getId();
+		return "io/github/oauthcallback/store/" + name
+				+ ((platform != null && platforms.contains(platform)) ? "-" + platform : "") + ".sql";
+	}
+
+	/**
+	 * @param driver the database
 	 * @param table the table name
-	 * @return the {@code CREATE TABLE} statement
+	 * @return the {@code CREATE TABLE} statement of the database's script, for that table name
 	 */
 	public static String ddl(DatabaseDriver driver, String table) {
-		String blob = "blob";
-		String timestamp = "timestamp";
-		String now = "CURRENT_TIMESTAMP";
-		if (driver == DatabaseDriver.POSTGRESQL) {
-			blob = "bytea";
+		return statements(schemaScript(driver), JdbcTokenStore.validTableName(table)).get(0);
+	}
+
+	/**
+	 * @param location a script on the class path, with one or more statements, each ending with {@code ;}, and
+	 * comment lines starting with {@code --}
+	 * @param table the table name that replaces the default one
+	 * @return the statements, without the {@code ;}
+	 */
+	static List<String> statements(String location, String table) {
+		String script;
+		try (InputStream in = new ClassPathResource(location).getInputStream()) {
+			script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-		else if (driver == DatabaseDriver.MARIADB || driver == DatabaseDriver.MYSQL) {
-			timestamp = "datetime(6)";
-			now = "CURRENT_TIMESTAMP(6)";
+		catch (IOException ex) {
+			throw new UncheckedIOException("The starter's script " + location + " cannot be read", ex);
 		}
-		boolean ifNotExists = driver == DatabaseDriver.POSTGRESQL || driver == DatabaseDriver.MARIADB
-				|| driver == DatabaseDriver.MYSQL || driver == DatabaseDriver.H2 || driver == DatabaseDriver.HSQLDB;
-		return "CREATE TABLE " + (ifNotExists ? "IF NOT EXISTS " : "") + table + " (\n" //
-				+ "  client_registration_id varchar(100) NOT NULL,\n" //
-				+ "  principal_name varchar(200) NOT NULL,\n" //
-				+ "  access_token_type varchar(100) NOT NULL,\n" //
-				+ "  access_token_value " + blob + " NOT NULL,\n" //
-				+ "  access_token_issued_at " + timestamp + " NOT NULL,\n" //
-				+ "  access_token_expires_at " + timestamp + " NOT NULL,\n" //
-				+ "  access_token_scopes varchar(1000) DEFAULT NULL,\n" //
-				+ "  refresh_token_value " + blob + " DEFAULT NULL,\n" //
-				+ "  refresh_token_issued_at " + timestamp + " DEFAULT NULL,\n" //
-				+ "  created_at " + timestamp + " DEFAULT " + now + " NOT NULL,\n" //
-				+ "  id_token_value " + blob + " DEFAULT NULL,\n" //
-				+ "  issuer varchar(1000) DEFAULT NULL,\n" //
-				+ "  client_id varchar(255) DEFAULT NULL,\n" //
-				+ "  token_uri varchar(1000) DEFAULT NULL,\n" //
-				+ "  PRIMARY KEY (client_registration_id, principal_name)\n" //
-				+ ")";
+		String code = script.lines()
+			.filter((line) -> !line.strip().startsWith("--"))
+			.map((line) -> line + "\n")
+			.collect(Collectors.joining());
+		List<String> statements = new ArrayList<>();
+		for (String statement : code.split(";")) {
+			if (!statement.isBlank()) {
+				statements.add(TABLE_IN_SCRIPT.matcher(statement.strip()).replaceAll(Matcher.quoteReplacement(table)));
+			}
+		}
+		return statements;
 	}
 
 	/**
@@ -184,24 +230,22 @@ public final class TokenTableSchema {
 	 * @param driver the database
 	 * @param table the table
 	 * @param missing the starter's columns to add
-	 * @return one {@code ALTER TABLE} statement per column ({@code ADD COLUMN IF NOT EXISTS} where the database has
-	 * it: H2, HSQLDB, PostgreSQL, MariaDB)
+	 * @return the statements of the database's upgrade script that add them, one per column ({@code ADD COLUMN IF
+	 * NOT EXISTS} where the database has it: H2, PostgreSQL, MariaDB)
 	 */
 	static List<String> alterStatements(DatabaseDriver driver, String table, List<String> missing) {
-		boolean ifNotExists = driver == DatabaseDriver.POSTGRESQL || driver == DatabaseDriver.MARIADB
-				|| driver == DatabaseDriver.H2;
-		return missing.stream()
-			.map((column) -> "ALTER TABLE " + table + " ADD " + (ifNotExists ? "COLUMN IF NOT EXISTS " : "") + column
-					+ " " + columnType(driver, column))
+		return statements(upgradeScript(driver), table).stream()
+			.filter((statement) -> missing.contains(addedColumn(statement)))
 			.toList();
 	}
 
-	private static String columnType(DatabaseDriver driver, String column) {
-		return switch (column) {
-			case "id_token_value" -> (driver == DatabaseDriver.POSTGRESQL) ? "bytea" : "blob";
-			case "client_id" -> "varchar(255)";
-			default -> "varchar(1000)";
-		};
+	/**
+	 * @param statement {@code ALTER TABLE <table> ADD [COLUMN IF NOT EXISTS] <column> <type>}
+	 * @return the column
+	 */
+	private static String addedColumn(String statement) {
+		String[] words = statement.split("\\s+");
+		return words[words.length - 2];
 	}
 
 	static DatabaseDriver driver(JdbcOperations jdbc) {

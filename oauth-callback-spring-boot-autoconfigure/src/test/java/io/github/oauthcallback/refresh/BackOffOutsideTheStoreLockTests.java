@@ -16,7 +16,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
-import io.github.oauthcallback.store.SchemaInitialization;
 import io.github.oauthcallback.store.TestDatabases;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
@@ -86,7 +86,7 @@ class BackOffOutsideTheStoreLockTests {
 	void anotherNodeOnTheJdbcStoreTakesTheLockDuringTheBackOffAndItsRefreshIsUsed() throws Exception {
 		try (HikariDataSource dataSource = TestDatabases.h2("backoff")) {
 			String table = "backoff_" + Long.toHexString(System.nanoTime());
-			TokenTableSchema.initialize(dataSource, table, SchemaInitialization.ALWAYS);
+			TokenTableSchema.initialize(dataSource, table, DatabaseInitializationMode.ALWAYS);
 			TokenStore store = jdbcStore(dataSource, table);
 			TokenStore otherNode = jdbcStore(dataSource, table);
 			seed(store, "at-old", "rt-old");

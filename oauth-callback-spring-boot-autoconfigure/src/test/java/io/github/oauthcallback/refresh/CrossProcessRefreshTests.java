@@ -15,7 +15,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
-import io.github.oauthcallback.store.SchemaInitialization;
 import io.github.oauthcallback.store.TestDatabases;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
@@ -24,6 +23,7 @@ import io.github.oauthcallback.support.RotatingTokenEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -83,7 +83,7 @@ class CrossProcessRefreshTests {
 				HikariDataSource first = TestDatabases.postgres();
 				HikariDataSource second = TestDatabases.postgres()) {
 			String table = "refresh_" + Long.toHexString(System.nanoTime());
-			TokenTableSchema.initialize(first, table, SchemaInitialization.ALWAYS);
+			TokenTableSchema.initialize(first, table, DatabaseInitializationMode.ALWAYS);
 			try {
 				InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
 						RefreshWorker.registration(endpoint.tokenUri()));

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -60,8 +62,8 @@ abstract class JdbcTokenStoreContract {
 	void createTable() {
 		this.dataSource = dataSource();
 		this.table = "tokens_" + Long.toHexString(System.nanoTime());
-		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, SchemaInitialization.ALWAYS)).isTrue();
-		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, SchemaInitialization.ALWAYS)).isFalse();
+		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, DatabaseInitializationMode.ALWAYS)).isTrue();
+		assertThat(TokenTableSchema.initialize(this.dataSource, this.table, DatabaseInitializationMode.ALWAYS)).isFalse();
 	}
 
 	@AfterEach
@@ -520,10 +522,10 @@ abstract class JdbcTokenStoreContract {
 					+ "VALUES ('github', 'ada', 'Bearer', ?, ?, ?, 'read')", "legacy-access".getBytes(StandardCharsets.UTF_8),
 					java.sql.Timestamp.from(java.time.Instant.now()),
 					java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)));
-			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, SchemaInitialization.ALWAYS)).isFalse();
+			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, DatabaseInitializationMode.ALWAYS)).isFalse();
 			assertThat(TokenTableSchema.columns(jdbc, legacy)).contains("issuer", "client_id", "token_uri",
 					"id_token_value");
-			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, SchemaInitialization.ALWAYS)).isFalse();
+			assertThat(TokenTableSchema.initialize(this.dataSource, legacy, DatabaseInitializationMode.ALWAYS)).isFalse();
 			JdbcTokenStore store = store(this.dataSource, legacy, Duration.ZERO, Duration.ofSeconds(5),
 					TokenCipher.none());
 			assertThat(value(store.loadAuthorizedClient("github", "ada"))).as("a row without issuer is trusted once")
@@ -536,11 +538,156 @@ abstract class JdbcTokenStoreContract {
 		}
 	}
 
+	@Test
+	void theShippedSchemaScriptCreatesATableTheStoreAccepts() throws Exception {
+		String scripted = this.table + "_script";
+		runScript(TokenTableSchema.schemaScript(TokenTableSchema.driver(this.dataSource)), scripted);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(TokenTableSchema.columns(jdbc, scripted)).contains("id_token_value", "issuer", "client_id",
+					"token_uri");
+			JdbcTokenStore store = store(this.dataSource, scripted, Duration.ZERO, Duration.ofSeconds(5),
+					TokenCipher.none());
+			store.saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "scripted"),
+					account("ada"));
+			assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("scripted");
+			assertThat(jdbc.queryForObject("SELECT client_id FROM " + scripted, String.class)).isEqualTo("cli-github");
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM " + scripted + " WHERE id_token_value IS NOT NULL",
+					Integer.class)).isEqualTo(1);
+			assertThat(logs.text()).doesNotContain("has no");
+		}
+		finally {
+			TestDatabases.drop(this.dataSource, scripted);
+		}
+	}
+
+	@Test
+	void springSecuritysOwnSchemaUpgradedWithTheShippedScriptIsAcceptedAndKeepsItsRows() throws Exception {
+		String spring = this.table + "_sss";
+		DatabaseDriver driver = TokenTableSchema.driver(this.dataSource);
+		runScript("org/springframework/security/oauth2/client/oauth2-client-schema"
+				+ ((driver == DatabaseDriver.POSTGRESQL) ? "-postgres" : "") + ".sql", spring);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		try (CapturedLogs logs = new CapturedLogs()) {
+			jdbc.update("INSERT INTO " + spring + " (client_registration_id, principal_name, access_token_type, "
+					+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes) "
+					+ "VALUES ('github', 'ada', 'Bearer', ?, ?, ?, 'read')", "spring-access".getBytes(StandardCharsets.UTF_8),
+					java.sql.Timestamp.from(java.time.Instant.now()),
+					java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)));
+			runScript(TokenTableSchema.upgradeScript(driver), spring);
+			assertThat(TokenTableSchema.columns(jdbc, spring)).contains("id_token_value", "issuer", "client_id",
+					"token_uri");
+			JdbcTokenStore store = store(this.dataSource, spring, Duration.ZERO, Duration.ofSeconds(5),
+					TokenCipher.none());
+			assertThat(value(store.loadAuthorizedClient("github", "ada"))).isEqualTo("spring-access");
+			store.saveAuthorizedClient(client(registration("github"), "ada", "new-access", null), account("ada"));
+			assertThat(jdbc.queryForObject("SELECT client_id FROM " + spring, String.class)).isEqualTo("cli-github");
+			assertThat(logs.text()).doesNotContain("has no");
+		}
+		finally {
+			TestDatabases.drop(this.dataSource, spring);
+		}
+	}
+
+	/** Runs a script with Spring's script runner, as a user would, after renaming the table in its text. */
+	private void runScript(String location, String table) throws java.io.IOException {
+		String script = new org.springframework.core.io.ClassPathResource(location)
+			.getContentAsString(StandardCharsets.UTF_8)
+			.replace(JdbcTokenStore.DEFAULT_TABLE_NAME, table);
+		new org.springframework.jdbc.datasource.init.ResourceDatabasePopulator(
+				new org.springframework.core.io.ByteArrayResource(script.getBytes(StandardCharsets.UTF_8)))
+			.execute(this.dataSource);
+	}
+
 	JdbcTokenStore store(HikariDataSource dataSource, String table, Duration cacheTimeToLive, Duration lockTimeout,
 			TokenCipher cipher) {
 		return new JdbcTokenStore(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource),
 				this.registrations, cipher, table, () -> TokenTableSchema.describe(dataSource), cacheTimeToLive,
 				lockTimeout);
+	}
+
+	/**
+	 * @param name a fresh name
+	 * @return a data source on an empty database or schema of its own, and what removes it
+	 */
+	abstract Isolated isolated(String name);
+
+	record Isolated(HikariDataSource dataSource, Runnable drop) {
+
+	}
+
+	/**
+	 * @param kind {@code SCHEMA} or {@code DATABASE}
+	 * @param name its name
+	 * @param dataSource opens a data source on it
+	 * @param dropOptions what follows {@code DROP <kind> <name>}
+	 * @return it, created on the server of {@link #dataSource()}
+	 */
+	Isolated created(String kind, String name, java.util.function.Function<String, HikariDataSource> dataSource,
+			String dropOptions) {
+		JdbcTemplate shared = new JdbcTemplate(this.dataSource);
+		shared.execute("CREATE " + kind + " " + name);
+		HikariDataSource own = dataSource.apply(name);
+		return new Isolated(own, () -> {
+			own.close();
+			shared.execute("DROP " + kind + " " + name + dropOptions);
+		});
+	}
+
+	/**
+	 * On the default table, Spring Security's {@link JdbcOAuth2AuthorizedClientService} and the store read each
+	 * other's rows, with the same values (in a schema of its own: Spring's service only knows the default table name).
+	 */
+	@Test
+	void rowsAreCompatibleWithSpringSecuritysJdbcService() {
+		Isolated isolated = isolated("compat_" + Long.toHexString(System.nanoTime()));
+		try {
+			HikariDataSource own = isolated.dataSource();
+			assertThat(TokenTableSchema.initialize(own, JdbcTokenStore.DEFAULT_TABLE_NAME,
+					DatabaseInitializationMode.ALWAYS)).isTrue();
+			ClientRegistrationRepository registrations = StoreFixtures.registrations("github");
+			JdbcOAuth2AuthorizedClientService spring = new JdbcOAuth2AuthorizedClientService(new JdbcTemplate(own),
+					registrations);
+			JdbcTokenStore store = new JdbcTokenStore(new JdbcTemplate(own), new DataSourceTransactionManager(own),
+					registrations, TokenCipher.none(), JdbcTokenStore.DEFAULT_TABLE_NAME, () -> "h2", Duration.ZERO,
+					Duration.ofSeconds(5));
+
+			OAuth2AuthorizedClient bySpring = client(registration("github"), "ada", "from-spring", "refresh-spring");
+			spring.saveAuthorizedClient(bySpring, account("ada"));
+			assertSameLogin(store.loadAuthorizedClient("github", "ada"), bySpring);
+			assertSameLogin(store.loadAuthorizedClient("github", "ada"), spring.loadAuthorizedClient("github", "ada"));
+
+			OAuth2AuthorizedClient byStore = client(registration("github"), "bob", "from-store", "refresh-store");
+			store.saveAuthorizedClient(byStore, account("bob"));
+			assertSameLogin(spring.loadAuthorizedClient("github", "bob"), byStore);
+
+			OAuth2AuthorizedClient updatedBySpring = client(registration("github"), "bob", "updated-by-spring", null);
+			spring.saveAuthorizedClient(updatedBySpring, account("bob"));
+			assertSameLogin(store.loadAuthorizedClient("github", "bob"), updatedBySpring);
+
+			store.removeAuthorizedClient("github", "ada");
+			assertThat((OAuth2AuthorizedClient) spring.loadAuthorizedClient("github", "ada")).isNull();
+		}
+		finally {
+			isolated.drop().run();
+		}
+	}
+
+	private static void assertSameLogin(OAuth2AuthorizedClient actual, OAuth2AuthorizedClient expected) {
+		assertThat(actual).isNotNull();
+		assertThat(actual.getPrincipalName()).isEqualTo(expected.getPrincipalName());
+		assertThat(actual.getAccessToken().getTokenType()).isEqualTo(expected.getAccessToken().getTokenType());
+		assertThat(actual.getAccessToken().getTokenValue()).isEqualTo(expected.getAccessToken().getTokenValue());
+		assertThat(actual.getAccessToken().getIssuedAt()).isEqualTo(expected.getAccessToken().getIssuedAt());
+		assertThat(actual.getAccessToken().getExpiresAt()).isEqualTo(expected.getAccessToken().getExpiresAt());
+		assertThat(actual.getAccessToken().getScopes()).isEqualTo(expected.getAccessToken().getScopes());
+		if (expected.getRefreshToken() == null) {
+			assertThat(actual.getRefreshToken()).isNull();
+		}
+		else {
+			assertThat(actual.getRefreshToken().getTokenValue()).isEqualTo(expected.getRefreshToken().getTokenValue());
+			assertThat(actual.getRefreshToken().getIssuedAt()).isEqualTo(expected.getRefreshToken().getIssuedAt());
+		}
 	}
 
 }

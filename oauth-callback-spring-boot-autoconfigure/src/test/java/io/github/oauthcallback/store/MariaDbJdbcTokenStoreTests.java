@@ -15,4 +15,9 @@ class MariaDbJdbcTokenStoreTests extends JdbcTokenStoreContract {
 		return false;
 	}
 
+	@Override
+	Isolated isolated(String name) {
+		return created("DATABASE", name, TestDatabases::mariadb, "");
+	}
+
 }

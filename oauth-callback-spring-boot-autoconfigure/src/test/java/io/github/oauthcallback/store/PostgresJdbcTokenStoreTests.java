@@ -10,4 +10,9 @@ class PostgresJdbcTokenStoreTests extends JdbcTokenStoreContract {
 		return TestDatabases.postgres();
 	}
 
+	@Override
+	Isolated isolated(String name) {
+		return created("SCHEMA", name, TestDatabases::postgres, " CASCADE");
+	}
+
 }

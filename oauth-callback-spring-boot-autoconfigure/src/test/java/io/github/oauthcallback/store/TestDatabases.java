@@ -33,6 +33,23 @@ public final class TestDatabases {
 		return reachable(pool(MARIADB_URL, "root", ""), "MariaDB");
 	}
 
+	/**
+	 * @param schema an existing schema
+	 * @return a data source whose unqualified table names are in that schema
+	 */
+	public static HikariDataSource postgres(String schema) {
+		return reachable(pool(POSTGRES_URL + "?currentSchema=" + schema, "postgres", ""), "PostgreSQL");
+	}
+
+	/**
+	 * @param database an existing database
+	 * @return a data source on that database
+	 */
+	public static HikariDataSource mariadb(String database) {
+		return reachable(pool(MARIADB_URL.substring(0, MARIADB_URL.lastIndexOf('/') + 1) + database, "root", ""),
+				"MariaDB");
+	}
+
 	private static HikariDataSource pool(String url, String user, String password) {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(url);

@@ -4,6 +4,7 @@ import io.github.oauthcallback.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -86,7 +87,7 @@ class TokenTableSchemaTests {
 	@Test
 	void theTableNameIsValidatedBeforeAnyStatementIsBuilt() {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> TokenTableSchema.initialize(null, "tokens; DROP TABLE x", SchemaInitialization.ALWAYS))
+			.isThrownBy(() -> TokenTableSchema.initialize(null, "tokens; DROP TABLE x", DatabaseInitializationMode.ALWAYS))
 			.withMessageContaining("oauth-callback.store.jdbc.table-name");
 	}
 

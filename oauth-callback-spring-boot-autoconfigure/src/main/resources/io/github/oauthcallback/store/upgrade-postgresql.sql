@@ -1,0 +1,7 @@
+-- Adds the starter's columns to an existing oauth2_authorized_client table (made with Spring Security's schema or by an
+-- earlier version of the starter). Rows already there stay readable. For another table name, replace
+-- oauth2_authorized_client (oauth-callback.store.jdbc.table-name). See docs/storage.md.
+ALTER TABLE oauth2_authorized_client ADD COLUMN IF NOT EXISTS id_token_value bytea;
+ALTER TABLE oauth2_authorized_client ADD COLUMN IF NOT EXISTS issuer varchar(1000);
+ALTER TABLE oauth2_authorized_client ADD COLUMN IF NOT EXISTS client_id varchar(255);
+ALTER TABLE oauth2_authorized_client ADD COLUMN IF NOT EXISTS token_uri varchar(1000);
