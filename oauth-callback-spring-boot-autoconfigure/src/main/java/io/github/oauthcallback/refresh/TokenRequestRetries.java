@@ -10,6 +10,7 @@ import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -133,7 +134,7 @@ public final class TokenRequestRetries {
 	}
 
 	/** How long the token endpoint asked to wait in its error answer, or {@code null}. */
-	private static Duration retryAfter(Throwable failure) {
+	private static @Nullable Duration retryAfter(Throwable failure) {
 		return (TokenEndpointFailure.of(failure) instanceof TokenEndpointFailure.Answer answer) ? answer.retryAfter()
 				: null;
 	}
