@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
@@ -87,6 +88,20 @@ class ProviderChainBeanTests {
 				OAuth2AuthorizedClient client = authorize(context);
 				assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-from-own-client");
 				assertThat(context.getBean(OwnClientCredentialsClient.class).requests).hasValue(1);
+			});
+	}
+
+	@Test
+	void aRefreshClientOfTheApplicationLeavesTheClientCredentialsClientInPlace() {
+		StubRegistration.runner("http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never")
+			.withBean("myRefreshTokens", RestClientRefreshTokenTokenResponseClient.class,
+					RestClientRefreshTokenTokenResponseClient::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("oauthCallbackRefreshTokenResponseClient");
+				assertThat(context).getBean("oauthCallbackClientCredentialsTokenResponseClient")
+					.isInstanceOf(LazyTokenResponseClient.class);
 			});
 	}
 
