@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.Set;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;

@@ -1,16 +1,9 @@
 package io.github.oauthcallback.authorize;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
-
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
-import io.github.oauthcallback.authorize.TokenEndpointErrorHandler.TokenEndpointStatusException;
 import io.github.oauthcallback.internal.SafeText;
-import org.jspecify.annotations.Nullable;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
 
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -86,21 +79,21 @@ final class AuthorizationCodeExchanger {
 		String id = registration.getRegistrationId();
 		String endpoint = registration.getProviderDetails().getTokenUri();
 		String code = error.getErrorCode();
-		TokenEndpointStatusException status = find(ex, TokenEndpointStatusException.class);
-		IOException io = find(ex, IOException.class);
+		TokenEndpointFailure failure = TokenEndpointFailure.of(ex);
+		TokenEndpointFailure.Answer answer = (failure instanceof TokenEndpointFailure.Answer known) ? known : null;
 		String property = "spring.security.oauth2.client.registration." + id;
-		String provider = (status != null) ? " (HTTP " + status.status() + ", error '" + code + "'" + describe(error) + ")"
+		String provider = (answer != null) ? " (HTTP " + answer.status() + ", error '" + code + "'" + describe(error) + ")"
 				: " (error '" + code + "'" + describe(error) + ")";
 		String message;
-		if (io != null) {
-			boolean timeout = io instanceof SocketTimeoutException || io instanceof HttpTimeoutException;
-			boolean connect = io instanceof ConnectException || io instanceof UnknownHostException;
+		if (failure instanceof TokenEndpointFailure.Io io) {
 			message = "The token endpoint " + endpoint + " of registration '" + id + "' "
-					+ (timeout ? "did not answer in time. Check the network, or raise oauth-callback.http.read-timeout."
-							: connect ? "could not be reached. Check the provider's token-uri and the network."
-									: "failed while answering (" + io.getClass().getSimpleName()
+					+ ((io instanceof TokenEndpointFailure.Timeout)
+							? "did not answer in time. Check the network, or raise oauth-callback.http.read-timeout."
+							: (io instanceof TokenEndpointFailure.Unreachable)
+									? "could not be reached. Check the provider's token-uri and the network."
+									: "failed while answering (" + io.cause().getClass().getSimpleName()
 											+ "). Check the network and run the login again.");
-			return new TokenExchangeException(code, message, io);
+			return new TokenExchangeException(code, message, io.cause());
 		}
 		message = switch (code) {
 			case "invalid_grant" -> "The token endpoint of registration '" + id + "' rejected the authorization code"
@@ -114,11 +107,11 @@ final class AuthorizationCodeExchanger {
 					+ " and jwk-set-uri, the client-id (the token's audience) and this machine's clock.";
 			case "server_error", "temporarily_unavailable" -> "The token endpoint of registration '" + id
 					+ "' reported a server failure" + provider + ". "
-					+ ((status != null && status.retryAfter() != null)
-							? "It asks to wait " + status.retryAfter().toSeconds() + " s (Retry-After); log in again "
+					+ ((answer != null && answer.retryAfter() != null)
+							? "It asks to wait " + answer.retryAfter().toSeconds() + " s (Retry-After); log in again "
 									+ "after that."
 							: "Try again later.");
-			default -> (status != null) ? "The token endpoint of registration '" + id + "' refused the code exchange"
+			default -> (answer != null) ? "The token endpoint of registration '" + id + "' refused the code exchange"
 					+ provider + ". Check the registration against the provider's settings."
 					: "The token endpoint " + endpoint + " of registration '" + id + "' did not return a usable OAuth "
 							+ "2.0 token response (error '" + code + "'). Check that the provider's token-uri is the "
@@ -130,15 +123,6 @@ final class AuthorizationCodeExchanger {
 	private static String describe(OAuth2Error error) {
 		// ID-token validation errors quote claims the provider chose: shown cleaned, like any provider text.
 		return (error.getDescription() != null) ? ": " + SafeText.providerText(error.getDescription()) : "";
-	}
-
-	private static <E extends Throwable> @Nullable E find(Throwable ex, Class<E> type) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-		}
-		return null;
 	}
 
 }

@@ -1,8 +1,8 @@
 /**
  * The interactive login (RFC 8252): the {@link io.github.oauthcallback.authorize.LoopbackAuthorizer} that builds
  * the authorization request (PKCE, state, nonce), sends the user to it, waits for the callback and exchanges the
- * code through Spring Security's token response client and authentication providers, together with the {@code
- * RestClient} every token request goes through, its error handling and the redaction of its form body.
+ * code through Spring Security's token response client and authentication providers. The token endpoint's HTTP
+ * (its {@code RestClient}, error handling and form redaction) lives in {@code io.github.oauthcallback.tokenendpoint}.
  */
 @NullMarked
 package io.github.oauthcallback.authorize;

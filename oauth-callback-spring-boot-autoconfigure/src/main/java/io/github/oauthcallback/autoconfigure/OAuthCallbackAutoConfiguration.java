@@ -2,7 +2,6 @@ package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
-import io.github.oauthcallback.authorize.LazyTokenResponseClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.browser.SystemBrowserLauncher;
@@ -23,7 +22,6 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
-import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
@@ -49,8 +47,7 @@ public final class OAuthCallbackAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		return new LazyTokenResponseClient<>(() -> TokenEndpointRestClients
-			.configure(new RestClientAuthorizationCodeTokenResponseClient(), properties, factories, settings));
+		return TokenEndpointRestClients.tokenResponseClients(properties, factories, settings).authorizationCode();
 	}
 
 	@Bean

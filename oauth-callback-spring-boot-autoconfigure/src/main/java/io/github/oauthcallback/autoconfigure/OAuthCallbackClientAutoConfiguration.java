@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
-import io.github.oauthcallback.authorize.LazyTokenResponseClient;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
@@ -34,9 +33,8 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
-import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
-import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.support.OAuth2RestClientHttpServiceGroupConfigurer;
 
@@ -63,8 +61,18 @@ public final class OAuthCallbackClientAutoConfiguration {
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
 		// One attempt per request: the client manager retries, with the store lock released between attempts.
-		return new LazyTokenResponseClient<>(() -> TokenEndpointRestClients
-			.configure(new RestClientRefreshTokenTokenResponseClient(), properties, factories, settings));
+		return TokenEndpointRestClients.tokenResponseClients(properties, factories, settings).refreshToken();
+	}
+
+	/**
+	 * One attempt per client-credentials request too: the client manager retries.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> oauthCallbackClientCredentialsTokenResponseClient(
+			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<HttpClientSettings> settings) {
+		return TokenEndpointRestClients.tokenResponseClients(properties, factories, settings).clientCredentials();
 	}
 
 	/**
@@ -84,17 +92,15 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AuthorizedClientProvider oauthCallbackAuthorizedClientProvider(LoopbackAuthorizer authorizer,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
-			RefreshEventsAfterSave events, OAuthCallbackProperties properties,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+			OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentialsTokenResponseClient,
+			RefreshEventsAfterSave events, OAuthCallbackProperties properties) {
 		Clock clock = Clock.systemUTC();
 		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
 		return new LazyAuthorizedClientProvider(() -> new AuthorizedClientProviderChainBuilder(
 				refreshTokenResponseClient,
 				new LoopbackAuthorizedClientProvider(authorizer, properties.interactive().allowed(System.getenv()),
 						properties.loginCommand(), clock),
-				// One attempt per request here too: the manager retries.
-				new LazyTokenResponseClient<>(() -> TokenEndpointRestClients.configure(
-						new RestClientClientCredentialsTokenResponseClient(), properties, factories, settings)))
+				clientCredentialsTokenResponseClient)
 			// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
 			.events(events.publisher())
 			.clockSkew(properties.refresh().clockSkew())

@@ -3,6 +3,7 @@ package io.github.oauthcallback.autoconfigure;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ProviderDiscoveryException;
 import io.github.oauthcallback.UnsafeBrowserUriException;
+import io.github.oauthcallback.internal.Causes;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -26,21 +27,27 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof InvalidConfigurationException || cause instanceof UnsafeBrowserUriException) {
-				return new FailureAnalysis(cause.getMessage(), ACTION, failure);
-			}
-			if (cause instanceof ProviderDiscoveryException) {
-				return new FailureAnalysis(cause.getMessage(), DISCOVERY_ACTION, failure);
-			}
-			if (cause instanceof BeanCreationException creation && creation.getBeanName() != null
-					&& creation.getBeanName().endsWith(".OAuth2ClientProperties")
-					&& creation.getMostSpecificCause() instanceof IllegalStateException invalid) {
-				return new FailureAnalysis("Invalid spring.security.oauth2.client configuration: "
-						+ invalid.getMessage(), ACTION, failure);
-			}
+		Throwable cause = Causes.first(failure, OAuthCallbackFailureAnalyzer::explained);
+		if (cause instanceof ProviderDiscoveryException) {
+			return new FailureAnalysis(cause.getMessage(), DISCOVERY_ACTION, failure);
+		}
+		if (cause instanceof BeanCreationException creation) {
+			return new FailureAnalysis("Invalid spring.security.oauth2.client configuration: "
+					+ creation.getMostSpecificCause().getMessage(), ACTION, failure);
+		}
+		if (cause != null) {
+			return new FailureAnalysis(cause.getMessage(), ACTION, failure);
 		}
 		return null;
+	}
+
+	/** An exception whose message says what is wrong: ours, or Spring Boot's binding of the OAuth client properties. */
+	private static boolean explained(Throwable cause) {
+		return cause instanceof InvalidConfigurationException || cause instanceof UnsafeBrowserUriException
+				|| cause instanceof ProviderDiscoveryException
+				|| (cause instanceof BeanCreationException creation && creation.getBeanName() != null
+						&& creation.getBeanName().endsWith(".OAuth2ClientProperties")
+						&& creation.getMostSpecificCause() instanceof IllegalStateException);
 	}
 
 }

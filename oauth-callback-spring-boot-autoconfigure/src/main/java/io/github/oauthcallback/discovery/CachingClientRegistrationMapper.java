@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.ProviderDiscoveryException;
+import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -232,12 +233,8 @@ public final class CachingClientRegistrationMapper {
 	 * metadata and another issuer are such answers.
 	 */
 	private static boolean isUnreachable(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RestClientException && !(cause instanceof HttpClientErrorException)) {
-				return true;
-			}
-		}
-		return false;
+		return Causes.first(failure,
+				(cause) -> cause instanceof RestClientException && !(cause instanceof HttpClientErrorException)) != null;
 	}
 
 }

@@ -1,13 +1,11 @@
 package io.github.oauthcallback.refresh;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.util.List;
 
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.TokenRefreshException;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -52,34 +50,23 @@ final class RefreshMessages {
 
 	static TokenRefreshException tokenFailure(ClientRegistration registration, String account, String code,
 			Throwable ex) {
-		IOException io = null;
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current instanceof IOException ioException) {
-				io = ioException;
-				break;
-			}
-		}
+		TokenEndpointFailure failure = TokenEndpointFailure.of(ex);
 		String what;
-		if (io == null) {
-			what = "the token endpoint answered with error '" + code + "'";
-			for (Throwable current = ex; current != null; current = current.getCause()) {
-				int status = TokenEndpointClients.answerStatus(current);
-				if (status > 0) {
-					what += " (HTTP " + status + ")";
-					break;
-				}
-			}
+		if (failure instanceof TokenEndpointFailure.Unreachable unreachable) {
+			what = "the token endpoint could not be reached (" + unreachable.cause().getClass().getSimpleName() + ")";
 		}
-		else if (TokenRequestRetries.notSent(io)) {
-			what = "the token endpoint could not be reached (" + io.getClass().getSimpleName() + ")";
-		}
-		else if (io instanceof SocketTimeoutException || io instanceof HttpTimeoutException) {
+		else if (failure instanceof TokenEndpointFailure.Timeout) {
 			what = "the token endpoint did not answer in time";
 		}
-		else {
+		else if (failure instanceof TokenEndpointFailure.IoFailure other) {
 			what = "the connection to the token endpoint failed before an answer arrived ("
-					+ io.getClass().getSimpleName() + ")";
+					+ other.cause().getClass().getSimpleName() + ")";
 		}
+		else {
+			what = "the token endpoint answered with error '" + code + "'"
+					+ ((failure instanceof TokenEndpointFailure.Answer answer) ? " (HTTP " + answer.status() + ")" : "");
+		}
+		IOException io = (failure instanceof TokenEndpointFailure.Io known) ? known.cause() : null;
 		String registrationId = registration.getRegistrationId();
 		if (clientCredentials(registration)) {
 			return new TokenRefreshException(code, "Getting a client-credentials token for registration '"

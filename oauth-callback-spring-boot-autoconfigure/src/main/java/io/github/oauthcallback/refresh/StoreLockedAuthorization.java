@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -137,7 +138,7 @@ final class StoreLockedAuthorization {
 				throw RefreshMessages.tokenFailure(registration, account, code, ex);
 			}
 			boolean answerLost = attempts.answerMayBeLost()
-					|| causedBy(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class);
+					|| (Causes.find(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class) != null);
 			removeRefused(registrationId, account, current, answerLost);
 			String reason = RefreshMessages.loginReason(answerLost);
 			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes, reason)));
@@ -187,15 +188,6 @@ final class StoreLockedAuthorization {
 		OAuth2RefreshToken right = b.getRefreshToken();
 		return Objects.equals((left != null) ? left.getTokenValue() : null,
 				(right != null) ? right.getTokenValue() : null);
-	}
-
-	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**

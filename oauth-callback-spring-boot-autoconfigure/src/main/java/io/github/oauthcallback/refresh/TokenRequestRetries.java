@@ -1,24 +1,16 @@
 package io.github.oauthcallback.refresh;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
-import javax.net.ssl.SSLHandshakeException;
-
-import io.github.oauthcallback.authorize.TokenEndpointClients;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -141,53 +133,41 @@ public final class TokenRequestRetries {
 		return Duration.ofMillis(half + (long) (this.random.getAsDouble() * (millis - half)));
 	}
 
+	/** How long the token endpoint asked to wait in its error answer, or {@code null}. */
+	private static @Nullable Duration retryAfter(Throwable failure) {
+		return (TokenEndpointFailure.of(failure) instanceof TokenEndpointFailure.Answer answer) ? answer.retryAfter()
+				: null;
+	}
+
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	static Failure classify(Throwable failure) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			int status = TokenEndpointClients.answerStatus(current);
-			if (status > 0) {
-				if (!RETRYABLE_STATUSES.contains(status)) {
-					return Failure.FINAL;
-				}
-				return (status == 429 || status == 503) ? Failure.NOT_PROCESSED : Failure.MAYBE_PROCESSED;
+		TokenEndpointFailure kind = TokenEndpointFailure.of(failure);
+		if (kind instanceof TokenEndpointFailure.Answer answer) {
+			if (!RETRYABLE_STATUSES.contains(answer.status())) {
+				return Failure.FINAL;
 			}
-			if (current instanceof IOException io) {
-				return notSent(io) ? Failure.NOT_PROCESSED : Failure.NO_ANSWER;
-			}
+			return (answer.status() == 429 || answer.status() == 503) ? Failure.NOT_PROCESSED : Failure.MAYBE_PROCESSED;
+		}
+		if (kind instanceof TokenEndpointFailure.Unreachable) {
+			return Failure.NOT_PROCESSED;
+		}
+		if (kind instanceof TokenEndpointFailure.Io) {
+			return Failure.NO_ANSWER;
 		}
 		// An OAuth error without an HTTP status (a token client not built on TokenEndpointClients), or anything else
 		return Failure.FINAL;
 	}
 
-	/**
-	 * Whether an I/O failure certainly happened before the request reached the server.
-	 */
-	static boolean notSent(IOException failure) {
-		if (failure instanceof ConnectException || failure instanceof UnknownHostException
-				|| failure instanceof NoRouteToHostException || failure instanceof PortUnreachableException
-				|| failure instanceof HttpConnectTimeoutException || failure instanceof SSLHandshakeException) {
-			return true;
-		}
-		// Apache HttpClient 5's connect timeout, and HttpURLConnection's "Connect timed out".
-		if (failure.getClass().getSimpleName().equals("ConnectTimeoutException")) {
-			return true;
-		}
-		return failure instanceof SocketTimeoutException && failure.getMessage() != null
-				&& failure.getMessage().toLowerCase(Locale.ROOT).contains("connect");
-	}
-
 	private static String describe(OAuth2AuthorizationException failure) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			int status = TokenEndpointClients.answerStatus(current);
-			if (status > 0) {
-				return "HTTP " + status + ", " + failure.getError().getErrorCode();
-			}
-			if (current instanceof IOException io) {
-				return io.getClass().getSimpleName();
-			}
+		TokenEndpointFailure kind = TokenEndpointFailure.of(failure);
+		if (kind instanceof TokenEndpointFailure.Answer answer) {
+			return "HTTP " + answer.status() + ", " + failure.getError().getErrorCode();
+		}
+		if (kind instanceof TokenEndpointFailure.Io io) {
+			return io.cause().getClass().getSimpleName();
 		}
 		return failure.getError().getErrorCode();
 	}
@@ -228,7 +208,7 @@ public final class TokenRequestRetries {
 			}
 			this.replayed |= kind == Failure.NO_ANSWER;
 			this.answerMayBeLost |= kind == Failure.NO_ANSWER || kind == Failure.MAYBE_PROCESSED;
-			Duration wait = delay(this.attempt, TokenEndpointClients.answerRetryAfter(failure));
+			Duration wait = delay(this.attempt, retryAfter(failure));
 			this.attempt++;
 			String message = this.action + " failed (" + describe(failure) + "); attempt " + this.attempt + " of "
 					+ TokenRequestRetries.this.attempts + " in " + wait.toMillis() + " ms"

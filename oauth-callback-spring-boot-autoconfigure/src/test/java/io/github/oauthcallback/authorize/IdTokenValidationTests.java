@@ -20,6 +20,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.loopback.ListenerSettings;
 import io.github.oauthcallback.support.CallbackBrowser;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

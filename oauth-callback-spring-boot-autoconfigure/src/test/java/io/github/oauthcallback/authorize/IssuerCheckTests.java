@@ -11,6 +11,7 @@ import io.github.oauthcallback.loopback.ListenerSettings;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.ListenerResources;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -84,7 +84,7 @@ class OAuthCallbackAutoConfigurationTests {
 			// Spring's RestClient token client, created on the first token request (its constructor builds an HTTP
 			// client that a run with a stored token does not need).
 			assertThat(context.getBean(OAuth2AccessTokenResponseClient.class))
-				.isInstanceOfSatisfying(io.github.oauthcallback.authorize.LazyTokenResponseClient.class,
+				.isInstanceOfSatisfying(io.github.oauthcallback.tokenendpoint.LazyTokenResponseClient.class,
 						(lazy) -> assertThat(lazy.created()).isFalse());
 			assertThat(context.getBean(JwtDecoderFactory.class)).isInstanceOf(CachingIdTokenDecoderFactory.class);
 			OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
@@ -228,7 +228,7 @@ class OAuthCallbackAutoConfigurationTests {
 				assertThat(context).hasBean("oauthCallbackAuthorizationCodeTokenResponseClient")
 					.hasSingleBean(LoopbackAuthorizer.class);
 				assertThat(context.getBean("oauthCallbackAuthorizationCodeTokenResponseClient"))
-					.isInstanceOf(io.github.oauthcallback.authorize.LazyTokenResponseClient.class);
+					.isInstanceOf(io.github.oauthcallback.tokenendpoint.LazyTokenResponseClient.class);
 			});
 	}
 

@@ -5,10 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;

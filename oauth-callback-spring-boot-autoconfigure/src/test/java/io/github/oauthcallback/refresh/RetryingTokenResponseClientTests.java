@@ -2,12 +2,8 @@ package io.github.oauthcallback.refresh;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +15,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.github.oauthcallback.authorize.TokenEndpointClients;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
+import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,21 +221,6 @@ class RetryingTokenResponseClientTests {
 			.isThrownBy(() -> new RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest>((request) -> null, 0, Duration.ZERO));
 		assertThatIllegalArgumentException().isThrownBy(() -> new RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest>((request) -> null,
 				3, Duration.ofSeconds(10), Duration.ofSeconds(1)));
-	}
-
-	@Test
-	void retryAfterIsReadAsSecondsOrAsADate() {
-		Clock clock = Clock.fixed(Instant.parse("2026-11-02T10:00:00Z"), ZoneOffset.UTC);
-		assertThat(TokenEndpointClients.retryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
-		assertThat(TokenEndpointClients.retryAfter(" 0 ", clock)).isEqualTo(Duration.ZERO);
-		String date = DateTimeFormatter.RFC_1123_DATE_TIME
-			.format(ZonedDateTime.parse("2026-11-02T10:00:45Z"));
-		assertThat(TokenEndpointClients.retryAfter(date, clock)).isEqualTo(Duration.ofSeconds(45));
-		String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.parse("2026-11-02T09:00:00Z"));
-		assertThat(TokenEndpointClients.retryAfter(past, clock)).isEqualTo(Duration.ZERO);
-		assertThat(TokenEndpointClients.retryAfter("-5", clock)).isNull();
-		assertThat(TokenEndpointClients.retryAfter("soon", clock)).isNull();
-		assertThat(TokenEndpointClients.retryAfter(null, clock)).isNull();
 	}
 
 	@Test

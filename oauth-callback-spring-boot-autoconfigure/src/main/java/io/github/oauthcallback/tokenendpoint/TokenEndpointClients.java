@@ -1,4 +1,4 @@
-package io.github.oauthcallback.authorize;
+package io.github.oauthcallback.tokenendpoint;
 
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +40,8 @@ import org.springframework.web.client.RestClient;
  * The {@link RestClient} for token endpoints: the application's HTTP client (Spring Boot's request factory builder
  * and HTTP client settings, so SSL bundles apply) with the starter's connect and read timeouts, no redirects, only
  * the form and token-response converters, and OAuth error mapping for every error status. It carries no bearer-token
- * interceptor. {@link #configure} sets up one of Spring Security's token response clients with it.
+ * interceptor. {@link #configure} sets up one of Spring Security's token response clients with it;
+ * {@link TokenResponseClients} builds them for each grant.
  */
 public final class TokenEndpointClients {
 
@@ -129,37 +130,13 @@ public final class TokenEndpointClients {
 	}
 
 	/**
-	 * The HTTP status of a token endpoint's error answer, as a client from this class reports it.
-	 * @param failure an exception, whose causes are not looked at
-	 * @return the status if {@code failure} itself reports an error answer, else {@code -1}
-	 */
-	public static int answerStatus(Throwable failure) {
-		return (failure instanceof TokenEndpointErrorHandler.TokenEndpointStatusException status) ? status.status()
-				: -1;
-	}
-
-	/**
-	 * How long the token endpoint asked to wait in its error answer.
-	 * @param failure an exception and its causes
-	 * @return the first error answer's {@code Retry-After}, or {@code null}
-	 */
-	public static @Nullable Duration answerRetryAfter(Throwable failure) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (current instanceof TokenEndpointErrorHandler.TokenEndpointStatusException status) {
-				return status.retryAfter();
-			}
-		}
-		return null;
-	}
-
-	/**
 	 * Reads a {@code Retry-After} header.
 	 * @param value the header: seconds, or an HTTP date
 	 * @param clock the clock, for a date
 	 * @return how long to wait ({@link Duration#ZERO} for a date in the past), or {@code null} if there is no usable
 	 * value
 	 */
-	public static @Nullable Duration retryAfter(@Nullable String value, Clock clock) {
+	static @Nullable Duration retryAfter(@Nullable String value, Clock clock) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -186,7 +163,7 @@ public final class TokenEndpointClients {
 	 * @param response the answer
 	 * @return the error, or {@code null} if the body is not JSON or holds no error
 	 */
-	public static @Nullable OAuth2Error oauthError(ClientHttpResponse response) {
+	static @Nullable OAuth2Error oauthError(ClientHttpResponse response) {
 		try {
 			MediaType type = response.getHeaders().getContentType();
 			if (type == null

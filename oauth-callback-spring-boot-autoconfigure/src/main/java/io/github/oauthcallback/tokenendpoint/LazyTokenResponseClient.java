@@ -1,4 +1,4 @@
-package io.github.oauthcallback.authorize;
+package io.github.oauthcallback.tokenendpoint;
 
 import java.util.function.Supplier;
 
