@@ -187,8 +187,8 @@ class RefreshEndToEndTests {
 				assertThatExceptionOfType(ReauthorizationRequiredException.class)
 					.isThrownBy(() -> client.get().uri("/userinfo").retrieve().body(String.class))
 					.withMessage("Registration 'refreshing' needs a new login for account 'ada-cli': no login is "
-							+ "stored. This run may not open a browser (oauth-callback.login.interactive). Log in once "
-							+ "interactively, for example: java -jar my-batch.jar login refreshing, then run this "
+							+ "stored. This run may not open a browser (interactive logins are off or "
+							+ "no terminal is attached). Log in once interactively, for example: java -jar my-batch.jar login refreshing, then run this "
 							+ "again.");
 				assertThat(System.nanoTime() - start).as("fails fast, never waits for a browser")
 					.isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
