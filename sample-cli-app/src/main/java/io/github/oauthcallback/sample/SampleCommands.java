@@ -229,7 +229,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		}
 		if (repository.findByRegistrationId(id) != null) {
 			err.println("Logging in to '" + id + "' as account '" + account() + "': finish in the browser (waiting up "
-					+ "to " + human(this.oauthCallback.timeout()) + ").");
+					+ "to " + human(this.oauthCallback.login().timeout()) + ").");
 			err.flush();
 		}
 		// Through the manager, the login takes its turn with refreshes of the same login.
@@ -426,7 +426,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	 * The account logins are stored under: {@code oauth-callback.login.account}, else the operating-system user name.
 	 */
 	private String account() {
-		return Accounts.defaultAccount(this.oauthCallback.account());
+		return Accounts.defaultAccount(this.oauthCallback.login().account());
 	}
 
 	private static List<ClientRegistration> all(ClientRegistrationRepository repository) {
