@@ -13,7 +13,7 @@ public class AuthorizationTimeoutException extends OAuthCallbackException {
 
 	public AuthorizationTimeoutException(String registrationId, Duration timeout) {
 		super("No login completed for registration '" + registrationId + "' within " + human(timeout)
-				+ ". Run the login again and finish it in the browser, or raise oauth-callback.timeout.");
+				+ ". Run the login again and finish it in the browser, or raise the login timeout.");
 		this.timeout = timeout;
 	}
 

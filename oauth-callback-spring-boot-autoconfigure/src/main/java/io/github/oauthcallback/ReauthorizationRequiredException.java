@@ -2,7 +2,7 @@ package io.github.oauthcallback;
 
 /**
  * A login is needed (none is stored, or the stored one can no longer be refreshed) but this program may not open a
- * browser ({@code oauth-callback.interactive} is {@code never}, or {@code auto} without a terminal or under CI).
+ * browser ({@code oauth-callback.login.interactive} is {@code never}, or {@code auto} without a terminal or under CI).
  * The message names the registration, the account and what to run.
  */
 public class ReauthorizationRequiredException extends OAuthCallbackException {
@@ -15,7 +15,7 @@ public class ReauthorizationRequiredException extends OAuthCallbackException {
 
 	public ReauthorizationRequiredException(String registrationId, String account, String reason, String loginCommand) {
 		super("Registration '" + registrationId + "' needs a new login for account '" + account + "': " + reason
-				+ ". This run may not open a browser (oauth-callback.interactive). Log in once interactively, for "
+				+ ". This run may not open a browser (interactive logins are off or no terminal is attached). Log in once interactively, for "
 				+ "example: " + loginCommand.replace("{registration}", registrationId).replace("{account}", account)
 				+ ", then run this again.");
 		this.registrationId = registrationId;

@@ -88,7 +88,7 @@ final class AuthorizationCodeExchanger {
 		if (failure instanceof TokenEndpointFailure.Io io) {
 			message = "The token endpoint " + endpoint + " of registration '" + id + "' "
 					+ ((io instanceof TokenEndpointFailure.Timeout)
-							? "did not answer in time. Check the network, or raise oauth-callback.http.read-timeout."
+							? "did not answer in time. Check the network, or raise the token endpoint read timeout."
 							: (io instanceof TokenEndpointFailure.Unreachable)
 									? "could not be reached. Check the provider's token-uri and the network."
 									: "failed while answering (" + io.cause().getClass().getSimpleName()

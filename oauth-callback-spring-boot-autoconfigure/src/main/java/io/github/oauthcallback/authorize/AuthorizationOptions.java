@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param additionalScopes scopes requested on top of the registration's
  * @param account the account (principal name) the result is stored under; {@code null} for
- * {@code oauth-callback.account}, else the operating-system user name
+ * {@code oauth-callback.login.account}, else the operating-system user name
  * @param loginHint the OIDC {@code login_hint}, or {@code null}
  * @param prompt the OIDC {@code prompt} (for example {@code login}, {@code consent}, {@code select_account}), or
  * {@code null}
- * @param timeout how long to wait for the user, or {@code null} for {@code oauth-callback.timeout}
+ * @param timeout how long to wait for the user, or {@code null} for {@code oauth-callback.login.timeout}
  */
 public record AuthorizationOptions(Set<String> additionalScopes, @Nullable String account, @Nullable String loginHint,
 		@Nullable String prompt, @Nullable Duration timeout) {

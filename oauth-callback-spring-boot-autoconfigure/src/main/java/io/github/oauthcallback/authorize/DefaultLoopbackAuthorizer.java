@@ -121,7 +121,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
 		if (defaultTimeout == null || defaultTimeout.isNegative() || defaultTimeout.isZero()) {
-			throw new InvalidConfigurationException("oauth-callback.timeout must be positive (was " + defaultTimeout
+			throw new InvalidConfigurationException("The login timeout must be positive (was " + defaultTimeout
 					+ "): it is how long a login waits for the user to finish in the browser. Set it to a duration "
 					+ "such as 5m.");
 		}
@@ -247,7 +247,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		}
 		catch (Exception ex) {
 			logger.warn("Could not open a browser for the '" + registrationId + "' login (" + SafeText.describe(ex)
-					+ "); open the URL printed above by hand, or set oauth-callback.browser.");
+					+ "); open the URL printed above by hand, or configure the browser command.");
 		}
 	}
 

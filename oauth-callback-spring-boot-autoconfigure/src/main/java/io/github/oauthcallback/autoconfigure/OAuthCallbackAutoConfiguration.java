@@ -39,7 +39,7 @@ public final class OAuthCallbackAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BrowserLauncher oauthCallbackBrowserLauncher(OAuthCallbackProperties properties) {
-		return new SystemBrowserLauncher(properties.browser());
+		return new SystemBrowserLauncher(properties.login().browser());
 	}
 
 	@Bean
@@ -70,9 +70,9 @@ public final class OAuthCallbackAutoConfiguration {
 				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
 						pages.successRedirectUri()));
 		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(registrations, authorizedClients,
-				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.account(),
-				properties.timeout());
-		authorizer.setAuthorizationParameters(properties.authorizationParameters());
+				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
+				properties.login().timeout());
+		authorizer.setAuthorizationParameters(properties.login().authorizationParameters());
 		return authorizer;
 	}
 

@@ -52,7 +52,7 @@ import org.springframework.security.oauth2.client.web.client.support.OAuth2RestC
 public final class OAuthCallbackClientAutoConfiguration {
 
 	/**
-	 * One attempt per refresh: the client manager retries (oauth-callback.refresh.attempts), waiting with the login's
+	 * One attempt per refresh: the client manager retries (oauth-callback.token-endpoint.retry.attempts), waiting with the login's
 	 * store lock released.
 	 */
 	@Bean
@@ -98,8 +98,8 @@ public final class OAuthCallbackClientAutoConfiguration {
 		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
 		return new LazyAuthorizedClientProvider(() -> new AuthorizedClientProviderChainBuilder(
 				refreshTokenResponseClient,
-				new LoopbackAuthorizedClientProvider(authorizer, properties.interactive().allowed(System.getenv()),
-						properties.loginCommand(), clock),
+				new LoopbackAuthorizedClientProvider(authorizer, properties.login().interactive().allowed(System.getenv()),
+						properties.login().command(), clock),
 				clientCredentialsTokenResponseClient)
 			// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
 			.events(events.publisher())
@@ -116,11 +116,11 @@ public final class OAuthCallbackClientAutoConfiguration {
 			OAuthCallbackProperties properties) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
-		TokenRequestRetries retries = new TokenRequestRetries(properties.refresh().attempts(),
-				properties.refresh().backoff(), properties.refresh().maxBackoff());
+		TokenRequestRetries retries = new TokenRequestRetries(properties.tokenEndpoint().retry().attempts(),
+				properties.tokenEndpoint().retry().backoff(), properties.tokenEndpoint().retry().maxBackoff());
 		return new OAuthCallbackAuthorizedClientManager(registrations, TokenStore.of(authorizedClients), provider,
 				events, authorizer, retries, properties.refresh().clockSkew(),
-				Accounts.defaultAccount(properties.account()), Clock.systemUTC());
+				Accounts.defaultAccount(properties.login().account()), Clock.systemUTC());
 	}
 
 	@Bean
@@ -128,7 +128,7 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
 	OAuthCallbackRestClients oauthCallbackRestClients(OAuthCallbackAuthorizedClientManager manager,
 			OAuthCallbackProperties properties) {
-		return new OAuthCallbackRestClients(manager, Accounts.defaultAccount(properties.account()));
+		return new OAuthCallbackRestClients(manager, Accounts.defaultAccount(properties.login().account()));
 	}
 
 	@Bean
@@ -138,7 +138,7 @@ public final class OAuthCallbackClientAutoConfiguration {
 	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
 	OAuthCallbackHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
 			OAuthCallbackAuthorizedClientManager manager, OAuthCallbackProperties properties) {
-		return new OAuthCallbackHttpServiceGroupConfigurer(manager, Accounts.defaultAccount(properties.account()));
+		return new OAuthCallbackHttpServiceGroupConfigurer(manager, Accounts.defaultAccount(properties.login().account()));
 	}
 
 	/**

@@ -1,61 +1,88 @@
 package io.github.oauthcallback.autoconfigure;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.browser.BrowserUris;
+import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.loopback.CallbackPages;
 import io.github.oauthcallback.refresh.Interactivity;
 import io.github.oauthcallback.store.JdbcTokenStore;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Settings of the loopback login, under {@code oauth-callback}. Providers themselves are declared with Spring Boot's
- * {@code spring.security.oauth2.client.registration.*} and {@code provider.*} properties.
+ * {@code spring.security.oauth2.client.registration.*} and {@code provider.*} properties. Every value is checked here,
+ * when it is bound; an invalid one fails start-up with an {@link InvalidConfigurationPropertyValueException} that names
+ * the property.
  *
- * @param account Account (principal name) that logins are stored under when a call names none. Defaults to the
- * operating-system user name.
- * @param timeout How long a login waits for the user to finish in the browser. Must be positive.
- * @param browser How the authorization URL is opened: 'auto' (BROWSER variable, then java.awt.Desktop, then the OS
- * opener), 'print' (only print it), or a command line that gets the URL as last argument. The URL is always printed.
+ * @param login The interactive login: account, timeout, browser, whether a browser may be opened, and what the
+ * authorization request carries.
  * @param listener The loopback listener that receives the redirect.
- * @param http HTTP client settings for calls to the provider's token endpoint.
+ * @param tokenEndpoint Calls to the provider's token endpoint, for every grant (authorization code, refresh token,
+ * client credentials).
  * @param store Where logins are kept between runs.
- * @param interactive Whether a needed login may open a browser: 'auto' (when a terminal is attached and no CI
- * marker such as CI=true is set), 'always' or 'never' (fail fast with ReauthorizationRequiredException).
- * @param loginCommand How users log in interactively, quoted in the error a non-interactive run gives when it needs
- * a login; {registration} and {account} are replaced.
  * @param refresh Refresh of stored tokens.
  * @param clients RestClient beans, by name, that send the token of a registration: each entry has 'registration',
  * 'base-url' and optionally 'account', and becomes a bean named '<name>RestClient'.
  * @param shell Spring Shell commands.
- * @param authorizationParameters Extra authorization request parameters by registration id, for example
- * 'authorization-parameters.google.access_type=offline'. Parameters the starter sets itself or that would change
- * the flow (state, nonce, PKCE, scope, login_hint, prompt, response_type, response_mode, request, request_uri, ...;
- * compared ignoring case) cannot be set this way.
  * @param discovery Discovery of providers given by issuer-uri.
  */
 @ConfigurationProperties("oauth-callback")
-public record OAuthCallbackProperties(String account, @DefaultValue("5m") Duration timeout,
-		@DefaultValue("auto") String browser, @DefaultValue Listener listener, @DefaultValue Http http,
-		@DefaultValue Store store, @DefaultValue("auto") Interactivity interactive,
-		@DefaultValue("login {registration}") String loginCommand, @DefaultValue Refresh refresh,
-		Map<String, Client> clients, @DefaultValue Shell shell,
-		Map<String, Map<String, String>> authorizationParameters, @DefaultValue Discovery discovery) {
+public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
+		@DefaultValue TokenEndpoint tokenEndpoint, @DefaultValue Store store, @DefaultValue Refresh refresh,
+		Map<String, Client> clients, @DefaultValue Shell shell, @DefaultValue Discovery discovery) {
+
+	private static final String PREFIX = "oauth-callback.";
 
 	public OAuthCallbackProperties {
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new InvalidConfigurationException("oauth-callback.timeout must be positive (was "
-					+ ((timeout != null) ? timeout : "empty") + "): it is how long a login waits for the user to "
-					+ "finish in the browser. Set it to a duration such as 5m (the default), 90s or 1h.");
-		}
 		clients = (clients != null) ? Map.copyOf(clients) : Map.of();
-		authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters) : Map.of();
+	}
+
+	static void requirePositive(String name, Duration value, String reason) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + name, value, "It must be positive: "
+					+ reason);
+		}
+	}
+
+	/**
+	 * The interactive login.
+	 *
+	 * @param account Account (principal name) that logins are stored under when a call names none. Defaults to the
+	 * operating-system user name.
+	 * @param timeout How long a login waits for the user to finish in the browser. Must be positive.
+	 * @param browser How the authorization URL is opened: 'auto' (BROWSER variable, then java.awt.Desktop, then the
+	 * OS opener), 'print' (only print it), or a command line that gets the URL as last argument. The URL is always
+	 * printed.
+	 * @param interactive Whether a needed login may open a browser: 'auto' (when a terminal is attached and no CI
+	 * marker such as CI=true is set), 'always' or 'never' (fail fast with ReauthorizationRequiredException).
+	 * @param command How users log in interactively, quoted in the error a non-interactive run gives when it needs a
+	 * login; {registration} and {account} are replaced.
+	 * @param authorizationParameters Extra authorization request parameters by registration id, for example
+	 * 'login.authorization-parameters.google.access_type=offline'. Parameters the starter sets itself or that would
+	 * change the flow (state, nonce, PKCE, scope, login_hint, prompt, response_type, response_mode, request,
+	 * request_uri, ...; compared ignoring case) cannot be set this way.
+	 */
+	public record Login(String account, @DefaultValue("5m") Duration timeout, @DefaultValue("auto") String browser,
+			@DefaultValue("auto") Interactivity interactive, @DefaultValue("login {registration}") String command,
+			Map<String, Map<String, String>> authorizationParameters) {
+
+		public Login {
+			requirePositive("login.timeout", timeout, "it is how long a login waits for the user to finish in the "
+					+ "browser. Set it to a duration such as 5m (the default), 90s or 1h.");
+			authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters)
+					: Map.of();
+		}
+
 	}
 
 	/**
@@ -70,6 +97,27 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 */
 	public record Listener(@DefaultValue("127.0.0.1") String host, @DefaultValue("/callback") String path,
 			List<Integer> ports, @DefaultValue Pages pages) {
+
+		private static final List<String> LOOPBACK_HOSTS = List.of("127.0.0.1", "[::1]", "::1", "localhost");
+
+		public Listener {
+			if (host == null || !LOOPBACK_HOSTS.contains(host.trim().toLowerCase(Locale.ROOT))) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.host", host, "It must be a "
+						+ "loopback host: 127.0.0.1, [::1] or localhost. RFC 8252 section 7.3 requires the redirect "
+						+ "to stay on this machine.");
+			}
+			if (path == null || !path.startsWith("/")) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.path", path,
+						"It must start with '/'; the default is /callback.");
+			}
+			ports = (ports != null) ? List.copyOf(ports) : List.of();
+			for (Integer port : ports) {
+				if (port == null || port < 1 || port > 65535) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.ports", ports,
+							"It must hold ports between 1 and 65535; leave it empty for an ephemeral port.");
+				}
+			}
+		}
 
 	}
 
@@ -86,15 +134,86 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 			@DefaultValue(CallbackPages.DEFAULT_ERROR) String error,
 			@DefaultValue(CallbackPages.DEFAULT_BAD_REQUEST) String badRequest, String successRedirectUri) {
 
+		public Pages {
+			if (successRedirectUri != null && !successRedirectUri.isBlank() && !isSafe(successRedirectUri)) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.pages.success-redirect-uri",
+						SafeText.providerText(successRedirectUri), "It must be an https URI with a host and no "
+								+ "user-info, or an http URI on a loopback address: the browser is sent there after "
+								+ "the login.");
+			}
+		}
+
+		private static boolean isSafe(String uri) {
+			try {
+				return BrowserUris.isSafe(URI.create(uri));
+			}
+			catch (IllegalArgumentException ex) {
+				return false;
+			}
+		}
+
 	}
 
 	/**
-	 * HTTP client settings for token endpoint calls.
+	 * Calls to the provider's token endpoint, for every grant: the authorization code exchange, refresh and client
+	 * credentials.
 	 *
 	 * @param connectTimeout Connect timeout for token endpoint calls.
 	 * @param readTimeout Read timeout for token endpoint calls.
+	 * @param retry Retries of a token request that fails for a transient reason.
 	 */
-	public record Http(@DefaultValue("10s") Duration connectTimeout, @DefaultValue("30s") Duration readTimeout) {
+	public record TokenEndpoint(@DefaultValue("10s") Duration connectTimeout,
+			@DefaultValue("30s") Duration readTimeout, @DefaultValue Retry retry) {
+
+		public TokenEndpoint {
+			requirePositive("token-endpoint.connect-timeout", connectTimeout,
+					"it is how long a token request waits to connect, for example 10s (the default).");
+			requirePositive("token-endpoint.read-timeout", readTimeout,
+					"it is how long a token request waits for the answer, for example 30s (the default).");
+		}
+
+	}
+
+	/**
+	 * Retries of a token request (refresh or client credentials) that fails for a transient reason: the token
+	 * endpoint cannot be reached, answers 429, 500, 502, 503 or 504, or the connection fails after the request was sent
+	 * (that last case is sent once more at most).
+	 *
+	 * @param attempts Attempts in all (1 to 10), the first included, so 1 turns retries off.
+	 * @param backoff Wait before the second attempt (at most 1m); it doubles after each further failure, with random
+	 * jitter of up to half of it.
+	 * @param maxBackoff Longest wait between two attempts (at most 5m, at least backoff), also for a Retry-After sent
+	 * by the server.
+	 */
+	public record Retry(@DefaultValue("3") int attempts, @DefaultValue("500ms") Duration backoff,
+			@DefaultValue("30s") Duration maxBackoff) {
+
+		static final int MAX_ATTEMPTS = 10;
+
+		static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+		static final Duration MAX_MAX_BACKOFF = Duration.ofMinutes(5);
+
+		private static final String RETRY = PREFIX + "token-endpoint.retry.";
+
+		public Retry {
+			if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+				throw new InvalidConfigurationPropertyValueException(RETRY + "attempts", attempts, "It must be "
+						+ "between 1 and " + MAX_ATTEMPTS + ": it counts every attempt of one token request, the "
+						+ "first included, so 1 turns retries off.");
+			}
+			if (backoff == null || backoff.isNegative() || backoff.compareTo(MAX_BACKOFF) > 0) {
+				throw new InvalidConfigurationPropertyValueException(RETRY + "backoff", backoff, "It must be between "
+						+ "0 and 1m: it is the wait before the second attempt and doubles after that, up to "
+						+ RETRY + "max-backoff.");
+			}
+			if (maxBackoff == null || maxBackoff.compareTo(backoff) < 0
+					|| maxBackoff.compareTo(MAX_MAX_BACKOFF) > 0) {
+				throw new InvalidConfigurationPropertyValueException(RETRY + "max-backoff", maxBackoff, "It must be "
+						+ "at least " + RETRY + "backoff (" + backoff + ") and at most 5m: it caps each wait between "
+						+ "two attempts.");
+			}
+		}
 
 	}
 
@@ -187,46 +306,23 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	}
 
 	/**
-	 * Refresh of stored tokens.
+	 * Refresh of stored tokens. Retries of the refresh request are set under token-endpoint.retry.
 	 *
 	 * @param clockSkew How long before its expiry an access token is treated as expired and refreshed.
 	 * @param lifetimeWhenUnknown Lifetime given to an access token whose token response has no expires_in (Spring
 	 * Security would give it one second). The default treats it as valid until a resource server refuses it with 401.
-	 * @param attempts Attempts in all (1 to 10) for a refresh or a client-credentials token request that fails for a
-	 * transient reason: the token endpoint cannot be reached, answers 429, 500, 502, 503 or 504, or the connection
-	 * fails after the request was sent (that last case is sent once more at most).
-	 * @param backoff Wait before the second attempt (at most 1m); it doubles after each further failure, with random
-	 * jitter of up to half of it.
-	 * @param maxBackoff Longest wait between two attempts (at most 5m), also for a Retry-After sent by the server.
 	 * @param scheduled Refresh ahead of expiry on a schedule, for long-running shells and daemons.
 	 */
 	public record Refresh(@DefaultValue("60s") Duration clockSkew,
-			@DefaultValue("3650d") Duration lifetimeWhenUnknown, @DefaultValue("3") int attempts,
-			@DefaultValue("500ms") Duration backoff, @DefaultValue("30s") Duration maxBackoff,
-			@DefaultValue Scheduled scheduled) {
-
-		static final int MAX_ATTEMPTS = 10;
-
-		static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-
-		static final Duration MAX_MAX_BACKOFF = Duration.ofMinutes(5);
+			@DefaultValue("3650d") Duration lifetimeWhenUnknown, @DefaultValue Scheduled scheduled) {
 
 		public Refresh {
-			if (attempts < 1 || attempts > MAX_ATTEMPTS) {
-				throw new InvalidConfigurationException("oauth-callback.refresh.attempts must be between 1 and "
-						+ MAX_ATTEMPTS + " (was " + attempts + "): it counts every attempt of one refresh, the first "
-						+ "included, so 1 turns retries off.");
+			if (clockSkew == null || clockSkew.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "refresh.clock-skew", clockSkew,
+						"It must not be negative; the default is 60s.");
 			}
-			if (backoff.isNegative() || backoff.compareTo(MAX_BACKOFF) > 0) {
-				throw new InvalidConfigurationException("oauth-callback.refresh.backoff must be between 0 and 1m (was "
-						+ backoff + "): it is the wait before the second attempt and doubles after that, up to "
-						+ "oauth-callback.refresh.max-backoff.");
-			}
-			if (maxBackoff.compareTo(backoff) < 0 || maxBackoff.compareTo(MAX_MAX_BACKOFF) > 0) {
-				throw new InvalidConfigurationException("oauth-callback.refresh.max-backoff must be at least "
-						+ "oauth-callback.refresh.backoff (" + backoff + ") and at most 5m (was " + maxBackoff
-						+ "): it caps each wait between two attempts.");
-			}
+			requirePositive("refresh.lifetime-when-unknown", lifetimeWhenUnknown,
+					"it is the lifetime given to an access token whose token response has no expires_in.");
 		}
 
 	}
@@ -243,17 +339,15 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 			@DefaultValue("5m") Duration window, @DefaultValue("4") int concurrency) {
 
 		public Scheduled {
-			if (interval.isNegative() || interval.isZero()) {
-				throw new InvalidConfigurationException(
-						"oauth-callback.refresh.scheduled.interval must be more than 0 (was " + interval + ").");
-			}
-			if (window.isNegative()) {
-				throw new InvalidConfigurationException(
-						"oauth-callback.refresh.scheduled.window must not be negative (was " + window + ").");
+			requirePositive("refresh.scheduled.interval", interval,
+					"it is the time between two sweeps over the stored logins, for example 1m (the default).");
+			if (window == null || window.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "refresh.scheduled.window", window,
+						"It must not be negative; the default is 5m.");
 			}
 			if (concurrency < 1 || concurrency > 64) {
-				throw new InvalidConfigurationException("oauth-callback.refresh.scheduled.concurrency must be between "
-						+ "1 and 64 (was " + concurrency + ").");
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "refresh.scheduled.concurrency",
+						concurrency, "It must be between 1 and 64.");
 			}
 		}
 
@@ -271,11 +365,8 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	public record Discovery(@DefaultValue("30s") Duration timeout, @DefaultValue Cache cache) {
 
 		public Discovery {
-			if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-				throw new InvalidConfigurationException("oauth-callback.discovery.timeout must be positive (was "
-						+ timeout + "): it is how long start-up waits for a provider's discovery document. Use a "
-						+ "duration such as 30s (the default) or 2m.");
-			}
+			requirePositive("discovery.timeout", timeout, "it is how long start-up waits for a provider's "
+					+ "discovery document. Use a duration such as 30s (the default) or 2m.");
 		}
 
 		/**
@@ -294,10 +385,10 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 
 			public Cache {
 				if (timeToLive == null || timeToLive.isNegative()) {
-					throw new InvalidConfigurationException("oauth-callback.discovery.cache.time-to-live must not "
-							+ "be negative (was " + timeToLive + "): it is how long discovered provider metadata is "
-							+ "used before the provider is asked again. Use 0 to discover at every start, or a "
-							+ "duration such as 1d (the default) or 12h.");
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "discovery.cache.time-to-live",
+							timeToLive, "It must not be negative: it is how long discovered provider metadata is "
+									+ "used before the provider is asked again. Use 0 to discover at every start, or "
+									+ "a duration such as 1d (the default) or 12h.");
 				}
 			}
 
@@ -310,7 +401,7 @@ public record OAuthCallbackProperties(String account, @DefaultValue("5m") Durati
 	 *
 	 * @param registration Registration whose token the client sends.
 	 * @param baseUrl Base URL of the API.
-	 * @param account Account whose token is sent; defaults to oauth-callback.account.
+	 * @param account Account whose token is sent; defaults to oauth-callback.login.account.
 	 */
 	public record Client(String registration, String baseUrl, String account) {
 

@@ -37,7 +37,7 @@ public final class OAuthCallbackShellAutoConfiguration {
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties) {
 		return new OAuthCallbackShellCommands(authorizer, registrations, TokenStore.of(authorizedClients),
 				manager.getIfUnique(),
-				Accounts.defaultAccount(properties.account()));
+				Accounts.defaultAccount(properties.login().account()));
 	}
 
 	@Bean

@@ -10,7 +10,7 @@ import org.springframework.boot.http.client.HttpClientSettings;
 /**
  * Builds the token endpoint clients of the auto-configurations from Spring Boot's HTTP client beans, when there are
  * any, so {@code spring.http.clients.*} (an SSL bundle with a company CA, the client library) applies to them too;
- * timeouts come from {@code oauth-callback.http.*}.
+ * timeouts come from {@code oauth-callback.token-endpoint.*}.
  */
 final class TokenEndpointRestClients {
 
@@ -24,8 +24,8 @@ final class TokenEndpointRestClients {
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
 		return new TokenResponseClients(() -> TokenEndpointClients.restClient(
 				factories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
-				settings.getIfAvailable(HttpClientSettings::defaults), properties.http().connectTimeout(),
-				properties.http().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+				settings.getIfAvailable(HttpClientSettings::defaults), properties.tokenEndpoint().connectTimeout(),
+				properties.tokenEndpoint().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
 	}
 
 }

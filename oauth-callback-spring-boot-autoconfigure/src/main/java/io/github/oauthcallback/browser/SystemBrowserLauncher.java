@@ -147,7 +147,7 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 		process.onExit().thenAccept((exited) -> {
 			if (exited.exitValue() != 0) {
 				logger.warn("The browser command '" + program + "' exited with status " + exited.exitValue()
-						+ "; open the URL printed above by hand, or set oauth-callback.browser.");
+						+ "; open the URL printed above by hand, or configure the browser command.");
 			}
 		});
 	}

@@ -170,7 +170,7 @@ public final class CachingClientRegistrationMapper {
 		}
 		catch (TimeoutException ex) {
 			throw new ResourceAccessException("no answer within " + this.timeout.toMillis() + " ms "
-					+ "(oauth-callback.discovery.timeout)");
+					+ "(the discovery timeout)");
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof Error error) {

@@ -101,7 +101,7 @@ public final class DiscoveryCache {
 		if (problem != null) {
 			logger.warn("Ignoring the discovery cache folder " + this.directory + ": " + problem + ". Provider '"
 					+ providerId + "' is discovered over the network instead; set "
-					+ "oauth-callback.discovery.cache.directory to a folder of your own.");
+					+ "the discovery cache directory to a folder of your own.");
 			return Optional.empty();
 		}
 		problem = untrusted(file, false);
@@ -172,7 +172,7 @@ public final class DiscoveryCache {
 		catch (IOException | JacksonException ex) {
 			logger.warn("Cannot write the discovery cache file " + file + " (" + describe(ex) + "); provider '"
 					+ providerId + "' will be discovered over the network again at the next start. Make "
-					+ this.directory + " writable, or set oauth-callback.discovery.cache.directory elsewhere.");
+					+ this.directory + " writable, or set the discovery cache directory elsewhere.");
 		}
 		finally {
 			if (temporary != null) {

@@ -67,9 +67,9 @@ public final class CallbackPages {
 	 */
 	public static CallbackPages load(ResourceLoader loader, String success, String error, String badRequest,
 			@Nullable String successRedirect) {
-		return new CallbackPages(read(loader, success, "oauth-callback.listener.pages.success"),
-				read(loader, error, "oauth-callback.listener.pages.error"),
-				read(loader, badRequest, "oauth-callback.listener.pages.bad-request"), redirect(successRedirect));
+		return new CallbackPages(read(loader, success, "the success page setting"),
+				read(loader, error, "the error page setting"),
+				read(loader, badRequest, "the bad-request page setting"), redirect(successRedirect));
 	}
 
 	byte[] success() {
@@ -113,7 +113,7 @@ public final class CallbackPages {
 		catch (IllegalArgumentException ex) {
 			// reported below
 		}
-		throw new InvalidConfigurationException("oauth-callback.listener.pages.success-redirect-uri must be an "
+		throw new InvalidConfigurationException("The success redirect URI must be an "
 				+ "https URI with a host and no user-info, or an http URI on a loopback address (was '"
 				+ SafeText.providerText(value) + "'): the browser is sent there after the login.");
 	}

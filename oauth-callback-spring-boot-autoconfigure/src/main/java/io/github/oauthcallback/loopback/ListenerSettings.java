@@ -19,15 +19,15 @@ public record ListenerSettings(String host, String path, List<Integer> ports, Ca
 	static final List<String> LOOPBACK_HOSTS = List.of("127.0.0.1", "[::1]", "localhost");
 
 	public ListenerSettings {
-		host = normalizeHost(host, "oauth-callback.listener.host");
+		host = normalizeHost(host, "The listener host");
 		if (path == null || !path.startsWith("/")) {
-			throw new InvalidConfigurationException("oauth-callback.listener.path must start with '/' (was '" + path
+			throw new InvalidConfigurationException("The listener path must start with '/' (was '" + path
 					+ "'); the default is /callback.");
 		}
 		ports = (ports != null) ? List.copyOf(ports) : List.of();
 		for (Integer port : ports) {
 			if (port == null || port < 1 || port > 65535) {
-				throw new InvalidConfigurationException("oauth-callback.listener.ports must hold ports between 1 and "
+				throw new InvalidConfigurationException("The listener ports must hold ports between 1 and "
 						+ "65535 (found " + port + "); leave it empty for an ephemeral port.");
 			}
 		}

@@ -202,7 +202,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	private static long timeoutMillis(String registrationId, Duration timeout) {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidConfigurationException("The login timeout for registration '" + registrationId + "' is "
-					+ ((timeout != null) ? timeout : "not set") + "; it must be positive. Set oauth-callback.timeout "
+					+ ((timeout != null) ? timeout : "not set") + "; it must be positive. Set the login timeout "
 					+ "(or AuthorizationOptions.withTimeout) to how long a login may wait for the user, for example 5m.");
 		}
 		try {
@@ -406,7 +406,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		String reason = (last instanceof BindException) ? "already in use" : "not available: " + last.getMessage();
 		throw new ListenerBindException("Cannot listen for the login callback on " + endpoint.host() + " port(s) "
 				+ ports + " (" + reason + "). Stop the program using the port, or list other ports registered with "
-				+ "the provider in oauth-callback.listener.ports (or the registration's redirect-uri); use no port "
+				+ "the provider in the listener's ports setting (or the registration's redirect-uri); use no port "
 				+ "at all if the provider accepts any loopback port.", endpoint.ports(), last);
 	}
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Whether this run may open a browser for a login ({@code oauth-callback.interactive}).
+ * Whether this run may open a browser for a login ({@code oauth-callback.login.interactive}).
  */
 public enum Interactivity {
 

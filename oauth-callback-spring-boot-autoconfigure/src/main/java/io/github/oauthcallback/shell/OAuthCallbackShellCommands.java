@@ -168,7 +168,7 @@ public final class OAuthCallbackShellCommands {
 	private static CommandOption accountOption() {
 		return CommandOption.with()
 			.longName("account")
-			.description("Account the login is stored under (default: oauth-callback.account, else the OS user)")
+			.description("Account the login is stored under (default: the configured login account, else the OS user)")
 			.type(String.class)
 			.build();
 	}

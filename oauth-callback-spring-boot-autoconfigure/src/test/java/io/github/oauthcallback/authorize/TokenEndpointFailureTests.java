@@ -224,7 +224,7 @@ class TokenEndpointFailureTests {
 	void readTimeout() throws Exception {
 		tokenResponse(okJson(tokens()).withFixedDelay(3000));
 		TokenExchangeException ex = failedLogin(Duration.ofMillis(500));
-		assertThat(ex.getMessage()).contains("did not answer in time", "oauth-callback.http.read-timeout");
+		assertThat(ex.getMessage()).contains("did not answer in time", "raise the token endpoint read timeout");
 	}
 
 	@Test
@@ -435,8 +435,8 @@ class TokenEndpointFailureTests {
 		}
 		assertThat(client).isNotNull();
 		assertThat(logged).contains("WARN " + DefaultLoopbackAuthorizer.class.getName() + " Could not open a browser for "
-				+ "the 'x' login (IllegalStateException: no display); open the URL printed above by hand, or set "
-				+ "oauth-callback.browser.");
+				+ "the 'x' login (IllegalStateException: no display); open the URL printed above by hand, or configure the "
+				+ "browser command.");
 		assertThat(logged).doesNotContain(CODE, browser.authorizationParameters().get("state"), "AT-SECRET",
 				"RT-SECRET");
 	}

@@ -27,6 +27,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -88,31 +89,31 @@ class OAuthCallbackAutoConfigurationTests {
 						(lazy) -> assertThat(lazy.created()).isFalse());
 			assertThat(context.getBean(JwtDecoderFactory.class)).isInstanceOf(CachingIdTokenDecoderFactory.class);
 			OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
-			assertThat(properties.timeout()).isEqualTo(Duration.ofMinutes(5));
-			assertThat(properties.browser()).isEqualTo("auto");
-			assertThat(properties.account()).isNull();
+			assertThat(properties.login().timeout()).isEqualTo(Duration.ofMinutes(5));
+			assertThat(properties.login().browser()).isEqualTo("auto");
+			assertThat(properties.login().account()).isNull();
 			assertThat(properties.listener().host()).isEqualTo("127.0.0.1");
 			assertThat(properties.listener().path()).isEqualTo("/callback");
-			assertThat(properties.listener().ports()).isNull();
-			assertThat(properties.http().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-			assertThat(properties.http().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(properties.listener().ports()).isEmpty();
+			assertThat(properties.tokenEndpoint().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.tokenEndpoint().readTimeout()).isEqualTo(Duration.ofSeconds(30));
 		});
 	}
 
 	@Test
 	void propertiesBind() {
 		this.runner.withPropertyValues(REGISTRATION)
-			.withPropertyValues("oauth-callback.timeout=90s", "oauth-callback.account=ci-bot",
-					"oauth-callback.browser=print", "oauth-callback.listener.host=localhost",
-					"oauth-callback.listener.ports=8400,8401", "oauth-callback.http.read-timeout=5s",
-					"oauth-callback.authorization-parameters.demo.access_type=offline")
+			.withPropertyValues("oauth-callback.login.timeout=90s", "oauth-callback.login.account=ci-bot",
+					"oauth-callback.login.browser=print", "oauth-callback.listener.host=localhost",
+					"oauth-callback.listener.ports=8400,8401", "oauth-callback.token-endpoint.read-timeout=5s",
+					"oauth-callback.login.authorization-parameters.demo.access_type=offline")
 			.run((context) -> {
 				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
-				assertThat(properties.timeout()).isEqualTo(Duration.ofSeconds(90));
-				assertThat(properties.account()).isEqualTo("ci-bot");
+				assertThat(properties.login().timeout()).isEqualTo(Duration.ofSeconds(90));
+				assertThat(properties.login().account()).isEqualTo("ci-bot");
 				assertThat(properties.listener().ports()).containsExactly(8400, 8401);
-				assertThat(properties.http().readTimeout()).isEqualTo(Duration.ofSeconds(5));
-				assertThat(properties.authorizationParameters()).containsEntry("demo", Map.of("access_type", "offline"));
+				assertThat(properties.tokenEndpoint().readTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(properties.login().authorizationParameters()).containsEntry("demo", Map.of("access_type", "offline"));
 				assertThat(context).hasSingleBean(LoopbackAuthorizer.class);
 			});
 	}
@@ -181,7 +182,7 @@ class OAuthCallbackAutoConfigurationTests {
 	@ExtendWith(OutputCaptureExtension.class)
 	void printModePrintsTheUrlOnce(CapturedOutput output) {
 		this.runner.withPropertyValues(REGISTRATION)
-			.withPropertyValues("oauth-callback.browser=print")
+			.withPropertyValues("oauth-callback.login.browser=print")
 			.run((context) -> context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null).cancel(true));
 		assertThat(output.getErr()).containsOnlyOnce("Open this URL to continue: https://idp.example/authorize?");
 	}
@@ -318,20 +319,22 @@ class OAuthCallbackAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidConfigurationException.class)
-				.hasMessageContaining("oauth-callback.listener.host"));
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.listener.host"))
+				.hasMessageContaining("loopback host"));
 	}
 
 	@Test
 	void timeoutThatIsNotPositiveFailsAtStartUp() {
 		for (String timeout : new String[] { "0", "0s", "-5s" }) {
 			this.runner.withPropertyValues(REGISTRATION)
-				.withPropertyValues("oauth-callback.timeout=" + timeout)
+				.withPropertyValues("oauth-callback.login.timeout=" + timeout)
 				.run((context) -> assertThat(context).hasFailed()
 					.getFailure()
 					.rootCause()
-					.isInstanceOf(InvalidConfigurationException.class)
-					.hasMessageContaining("oauth-callback.timeout must be positive")
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+							(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.login.timeout"))
+					.hasMessageContaining("must be positive")
 					.hasMessageContaining("5m"));
 		}
 	}
@@ -343,7 +346,7 @@ class OAuthCallbackAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.hasStackTraceContaining("InvalidConfigurationException")
-				.hasStackTraceContaining("Point oauth-callback.listener.pages.success at a readable"));
+				.hasStackTraceContaining("Point the success page setting at a readable"));
 	}
 
 	@Test
@@ -397,10 +400,10 @@ class OAuthCallbackAutoConfigurationTests {
 			JsonNode metadata = new ObjectMapper().readTree(in);
 			List<JsonNode> properties = metadata.get("properties").valueStream().toList();
 			assertThat(properties).extracting((property) -> property.get("name").asString())
-				.contains("oauth-callback.timeout", "oauth-callback.account", "oauth-callback.browser",
+				.contains("oauth-callback.login.timeout", "oauth-callback.login.account", "oauth-callback.login.browser",
 						"oauth-callback.listener.host", "oauth-callback.listener.path", "oauth-callback.listener.ports",
 						"oauth-callback.listener.pages.success", "oauth-callback.listener.pages.success-redirect-uri",
-						"oauth-callback.http.connect-timeout", "oauth-callback.http.read-timeout");
+						"oauth-callback.token-endpoint.connect-timeout", "oauth-callback.token-endpoint.read-timeout");
 			assertThat(properties).allSatisfy((property) -> assertThat(property.path("description").asString(""))
 				.as(property.get("name").asString())
 				.isNotBlank());
@@ -463,7 +466,7 @@ class OAuthCallbackAutoConfigurationTests {
 			return new org.springframework.http.client.SimpleClientHttpRequestFactory();
 		};
 		this.runner.withPropertyValues(REGISTRATION)
-			.withPropertyValues("oauth-callback.http.connect-timeout=3s", "oauth-callback.http.read-timeout=7s")
+			.withPropertyValues("oauth-callback.token-endpoint.connect-timeout=3s", "oauth-callback.token-endpoint.read-timeout=7s")
 			.withBean(org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder.class, () -> factories)
 			.withBean(org.springframework.boot.http.client.HttpClientSettings.class,
 					() -> org.springframework.boot.http.client.HttpClientSettings.ofSslBundle(companyCa))

@@ -4,13 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ProviderDiscoveryException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -134,8 +134,9 @@ class OAuthCallbackDiscoveryAutoConfigurationTests {
 		runner().withPropertyValues("oauth-callback.discovery.cache.time-to-live=-1h").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationException.class)
-				.hasMessageContaining("oauth-callback.discovery.cache.time-to-live must not be negative");
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.discovery.cache.time-to-live"))
+				.hasMessageContaining("must not be negative");
 		});
 	}
 
@@ -144,8 +145,9 @@ class OAuthCallbackDiscoveryAutoConfigurationTests {
 		runner().withPropertyValues("oauth-callback.discovery.timeout=0s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationException.class)
-				.hasMessageContaining("oauth-callback.discovery.timeout must be positive");
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.discovery.timeout"))
+				.hasMessageContaining("must be positive");
 		});
 	}
 

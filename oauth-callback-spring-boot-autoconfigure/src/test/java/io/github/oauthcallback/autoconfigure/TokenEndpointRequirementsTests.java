@@ -26,7 +26,7 @@ class TokenEndpointRequirementsTests {
 
 	private final ApplicationContextRunner runner = StubRegistration
 		.runner("https://idp.example/authorize", "https://idp.example/token")
-		.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never");
+		.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never");
 
 	private static String refusal(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();

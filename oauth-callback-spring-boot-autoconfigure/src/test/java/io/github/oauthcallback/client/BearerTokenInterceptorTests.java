@@ -52,8 +52,8 @@ class BearerTokenInterceptorTests {
 					"spring.security.oauth2.client.registration.api.provider=stub",
 					"spring.security.oauth2.client.provider.stub.authorization-uri=https://idp.example/authorize",
 					"spring.security.oauth2.client.provider.stub.token-uri=https://idp.example/token",
-					"oauth-callback.store.type=memory", "oauth-callback.interactive=never",
-					"oauth-callback.account=ada")
+					"oauth-callback.store.type=memory", "oauth-callback.login.interactive=never",
+					"oauth-callback.login.account=ada")
 			.run((context) -> {
 				var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
 				Instant now = Instant.now();

@@ -231,7 +231,7 @@ class CachingClientRegistrationMapperTests {
 			.isThrownBy(() -> new CachingClientRegistrationMapper(bound, new DiscoveryCache(this.directory),
 					Duration.ofDays(1), Clock.fixed(NOW, ZoneOffset.UTC), timeout)
 				.asClientRegistrations())
-			.withMessageContaining("no answer within 300 ms (oauth-callback.discovery.timeout)");
+			.withMessageContaining("no answer within 300 ms (the discovery timeout)");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
 
 		this.provider.resetMappings();
@@ -429,7 +429,7 @@ class CachingClientRegistrationMapperTests {
 				.asClientRegistrations();
 			assertThat(registrations).containsKey("public");
 			assertThat(logs.text()).contains("Cannot write the discovery cache file",
-					"oauth-callback.discovery.cache.directory");
+					"set the discovery cache directory elsewhere");
 		}
 	}
 

@@ -121,7 +121,7 @@ class LoopbackLoginEndToEndTests {
 				registration + "client-authentication-method=" + method, registration + "scope=" + scopes,
 				registration + "redirect-uri=http://127.0.0.1/callback", registration + "provider=test",
 				"spring.security.oauth2.client.provider.test.issuer-uri=" + server.issuer(),
-				"oauth-callback.account=ada-cli"));
+				"oauth-callback.login.account=ada-cli"));
 		if (secret != null) {
 			properties.add(registration + "client-secret=" + secret);
 		}
@@ -297,8 +297,8 @@ class LoopbackLoginEndToEndTests {
 		}, "public", "public-cli", null, "none", "openid,read")
 			.withConfiguration(store)
 			.withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class))
-			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.interactive=always",
-					"oauth-callback.timeout=5s", key)
+			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.login.interactive=always",
+					"oauth-callback.login.timeout=5s", key)
 			.run((context) -> {
 				// What an application calls: the client manager, which would start a browser login if nothing usable
 				// were stored.
@@ -326,7 +326,7 @@ class LoopbackLoginEndToEndTests {
 		runner((uri) -> {
 			throw new IllegalStateException("the second run must not open a browser");
 		}, "public", "public-cli", null, "none", "openid,read").withConfiguration(storeAndCache)
-			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.interactive=always")
+			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.login.interactive=always")
 			.run((context) -> {
 				OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientManager.class)
 					.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("public").principal("ada-cli").build());

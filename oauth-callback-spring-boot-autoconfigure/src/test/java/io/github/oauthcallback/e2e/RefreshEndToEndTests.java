@@ -72,8 +72,8 @@ class RefreshEndToEndTests {
 					"spring.security.oauth2.client.registration.refreshing.provider=test",
 					"spring.security.oauth2.client.provider.test.issuer-uri=" + server.issuer(),
 					"oauth-callback.store.file.path=" + this.dir.resolve("tokens.json"),
-					"oauth-callback.account=ada-cli", "oauth-callback.refresh.clock-skew=0s",
-					"oauth-callback.interactive=always")
+					"oauth-callback.login.account=ada-cli", "oauth-callback.refresh.clock-skew=0s",
+					"oauth-callback.login.interactive=always")
 			.withPropertyValues(properties);
 	}
 
@@ -179,16 +179,16 @@ class RefreshEndToEndTests {
 	@Test
 	void batchRunWithoutAStoredLoginFailsFastWithTheDocumentedMessage() {
 		AtomicInteger browsersOpened = new AtomicInteger();
-		runner((uri) -> browsersOpened.incrementAndGet(), "oauth-callback.interactive=never",
-				"oauth-callback.login-command=java -jar my-batch.jar login {registration}")
+		runner((uri) -> browsersOpened.incrementAndGet(), "oauth-callback.login.interactive=never",
+				"oauth-callback.login.command=java -jar my-batch.jar login {registration}")
 			.run((context) -> {
 				RestClient client = userInfo(context.getBean(OAuthCallbackRestClients.class));
 				long start = System.nanoTime();
 				assertThatExceptionOfType(ReauthorizationRequiredException.class)
 					.isThrownBy(() -> client.get().uri("/userinfo").retrieve().body(String.class))
 					.withMessage("Registration 'refreshing' needs a new login for account 'ada-cli': no login is "
-							+ "stored. This run may not open a browser (oauth-callback.interactive). Log in once "
-							+ "interactively, for example: java -jar my-batch.jar login refreshing, then run this "
+							+ "stored. This run may not open a browser (interactive logins are off or "
+							+ "no terminal is attached). Log in once interactively, for example: java -jar my-batch.jar login refreshing, then run this "
 							+ "again.");
 				assertThat(System.nanoTime() - start).as("fails fast, never waits for a browser")
 					.isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(30));

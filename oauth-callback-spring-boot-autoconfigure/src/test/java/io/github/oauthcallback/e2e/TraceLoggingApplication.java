@@ -104,9 +104,9 @@ public final class TraceLoggingApplication {
 		properties.put("spring.security.oauth2.client.registration.service.authorization-grant-type",
 				"client_credentials");
 		properties.remove("spring.security.oauth2.client.registration.service.redirect-uri");
-		properties.put("oauth-callback.account", ACCOUNT);
-		properties.put("oauth-callback.interactive", "always");
-		properties.put("oauth-callback.timeout", "60s");
+		properties.put("oauth-callback.login.account", ACCOUNT);
+		properties.put("oauth-callback.login.interactive", "always");
+		properties.put("oauth-callback.login.timeout", "60s");
 		properties.put("oauth-callback.store.file.path", dir.resolve("tokens.json").toString());
 		properties.put("oauth-callback.store.encryption.key", encryptionKey);
 		return properties;

@@ -64,13 +64,13 @@ class CallbackEndpointTests {
 	void listenerSettingsRejectNonLoopbackHostsAndBadValues() {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> new ListenerSettings("0.0.0.0", "/callback", List.of(), CallbackPages.defaults()))
-			.withMessageContaining("oauth-callback.listener.host");
+			.withMessageContaining("The listener host must be a loopback host");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> new ListenerSettings("127.0.0.1", "callback", List.of(), CallbackPages.defaults()))
-			.withMessageContaining("oauth-callback.listener.path");
+			.withMessageContaining("The listener path must start with '/'");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> new ListenerSettings("127.0.0.1", "/callback", List.of(70000), CallbackPages.defaults()))
-			.withMessageContaining("oauth-callback.listener.ports");
+			.withMessageContaining("The listener ports must hold ports between 1 and 65535");
 		assertThat(new ListenerSettings("::1", "/c", null, CallbackPages.defaults()).host()).isEqualTo("[::1]");
 	}
 

@@ -307,7 +307,7 @@ class LoopbackListenerTests {
 						STATE, timeout, (code) -> code))
 				.withMessageContaining("'test'")
 				.withMessageContaining("must be positive")
-				.withMessageContaining("oauth-callback.timeout");
+				.withMessageContaining("Set the login timeout");
 		}
 		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
 	}
@@ -411,7 +411,7 @@ class LoopbackListenerTests {
 			.isThrownBy(() -> this.listener.outcome().get(5, TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(AuthorizationTimeoutException.class,
-					(ex) -> assertThat(ex.getMessage()).contains("oauth-callback.timeout"));
+					(ex) -> assertThat(ex.getMessage()).contains("raise the login timeout"));
 		assertPortReleased(port);
 	}
 
@@ -451,7 +451,7 @@ class LoopbackListenerTests {
 				.isThrownBy(() -> start(new CallbackEndpoint("127.0.0.1", List.of(port), "/callback")))
 				.satisfies((ex) -> {
 					assertThat(ex.getMessage()).contains(String.valueOf(port), "already in use",
-							"oauth-callback.listener.ports");
+							"the listener's ports setting");
 					assertThat(ex.getPorts()).containsExactly(port);
 				});
 		}
@@ -577,12 +577,12 @@ class LoopbackListenerTests {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), "classpath:missing.html",
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, null))
-			.withMessageContaining("oauth-callback.listener.pages.success")
+			.withMessageContaining("the success page setting")
 			.withMessageContaining("classpath:missing.html");
 		assertThatExceptionOfType(InvalidConfigurationException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "/relative"))
-			.withMessageContaining("success-redirect-uri");
+			.withMessageContaining("The success redirect URI must be");
 	}
 
 	@Test
@@ -592,7 +592,7 @@ class LoopbackListenerTests {
 			assertThatExceptionOfType(InvalidConfigurationException.class).as(unsafe)
 				.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 						CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, unsafe))
-				.withMessageContaining("oauth-callback.listener.pages.success-redirect-uri");
+				.withMessageContaining("The success redirect URI must be an https URI");
 		}
 		assertThat(CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 				CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "http://127.0.0.1:8080/done")

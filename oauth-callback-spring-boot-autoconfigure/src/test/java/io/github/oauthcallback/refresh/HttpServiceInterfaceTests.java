@@ -68,7 +68,7 @@ class HttpServiceInterfaceTests {
 			.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
 					HttpServiceClientPropertiesAutoConfiguration.class, HttpServiceClientAutoConfiguration.class))
 			.withUserConfiguration(Services.class)
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never",
 					"spring.http.serviceclient.github.base-url=" + this.wireMock.baseUrl());
 	}
 

@@ -76,7 +76,7 @@ class InteractiveLoginOutsideTheStoreLockTests {
 						"spring.security.oauth2.client.provider.stub.token-uri=http://127.0.0.1:9/token",
 						"oauth-callback.store.type=jdbc", "oauth-callback.store.jdbc.initialize-schema=always",
 						"oauth-callback.store.jdbc.table-name=" + table, "oauth-callback.store.lock-timeout=20s",
-						"oauth-callback.interactive=always", "oauth-callback.account=ada")
+						"oauth-callback.login.interactive=always", "oauth-callback.login.account=ada")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");

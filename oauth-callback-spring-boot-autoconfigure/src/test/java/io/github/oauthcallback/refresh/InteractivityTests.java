@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code oauth-callback.interactive}: auto (a terminal and no CI marker), always and never.
+ * {@code oauth-callback.login.interactive}: auto (a terminal and no CI marker), always and never.
  */
 class InteractivityTests {
 

@@ -56,8 +56,8 @@ class ManagerLockingTests {
 
 	private ApplicationContextRunner runner(String... properties) {
 		return StubRegistration.runner("https://idp.example/authorize", this.endpoint.tokenUri())
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
-					"oauth-callback.refresh.backoff=10ms")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never",
+					"oauth-callback.token-endpoint.retry.backoff=10ms")
 			.withPropertyValues(properties);
 	}
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -80,8 +81,8 @@ class ManagerRefreshTests {
 
 	private ApplicationContextRunner runner(String... properties) {
 		return StubRegistration.runner(this.wireMock.baseUrl() + "/authorize", this.wireMock.baseUrl() + "/token")
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
-					"oauth-callback.refresh.backoff=10ms", "oauth-callback.login-command=my-cli login {registration}")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never",
+					"oauth-callback.token-endpoint.retry.backoff=10ms", "oauth-callback.login.command=my-cli login {registration}")
 			.withPropertyValues(properties);
 	}
 
@@ -172,7 +173,7 @@ class ManagerRefreshTests {
 					assertThat(ex.getRegistrationId()).isEqualTo("api");
 					assertThat(ex.getAccount()).isEqualTo("ada");
 					assertThat(ex.getMessage()).contains("'api'", "'ada'", "invalid_grant", "my-cli login api",
-							"oauth-callback.interactive");
+							"may not open a browser");
 				});
 			assertThat((OAuth2AuthorizedClient) context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada"))
 				.isNull();
@@ -211,7 +212,7 @@ class ManagerRefreshTests {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).withRequestBody(containing("grant_type=authorization_code"))
 			.willReturn(okJson("{\"access_token\":\"at-login\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
 		CallbackBrowser browser = new CallbackBrowser("code-1");
-		runner("oauth-callback.interactive=always").withBean(BrowserLauncher.class, () -> browser).run((context) -> {
+		runner("oauth-callback.login.interactive=always").withBean(BrowserLauncher.class, () -> browser).run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
 			assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-login");
 			assertThat(browser.authorizationUri()).isNotNull();
@@ -242,7 +243,7 @@ class ManagerRefreshTests {
 	@Test
 	void persistentServerErrorKeepsTheStoredLogin() {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(503)));
-		runner("oauth-callback.refresh.attempts=2").run((context) -> {
+		runner("oauth-callback.token-endpoint.retry.attempts=2").run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
 			assertThatExceptionOfType(TokenRefreshException.class).isThrownBy(() -> authorize(context))
 				.satisfies((ex) -> {
@@ -263,7 +264,7 @@ class ManagerRefreshTests {
 		}
 		CapturedLogs logs = new CapturedLogs();
 		try {
-			runner("oauth-callback.refresh.attempts=3",
+			runner("oauth-callback.token-endpoint.retry.attempts=3",
 					"spring.security.oauth2.client.provider.stub.token-uri=http://127.0.0.1:" + closedPort + "/token")
 				.run((context) -> {
 					seed(context, "at-old", PAST, "rt-old");
@@ -284,7 +285,7 @@ class ManagerRefreshTests {
 	@Test
 	void connectionResetAfterSendingIsSentOnceMoreAndTheLoginIsKept() {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-		runner("oauth-callback.refresh.attempts=3").run((context) -> {
+		runner("oauth-callback.token-endpoint.retry.attempts=3").run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
 			assertThatExceptionOfType(TokenRefreshException.class).isThrownBy(() -> authorize(context))
 				.satisfies((ex) -> assertThat(ex.getMessage()).contains("kept").doesNotContain("rt-old"));
@@ -309,23 +310,31 @@ class ManagerRefreshTests {
 
 	@Test
 	void invalidRetrySettingsFailAtStartUpNamingTheProperty() {
-		runner("oauth-callback.refresh.attempts=20").run((context) -> assertThat(context).hasFailed()
+		runner("oauth-callback.token-endpoint.retry.attempts=20").run((context) -> assertThat(context).hasFailed()
 			.getFailure()
 			.rootCause()
-			.isInstanceOf(io.github.oauthcallback.InvalidConfigurationException.class)
-			.hasMessageContaining("oauth-callback.refresh.attempts must be between 1 and 10 (was 20)"));
-		runner("oauth-callback.refresh.backoff=2m").run((context) -> assertThat(context).hasFailed()
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+					(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.token-endpoint.retry.attempts"))
+			.hasMessageContaining("with value '20'")
+			.hasMessageContaining("between 1 and 10"));
+		runner("oauth-callback.token-endpoint.retry.backoff=2m").run((context) -> assertThat(context).hasFailed()
 			.getFailure()
 			.rootCause()
-			.hasMessageContaining("oauth-callback.refresh.backoff must be between 0 and 1m"));
-		runner("oauth-callback.refresh.max-backoff=1ms").run((context) -> assertThat(context).hasFailed()
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+					(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.token-endpoint.retry.backoff"))
+			.hasMessageContaining("between 0 and 1m"));
+		runner("oauth-callback.token-endpoint.retry.max-backoff=1ms").run((context) -> assertThat(context).hasFailed()
 			.getFailure()
 			.rootCause()
-			.hasMessageContaining("oauth-callback.refresh.max-backoff must be at least"));
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+					(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.token-endpoint.retry.max-backoff"))
+			.hasMessageContaining("at least oauth-callback.token-endpoint.retry.backoff"));
 		runner("oauth-callback.refresh.scheduled.concurrency=0").run((context) -> assertThat(context).hasFailed()
 			.getFailure()
 			.rootCause()
-			.hasMessageContaining("oauth-callback.refresh.scheduled.concurrency must be between 1 and 64"));
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+					(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.refresh.scheduled.concurrency"))
+			.hasMessageContaining("between 1 and 64"));
 	}
 
 	@Test

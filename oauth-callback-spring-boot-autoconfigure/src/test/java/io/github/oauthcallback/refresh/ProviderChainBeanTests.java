@@ -32,7 +32,7 @@ class ProviderChainBeanTests {
 	@Test
 	void theStarterDefinesTheChainByDefault() {
 		StubRegistration.runner("http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token")
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).getBean("oauthCallbackAuthorizedClientProvider")
@@ -44,7 +44,7 @@ class ProviderChainBeanTests {
 	@Test
 	void theManagerUsesAChainDefinedByTheApplication() {
 		StubRegistration.runner("http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token")
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never")
 			.withUserConfiguration(OwnChain.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -62,7 +62,7 @@ class ProviderChainBeanTests {
 	@Test
 	void theStarterDefinesTheClientCredentialsClientByDefaultCreatedOnItsFirstRequest() {
 		StubRegistration.runner("http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token")
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).getBean("oauthCallbackClientCredentialsTokenResponseClient")
@@ -76,7 +76,7 @@ class ProviderChainBeanTests {
 		String service = "spring.security.oauth2.client.registration.api.";
 		// The token endpoint is a closed port: only the application's client can get a token.
 		StubRegistration.runner("http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token")
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never",
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never",
 					service + "authorization-grant-type=client_credentials", service + "client-secret=s3cret",
 					service + "client-authentication-method=client_secret_basic", service + "redirect-uri=")
 			.withUserConfiguration(OwnClientCredentialsClient.class)
@@ -94,7 +94,7 @@ class ProviderChainBeanTests {
 	@Test
 	void aRefreshClientOfTheApplicationLeavesTheClientCredentialsClientInPlace() {
 		StubRegistration.runner("http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token")
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.interactive=never")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never")
 			.withBean("myRefreshTokens", RestClientRefreshTokenTokenResponseClient.class,
 					RestClientRefreshTokenTokenResponseClient::new)
 			.run((context) -> {

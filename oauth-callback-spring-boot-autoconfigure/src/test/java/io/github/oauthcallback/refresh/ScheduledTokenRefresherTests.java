@@ -76,7 +76,7 @@ class ScheduledTokenRefresherTests {
 
 	private ApplicationContextRunner runnerFor(String tokenUri, String... properties) {
 		return StubRegistration.runner(this.wireMock.baseUrl() + "/authorize", tokenUri)
-			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.refresh.backoff=10ms")
+			.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.token-endpoint.retry.backoff=10ms")
 			.withPropertyValues(properties);
 	}
 
@@ -102,7 +102,7 @@ class ScheduledTokenRefresherTests {
 		List<Object> opened = new CopyOnWriteArrayList<>();
 		CapturedLogs logs = new CapturedLogs();
 		try {
-			runner("oauth-callback.interactive=always", "oauth-callback.refresh.scheduled.enabled=true",
+			runner("oauth-callback.login.interactive=always", "oauth-callback.refresh.scheduled.enabled=true",
 					"oauth-callback.refresh.scheduled.interval=1h", "oauth-callback.refresh.scheduled.window=5m")
 				.withBean(BrowserLauncher.class, () -> opened::add)
 				.run((context) -> {

@@ -52,7 +52,7 @@ class UserDefinedAuthorizedClientServiceTests {
 	private ApplicationContextRunner runner() {
 		return StubRegistration.runner(this.wireMock.baseUrl() + "/authorize", this.wireMock.baseUrl() + "/token")
 			.withUserConfiguration(ApplicationsOwnService.class)
-			.withPropertyValues("oauth-callback.interactive=never");
+			.withPropertyValues("oauth-callback.login.interactive=never");
 	}
 
 	@Test

@@ -83,7 +83,7 @@ class ShellCommandsTests {
 					"spring.security.oauth2.client.provider.stub.authorization-uri=" + this.wireMock.baseUrl()
 							+ "/authorize",
 					"spring.security.oauth2.client.provider.stub.token-uri=" + tokenUri,
-					"oauth-callback.store.type=memory", "oauth-callback.account=ada");
+					"oauth-callback.store.type=memory", "oauth-callback.login.account=ada");
 	}
 
 	private static String run(AssertableApplicationContext context, String... line) throws Exception {

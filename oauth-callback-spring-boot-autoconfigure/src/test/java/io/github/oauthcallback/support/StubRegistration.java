@@ -46,7 +46,7 @@ public final class StubRegistration {
 					registration + "client-authentication-method=none",
 					registration + "redirect-uri=http://127.0.0.1/callback", registration + "provider=stub",
 					"spring.security.oauth2.client.provider.stub.authorization-uri=" + authorizationUri,
-					"spring.security.oauth2.client.provider.stub.token-uri=" + tokenUri, "oauth-callback.account=ada");
+					"spring.security.oauth2.client.provider.stub.token-uri=" + tokenUri, "oauth-callback.login.account=ada");
 	}
 
 	/**

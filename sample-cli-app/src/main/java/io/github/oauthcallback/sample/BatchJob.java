@@ -14,7 +14,7 @@ import org.springframework.web.client.RestClientResponseException;
 /**
  * The 'batch' profile's job: calls {@code sample.batch.url} {@code sample.batch.runs} times with the token of
  * {@code sample.batch.registration}. The first call of the first run logs in when this run may open a browser
- * ({@code oauth-callback.interactive}); every later call uses the stored token, refreshed when it expires. Without a
+ * ({@code oauth-callback.login.interactive}); every later call uses the stored token, refreshed when it expires. Without a
  * stored login and without a browser, the job fails at once with the command to run (exit status 1).
  */
 @Component

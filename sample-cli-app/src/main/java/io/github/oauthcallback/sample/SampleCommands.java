@@ -208,9 +208,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Any provider works with spring.security.oauth2.client.registration.<id>.* and provider.<id>.*.
 
 				Useful properties:
-				  --oauth-callback.browser=print   only print the URL instead of opening a browser
-				  --oauth-callback.account=NAME    store the login under NAME (default: the OS user name)
-				  --oauth-callback.timeout=2m      how long login waits for the browser
+				  --oauth-callback.login.browser=print   only print the URL instead of opening a browser
+				  --oauth-callback.login.account=NAME    store the login under NAME (default: the OS user name)
+				  --oauth-callback.login.timeout=2m      how long login waits for the browser
 
 				Logins are kept in a file (see 'status'; oauth-callback.store.* changes where and how). Token values
 				are never printed. Logging out only forgets tokens here; they are not revoked at the provider.
@@ -229,7 +229,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		}
 		if (repository.findByRegistrationId(id) != null) {
 			err.println("Logging in to '" + id + "' as account '" + account() + "': finish in the browser (waiting up "
-					+ "to " + human(this.oauthCallback.timeout()) + ").");
+					+ "to " + human(this.oauthCallback.login().timeout()) + ").");
 			err.flush();
 		}
 		// Through the manager, the login takes its turn with refreshes of the same login.
@@ -423,10 +423,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	}
 
 	/**
-	 * The account logins are stored under: {@code oauth-callback.account}, else the operating-system user name.
+	 * The account logins are stored under: {@code oauth-callback.login.account}, else the operating-system user name.
 	 */
 	private String account() {
-		return Accounts.defaultAccount(this.oauthCallback.account());
+		return Accounts.defaultAccount(this.oauthCallback.login().account());
 	}
 
 	private static List<ClientRegistration> all(ClientRegistrationRepository repository) {

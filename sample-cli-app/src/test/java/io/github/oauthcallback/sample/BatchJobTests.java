@@ -19,8 +19,8 @@ class BatchJobTests {
 	@Test
 	void firstCallLogsInAndLaterCallsUseTheStoredToken(CapturedOutput output) {
 		ConfigurableApplicationContext context = SampleApplication.application(DemoLoginTests.PlayTheUser.class)
-			.run("--spring.profiles.active=demo,batch", "--oauth-callback.interactive=always", "--sample.batch.runs=3",
-					"--oauth-callback.account=batch-tester");
+			.run("--spring.profiles.active=demo,batch", "--oauth-callback.login.interactive=always", "--sample.batch.runs=3",
+					"--oauth-callback.login.account=batch-tester");
 		BrowserUser user = context.getBean(BrowserUser.class);
 		assertThat(context.getBeansOfType(SampleCommands.class)).isEmpty();
 		assertThat(SpringApplication.exit(context)).isZero();
@@ -32,8 +32,8 @@ class BatchJobTests {
 	@Test
 	void withoutAStoredLoginAndWithoutABrowserItFailsFastWithTheCommandToRun(CapturedOutput output) {
 		ConfigurableApplicationContext context = SampleApplication.application()
-			.run("--spring.profiles.active=demo,batch", "--oauth-callback.interactive=never",
-					"--oauth-callback.account=batch-tester");
+			.run("--spring.profiles.active=demo,batch", "--oauth-callback.login.interactive=never",
+					"--oauth-callback.login.account=batch-tester");
 		assertThat(SpringApplication.exit(context)).isEqualTo(SampleCommands.FAILED);
 		assertThat(output.getErr()).contains("Registration 'demo' needs a new login for account 'batch-tester': no "
 				+ "login is stored", "java -jar sample-cli-app.jar login demo");

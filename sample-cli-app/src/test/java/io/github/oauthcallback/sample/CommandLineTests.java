@@ -34,7 +34,7 @@ class CommandLineTests {
 			REGISTRATION + "authorization-grant-type=authorization_code",
 			REGISTRATION + "redirect-uri=http://127.0.0.1/callback", REGISTRATION + "scope=read",
 			PROVIDER + "authorization-uri=https://idp.example/authorize", PROVIDER + "token-uri=https://idp.example/token",
-			"--oauth-callback.account=someone" };
+			"--oauth-callback.login.account=someone" };
 
 	@Test
 	void helpNeedsNoApplicationContext() {
@@ -45,7 +45,7 @@ class CommandLineTests {
 			assertThat(streams.out()).contains("Usage: java -jar sample-cli-app.jar <command>",
 					"login [registration]", "status", "logout [registration]", "logout --all",
 					"call <registration> <url>", "help", "demo     (default)", "batch",
-					"github", "--oauth-callback.browser=print");
+					"github", "--oauth-callback.login.browser=print");
 			assertThat(streams.err()).isEmpty();
 		}
 	}

@@ -44,8 +44,8 @@ class DemoLoginTests {
 	void loginStatusAndLogoutAgainstTheDemoProvider(CapturedOutput output) throws Exception {
 		SpringApplication application = SampleApplication.application(PlayTheUser.class);
 		URI issuer;
-		try (ConfigurableApplicationContext context = application.run("login", "--oauth-callback.timeout=30s",
-				"--oauth-callback.account=" + ACCOUNT, "--sample.demo.consent=true")) {
+		try (ConfigurableApplicationContext context = application.run("login", "--oauth-callback.login.timeout=30s",
+				"--oauth-callback.login.account=" + ACCOUNT, "--sample.demo.consent=true")) {
 			SampleCommands commands = context.getBean(SampleCommands.class);
 			BrowserUser user = context.getBean(BrowserUser.class);
 			DemoIdentityProvider provider = context.getBean(DemoIdentityProvider.class);
@@ -107,7 +107,7 @@ class DemoLoginTests {
 		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			port = free.getLocalPort();
 		}
-		String[] common = { file, "--sample.demo.port=" + port, "--oauth-callback.account=" + ACCOUNT };
+		String[] common = { file, "--sample.demo.port=" + port, "--oauth-callback.login.account=" + ACCOUNT };
 		try (ConfigurableApplicationContext first = SampleApplication.application(PlayTheUser.class)
 			.run(concat(common, "login"))) {
 			assertThat(first.getBean(SampleCommands.class).getExitCode()).isZero();

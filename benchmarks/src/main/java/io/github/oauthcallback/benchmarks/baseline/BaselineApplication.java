@@ -146,7 +146,7 @@ public class BaselineApplication implements CommandLineRunner, ExitCodeGenerator
 	}
 
 	private String account() {
-		String account = this.environment.getProperty("oauth-callback.account");
+		String account = this.environment.getProperty("oauth-callback.login.account");
 		return (account != null) ? account : System.getProperty("user.name");
 	}
 

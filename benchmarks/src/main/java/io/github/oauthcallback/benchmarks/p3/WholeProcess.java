@@ -531,7 +531,7 @@ public final class WholeProcess {
 						provider + "token-uri=http://127.0.0.1:1/token"));
 		Path tokens = discovered ? this.work.resolve("issuer").resolve("tokens.json") : this.work.resolve("tokens.json");
 		arguments.addAll(List.of("--oauth-callback.store.file.path=" + tokens,
-				"--oauth-callback.interactive=never", "--oauth-callback.account=" + ACCOUNT,
+				"--oauth-callback.login.interactive=never", "--oauth-callback.login.account=" + ACCOUNT,
 				"--sample.default-registration=" + REGISTRATION));
 		return arguments;
 	}
