@@ -234,7 +234,7 @@ abstract class JdbcTokenStoreContract {
 	void whatAFailedActionRemovedUnderTheLockStaysRemoved() {
 		JdbcTokenStore store = store(TokenCipher.none());
 		store.saveAuthorizedClient(client(registration("github"), "ada", "refused", "r"), account("ada"));
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.exclusively("github", "ada", () -> {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.exclusively("github", "ada", (locked) -> {
 			store.removeAuthorizedClient("github", "ada");
 			throw new IllegalStateException("a new login is needed");
 		}));
@@ -251,7 +251,7 @@ abstract class JdbcTokenStoreContract {
 		try (CapturedLogs logs = new CapturedLogs()) {
 			JdbcTokenStore store = store(this.dataSource, plain, Duration.ZERO, Duration.ofSeconds(5));
 			// The first use is under the lock, inside its transaction: the column probe must not abort it.
-			store.exclusively("github", "ada", () -> {
+			store.exclusively("github", "ada", (locked) -> {
 				store.saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "a"), account("ada"));
 				return null;
 			});
@@ -273,8 +273,7 @@ abstract class JdbcTokenStoreContract {
 		otherNode.saveAuthorizedClient(client(registration("github"), "ada", "second", "r2"), account("ada"));
 		assertThat(value(otherNode.loadAuthorizedClient("github", "ada"))).as("no cache").isEqualTo("second");
 		assertThat(value(cached.loadAuthorizedClient("github", "ada"))).as("within the time-to-live").isEqualTo("first");
-		OAuth2AuthorizedClient underLock = cached.exclusively("github", "ada",
-				() -> cached.loadAuthorizedClient("github", "ada"));
+		OAuth2AuthorizedClient underLock = cached.exclusively("github", "ada", LockedLogin::load);
 		assertThat(value(underLock)).isEqualTo("second");
 		assertThat(value(cached.loadAuthorizedClient("github", "ada"))).as("the lock dropped the cached copy")
 			.isEqualTo("second");
@@ -300,7 +299,7 @@ abstract class JdbcTokenStoreContract {
 			}
 			JdbcTokenStore waiting = store(this.dataSource, this.table, Duration.ZERO, Duration.ofSeconds(1));
 			assertThatExceptionOfType(TokenStoreException.class)
-				.isThrownBy(() -> waiting.exclusively("github", "ada", () -> "never"))
+				.isThrownBy(() -> waiting.exclusively("github", "ada", (locked) -> "never"))
 				.withMessageContaining("could not lock the login of 'github' for account 'ada'")
 				.withMessageContaining("oauth-callback.store.lock-timeout");
 			holder.rollback();
