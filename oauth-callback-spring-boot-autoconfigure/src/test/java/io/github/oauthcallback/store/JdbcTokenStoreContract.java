@@ -283,6 +283,20 @@ abstract class JdbcTokenStoreContract {
 		assertThat((OAuth2AuthorizedClient) cached.loadAuthorizedClient("github", "ada")).isNull();
 	}
 
+	@Test
+	void readsThroughTheLockedLoginNeverComeFromTheCache() {
+		JdbcTokenStore cached = store(this.dataSource, this.table, Duration.ofHours(1), Duration.ofSeconds(5));
+		cached.saveAuthorizedClient(client(registration("github"), "ada", "first", "r1"), account("ada"));
+		String underLock = cached.exclusively("github", "ada", (locked) -> {
+			// A plain read fills the cache; a change made in the lock's transaction (as another writer would) is not
+			// seen by the cache, so only a read that goes to the database finds it.
+			assertThat(value(cached.loadAuthorizedClient("github", "ada"))).isEqualTo("first");
+			update("access_token_value = ?", "second".getBytes(StandardCharsets.UTF_8), "github", "ada");
+			return value(locked.load());
+		});
+		assertThat(underLock).isEqualTo("second");
+	}
+
 	private static String value(OAuth2AuthorizedClient client) {
 		return client.getAccessToken().getTokenValue();
 	}
