@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.Accounts;
@@ -19,6 +20,7 @@ import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
@@ -214,10 +216,10 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	public void invalidate(OAuth2AuthorizedClient refused) {
 		String registrationId = refused.getClientRegistration().getRegistrationId();
 		String account = refused.getPrincipalName();
-		exclusively(registrationId, account, () -> {
-			OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+		exclusively(registrationId, account, (locked) -> {
+			OAuth2AuthorizedClient current = locked.load();
 			if (current != null && StoreLockedAuthorization.sameAccessToken(current, refused)) {
-				this.store.saveAuthorizedClient(expired(current), Accounts.principal(account));
+				locked.save(expired(current));
 				logger.debug("Marked the access token of '" + registrationId + "' as expired after a 401");
 			}
 			return null;
@@ -254,7 +256,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @return what was removed, or empty if nothing was stored under that key
 	 */
 	public Optional<StoredLogin> logout(String registrationId, String account) {
-		return exclusively(registrationId, account, () -> this.store.logout(registrationId, account));
+		return exclusively(registrationId, account, (locked) -> this.store.logout(registrationId, account));
 	}
 
 	/**
@@ -299,7 +301,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	/**
 	 * Runs the action while holding this JVM's lock for the login and the store's lock across processes.
 	 */
-	private <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+	private <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
 		return this.locks.locked(key(registrationId, account),
 				() -> this.store.exclusively(registrationId, account, action));
 	}

@@ -10,15 +10,18 @@ import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.internal.Causes;
+import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -50,6 +53,31 @@ final class StoreLockedAuthorization {
 	 */
 	private final Supplier<AuthorizedClientServiceOAuth2AuthorizedClientManager> delegate;
 
+	/**
+	 * The store as Spring's manager sees it: every request it gets carries the login read under the store's lock (or
+	 * none, for a new login), so it never reads the store itself (a read that might come from a cache); saves go
+	 * through its success handler and removals are made here.
+	 */
+	private static final OAuth2AuthorizedClientService NOT_READ = new OAuth2AuthorizedClientService() {
+
+		@Override
+		public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId,
+				String principalName) {
+			return null;
+		}
+
+		@Override
+		public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
+			throw new IllegalStateException("Saves go through the success handler");
+		}
+
+		@Override
+		public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
+			throw new IllegalStateException("Removals are made under the store's lock");
+		}
+
+	};
+
 	StoreLockedAuthorization(ClientRegistrationRepository registrations, TokenStore store,
 			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, TokenRequestRetries retries) {
 		this.registrations = registrations;
@@ -57,7 +85,7 @@ final class StoreLockedAuthorization {
 		this.retries = retries;
 		this.delegate = SingletonSupplier.of(() -> {
 			AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
-					registrations, store);
+					registrations, NOT_READ);
 			manager.setAuthorizedClientProvider(provider);
 			manager.setContextAttributesMapper((request) -> new HashMap<>(request.getAttributes()));
 			manager.setAuthorizationSuccessHandler((client, principal, attributes) -> {
@@ -88,8 +116,8 @@ final class StoreLockedAuthorization {
 		Retry retry = new Retry(this.retries.start(registrationId, RefreshMessages.clientCredentials(registration)
 				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
 		for (;;) {
-			Turn turn = this.store.exclusively(registrationId, account, () -> {
-				OAuth2AuthorizedClient current = this.store.loadAuthorizedClient(registrationId, account);
+			Turn turn = this.store.exclusively(registrationId, account, (locked) -> {
+				OAuth2AuthorizedClient current = locked.load();
 				if (usable.test(current)) {
 					if (retry.sent != null) {
 						logger.debug("The login of '" + registrationId + "' for account '" + account
@@ -98,8 +126,8 @@ final class StoreLockedAuthorization {
 					return Turn.done(current);
 				}
 				retry.sending(current);
-				return authorizeLocked(registrationId, account, (current != null) ? toAuthorize.apply(current) : null,
-						attributes, retry.attempts);
+				return authorizeLocked(locked, (current != null) ? toAuthorize.apply(current) : null, attributes,
+						retry.attempts);
 			});
 			if (turn.backoff() == null) {
 				return turn.client();
@@ -115,8 +143,10 @@ final class StoreLockedAuthorization {
 		}
 	}
 
-	private Turn authorizeLocked(String registrationId, String account, OAuth2AuthorizedClient current,
-			Map<String, Object> attributes, TokenRequestRetries.Attempts attempts) {
+	private Turn authorizeLocked(LockedLogin locked, OAuth2AuthorizedClient current, Map<String, Object> attributes,
+			TokenRequestRetries.Attempts attempts) {
+		String registrationId = locked.registrationId();
+		String account = locked.account();
 		try {
 			OAuth2AuthorizedClient authorized = this.delegate.get()
 				.authorize(request(registrationId, account, current, attributes, null));
@@ -139,31 +169,34 @@ final class StoreLockedAuthorization {
 			}
 			boolean answerLost = attempts.answerMayBeLost()
 					|| (Causes.find(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class) != null);
-			removeRefused(registrationId, account, current, answerLost);
+			OAuth2AuthorizedClient stored = removeRefused(locked, current, answerLost);
 			String reason = RefreshMessages.loginReason(answerLost);
-			return Turn.done(this.delegate.get().authorize(request(registrationId, account, null, attributes, reason)));
+			return Turn
+				.done(this.delegate.get().authorize(request(registrationId, account, stored, attributes, reason)));
 		}
 	}
 
 	/**
 	 * Removes the stored login whose refresh token was refused, but only if it is still the one refused (never a
 	 * newer one saved by someone else).
+	 * @return the newer login that stays stored, or {@code null} if the refused one was removed or none is stored
 	 */
-	private void removeRefused(String registrationId, String account, OAuth2AuthorizedClient refused,
-			boolean answerLost) {
-		OAuth2AuthorizedClient now = this.store.loadAuthorizedClient(registrationId, account);
+	private OAuth2AuthorizedClient removeRefused(LockedLogin locked, OAuth2AuthorizedClient refused, boolean answerLost) {
+		String registrationId = locked.registrationId();
+		String account = locked.account();
+		OAuth2AuthorizedClient now = locked.load();
 		if (now != null && sameAccessToken(now, refused) && sameRefreshToken(now, refused)) {
-			this.store.removeAuthorizedClient(registrationId, account);
+			locked.remove();
 			if (answerLost) {
 				logger.warn(RefreshMessages.refusedAfterLostAnswer(registrationId, account));
 			}
 			else {
 				logger.info(RefreshMessages.refused(registrationId, account));
 			}
+			return null;
 		}
-		else {
-			logger.debug(RefreshMessages.refusedButNewerStored(registrationId, account));
-		}
+		logger.debug(RefreshMessages.refusedButNewerStored(registrationId, account));
+		return now;
 	}
 
 	private OAuth2AuthorizeRequest request(String registrationId, String account, OAuth2AuthorizedClient current,

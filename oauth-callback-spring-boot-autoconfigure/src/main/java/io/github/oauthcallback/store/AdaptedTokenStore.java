@@ -2,7 +2,7 @@ package io.github.oauthcallback.store;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.github.oauthcallback.InvalidConfigurationException;
 
@@ -63,8 +63,8 @@ final class AdaptedTokenStore implements TokenStore {
 	}
 
 	@Override
-	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
-		return action.get();
+	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+		return action.apply(LockedLogin.of(this, registrationId, account));
 	}
 
 	@Override

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.store.TokenFileDocument.Entry;
@@ -70,7 +70,11 @@ public final class FileTokenStore implements TokenStore {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
-		TokenFileDocument document = this.file.read();
+		return (T) load(this.file.read(), clientRegistrationId, principalName);
+	}
+
+	private OAuth2AuthorizedClient load(TokenFileDocument document, String clientRegistrationId,
+			String principalName) {
 		Built current = this.built;
 		if (current.document() != document) {
 			current = new Built(document, new ConcurrentHashMap<>());
@@ -79,7 +83,7 @@ public final class FileTokenStore implements TokenStore {
 		String key = clientRegistrationId + "\n" + principalName;
 		OAuth2AuthorizedClient client = current.clients().get(key);
 		if (client != null) {
-			return (T) client;
+			return client;
 		}
 		Entry entry = document.find(clientRegistrationId, principalName);
 		if (entry == null) {
@@ -103,7 +107,7 @@ public final class FileTokenStore implements TokenStore {
 					+ "changed.");
 		}
 		current.clients().put(key, client);
-		return (T) client;
+		return client;
 	}
 
 	/**
@@ -190,11 +194,14 @@ public final class FileTokenStore implements TokenStore {
 	}
 
 	/**
-	 * Holds a lock on one byte of the lock file, chosen by the key, across processes.
+	 * Holds a lock on one byte of the lock file, chosen by the key, across processes. Reads through the
+	 * {@link LockedLogin} parse what is on disk, never a cached document.
 	 */
 	@Override
-	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
-		return this.file.lockedForKey(registrationId + "\n" + account, action::get);
+	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+		LockedLogin locked = new StoreLockedLogin(this, registrationId, account,
+				(id, name) -> load(this.file.readCurrent(), id, name));
+		return this.file.lockedForKey(registrationId + "\n" + account, () -> action.apply(locked));
 	}
 
 	@Override

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -55,11 +55,11 @@ public final class InMemoryTokenStore implements TokenStore {
 	}
 
 	@Override
-	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
 		ReentrantLock lock = this.locks.computeIfAbsent(new Key(registrationId, account), (key) -> new ReentrantLock());
 		lock.lock();
 		try {
-			return action.get();
+			return action.apply(LockedLogin.of(this, registrationId, account));
 		}
 		finally {
 			lock.unlock();

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -63,7 +64,8 @@ import org.springframework.util.StringUtils;
  * removed for good);</li>
  * <li>a valid stored login is read from the database at most once per cache time-to-live, so a request with a stored
  * token does not query the database; saves and removals of this process take effect at once, those of other nodes
- * within the time-to-live, and reads under {@link #exclusively} always go to the database;</li>
+ * within the time-to-live, and reads through the {@link LockedLogin} of {@link #exclusively} always go to the
+ * database;</li>
  * <li>with an encryption key, each login is sealed as one AES-GCM document ({@link SealedLogin}) in
  * {@code access_token_value}: token values, ID token, expiry, scopes, type, issuer, client id and token endpoint;
  * Spring Security's other columns stay filled for listing and must match it; a row that is not sealed (plaintext,
@@ -99,9 +101,6 @@ public class JdbcTokenStore implements TokenStore {
 
 	/** The refresh token value of a sealed row: the refresh token itself is in the sealed document. */
 	static final String SEALED_REFRESH_TOKEN = "enc:v2:sealed-with-the-access-token";
-
-	/** Set while the current thread runs an action under {@link #exclusively}. */
-	private static final ThreadLocal<Boolean> locked = new ThreadLocal<>();
 
 	private final JdbcOperations jdbc;
 
@@ -190,18 +189,24 @@ public class JdbcTokenStore implements TokenStore {
 	}
 
 	/**
-	 * Reads the login with its ID token in one statement. Outside {@link #exclusively} a login read less than the
-	 * cache time-to-live ago is returned without a query.
+	 * Reads the login with its ID token in one statement. A login read less than the cache time-to-live ago is
+	 * returned without a query; reads through the {@link LockedLogin} of {@link #exclusively} always query.
 	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+		return (T) load(clientRegistrationId, principalName, false);
+	}
+
+	/**
+	 * @param underLock whether the read is made under {@link #exclusively}: it then neither uses nor fills the cache
+	 */
+	private OAuth2AuthorizedClient load(String clientRegistrationId, String principalName, boolean underLock) {
 		String key = key(clientRegistrationId, principalName);
-		boolean underLock = locked.get() != null;
 		if (!underLock && this.cacheNanos > 0) {
 			Cached cached = this.cache.get(key);
 			if (cached != null && System.nanoTime() - cached.readAt() < this.cacheNanos) {
-				return (T) cached.client();
+				return cached.client();
 			}
 		}
 		long readAt = System.nanoTime();
@@ -210,7 +215,7 @@ public class JdbcTokenStore implements TokenStore {
 		if (!underLock && client != null && this.cacheNanos > 0) {
 			this.cache.put(key, new Cached(client, readAt));
 		}
-		return (T) client;
+		return client;
 	}
 
 	@Override
@@ -294,21 +299,21 @@ public class JdbcTokenStore implements TokenStore {
 	/**
 	 * Runs the action in a transaction of its own that holds a row lock ({@code SELECT ... FOR UPDATE}, waiting at
 	 * most the lock timeout) on the stored login, so nodes sharing the database refresh one at a time; saves inside
-	 * join it. Without a stored row (a first login) there is no row to lock. When the action fails with anything but a
+	 * join it; reads through the {@link LockedLogin} the action is given query the database in that transaction.
+	 * Without a stored row (a first login) there is no row to lock. When the action fails with anything but a
 	 * database error, what it wrote is committed before the failure is rethrown: a refused refresh token it removed
 	 * stays removed.
 	 */
 	@Override
-	public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
 		database(this::columns);
 		this.cache.remove(key(registrationId, account));
-		Boolean outer = locked.get();
-		locked.set(Boolean.TRUE);
+		LockedLogin locked = new StoreLockedLogin(this, registrationId, account, (id, name) -> load(id, name, true));
 		try {
 			Outcome<T> outcome = database(() -> this.exclusive.execute((status) -> {
 				lockRow(registrationId, account);
 				try {
-					return new Outcome<>(action.get(), null);
+					return new Outcome<>(action.apply(locked), null);
 				}
 				catch (DataAccessException ex) {
 					throw ex;
@@ -323,9 +328,6 @@ public class JdbcTokenStore implements TokenStore {
 			return outcome.result();
 		}
 		finally {
-			if (outer == null) {
-				locked.remove();
-			}
 			this.cache.remove(key(registrationId, account));
 		}
 	}

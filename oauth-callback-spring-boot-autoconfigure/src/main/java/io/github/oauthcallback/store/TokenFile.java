@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * an exclusive lock on a sibling {@code .lock} file (and a lock within this JVM) and re-reads the file after taking
  * it, so concurrent processes never lose each other's entries. Reads outside any lock parse the file only when it
  * changed (file key, modification time and size), so a stored token costs a {@code stat}, not a parse, per request;
- * a thread holding one of the file's locks always parses what is on disk, so a decision taken under a lock (a write,
- * a refresh) never rests on a cached document. Lock waits are bounded and not interruptible: an interrupt must not
+ * reads made under a lock ({@link #readCurrent}: every read-modify-write, and the reads of a refresh under the key
+ * lock) always parse what is on disk, so a decision taken under a lock never rests on a cached document. Lock waits are bounded and not interruptible: an interrupt must not
  * close the lock file's channel, which would release every lock of this process. A file that cannot be read, parsed,
  * or is of an unknown version is reported ({@link UnusableFileException}), never treated as empty, never
  * overwritten.
@@ -61,9 +61,6 @@ final class TokenFile {
 	 * tests.
 	 */
 	static volatile java.util.function.Consumer<Path> beforeRename;
-
-	/** How many of a token file's locks the current thread holds, by file. */
-	private static final ThreadLocal<Map<Path, Integer>> heldLocks = ThreadLocal.withInitial(java.util.HashMap::new);
 
 	private static final long FIRST_POLL_MILLIS = 2;
 
@@ -101,16 +98,26 @@ final class TokenFile {
 	}
 
 	/**
-	 * Reads the document; outside a lock an unchanged file is not parsed again, under one of the file's locks (or
-	 * where the file system gives no file key) it always is.
+	 * Reads the document; an unchanged file is not parsed again (except where the file system gives no file key).
 	 * @return the document, or an empty one if the file does not exist
 	 * @throws TokenStoreException if the file exists but cannot be used
 	 */
 	TokenFileDocument read() {
-		return uninterrupted(this::readDocument);
+		return uninterrupted(() -> readDocument(false));
 	}
 
-	private TokenFileDocument readDocument() {
+	/**
+	 * Reads the document as it is on disk now, never from the cache: for reads under one of the file's locks, whose
+	 * decisions must not rest on a cached document (another process may have changed the file in a way a
+	 * {@code stat} cannot see).
+	 * @return the document, or an empty one if the file does not exist
+	 * @throws TokenStoreException if the file exists but cannot be used
+	 */
+	TokenFileDocument readCurrent() {
+		return uninterrupted(() -> readDocument(true));
+	}
+
+	private TokenFileDocument readDocument(boolean current) {
 		Version version;
 		try {
 			version = Version.of(this.file);
@@ -129,7 +136,7 @@ final class TokenFile {
 		if (cached == null || !cached.version().equals(version)) {
 			refuseSharedDirectory(this.file.getParent());
 		}
-		if (cached != null && version.fileKey() != null && cached.version().equals(version) && !holdsLock()) {
+		if (cached != null && version.fileKey() != null && cached.version().equals(version) && !current) {
 			return cached.document();
 		}
 		byte[] content;
@@ -177,7 +184,7 @@ final class TokenFile {
 	TokenFileDocument update(UnaryOperator<TokenFileDocument> change) {
 		return locked(() -> {
 			removeStaleTemporaryFiles();
-			TokenFileDocument before = read();
+			TokenFileDocument before = readCurrent();
 			TokenFileDocument after = change.apply(before);
 			if (after != before) {
 				write(after);
@@ -254,7 +261,6 @@ final class TokenFile {
 	private <T> T lockedRangeUninterrupted(long position, Locked<T> action) {
 		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.lockFile + "#" + position, (key) -> new ReentrantLock());
 		jvmLock.lock();
-		heldLocks.get().merge(this.file, 1, Integer::sum);
 		try {
 			if (jvmLock.getHoldCount() > 1) {
 				return action.run();
@@ -272,7 +278,6 @@ final class TokenFile {
 			throw failure("cannot be locked (" + describe(ex) + ")", "Check that its directory is writable", ex);
 		}
 		finally {
-			heldLocks.get().computeIfPresent(this.file, (file, count) -> (count > 1) ? count - 1 : null);
 			jvmLock.unlock();
 		}
 	}
@@ -306,10 +311,6 @@ final class TokenFile {
 				Thread.currentThread().interrupt();
 			}
 		}
-	}
-
-	private boolean holdsLock() {
-		return heldLocks.get().containsKey(this.file);
 	}
 
 	private FileChannel acquireChannel() throws IOException {

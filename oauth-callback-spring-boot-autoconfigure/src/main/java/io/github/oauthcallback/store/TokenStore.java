@@ -2,7 +2,7 @@ package io.github.oauthcallback.store;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 
@@ -34,15 +34,18 @@ public interface TokenStore extends OAuth2AuthorizedClientService {
 
 	/**
 	 * Runs an action while no other thread, and no other process sharing this store, runs one for the same key. The
-	 * client manager refreshes under it after re-reading the stored login, so a rotating refresh token is never sent
-	 * twice. Saves may happen inside.
+	 * client manager refreshes under it after re-reading the stored login through the {@link LockedLogin} the action
+	 * is given, so a rotating refresh token is never sent twice. The handle is how the action knows it holds the lock:
+	 * its reads bypass any cache. Saves and removals may happen inside, through the handle or through this store's
+	 * own methods, and must not wait for this lock again. A store without a cache can give
+	 * {@link LockedLogin#of(TokenStore, String, String)}.
 	 * @param <T> the result type
 	 * @param registrationId the registration id
 	 * @param account the account
-	 * @param action the action
+	 * @param action the action, given the locked login
 	 * @return the action's result
 	 */
-	<T> T exclusively(String registrationId, String account, Supplier<T> action);
+	<T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action);
 
 	/**
 	 * @return where the tokens live, for messages and {@code status} (a file path, "memory", a table and database)

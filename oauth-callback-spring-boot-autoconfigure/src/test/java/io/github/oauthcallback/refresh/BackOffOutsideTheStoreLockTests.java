@@ -92,7 +92,7 @@ class BackOffOutsideTheStoreLockTests {
 			seed(store, "at-old", "rt-old");
 			CompletableFuture<OAuth2AuthorizedClient> refresh = refreshInBackground(store);
 			awaitBackOff();
-			CompletableFuture<Void> other = CompletableFuture.runAsync(() -> otherNode.exclusively("api", "ada", () -> {
+			CompletableFuture<Void> other = CompletableFuture.runAsync(() -> otherNode.exclusively("api", "ada", (locked) -> {
 				otherNode.saveAuthorizedClient(StoreLockWorker.fresh(registration(), "at-other", "rt-other"),
 						Accounts.principal("ada"));
 				return null;
@@ -139,7 +139,7 @@ class BackOffOutsideTheStoreLockTests {
 		CompletableFuture<OAuth2AuthorizedClient> refresh = refreshInBackground(store);
 		awaitBackOff();
 		CompletableFuture<Void> other = CompletableFuture
-			.runAsync(() -> store.exclusively("api", "ada", () -> seed(store, "at-rotated", "rt-rotated")),
+			.runAsync(() -> store.exclusively("api", "ada", (locked) -> seed(store, "at-rotated", "rt-rotated")),
 					TestThreads.POOL);
 		assertThat(other).succeedsWithin(Duration.ofSeconds(20));
 		this.sleeper.release.countDown();

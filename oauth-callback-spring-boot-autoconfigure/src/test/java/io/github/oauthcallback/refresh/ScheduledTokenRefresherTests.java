@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpExchange;
@@ -25,6 +25,7 @@ import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.store.InMemoryTokenStore;
+import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
@@ -333,7 +334,8 @@ class ScheduledTokenRefresherTests {
 		}
 
 		@Override
-		public <T> T exclusively(String registrationId, String account, Supplier<T> action) {
+		public <T> T exclusively(String registrationId, String account,
+				Function<? super LockedLogin, T> action) {
 			return this.delegate.exclusively(registrationId, account, action);
 		}
 

@@ -29,7 +29,7 @@ public final class StoreLockWorker {
 		ClientRegistration registration = RefreshWorker.registration(args[1]);
 		TokenStore store = new FileTokenStore(Path.of(args[0]), new InMemoryClientRegistrationRepository(registration),
 				TokenCipher.none());
-		store.exclusively("api", "ada", () -> {
+		store.exclusively("api", "ada", (locked) -> {
 			store.saveAuthorizedClient(fresh(registration, "at-other", "rt-other"), Accounts.principal("ada"));
 			return null;
 		});

@@ -339,8 +339,7 @@ class FileTokenStoreTests {
 			.getTokenValue()).isEqualTo("aaaa");
 		// Another process's change that a stat cannot see: same inode, size and modification time.
 		rewriteInPlaceKeepingTimestamp("\"aaaa\"", "\"bbbb\"");
-		OAuth2AuthorizedClient underLock = store.exclusively("github", "ada",
-				() -> store.loadAuthorizedClient("github", "ada"));
+		OAuth2AuthorizedClient underLock = store.exclusively("github", "ada", LockedLogin::load);
 		assertThat(underLock.getAccessToken().getTokenValue()).isEqualTo("bbbb");
 		// A read-modify-write builds on what is on disk, not on the cached document.
 		rewriteInPlaceKeepingTimestamp("\"bbbb\"", "\"cccc\"");
@@ -378,7 +377,7 @@ class FileTokenStoreTests {
 			}
 		});
 		// While another thread holds the key lock (and so the shared lock channel is open), the interrupted save runs.
-		store.exclusively("github", "ada", () -> {
+		store.exclusively("github", "ada", (locked) -> {
 			interrupted.start();
 			try {
 				interrupted.join(10_000);

@@ -234,7 +234,7 @@ abstract class JdbcTokenStoreContract {
 	void whatAFailedActionRemovedUnderTheLockStaysRemoved() {
 		JdbcTokenStore store = store(TokenCipher.none());
 		store.saveAuthorizedClient(client(registration("github"), "ada", "refused", "r"), account("ada"));
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.exclusively("github", "ada", () -> {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.exclusively("github", "ada", (locked) -> {
 			store.removeAuthorizedClient("github", "ada");
 			throw new IllegalStateException("a new login is needed");
 		}));
@@ -251,7 +251,7 @@ abstract class JdbcTokenStoreContract {
 		try (CapturedLogs logs = new CapturedLogs()) {
 			JdbcTokenStore store = store(this.dataSource, plain, Duration.ZERO, Duration.ofSeconds(5));
 			// The first use is under the lock, inside its transaction: the column probe must not abort it.
-			store.exclusively("github", "ada", () -> {
+			store.exclusively("github", "ada", (locked) -> {
 				store.saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "a"), account("ada"));
 				return null;
 			});
@@ -273,8 +273,7 @@ abstract class JdbcTokenStoreContract {
 		otherNode.saveAuthorizedClient(client(registration("github"), "ada", "second", "r2"), account("ada"));
 		assertThat(value(otherNode.loadAuthorizedClient("github", "ada"))).as("no cache").isEqualTo("second");
 		assertThat(value(cached.loadAuthorizedClient("github", "ada"))).as("within the time-to-live").isEqualTo("first");
-		OAuth2AuthorizedClient underLock = cached.exclusively("github", "ada",
-				() -> cached.loadAuthorizedClient("github", "ada"));
+		OAuth2AuthorizedClient underLock = cached.exclusively("github", "ada", LockedLogin::load);
 		assertThat(value(underLock)).isEqualTo("second");
 		assertThat(value(cached.loadAuthorizedClient("github", "ada"))).as("the lock dropped the cached copy")
 			.isEqualTo("second");
@@ -282,6 +281,20 @@ abstract class JdbcTokenStoreContract {
 		assertThat(value(cached.loadAuthorizedClient("github", "ada"))).as("own saves apply at once").isEqualTo("third");
 		cached.removeAuthorizedClient("github", "ada");
 		assertThat((OAuth2AuthorizedClient) cached.loadAuthorizedClient("github", "ada")).isNull();
+	}
+
+	@Test
+	void readsThroughTheLockedLoginNeverComeFromTheCache() {
+		JdbcTokenStore cached = store(this.dataSource, this.table, Duration.ofHours(1), Duration.ofSeconds(5));
+		cached.saveAuthorizedClient(client(registration("github"), "ada", "first", "r1"), account("ada"));
+		String underLock = cached.exclusively("github", "ada", (locked) -> {
+			// A plain read fills the cache; a change made in the lock's transaction (as another writer would) is not
+			// seen by the cache, so only a read that goes to the database finds it.
+			assertThat(value(cached.loadAuthorizedClient("github", "ada"))).isEqualTo("first");
+			update("access_token_value = ?", "second".getBytes(StandardCharsets.UTF_8), "github", "ada");
+			return value(locked.load());
+		});
+		assertThat(underLock).isEqualTo("second");
 	}
 
 	private static String value(OAuth2AuthorizedClient client) {
@@ -300,7 +313,7 @@ abstract class JdbcTokenStoreContract {
 			}
 			JdbcTokenStore waiting = store(this.dataSource, this.table, Duration.ZERO, Duration.ofSeconds(1));
 			assertThatExceptionOfType(TokenStoreException.class)
-				.isThrownBy(() -> waiting.exclusively("github", "ada", () -> "never"))
+				.isThrownBy(() -> waiting.exclusively("github", "ada", (locked) -> "never"))
 				.withMessageContaining("could not lock the login of 'github' for account 'ada'")
 				.withMessageContaining("oauth-callback.store.lock-timeout");
 			holder.rollback();
