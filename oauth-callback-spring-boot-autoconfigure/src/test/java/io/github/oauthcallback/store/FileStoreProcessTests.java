@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -88,6 +89,53 @@ class FileStoreProcessTests {
 					.containsExactlyInAnyOrder("tokens.json", "tokens.json.lock");
 			}
 		}
+	}
+
+	@Test
+	void writerKilledWithSigkillFiftyTimesAtRandomMomentsNeverCorruptsTheFileOrLosesOtherEntries() throws Exception {
+		Path file = this.dir.resolve("tokens.json");
+		FileTokenStore store = store(file);
+		for (int i = 0; i < 5; i++) {
+			store.saveAuthorizedClient(client(registration("other-" + i), "user" + i, "other-value-" + i, "r" + i),
+					account("user" + i));
+		}
+		store.saveAuthorizedClient(client(registration("crash"), "writer", "v-initial", null), account("writer"));
+		Random random = new Random(20261123);
+		long previousLow = -1;
+		String previous = "v-initial";
+		int progressed = 0;
+		for (int kill = 0; kill < 50; kill++) {
+			long first = kill * 10_000_000L;
+			Process process = worker("loop", file.toString(), String.valueOf(first));
+			BufferedReader out = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			assertThat(out.readLine()).isEqualTo("READY");
+			Thread.sleep(5 + random.nextInt(120));
+			process.destroyForcibly();
+			assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(process.exitValue()).isEqualTo(137);
+
+			Map<String, String> values = new java.util.HashMap<>();
+			for (StoredLogin login : store.logins()) {
+				OAuth2AuthorizedClient client = store.loadAuthorizedClient(login.registrationId(), login.account());
+				values.put(login.registrationId() + "/" + login.account(), client.getAccessToken().getTokenValue());
+			}
+			for (int i = 0; i < 5; i++) {
+				assertThat(values).containsEntry("other-" + i + "/user" + i, "other-value-" + i);
+			}
+			String current = values.get("crash/writer");
+			assertThat(current).as("after kill %d", kill).matches("v-initial|v\\d+");
+			if (!current.equals(previous)) {
+				long number = Long.parseLong(current.substring(1));
+				assertThat(number).as("a value of this writer or the last").isBetween(first, first + 9_999_999);
+				assertThat(number).isGreaterThan(previousLow);
+				previousLow = number;
+				previous = current;
+				progressed++;
+			}
+		}
+		assertThat(progressed).as("runs whose writer saved before it was killed").isEqualTo(50);
+		assertThat(store.logins()).hasSize(6);
 	}
 
 	@Test

@@ -9,6 +9,8 @@ import static io.github.oauthcallback.store.StoreFixtures.registration;
 /**
  * A separate JVM that writes to a token file, for the crash and multi-process tests.
  * <ul>
+ * <li>{@code loop <file> <first>}: saves crash/writer with values v&lt;first&gt;, v&lt;first+1&gt;, ... until
+ * killed, printing READY after the first save;</li>
  * <li>{@code park <file> <value>}: saves crash/writer with the value, but parks between writing the temporary file
  * and renaming it over the token file, printing PARKED and the temporary file, until killed;</li>
  * <li>{@code distinct <file> <worker> <count> <dir>}: announces itself in dir, waits until four workers have, then
@@ -41,6 +43,17 @@ public final class FileStoreWorker {
 		}
 		FileTokenStore store = new FileTokenStore(Path.of(args[1]), StoreFixtures.registrations(REGISTRATIONS),
 				TokenCipher.none());
+		if ("loop".equals(args[0])) {
+			long value = Long.parseLong(args[2]);
+			// One save before READY: the kill then always lands in the write loop, not during start-up.
+			store.saveAuthorizedClient(client(registration("crash"), "writer", "v" + value++, null), account("writer"));
+			System.out.println("READY");
+			System.out.flush();
+			while (true) {
+				store.saveAuthorizedClient(client(registration("crash"), "writer", "v" + value++, null),
+						account("writer"));
+			}
+		}
 		if ("park".equals(args[0])) {
 			TokenFile.beforeRename = (temporary) -> {
 				System.out.println("PARKED " + temporary);
