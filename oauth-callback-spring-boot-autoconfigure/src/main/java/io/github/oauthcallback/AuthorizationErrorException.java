@@ -23,11 +23,19 @@ public class AuthorizationErrorException extends OAuthCallbackException {
 
 	public AuthorizationErrorException(String registrationId, String error, @Nullable String errorDescription,
 			@Nullable String errorUri) {
-		super(message(registrationId, SafeText.providerText(error), SafeText.providerText(errorDescription),
+		this(registrationId, new Cleaned(SafeText.providerText(error), SafeText.providerText(errorDescription),
 				SafeText.providerText(errorUri)));
-		this.error = SafeText.providerText(error);
-		this.errorDescription = SafeText.providerText(errorDescription);
-		this.errorUri = SafeText.providerText(errorUri);
+	}
+
+	private AuthorizationErrorException(String registrationId, Cleaned cleaned) {
+		super(message(registrationId, cleaned.error(), cleaned.description(), cleaned.uri()));
+		this.error = cleaned.error();
+		this.errorDescription = cleaned.description();
+		this.errorUri = cleaned.uri();
+	}
+
+	/** The provider's fields, cleaned once for both the message and the getters. */
+	private record Cleaned(String error, @Nullable String description, @Nullable String uri) {
 	}
 
 	private static String message(String registrationId, String error, @Nullable String description,

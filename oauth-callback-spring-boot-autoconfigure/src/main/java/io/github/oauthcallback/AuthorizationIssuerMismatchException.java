@@ -25,9 +25,17 @@ public class AuthorizationIssuerMismatchException extends OAuthCallbackException
 	 */
 	public AuthorizationIssuerMismatchException(String registrationId, String expectedIssuer,
 			@Nullable String receivedIssuer) {
-		super(message(registrationId, expectedIssuer, SafeText.providerText(receivedIssuer)));
+		this(registrationId, expectedIssuer, new Received(SafeText.providerText(receivedIssuer)));
+	}
+
+	private AuthorizationIssuerMismatchException(String registrationId, String expectedIssuer, Received received) {
+		super(message(registrationId, expectedIssuer, received.issuer()));
 		this.expectedIssuer = expectedIssuer;
-		this.receivedIssuer = SafeText.providerText(receivedIssuer);
+		this.receivedIssuer = received.issuer();
+	}
+
+	/** The received {@code iss}, cleaned once for both the message and the getter. */
+	private record Received(@Nullable String issuer) {
 	}
 
 	private static String message(String registrationId, String expected, @Nullable String received) {

@@ -84,9 +84,6 @@ public final class SafeText {
 	 * @return for example {@code IllegalArgumentException: Illegal base64 character 2e}
 	 */
 	public static String describe(Throwable failure) {
-		if (failure == null) {
-			return "an unknown failure";
-		}
 		Throwable root = failure;
 		for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
 			root = root.getCause();
@@ -101,13 +98,10 @@ public final class SafeText {
 	/**
 	 * Replaces runs that look like a token, code or verifier (16 or more base64url characters with a letter and a
 	 * digit among them, a base64url JSON object, or mixed case with base64 punctuation) by {@code [redacted]}.
-	 * @param text the text, or {@code null}
-	 * @return the text with such runs replaced; {@code null} if {@code text} was {@code null}
+	 * @param text the text
+	 * @return the text with such runs replaced
 	 */
 	public static String redactSecretLike(String text) {
-		if (text == null) {
-			return null;
-		}
 		Matcher matcher = SECRET_LIKE.matcher(text);
 		StringBuilder result = new StringBuilder(text.length());
 		while (matcher.find()) {

@@ -335,12 +335,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				? token.getIssuedAt() : now.minusSeconds(2);
 		OAuth2AccessToken expiredToken = new OAuth2AccessToken(token.getTokenType(), token.getTokenValue(), issuedAt,
 				now.minusSeconds(1), token.getScopes());
-		if (client instanceof OidcAuthorizedClient oidc) {
-			return new OidcAuthorizedClient(client.getClientRegistration(), client.getPrincipalName(), expiredToken,
-					client.getRefreshToken(), oidc.getIdToken());
-		}
-		return new OAuth2AuthorizedClient(client.getClientRegistration(), client.getPrincipalName(), expiredToken,
-				client.getRefreshToken());
+		return IdTokenKeepingProvider.withIdToken(new OAuth2AuthorizedClient(client.getClientRegistration(),
+				client.getPrincipalName(), expiredToken, client.getRefreshToken()), client);
 	}
 
 }

@@ -31,7 +31,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.ResultSetExtractor;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -114,8 +113,6 @@ public class JdbcTokenStore implements TokenStore {
 
 	private final TransactionTemplate exclusive;
 
-	private final RowMapper<OAuth2AuthorizedClient> rows;
-
 	private final long cacheNanos;
 
 	private final int lockTimeoutSeconds;
@@ -178,7 +175,6 @@ public class JdbcTokenStore implements TokenStore {
 		this.location = location;
 		this.cacheNanos = cacheTimeToLive.toNanos();
 		this.lockTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, lockTimeout.toSeconds());
-		this.rows = this::storedClient;
 	}
 
 	private static PlatformTransactionManager transactionManager(TransactionOperations transactions) {
@@ -394,6 +390,7 @@ public class JdbcTokenStore implements TokenStore {
 			String id = login.registrationId();
 			String account = login.account();
 			Row row;
+			SealedLogin stored;
 			SealedLogin values;
 			try {
 				row = database(() -> row(id, account));
@@ -401,7 +398,8 @@ public class JdbcTokenStore implements TokenStore {
 						|| !this.protection.belongsTo(id, account, row.issuedBy(), row.client().getClientRegistration())) {
 					continue;
 				}
-				values = this.protection.migrated(id, account, stored(row));
+				stored = stored(row);
+				values = this.protection.migrated(id, account, stored);
 			}
 			catch (TokenStoreException ex) {
 				this.protection.logNotMigrated(id, account, ex.getMessage());
@@ -410,7 +408,7 @@ public class JdbcTokenStore implements TokenStore {
 			ClientRegistration registration = row.client().getClientRegistration();
 			saveAuthorizedClient(values.toClient(registration, account, true),
 					UsernamePasswordAuthenticationToken.unauthenticated(account, null));
-			this.protection.logMigrated(id, account, stored(row));
+			this.protection.logMigrated(id, account, stored);
 			sealed++;
 		}
 		return sealed;
@@ -435,7 +433,7 @@ public class JdbcTokenStore implements TokenStore {
 		List<Row> found = this.jdbc.query("SELECT " + COLUMNS + (columns.idToken() ? ", id_token_value" : "")
 				+ (columns.issuedBy() ? ", issuer, client_id, token_uri" : "") + " FROM " + this.table
 				+ " WHERE client_registration_id = ? AND principal_name = ?", (resultSet, rowNumber) -> {
-					OAuth2AuthorizedClient client = this.rows.mapRow(resultSet, rowNumber);
+					OAuth2AuthorizedClient client = storedClient(resultSet, rowNumber);
 					byte[] idToken = columns.idToken() ? resultSet.getBytes("id_token_value") : null;
 					String clientId = columns.issuedBy() ? resultSet.getString("client_id") : null;
 					IssuedBy issuedBy = (clientId != null) ? new IssuedBy(resultSet.getString("issuer"),

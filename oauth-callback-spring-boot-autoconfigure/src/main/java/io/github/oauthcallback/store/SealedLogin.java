@@ -69,11 +69,6 @@ record SealedLogin(String issuer, String tokenUri, String clientId, String acces
 				this.expiresAt, this.scopes, refreshToken, this.refreshIssuedAt, this.refreshExpiresAt, idToken);
 	}
 
-	SealedLogin withIssuedBy(IssuedBy issuedBy) {
-		return new SealedLogin(issuedBy.issuer(), issuedBy.tokenUri(), issuedBy.clientId(), this.accessToken,
-				this.tokenType, this.issuedAt, this.expiresAt, this.scopes, this.refreshToken, this.refreshIssuedAt,
-				this.refreshExpiresAt, this.idToken);
-	}
 
 	/**
 	 * @param registration the registration the login is for

@@ -87,7 +87,7 @@ public final class TokenTableSchema {
 		catch (BadSqlGrammarException ex) {
 			present = null;
 		}
-		DatabaseDriver driver = driver(dataSource);
+		DatabaseDriver driver = driver(jdbc);
 		if (present != null) {
 			addMissingColumns(jdbc, driver, table, missingColumns(present));
 			return false;
@@ -248,6 +248,10 @@ public final class TokenTableSchema {
 		return words[words.length - 2];
 	}
 
+	static DatabaseDriver driver(DataSource dataSource) {
+		return driver(new JdbcTemplate(dataSource));
+	}
+
 	static DatabaseDriver driver(JdbcOperations jdbc) {
 		try {
 			String product = jdbc
@@ -259,15 +263,6 @@ public final class TokenTableSchema {
 		}
 	}
 
-	static DatabaseDriver driver(DataSource dataSource) {
-		try {
-			String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-			return DatabaseDriver.fromProductName(product);
-		}
-		catch (Exception ex) {
-			return DatabaseDriver.UNKNOWN;
-		}
-	}
 
 	/**
 	 * @param dataSource the data source
