@@ -23,8 +23,8 @@ import org.springframework.shell.core.command.Command;
  * {@code login} and {@code logout} go through the starter's client manager when there is one, so they take the
  * login's turn with refreshes.
  */
-@AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
-		OAuthCallbackClientAutoConfiguration.class })
+@AutoConfiguration(after = { OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
+		OAuthCallbackClientManagerAutoConfiguration.class })
 @ConditionalOnClass(Command.class)
 @ConditionalOnBean({ LoopbackAuthorizer.class, OAuth2AuthorizedClientService.class })
 @ConditionalOnProperty(name = "oauth-callback.shell.enabled", matchIfMissing = true)

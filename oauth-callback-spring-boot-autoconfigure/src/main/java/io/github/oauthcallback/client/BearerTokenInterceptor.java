@@ -17,6 +17,7 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.ClientAttributes;
 import org.springframework.security.oauth2.client.web.client.RequestAttributePrincipalResolver;
 
@@ -26,16 +27,19 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributePri
  * once more with a refreshed (or newly obtained) token; a second 401 is returned to the caller. If the manager hands
  * back the same token, the first 401 is returned; if it cannot get one, its exception is thrown (and the 401 response
  * is closed).
+ * <p>
+ * Only the starter's {@link OAuthCallbackAuthorizedClientManager} can mark a refused token expired. With any other
+ * {@link OAuth2AuthorizedClientManager} the token is still sent, but the first 401 is returned as it is.
  */
 final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 
 	private static final RequestAttributePrincipalResolver PRINCIPALS = new RequestAttributePrincipalResolver();
 
-	private final OAuthCallbackAuthorizedClientManager manager;
+	private final OAuth2AuthorizedClientManager manager;
 
 	private final Function<HttpRequest, @Nullable Target> targets;
 
-	private BearerTokenInterceptor(OAuthCallbackAuthorizedClientManager manager,
+	private BearerTokenInterceptor(OAuth2AuthorizedClientManager manager,
 			Function<HttpRequest, @Nullable Target> targets) {
 		this.manager = manager;
 		this.targets = targets;
@@ -48,8 +52,7 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 	/**
 	 * @return an interceptor that always sends the token of one registration and account
 	 */
-	static BearerTokenInterceptor of(OAuthCallbackAuthorizedClientManager manager, String registrationId,
-			String account) {
+	static BearerTokenInterceptor of(OAuth2AuthorizedClientManager manager, String registrationId, String account) {
 		Target target = new Target(registrationId, account);
 		return new BearerTokenInterceptor(manager, (request) -> target);
 	}
@@ -60,8 +63,7 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 	 * from {@code RequestAttributePrincipalResolver.principal(...)}, else the default account; requests without a
 	 * registration are sent unchanged
 	 */
-	static BearerTokenInterceptor fromRequestAttributes(OAuthCallbackAuthorizedClientManager manager,
-			String defaultAccount) {
+	static BearerTokenInterceptor fromRequestAttributes(OAuth2AuthorizedClientManager manager, String defaultAccount) {
 		return new BearerTokenInterceptor(manager, (request) -> {
 			String registrationId = ClientAttributes.resolveClientRegistrationId(request.getAttributes());
 			return (registrationId != null)
@@ -79,13 +81,14 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 		OAuth2AuthorizedClient client = authorize(target);
 		request.getHeaders().setBearerAuth(client.getAccessToken().getTokenValue());
 		ClientHttpResponse response = execution.execute(request, body);
-		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()
+				|| !(this.manager instanceof OAuthCallbackAuthorizedClientManager ours)) {
 			return response;
 		}
 		OAuth2AuthorizedClient renewed;
 		boolean renewing = true;
 		try {
-			this.manager.invalidate(client);
+			ours.invalidate(client);
 			renewed = authorize(target);
 			renewing = false;
 		}

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 
 import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -15,19 +16,21 @@ import org.springframework.web.client.RestClient;
  *     .build();
  * }</pre>
  * The first request logs in if no login is stored (and this run may open a browser); later ones use the stored
- * token, refreshing it when it expires; a 401 triggers one refresh-and-retry.
+ * token, refreshing it when it expires; a 401 triggers one refresh-and-retry. The tokens come from any
+ * {@link OAuth2AuthorizedClientManager}; the refresh-and-retry after a 401 needs the starter's
+ * {@link OAuthCallbackAuthorizedClientManager} (with another manager the 401 is returned as it is).
  */
 public final class OAuthCallbackRestClients {
 
-	private final OAuthCallbackAuthorizedClientManager manager;
+	private final OAuth2AuthorizedClientManager manager;
 
 	private final String defaultAccount;
 
 	/**
-	 * @param manager the client manager
+	 * @param manager the client manager (the starter's, for the retry after a 401)
 	 * @param defaultAccount the account used when none is named
 	 */
-	public OAuthCallbackRestClients(OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
+	public OAuthCallbackRestClients(OAuth2AuthorizedClientManager manager, String defaultAccount) {
 		this.manager = manager;
 		this.defaultAccount = defaultAccount;
 	}

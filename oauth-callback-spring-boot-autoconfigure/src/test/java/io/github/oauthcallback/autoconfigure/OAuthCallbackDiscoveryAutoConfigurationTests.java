@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -178,4 +179,15 @@ class OAuthCallbackDiscoveryAutoConfigurationTests {
 			.getCount();
 	}
 
+	@Test
+	void notWithoutSpringSecuritysOAuth2Client() {
+		new ApplicationContextRunner().withClassLoader(new FilteredClassLoader(ClientRegistrationRepository.class))
+			.withConfiguration(AutoConfigurations.of(OAuthCallbackDiscoveryAutoConfiguration.class))
+			.withPropertyValues("spring.security.oauth2.client.registration.cli.client-id=cli",
+					"spring.security.oauth2.client.registration.cli.provider=idp",
+					"spring.security.oauth2.client.provider.idp.issuer-uri=" + this.issuer)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(InMemoryClientRegistrationRepository.class));
+		assertThat(discoveryRequests()).isZero();
+	}
 }

@@ -2,6 +2,7 @@ package io.github.oauthcallback.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.store.FileTokenStore;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
@@ -33,7 +35,7 @@ class OAuthCallbackStoreAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-				OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+				OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class))
 		.withPropertyValues("spring.security.oauth2.client.registration.demo.client-id=cli",
 				"spring.security.oauth2.client.registration.demo.authorization-grant-type=authorization_code",
 				"spring.security.oauth2.client.registration.demo.client-authentication-method=none",
@@ -175,8 +177,34 @@ class OAuthCallbackStoreAutoConfigurationTests {
 	void noRegistrationsNoStore() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TokenStore.class));
 	}
 
+	@Test
+	void tokenCipherBacksOffForOneOfTheApplicationWhichTheStoreUses() {
+		Path file = this.dir.resolve("own-cipher.json");
+		TokenCipher mine = TokenCipher.of(new byte[32], List.of());
+		this.runner.withPropertyValues("oauth-callback.store.file.path=" + file)
+			.withBean("myCipher", TokenCipher.class, () -> mine)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean("oauthCallbackTokenCipher");
+				assertThat(context.getBean(TokenCipher.class)).isSameAs(mine);
+				context.getBean(TokenStore.class)
+					.saveAuthorizedClient(StoreFixtures.client(
+							context.getBean(ClientRegistrationRepository.class).findByRegistrationId("demo"), "ada",
+							"a", null), StoreFixtures.account("ada"));
+				assertThat(java.nio.file.Files.readString(file)).contains("enc:v2:").doesNotContain("\"a\"");
+			});
+	}
+
+	@Test
+	void jdbcStoreWithoutSpringJdbcFailsClearly() {
+		this.runner.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
+			.withPropertyValues("oauth-callback.store.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs Spring JDBC on the classpath"));
+	}
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.TokenStore;
@@ -28,14 +28,18 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.mock.http.client.MockClientHttpRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The 401 handling of the bearer-token interceptor when no new token can be had.
+ * The 401 handling of the bearer-token interceptor when no new token can be had, and with a client manager that is
+ * not the starter's.
  */
 class BearerTokenInterceptorTests {
 
@@ -43,8 +47,8 @@ class BearerTokenInterceptorTests {
 	void firstUnauthorizedResponseIsClosedWhenRenewingTheTokenFails() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
+					OAuthCallbackClientManagerAutoConfiguration.class))
 			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
 					"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
 					"spring.security.oauth2.client.registration.api.client-authentication-method=none",
@@ -77,6 +81,41 @@ class BearerTokenInterceptorTests {
 				assertThat(responses).hasSize(1);
 				assertThat(responses.get(0).closed).as("the first 401 is closed").isTrue();
 			});
+	}
+
+	/**
+	 * Another manager cannot mark the refused token expired, so asking it again would only hand back the same token:
+	 * the first 401 goes back to the caller, open, and the manager is asked once.
+	 */
+	@Test
+	void withAManagerThatIsNotTheStartersTheFirstUnauthorizedIsReturnedAsItIs() throws Exception {
+		ClientRegistration registration = ClientRegistration.withRegistrationId("api")
+			.clientId("cli")
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri("https://idp.example/token")
+			.build();
+		List<String> asked = new CopyOnWriteArrayList<>();
+		OAuth2AuthorizedClientManager plain = (request) -> {
+			asked.add(request.getClientRegistrationId() + "/" + request.getPrincipal().getName());
+			Instant now = Instant.now();
+			return new OAuth2AuthorizedClient(registration, request.getPrincipal().getName(),
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-plain", now, now.plusSeconds(3600)));
+		};
+		BearerTokenInterceptor interceptor = BearerTokenInterceptor.of(plain, "api", "ada");
+		List<RecordingResponse> responses = new CopyOnWriteArrayList<>();
+		List<String> sent = new CopyOnWriteArrayList<>();
+		ClientHttpRequestExecution execution = (request, body) -> {
+			sent.add(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+			RecordingResponse response = new RecordingResponse(HttpStatus.UNAUTHORIZED);
+			responses.add(response);
+			return response;
+		};
+		ClientHttpResponse response = interceptor.intercept(
+				new MockClientHttpRequest(HttpMethod.GET, URI.create("https://api.example/me")), new byte[0], execution);
+		assertThat(response).isSameAs(responses.get(0));
+		assertThat(responses).singleElement().satisfies((first) -> assertThat(first.closed).isFalse());
+		assertThat(sent).containsExactly("Bearer at-plain");
+		assertThat(asked).containsExactly("api/ada");
 	}
 
 	static final class RecordingResponse implements ClientHttpResponse {

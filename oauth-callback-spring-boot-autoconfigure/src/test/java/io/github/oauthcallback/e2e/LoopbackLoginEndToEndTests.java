@@ -13,9 +13,9 @@ import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackDiscoveryAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.support.CapturedLogs;
@@ -127,7 +127,7 @@ class LoopbackLoginEndToEndTests {
 		}
 		return new ApplicationContextRunner()
 			.withConfiguration(
-					AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+					AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class))
 			.withInitializer((context) -> context.getBeanFactory().addBeanPostProcessor(new RecordingCodeExchange()))
 			.withBean(BrowserLauncher.class, () -> browser)
 			.withPropertyValues(properties.toArray(String[]::new));
@@ -296,7 +296,7 @@ class LoopbackLoginEndToEndTests {
 			throw new IllegalStateException("the second run must not open a browser");
 		}, "public", "public-cli", null, "none", "openid,read")
 			.withConfiguration(store)
-			.withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class))
 			.withPropertyValues("oauth-callback.store.file.path=" + file, "oauth-callback.login.interactive=always",
 					"oauth-callback.login.timeout=5s", key)
 			.run((context) -> {
@@ -316,7 +316,7 @@ class LoopbackLoginEndToEndTests {
 		Path file = dir.resolve("tokens.json");
 		UserAgentBrowser browser = UserAgentBrowser.approving();
 		AutoConfigurations storeAndCache = AutoConfigurations.of(OAuthCallbackStoreAutoConfiguration.class,
-				OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackClientAutoConfiguration.class);
+				OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackClientManagerAutoConfiguration.class);
 		int before = TestAuthorizationServer.discoveryRequests();
 		OAuth2AuthorizedClient first = login(runner(browser, "public", "public-cli", null, "none", "openid,read")
 			.withConfiguration(storeAndCache)
@@ -344,7 +344,7 @@ class LoopbackLoginEndToEndTests {
 	void publicClientThatForgotMethodNoneFailsAtStartUpAfterDiscovery() {
 		new ApplicationContextRunner()
 			.withConfiguration(
-					AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackAutoConfiguration.class))
+					AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class))
 			.withPropertyValues("spring.security.oauth2.client.registration.forgetful.client-id=public-cli",
 					"spring.security.oauth2.client.registration.forgetful.scope=read",
 					"spring.security.oauth2.client.registration.forgetful.provider=test",

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackRestClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackScheduledRefreshAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
@@ -61,8 +63,9 @@ class RefreshEndToEndTests {
 	private ApplicationContextRunner runner(BrowserLauncher browser, String... properties) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
+					OAuthCallbackClientManagerAutoConfiguration.class, OAuthCallbackRestClientAutoConfiguration.class,
+					OAuthCallbackScheduledRefreshAutoConfiguration.class))
 			.withBean(BrowserLauncher.class, () -> browser)
 			.withPropertyValues("spring.security.oauth2.client.registration.refreshing.client-id=refreshing-cli",
 					"spring.security.oauth2.client.registration.refreshing.client-secret="

@@ -1,7 +1,9 @@
 package io.github.oauthcallback.refresh;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.oauthcallback.Accounts;
@@ -22,8 +24,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.annotation.ClientRegistrationId;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.support.OAuth2RestClientHttpServiceGroupConfigurer;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.client.HttpClientErrorException;
@@ -46,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * An HTTP Service interface with {@code @ClientRegistrationId}, wired by Spring Boot's HTTP service client support
  * and the starter's {@code OAuthCallbackHttpServiceGroupConfigurer}, sends the stored token of the default account
- * although a command-line program has no logged-in principal, and after a 401 refreshes and retries once.
+ * although a command-line program has no logged-in principal, and after a 401 refreshes and retries once; with an
+ * application's own client manager it sends that manager's token and returns the 401.
  */
 class HttpServiceInterfaceTests {
 
@@ -139,12 +144,51 @@ class HttpServiceInterfaceTests {
 		});
 	}
 
+	/**
+	 * Was {@code applicationDefinedManagerGetsSpringSecuritysConfigurer}: the starter used to fall back on Spring
+	 * Security's configurer, which sends the token of "anonymousUser" rather than the default account and needs
+	 * jakarta.servlet-api for a 401. The starter's configurer now works through any manager.
+	 */
 	@Test
-	void applicationDefinedManagerGetsSpringSecuritysConfigurer() {
-		runner().withBean(OAuth2AuthorizedClientManager.class, () -> (request) -> null)
-			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(OAuthCallbackHttpServiceGroupConfigurer.class)
-				.hasSingleBean(OAuth2RestClientHttpServiceGroupConfigurer.class));
+	void applicationDefinedManagerGetsTheStartersConfigurerWhichSendsItsTokenOfTheDefaultAccount() {
+		this.wireMock.stubFor(get(urlEqualTo("/user")).withHeader("Authorization", equalTo("Bearer at-plain"))
+			.willReturn(okJson("{\"login\":\"ada\"}")));
+		List<String> requests = new CopyOnWriteArrayList<>();
+		runner().withBean(OAuth2AuthorizedClientManager.class, () -> plainManager(requests)).run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(OAuthCallbackHttpServiceGroupConfigurer.class)
+				.doesNotHaveBean(OAuth2RestClientHttpServiceGroupConfigurer.class);
+			assertThat(context.getBean(GitHub.class).me()).contains("ada");
+			assertThat(requests).containsExactly("api/ada");
+		});
+	}
+
+	@Test
+	void withAnApplicationDefinedManagerTheFirstUnauthorizedReachesTheCaller() {
+		this.wireMock.stubFor(get(urlEqualTo("/user")).willReturn(aResponse().withStatus(401)));
+		List<String> requests = new CopyOnWriteArrayList<>();
+		runner().withBean(OAuth2AuthorizedClientManager.class, () -> plainManager(requests)).run((context) -> {
+			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
+				.isThrownBy(() -> context.getBean(GitHub.class).me());
+			this.wireMock.verify(1, getRequestedFor(urlEqualTo("/user")).withHeader("Authorization",
+					equalTo("Bearer at-plain")));
+			assertThat(requests).containsExactly("api/ada");
+		});
+	}
+
+	/** A manager that is not the starter's: it records the requests and hands out {@code at-plain}. */
+	private static OAuth2AuthorizedClientManager plainManager(List<String> requests) {
+		ClientRegistration registration = ClientRegistration.withRegistrationId("api")
+			.clientId("cli")
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri("https://idp.example/token")
+			.build();
+		return (request) -> {
+			requests.add(request.getClientRegistrationId() + "/" + request.getPrincipal().getName());
+			Instant now = Instant.now();
+			return new OAuth2AuthorizedClient(registration, request.getPrincipal().getName(),
+					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-plain", now, now.plusSeconds(3600)));
+		};
 	}
 
 	@ClientRegistrationId("api")

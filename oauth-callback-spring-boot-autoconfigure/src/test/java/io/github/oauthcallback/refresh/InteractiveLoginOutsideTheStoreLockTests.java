@@ -13,8 +13,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.store.TestDatabases;
 import io.github.oauthcallback.store.TokenStore;
@@ -62,8 +62,8 @@ class InteractiveLoginOutsideTheStoreLockTests {
 		try {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-						OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-						OAuthCallbackClientAutoConfiguration.class))
+						OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
+						OAuthCallbackClientManagerAutoConfiguration.class))
 				// Not the pool itself: the context would close it before the table is dropped.
 				.withBean(DataSource.class, () -> new DelegatingDataSource(dataSource))
 				.withUserConfiguration(ThreadedLogin.class)

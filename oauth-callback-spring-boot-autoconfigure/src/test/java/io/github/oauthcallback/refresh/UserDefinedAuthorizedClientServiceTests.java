@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application's own {@link OAuth2AuthorizedClientService} replaces the starter's stores, and the client manager
- * (refresh, browser login, RestClient integration) works on it unchanged.
+ * (refresh, browser login, RestClient integration) works on it unchanged. (That scheduled refresh refuses it is tested
+ * in {@code OAuthCallbackScheduledRefreshAutoConfigurationTests}.)
  */
 class UserDefinedAuthorizedClientServiceTests {
 
@@ -76,16 +77,6 @@ class UserDefinedAuthorizedClientServiceTests {
 			assertThat(stored.getRefreshToken().getTokenValue()).isEqualTo("rt-2");
 			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
 		});
-	}
-
-	@Test
-	void scheduledRefreshNeedsAStoreThatCanListItsLogins() {
-		runner().withPropertyValues("oauth-callback.refresh.scheduled.enabled=true")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("needs a store that can list its logins")
-				.hasMessageContaining("oauth-callback.store.type"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackShellAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
@@ -71,7 +71,7 @@ class ShellCommandsTests {
 	private ApplicationContextRunner runner(String tokenUri) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
 					OAuthCallbackShellAutoConfiguration.class))
 			.withBean(BrowserLauncher.class, () -> new CallbackBrowser("code-shell"))
 			.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
@@ -101,14 +101,15 @@ class ShellCommandsTests {
 	@Test
 	void loginStatusAndLogoutThroughTheClientManager() {
 		loginStatusAndLogout(
-				runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class)));
+				runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class)));
 	}
 
 	@Test
 	void logoutWaitsForARefreshUnderWaySoTheRefreshCannotBringTheLoginBack() throws Exception {
 		try (GatedTokenEndpoint endpoint = new GatedTokenEndpoint()) {
 			endpoint.respond(200, "{\"access_token\":\"AT-REFRESHED\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
-			runner(endpoint.tokenUri()).withConfiguration(AutoConfigurations.of(OAuthCallbackClientAutoConfiguration.class))
+			runner(endpoint.tokenUri())
+				.withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class))
 				.run((context) -> {
 					var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
 					Instant expired = Instant.now().minusSeconds(60);
@@ -154,12 +155,6 @@ class ShellCommandsTests {
 			assertThat(run(context, "logout", "--all")).contains("Removed 1 stored login(s)", "api / ada");
 			assertThat(run(context, "status")).contains("(0 login(s))");
 		});
-	}
-
-	@Test
-	void canBeTurnedOff() {
-		runner().withPropertyValues("oauth-callback.shell.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(Command.class));
 	}
 
 }

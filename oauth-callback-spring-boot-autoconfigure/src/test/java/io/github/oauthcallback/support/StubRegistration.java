@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.Set;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
-import io.github.oauthcallback.autoconfigure.OAuthCallbackClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackRestClientAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackScheduledRefreshAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.store.TokenStore;
 
@@ -39,8 +41,9 @@ public final class StubRegistration {
 		String registration = "spring.security.oauth2.client.registration.api.";
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackAutoConfiguration.class,
-					OAuthCallbackClientAutoConfiguration.class))
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
+					OAuthCallbackClientManagerAutoConfiguration.class, OAuthCallbackRestClientAutoConfiguration.class,
+					OAuthCallbackScheduledRefreshAutoConfiguration.class))
 			.withPropertyValues(registration + "client-id=cli",
 					registration + "authorization-grant-type=authorization_code",
 					registration + "client-authentication-method=none",

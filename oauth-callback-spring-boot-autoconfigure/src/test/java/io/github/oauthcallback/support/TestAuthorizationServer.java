@@ -65,7 +65,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		properties.put("server.port", "0");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("spring.autoconfigure.exclude",
-				"io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration");
+				"io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration");
 		properties.put("spring.security.user.name", USER);
 		properties.put("spring.security.user.password", PASSWORD);
 		client(properties, "public", "public-cli", null, "none", false);

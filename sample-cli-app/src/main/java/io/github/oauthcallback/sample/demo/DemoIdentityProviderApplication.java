@@ -1,6 +1,6 @@
 package io.github.oauthcallback.sample.demo;
 
-import io.github.oauthcallback.autoconfigure.OAuthCallbackAutoConfiguration;
+import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -14,7 +14,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.servlet.OAu
  * Deliberately not a {@code @Configuration}: the sample's component scan must not pick it up.
  */
 @EnableAutoConfiguration(
-		exclude = { OAuthCallbackAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
+		exclude = { OAuthCallbackLoginAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
 				OAuth2ClientWebSecurityAutoConfiguration.class },
 		excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 class DemoIdentityProviderApplication {

@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -53,7 +54,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class OAuthCallbackAutoConfigurationTests {
+class OAuthCallbackLoginAutoConfigurationTests {
 
 	/** What a user writes: no grant type, which RegistrationDefaultsEnvironmentPostProcessor supplies. */
 	private static final String[] USER_REGISTRATION = { "spring.security.oauth2.client.registration.demo.client-id=cli",
@@ -72,7 +73,7 @@ class OAuthCallbackAutoConfigurationTests {
 			"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token" };
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackAutoConfiguration.class));
+			AutoConfigurations.of(OAuth2ClientAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class));
 
 	@Test
 	void beansWithDefaults() {
@@ -507,4 +508,33 @@ class OAuthCallbackAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void nothingWithoutSpringSecuritysJoseSupport() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withClassLoader(new FilteredClassLoader(JwtDecoderFactory.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(LoopbackAuthorizer.class)
+				.doesNotHaveBean(BrowserLauncher.class)
+				.doesNotHaveBean(OAuth2AccessTokenResponseClient.class)
+				.doesNotHaveBean(OAuthCallbackProperties.class));
+	}
+
+	@Test
+	void noAuthorizerWithoutAnAuthorizedClientService() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OAuthCallbackLoginAutoConfiguration.class))
+			.withBean(ClientRegistrationRepository.class,
+					() -> new org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository(
+							ClientRegistration.withRegistrationId("demo")
+								.clientId("cli")
+								.authorizationGrantType(
+										org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+								.redirectUri("http://127.0.0.1/callback")
+								.authorizationUri("https://idp.example/authorize")
+								.tokenUri("https://idp.example/token")
+								.build()))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(LoopbackAuthorizer.class)
+				.hasSingleBean(BrowserLauncher.class));
+	}
 }

@@ -3,32 +3,24 @@ package io.github.oauthcallback.autoconfigure;
 import java.time.Clock;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
-import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.refresh.AuthorizedClientProviderChainBuilder;
 import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.refresh.RefreshEventsAfterSave;
-import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.refresh.TokenRequestRetries;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
@@ -36,20 +28,18 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResp
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.client.web.client.support.OAuth2RestClientHttpServiceGroupConfigurer;
 
 /**
- * The client manager (stored → refreshed → interactive login, and client credentials for service registrations;
- * single flight), scheduled refresh, and {@code RestClient} integration (builders and HTTP Service interfaces, with
- * one refresh-and-retry on 401). Works on the starter's {@link TokenStore}s and on an application's own
- * {@link OAuth2AuthorizedClientService} (through {@link TokenStore#of}).
+ * The client manager: stored → refreshed → interactive login, and client credentials for service registrations, one
+ * at a time per login, with its provider chain and token-endpoint clients. Works on the starter's {@link TokenStore}s
+ * and on an application's own {@link OAuth2AuthorizedClientService} (through {@link TokenStore#of}). An
+ * {@link OAuth2AuthorizedClientManager} bean of the application replaces the manager; the other beans stay (they are
+ * cheap: the provider chain and the token clients build their HTTP clients on first use).
  */
-@AutoConfiguration(after = { OAuthCallbackAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class },
-		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@AutoConfiguration(after = { OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class })
 @ConditionalOnBean({ OAuth2AuthorizedClientService.class, LoopbackAuthorizer.class })
 @EnableConfigurationProperties(OAuthCallbackProperties.class)
-@Import(DeclaredRestClientsRegistrar.class)
-public final class OAuthCallbackClientAutoConfiguration {
+public final class OAuthCallbackClientManagerAutoConfiguration {
 
 	/**
 	 * One attempt per refresh: the client manager retries (oauth-callback.token-endpoint.retry.attempts), waiting with the login's
@@ -121,58 +111,6 @@ public final class OAuthCallbackClientAutoConfiguration {
 		return new OAuthCallbackAuthorizedClientManager(registrations, TokenStore.of(authorizedClients), provider,
 				events, authorizer, retries, properties.refresh().clockSkew(),
 				Accounts.defaultAccount(properties.login().account()), Clock.systemUTC());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
-	OAuthCallbackRestClients oauthCallbackRestClients(OAuthCallbackAuthorizedClientManager manager,
-			OAuthCallbackProperties properties) {
-		return new OAuthCallbackRestClients(manager, Accounts.defaultAccount(properties.login().account()));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean({ OAuthCallbackHttpServiceGroupConfigurer.class,
-			OAuth2RestClientHttpServiceGroupConfigurer.class })
-	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
-	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
-	OAuthCallbackHttpServiceGroupConfigurer oauthCallbackHttpServiceGroupConfigurer(
-			OAuthCallbackAuthorizedClientManager manager, OAuthCallbackProperties properties) {
-		return new OAuthCallbackHttpServiceGroupConfigurer(manager, Accounts.defaultAccount(properties.login().account()));
-	}
-
-	/**
-	 * With an application-defined {@code OAuth2AuthorizedClientManager}, Spring Security's configurer (which does
-	 * not retry after a 401).
-	 */
-	@Bean
-	@ConditionalOnMissingBean({ OAuthCallbackHttpServiceGroupConfigurer.class,
-			OAuth2RestClientHttpServiceGroupConfigurer.class })
-	@ConditionalOnBean(OAuth2AuthorizedClientManager.class)
-	@ConditionalOnClass(name = "org.springframework.web.service.registry.HttpServiceGroupConfigurer")
-	OAuth2RestClientHttpServiceGroupConfigurer oauthCallbackSpringHttpServiceGroupConfigurer(
-			OAuth2AuthorizedClientManager manager) {
-		return OAuth2RestClientHttpServiceGroupConfigurer.from(manager);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnProperty(name = "oauth-callback.refresh.scheduled.enabled", havingValue = "true")
-	@ConditionalOnBean(OAuthCallbackAuthorizedClientManager.class)
-	ScheduledTokenRefresher oauthCallbackScheduledTokenRefresher(OAuth2AuthorizedClientService authorizedClients,
-			OAuthCallbackAuthorizedClientManager manager, ObjectProvider<TaskScheduler> schedulers,
-			OAuthCallbackProperties properties) {
-		if (!(authorizedClients instanceof TokenStore)) {
-			throw new InvalidConfigurationException("oauth-callback.refresh.scheduled.enabled=true needs a store that "
-					+ "can list its logins, and the application's own OAuth2AuthorizedClientService ("
-					+ authorizedClients.getClass().getName() + ") cannot: use one of the starter's stores "
-					+ "(oauth-callback.store.type) or turn scheduled refresh off.");
-		}
-		TokenStore store = (TokenStore) authorizedClients;
-		OAuthCallbackProperties.Scheduled scheduled = properties.refresh().scheduled();
-		// Without exactly one application scheduler, the refresher runs a daemon scheduler of its own.
-		return new ScheduledTokenRefresher(store, manager, schedulers.getIfUnique(), scheduled.interval(),
-				scheduled.window(), scheduled.concurrency(), Clock.systemUTC());
 	}
 
 }

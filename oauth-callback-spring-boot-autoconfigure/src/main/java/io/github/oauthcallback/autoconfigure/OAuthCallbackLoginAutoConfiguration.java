@@ -27,14 +27,17 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 /**
- * Auto-configuration of the loopback login: a {@link LoopbackAuthorizer} for the registrations Boot builds from
- * {@code spring.security.oauth2.client.*}, and the parts it uses, each replaceable by a bean of the same type. The
- * authorizer prints the authorization URL to {@code System.err} before any {@link BrowserLauncher} is called.
+ * Auto-configuration of the loopback login: a {@link LoopbackAuthorizer} (listener, browser, code exchange, ID-token
+ * validation) for the registrations Boot builds from {@code spring.security.oauth2.client.*}, and the parts it uses,
+ * each replaceable by a bean of the same type. The authorizer prints the authorization URL to {@code System.err}
+ * before any {@link BrowserLauncher} is called. It needs a {@link ClientRegistrationRepository} and an
+ * {@link OAuth2AuthorizedClientService}, so it runs after the auto-configurations that may define them.
  */
-@AutoConfiguration(after = OAuth2ClientAutoConfiguration.class)
+@AutoConfiguration(after = { OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
+		OAuth2ClientAutoConfiguration.class })
 @ConditionalOnClass({ ClientRegistrationRepository.class, JwtDecoderFactory.class })
 @EnableConfigurationProperties(OAuthCallbackProperties.class)
-public final class OAuthCallbackAutoConfiguration {
+public final class OAuthCallbackLoginAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
