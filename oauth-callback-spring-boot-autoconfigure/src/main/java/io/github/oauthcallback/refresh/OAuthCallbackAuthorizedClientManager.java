@@ -23,6 +23,7 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -9,6 +9,7 @@ import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 
 /**
  * The messages of the client manager: what went wrong with a token request or a registration, and what to do.
@@ -48,9 +49,13 @@ final class RefreshMessages {
 				: "the stored refresh token was refused (invalid_grant)";
 	}
 
-	static TokenRefreshException tokenFailure(ClientRegistration registration, String account, String code,
-			Throwable ex) {
-		TokenEndpointFailure failure = TokenEndpointFailure.of(ex);
+	/**
+	 * @param failure what the failure means, classified once by {@code TokenRequestRetries}
+	 * @param ex the failure
+	 */
+	static TokenRefreshException tokenFailure(ClientRegistration registration, String account,
+			TokenEndpointFailure failure, OAuth2AuthorizationException ex) {
+		String code = ex.getError().getErrorCode();
 		String what;
 		if (failure instanceof TokenEndpointFailure.Unreachable unreachable) {
 			what = "the token endpoint could not be reached (" + unreachable.cause().getClass().getSimpleName() + ")";

@@ -9,11 +9,12 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -123,22 +124,23 @@ final class StoreLockedAuthorization {
 						logger.debug("The login of '" + registrationId + "' for account '" + account
 								+ "' was stored by someone else while a retry waited; it is used");
 					}
-					return Turn.done(current);
+					return new Turn.Done(current);
 				}
 				retry.sending(current);
 				return authorizeLocked(locked, (current != null) ? toAuthorize.apply(current) : null, attributes,
 						retry.attempts);
 			});
-			if (turn.backoff() == null) {
-				return turn.client();
+			if (turn instanceof Turn.Done done) {
+				return done.client();
 			}
+			Turn.BackOff backOff = (Turn.BackOff) turn;
 			try {
-				this.retries.sleep(turn.backoff());
+				retry.attempts.backOff(backOff.retry().backoff());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				ClientAuthorizationException failure = turn.failure();
-				throw RefreshMessages.tokenFailure(registration, account, failure.getError().getErrorCode(), failure);
+				throw RefreshMessages.tokenFailure(registration, account, backOff.retry().failure(),
+						backOff.failure());
 			}
 		}
 	}
@@ -154,25 +156,23 @@ final class StoreLockedAuthorization {
 			if (pending == null || !pending.isNeeded()) {
 				attempts.succeeded();
 			}
-			return Turn.done(authorized);
+			return new Turn.Done(authorized);
 		}
 		catch (ClientAuthorizationException ex) {
 			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-			String code = ex.getError().getErrorCode();
-			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null
+			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode()) || current == null
 					|| RefreshMessages.clientCredentials(registration)) {
-				Duration wait = attempts.failed(ex);
-				if (wait != null) {
-					return new Turn(null, wait, ex);
+				TokenRequestRetries.Decision decision = attempts.failed(ex);
+				if (decision instanceof TokenRequestRetries.Decision.Retry retry) {
+					return new Turn.BackOff(retry, ex);
 				}
-				throw RefreshMessages.tokenFailure(registration, account, code, ex);
+				throw RefreshMessages.tokenFailure(registration, account, decision.failure(), ex);
 			}
-			boolean answerLost = attempts.answerMayBeLost()
-					|| (Causes.find(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class) != null);
+			boolean answerLost = attempts.refusedAfterLostAnswer(ex);
 			OAuth2AuthorizedClient stored = removeRefused(locked, current, answerLost);
 			String reason = RefreshMessages.loginReason(answerLost);
-			return Turn
-				.done(this.delegate.get().authorize(request(registrationId, account, stored, attributes, reason)));
+			return new Turn.Done(
+					this.delegate.get().authorize(request(registrationId, account, stored, attributes, reason)));
 		}
 	}
 
@@ -223,14 +223,23 @@ final class StoreLockedAuthorization {
 				(right != null) ? right.getTokenValue() : null);
 	}
 
-	/**
-	 * The outcome of one turn under the store's lock: the login, or how long to wait before the next attempt and the
-	 * failure that is reported if the wait is cut short.
-	 */
-	private record Turn(OAuth2AuthorizedClient client, Duration backoff, ClientAuthorizationException failure) {
+	/** The outcome of one turn under the store's lock. */
+	private sealed interface Turn {
 
-		static Turn done(OAuth2AuthorizedClient client) {
-			return new Turn(client, null, null);
+		/**
+		 * The login, or {@code null} where none is wanted.
+		 * @param client the login
+		 */
+		record Done(@Nullable OAuth2AuthorizedClient client) implements Turn {
+		}
+
+		/**
+		 * Another attempt after a wait, and the failure that is reported if the wait is cut short.
+		 * @param retry the wait, and what the failure means
+		 * @param failure the failure
+		 */
+		record BackOff(TokenRequestRetries.Decision.Retry retry, ClientAuthorizationException failure)
+				implements Turn {
 		}
 
 	}

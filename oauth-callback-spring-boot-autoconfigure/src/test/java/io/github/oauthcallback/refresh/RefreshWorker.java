@@ -9,6 +9,7 @@ import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;

@@ -1,4 +1,4 @@
-package io.github.oauthcallback.refresh;
+package io.github.oauthcallback.tokenendpoint;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,7 +16,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,7 +112,7 @@ class RetryingTokenResponseClientTests {
 		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = client(tokenUri, 4, Duration.ofMillis(100), Duration.ofSeconds(5));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client.getTokenResponse(grant(tokenUri)))
-			.satisfies((ex) -> assertThat(TokenRequestRetries.classify(ex))
+			.satisfies((ex) -> assertThat(TokenRequestRetries.classify(TokenEndpointFailure.of(ex)))
 				.isEqualTo(TokenRequestRetries.Failure.NOT_PROCESSED));
 		assertThat(this.calls).hasValue(4);
 		assertThat(this.waits).containsExactly(100L, 200L, 400L);
@@ -139,7 +138,7 @@ class RetryingTokenResponseClientTests {
 	void refusalOfTheReplayAfterALostAnswerIsReportedAsSuch() {
 		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
 				TokenEndpointAnswers.invalidGrant());
-		assertThatExceptionOfType(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
+		assertThatExceptionOfType(RefusedAfterLostAnswerException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 	}
@@ -179,7 +178,7 @@ class RetryingTokenResponseClientTests {
 			.withBody("{\"error\":\"invalid_grant\"}")));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
-			.isNotInstanceOf(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
+			.isNotInstanceOf(RefusedAfterLostAnswerException.class)
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 		this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
 	}
