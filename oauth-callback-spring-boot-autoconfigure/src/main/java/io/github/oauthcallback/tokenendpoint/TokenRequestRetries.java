@@ -27,6 +27,10 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * ({@link Attempts#refusedAfterLostAnswer} tells the caller so).</li>
  * <li>Not retried: a refused refresh token ({@code invalid_grant}) and any other OAuth error or status.</li>
  * </ul>
+ * These rules are for refreshes and client-credentials requests, which may be sent again after they may have reached
+ * the provider. A request of any other grant, the authorization-code exchange above all (a code can be used once), is
+ * sent again only when the provider certainly did not process it: it was not sent, or the answer was 429 or 503.
+ * <p>
  * The status and {@code Retry-After} of an answer are known when the token endpoint's {@code RestClient} comes from
  * {@link TokenEndpointClients}, as the auto-configured one does; an error without them is not retried.
  * <p>
@@ -41,6 +45,10 @@ public final class TokenRequestRetries {
 	private static final Log logger = LogFactory.getLog(TokenRequestRetries.class);
 
 	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
+
+	/** The grants whose requests may be sent again after they may have reached the provider. */
+	private static final Set<AuthorizationGrantType> REPLAYABLE_GRANTS = Set.of(AuthorizationGrantType.REFRESH_TOKEN,
+			AuthorizationGrantType.CLIENT_CREDENTIALS);
 
 	private final int attempts;
 
@@ -86,7 +94,7 @@ public final class TokenRequestRetries {
 	/**
 	 * Starts counting the attempts of one token request.
 	 * @param registrationId the registration the request is for
-	 * @param grantType the request's grant type, for log lines
+	 * @param grantType the request's grant type: which rules apply, and for log lines
 	 * @return the attempts, used by one thread
 	 */
 	public Attempts start(String registrationId, AuthorizationGrantType grantType) {
@@ -167,6 +175,8 @@ public final class TokenRequestRetries {
 
 		private final String registrationId;
 
+		private final AuthorizationGrantType grantType;
+
 		private final String action;
 
 		private int attempt = 1;
@@ -177,6 +187,7 @@ public final class TokenRequestRetries {
 
 		private Attempts(String registrationId, AuthorizationGrantType grantType) {
 			this.registrationId = registrationId;
+			this.grantType = grantType;
 			this.action = action(registrationId, grantType);
 		}
 
@@ -185,13 +196,14 @@ public final class TokenRequestRetries {
 		 * DEBUG, until one succeeds). The failure is classified here, once; the decision carries what it means.
 		 * @param failure the failure
 		 * @return {@link Decision.Retry} with the wait before the next attempt, or {@link Decision.GiveUp} if there
-		 * is none: the failure is final, the attempts are used up, or a request sent again after a lost answer got no
-		 * answer either
+		 * is none: the failure is final, the attempts are used up, the request may have reached the provider and its
+		 * grant may not be sent again then, or a request sent again after a lost answer got no answer either
 		 */
 		public Decision failed(OAuth2AuthorizationException failure) {
 			TokenEndpointFailure meaning = TokenEndpointFailure.of(failure);
 			Failure kind = classify(meaning);
 			if (kind == Failure.FINAL || this.attempt >= TokenRequestRetries.this.attempts
+					|| (kind != Failure.NOT_PROCESSED && !REPLAYABLE_GRANTS.contains(this.grantType))
 					|| (kind == Failure.NO_ANSWER && this.replayed)) {
 				return new Decision.GiveUp(meaning);
 			}
