@@ -23,7 +23,6 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -62,7 +61,7 @@ final class StoreLockedAuthorization {
 	private static final OAuth2AuthorizedClientService NOT_READ = new OAuth2AuthorizedClientService() {
 
 		@Override
-		public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId,
+		public <T extends OAuth2AuthorizedClient> @Nullable T loadAuthorizedClient(String clientRegistrationId,
 				String principalName) {
 			return null;
 		}
@@ -107,15 +106,18 @@ final class StoreLockedAuthorization {
 	 * that just failed). Every turn re-reads the stored login: one that someone else stored during the wait is used
 	 * if it needs nothing more, and otherwise is what the next attempt sends (its own refresh token, never the old
 	 * one).
-	 * @param usable whether a stored login is returned as it is
+	 * @param usable whether a stored login (or none) is returned as it is
 	 * @param toAuthorize what to hand to the provider chain for a stored login that is not usable
+	 * @return the login, or {@code null} if none is stored and {@code usable} accepts that, or the provider chain
+	 * authorized none
 	 */
-	OAuth2AuthorizedClient authorize(String registrationId, String account,
-			Predicate<OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
+	@Nullable OAuth2AuthorizedClient authorize(String registrationId, String account,
+			Predicate<@Nullable OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
 			Map<String, Object> attributes) {
-		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-		Retry retry = new Retry(this.retries.start(registrationId, RefreshMessages.clientCredentials(registration)
-				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
+		boolean clientCredentials = RefreshMessages
+			.clientCredentials(this.registrations.findByRegistrationId(registrationId));
+		Retry retry = new Retry(this.retries.start(registrationId,
+				clientCredentials ? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
 		for (;;) {
 			Turn turn = this.store.exclusively(registrationId, account, (locked) -> {
 				OAuth2AuthorizedClient current = locked.load();
@@ -128,7 +130,7 @@ final class StoreLockedAuthorization {
 				}
 				retry.sending(current);
 				return authorizeLocked(locked, (current != null) ? toAuthorize.apply(current) : null, attributes,
-						retry.attempts);
+						clientCredentials, retry.attempts);
 			});
 			if (turn instanceof Turn.Done done) {
 				return done.client();
@@ -139,14 +141,14 @@ final class StoreLockedAuthorization {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw RefreshMessages.tokenFailure(registration, account, backOff.retry().failure(),
-						backOff.failure());
+				throw RefreshMessages.tokenFailure(registrationId, clientCredentials, account,
+						backOff.retry().failure(), backOff.failure());
 			}
 		}
 	}
 
-	private Turn authorizeLocked(LockedLogin locked, OAuth2AuthorizedClient current, Map<String, Object> attributes,
-			TokenRequestRetries.Attempts attempts) {
+	private Turn authorizeLocked(LockedLogin locked, @Nullable OAuth2AuthorizedClient current,
+			Map<String, Object> attributes, boolean clientCredentials, TokenRequestRetries.Attempts attempts) {
 		String registrationId = locked.registrationId();
 		String account = locked.account();
 		try {
@@ -159,14 +161,13 @@ final class StoreLockedAuthorization {
 			return new Turn.Done(authorized);
 		}
 		catch (ClientAuthorizationException ex) {
-			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
 			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode()) || current == null
-					|| RefreshMessages.clientCredentials(registration)) {
+					|| clientCredentials) {
 				TokenRequestRetries.Decision decision = attempts.failed(ex);
 				if (decision instanceof TokenRequestRetries.Decision.Retry retry) {
 					return new Turn.BackOff(retry, ex);
 				}
-				throw RefreshMessages.tokenFailure(registration, account, decision.failure(), ex);
+				throw RefreshMessages.tokenFailure(registrationId, clientCredentials, account, decision.failure(), ex);
 			}
 			boolean answerLost = attempts.refusedAfterLostAnswer(ex);
 			OAuth2AuthorizedClient stored = removeRefused(locked, current, answerLost);
@@ -181,7 +182,8 @@ final class StoreLockedAuthorization {
 	 * newer one saved by someone else).
 	 * @return the newer login that stays stored, or {@code null} if the refused one was removed or none is stored
 	 */
-	private OAuth2AuthorizedClient removeRefused(LockedLogin locked, OAuth2AuthorizedClient refused, boolean answerLost) {
+	private @Nullable OAuth2AuthorizedClient removeRefused(LockedLogin locked, OAuth2AuthorizedClient refused,
+			boolean answerLost) {
 		String registrationId = locked.registrationId();
 		String account = locked.account();
 		OAuth2AuthorizedClient now = locked.load();
@@ -199,8 +201,8 @@ final class StoreLockedAuthorization {
 		return now;
 	}
 
-	private OAuth2AuthorizeRequest request(String registrationId, String account, OAuth2AuthorizedClient current,
-			Map<String, Object> attributes, String reason) {
+	private OAuth2AuthorizeRequest request(String registrationId, String account,
+			@Nullable OAuth2AuthorizedClient current, Map<String, Object> attributes, @Nullable String reason) {
 		OAuth2AuthorizeRequest.Builder builder = (current != null)
 				? OAuth2AuthorizeRequest.withAuthorizedClient(current)
 				: OAuth2AuthorizeRequest.withClientRegistrationId(registrationId);
@@ -249,14 +251,14 @@ final class StoreLockedAuthorization {
 
 		private final TokenRequestRetries.Attempts attempts;
 
-		private OAuth2AuthorizedClient sent;
+		private @Nullable OAuth2AuthorizedClient sent;
 
 		Retry(TokenRequestRetries.Attempts attempts) {
 			this.attempts = attempts;
 		}
 
 		/** Records the login the next attempt sends; another one than last time resets the per-token rules. */
-		void sending(OAuth2AuthorizedClient current) {
+		void sending(@Nullable OAuth2AuthorizedClient current) {
 			if (this.sent != null && (current == null || !sameAccessToken(current, this.sent)
 					|| !sameRefreshToken(current, this.sent))) {
 				this.attempts.otherCredentials();
