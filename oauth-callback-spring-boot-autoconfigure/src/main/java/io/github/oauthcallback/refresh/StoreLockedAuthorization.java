@@ -1,6 +1,5 @@
 package io.github.oauthcallback.refresh;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
