@@ -1,5 +1,7 @@
 package io.github.oauthcallback;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Refreshing a token failed for a reason other than a rejected refresh token (which needs a new login, see
  * {@link ReauthorizationRequiredException}): the token endpoint could not be reached, kept failing with 5xx after
@@ -11,7 +13,7 @@ public class TokenRefreshException extends OAuthCallbackException {
 
 	private final String errorCode;
 
-	public TokenRefreshException(String errorCode, String message, Throwable cause) {
+	public TokenRefreshException(String errorCode, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.errorCode = errorCode;
 	}

@@ -9,8 +9,8 @@ import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.refresh.RefreshEventsAfterSave;
-import io.github.oauthcallback.refresh.TokenRequestRetries;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -107,12 +107,12 @@ public final class CachingClientRegistrationMapper {
 		this.properties.getRegistration().forEach((registrationId, registration) -> {
 			String providerId = (registration.getProvider() != null) ? registration.getProvider() : registrationId;
 			Provider provider = this.properties.getProvider().get(providerId);
-			if (provider == null || provider.getIssuerUri() == null) {
+			String issuer = (provider != null) ? provider.getIssuerUri() : null;
+			if (provider == null || issuer == null) {
 				withoutIssuer.getRegistration().put(registrationId, registration);
 				return;
 			}
-			DiscoveredProvider metadata = discovered.computeIfAbsent(providerId,
-					(id) -> discover(id, provider.getIssuerUri()));
+			DiscoveredProvider metadata = discovered.computeIfAbsent(providerId, (id) -> discover(id, issuer));
 			registrations.put(registrationId, build(registrationId, registration, provider, metadata));
 		});
 		registrations.putAll(new OAuth2ClientPropertiesMapper(withoutIssuer).asClientRegistrations());
@@ -132,7 +132,7 @@ public final class CachingClientRegistrationMapper {
 				.registrationId(PROBE)
 				.clientId(PROBE)
 				.authorizationGrantType(PROBE_GRANT)
-				.build()), now);
+				.build()), issuer, now);
 		}
 		catch (RuntimeException ex) {
 			if (cached.isPresent() && isUnreachable(ex)) {

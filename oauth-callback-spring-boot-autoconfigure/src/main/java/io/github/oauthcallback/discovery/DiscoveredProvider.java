@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -26,17 +28,17 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * @param jwkSetUri the JWK set of the provider's ID token signatures, if any
  * @param userInfoUri the user info endpoint, if any
  * @param userInfoAuthenticationMethod how the user info endpoint takes the token
- * @param userNameAttributeName the attribute naming the user
+ * @param userNameAttributeName the attribute naming the user, if any
  * @param clientAuthenticationMethod the client authentication Spring picked from the supported methods
- * @param clientName the display name Spring gave the registration
- * @param redirectUri the redirect URI template Spring gave the registration
+ * @param clientName the display name Spring gave the registration ({@code null} in a file without it)
+ * @param redirectUri the redirect URI template Spring gave the registration, if any
  * @param scopes the scopes Spring gave the registration
  * @param metadata the whole metadata document, as the registration's provider configuration metadata
  */
-record DiscoveredProvider(int version, String issuer, Instant discoveredAt, String authorizationUri, String tokenUri,
-		String jwkSetUri, String userInfoUri, String userInfoAuthenticationMethod, String userNameAttributeName,
-		String clientAuthenticationMethod, String clientName, String redirectUri, Set<String> scopes,
-		Map<String, Object> metadata) {
+record DiscoveredProvider(int version, String issuer, Instant discoveredAt, @Nullable String authorizationUri,
+		@Nullable String tokenUri, @Nullable String jwkSetUri, @Nullable String userInfoUri,
+		String userInfoAuthenticationMethod, @Nullable String userNameAttributeName, String clientAuthenticationMethod,
+		@Nullable String clientName, @Nullable String redirectUri, Set<String> scopes, Map<String, Object> metadata) {
 
 	static final int VERSION = 1;
 
@@ -47,13 +49,14 @@ record DiscoveredProvider(int version, String issuer, Instant discoveredAt, Stri
 
 	/**
 	 * @param discovered a registration built by Spring Security's discovery
+	 * @param issuer the issuer it was discovered from (Spring's discovery makes it the registration's issuer)
 	 * @param at when it was discovered
 	 * @return its provider part
 	 */
-	static DiscoveredProvider of(ClientRegistration discovered, Instant at) {
+	static DiscoveredProvider of(ClientRegistration discovered, String issuer, Instant at) {
 		ProviderDetails provider = discovered.getProviderDetails();
 		ProviderDetails.UserInfoEndpoint userInfo = provider.getUserInfoEndpoint();
-		return new DiscoveredProvider(VERSION, provider.getIssuerUri(), at, provider.getAuthorizationUri(),
+		return new DiscoveredProvider(VERSION, issuer, at, provider.getAuthorizationUri(),
 				tokenUri(provider), provider.getJwkSetUri(), userInfo.getUri(),
 				userInfo.getAuthenticationMethod().getValue(), userInfo.getUserNameAttributeName(),
 				discovered.getClientAuthenticationMethod().getValue(), discovered.getClientName(),
@@ -61,7 +64,7 @@ record DiscoveredProvider(int version, String issuer, Instant discoveredAt, Stri
 	}
 
 	/** The token endpoint, or {@code null} for metadata without one (Spring's getter refuses to return null). */
-	private static String tokenUri(ProviderDetails provider) {
+	private static @Nullable String tokenUri(ProviderDetails provider) {
 		try {
 			return provider.getTokenUri();
 		}

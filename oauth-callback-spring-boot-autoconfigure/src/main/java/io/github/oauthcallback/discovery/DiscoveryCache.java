@@ -25,6 +25,7 @@ import java.util.Set;
 import io.github.oauthcallback.store.PrivateFiles;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -50,7 +51,7 @@ public final class DiscoveryCache {
 
 	private final Path directory;
 
-	private final Long userId;
+	private final @Nullable Long userId;
 
 	/**
 	 * @param directory the folder of the cache files; created (owner-only) on the first write
@@ -63,7 +64,7 @@ public final class DiscoveryCache {
 	 * @param directory the folder of the cache files
 	 * @param userId the running user's id, {@code null} if unknown (then names are compared)
 	 */
-	DiscoveryCache(Path directory, Long userId) {
+	DiscoveryCache(Path directory, @Nullable Long userId) {
 		this.directory = directory.toAbsolutePath();
 		this.userId = userId;
 	}
@@ -191,7 +192,7 @@ public final class DiscoveryCache {
 	 * @param directory whether it is the folder
 	 * @return why it must not be trusted, or {@code null}
 	 */
-	private String untrusted(Path path, boolean directory) {
+	private @Nullable String untrusted(Path path, boolean directory) {
 		if (Files.isSymbolicLink(path)) {
 			return "it is a symbolic link, which is not followed";
 		}

@@ -1,6 +1,7 @@
 package io.github.oauthcallback.refresh;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -20,12 +21,20 @@ final class IdTokenKeepingProvider implements OAuth2AuthorizedClientProvider {
 	}
 
 	@Override
-	public OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
-		return withIdToken(this.delegate.authorize(context), context.getAuthorizedClient());
+	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
+		OAuth2AuthorizedClient authorized = this.delegate.authorize(context);
+		return (authorized != null) ? withIdToken(authorized, context.getAuthorizedClient()) : null;
 	}
 
-	static OAuth2AuthorizedClient withIdToken(OAuth2AuthorizedClient client, OAuth2AuthorizedClient previous) {
-		if (client == null || client instanceof OidcAuthorizedClient || !(previous instanceof OidcAuthorizedClient oidc)
+	/**
+	 * @param client a login
+	 * @param previous the login it replaces, if any
+	 * @return {@code client}, with the ID token of {@code previous} if that is an OpenID Connect login of the same
+	 * account and {@code client} is not one
+	 */
+	static OAuth2AuthorizedClient withIdToken(OAuth2AuthorizedClient client,
+			@Nullable OAuth2AuthorizedClient previous) {
+		if (client instanceof OidcAuthorizedClient || !(previous instanceof OidcAuthorizedClient oidc)
 				|| !previous.getPrincipalName().equals(client.getPrincipalName())) {
 			return client;
 		}

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Whether this run may open a browser for a login ({@code oauth-callback.login.interactive}).
  */
@@ -56,7 +58,7 @@ public enum Interactivity {
 		return hasTerminal(System.console());
 	}
 
-	static boolean hasTerminal(Console console) {
+	static boolean hasTerminal(@Nullable Console console) {
 		if (console == null) {
 			return false;
 		}

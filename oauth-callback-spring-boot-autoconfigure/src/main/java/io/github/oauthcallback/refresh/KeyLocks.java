@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One reentrant lock per key (in this JVM), held only while someone holds or waits for it: a lock is forgotten once
  * nobody uses it, so the map does not grow with every key ever used.
@@ -19,7 +21,7 @@ final class KeyLocks {
 	 * @param action what to run
 	 * @return what the action returned
 	 */
-	<T> T locked(String key, Supplier<T> action) {
+	<T extends @Nullable Object> T locked(String key, Supplier<T> action) {
 		KeyLock keyLock = this.locks.compute(key, (name, existing) -> {
 			KeyLock used = (existing != null) ? existing : new KeyLock();
 			used.users++;

@@ -2,6 +2,8 @@ package io.github.oauthcallback.refresh;
 
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
@@ -24,7 +26,7 @@ public final class LazyAuthorizedClientProvider implements OAuth2AuthorizedClien
 	}
 
 	@Override
-	public OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
+	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
 		return this.provider.obtain().authorize(context);
 	}
 

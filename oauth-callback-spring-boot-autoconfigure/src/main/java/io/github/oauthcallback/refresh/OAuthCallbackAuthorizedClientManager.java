@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.InvalidConfigurationException;
-import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
@@ -23,6 +22,7 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -164,8 +164,11 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 				events, retries);
 	}
 
+	/**
+	 * @return the login, or {@code null} if the provider chain has no provider for the registration's grant type
+	 */
 	@Override
-	public OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest request) {
+	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest request) {
 		String registrationId = request.getClientRegistrationId();
 		if (this.registrations.findByRegistrationId(registrationId) == null) {
 			throw RefreshMessages.unknownRegistration(registrationId, Registrations.ids(this.registrations));
@@ -202,7 +205,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @throws ReauthorizationRequiredException if the refresh token was refused
 	 * @throws TokenRefreshException if the refresh failed otherwise (the stored login is kept)
 	 */
-	public OAuth2AuthorizedClient refresh(String registrationId, String account, Duration window) {
+	public @Nullable OAuth2AuthorizedClient refresh(String registrationId, String account, Duration window) {
 		return inTurn(registrationId, account, () -> this.authorization.authorize(registrationId, account,
 				(current) -> current == null || current.getRefreshToken() == null || valid(current, window),
 				this::expired, Map.of(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false)));
@@ -232,11 +235,11 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * it never overwrites or removes it. Other processes are not held up while the user is in the browser (which may
 	 * take minutes): one that refreshes the same login meanwhile may store its refreshed old login after this one.
 	 * @param registrationId the registration id
-	 * @param options account, scopes and other options of the login
+	 * @param options account, scopes and other options of the login, or {@code null} for the defaults
 	 * @return the new login, already stored
 	 * @throws io.github.oauthcallback.OAuthCallbackException if the login fails, times out or is cancelled
 	 */
-	public OAuth2AuthorizedClient login(String registrationId, AuthorizationOptions options) {
+	public OAuth2AuthorizedClient login(String registrationId, @Nullable AuthorizationOptions options) {
 		// An unknown registration is reported by the authorizer.
 		if (this.authorizer == null) {
 			throw new InvalidConfigurationException("This OAuthCallbackAuthorizedClientManager was created without a "
@@ -291,8 +294,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * Runs the action while holding this JVM's lock for the login, then publishes the refresh events it held back,
 	 * outside the lock.
 	 */
-	private OAuth2AuthorizedClient inTurn(String registrationId, String account,
-			Supplier<OAuth2AuthorizedClient> action) {
+	private @Nullable OAuth2AuthorizedClient inTurn(String registrationId, String account,
+			Supplier<@Nullable OAuth2AuthorizedClient> action) {
 		return this.locks
 			.locked(key(registrationId, account), () -> this.events.holding(registrationId, account, action))
 			.publish();
@@ -320,7 +323,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		return this.locks.users(key(registrationId, account));
 	}
 
-	private boolean valid(OAuth2AuthorizedClient client, Duration margin) {
+	private boolean valid(@Nullable OAuth2AuthorizedClient client, Duration margin) {
 		if (client == null) {
 			return false;
 		}

@@ -3,6 +3,8 @@ package io.github.oauthcallback.refresh;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 
 /**
@@ -17,13 +19,13 @@ final class PendingLogin {
 	/** Context attribute holding the {@link PendingLogin} of a request. */
 	static final String ATTRIBUTE = PendingLogin.class.getName();
 
-	private Supplier<OAuth2AuthorizedClient> login;
+	private @Nullable Supplier<OAuth2AuthorizedClient> login;
 
 	/**
 	 * @param attributes the attributes of an authorization request or context
 	 * @return the pending login they carry, or {@code null}
 	 */
-	static PendingLogin in(Map<String, Object> attributes) {
+	static @Nullable PendingLogin in(Map<String, Object> attributes) {
 		return (attributes.get(ATTRIBUTE) instanceof PendingLogin pending) ? pending : null;
 	}
 
@@ -37,9 +39,13 @@ final class PendingLogin {
 		return this.login != null;
 	}
 
-	/** Runs the recorded login. */
+	/** Runs the recorded login; call only if {@link #isNeeded()}. */
 	OAuth2AuthorizedClient run() {
-		return this.login.get();
+		Supplier<OAuth2AuthorizedClient> recorded = this.login;
+		if (recorded == null) {
+			throw new IllegalStateException("No login was recorded");
+		}
+		return recorded.get();
 	}
 
 }

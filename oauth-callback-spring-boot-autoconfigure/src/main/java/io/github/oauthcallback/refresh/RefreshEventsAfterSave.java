@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRefreshedEvent;
@@ -55,7 +57,7 @@ public final class RefreshEventsAfterSave {
 	 * Runs the action, holding back the refresh events of the login. Called under the login's lock; the returned
 	 * {@link Held#publish()} is called once it is released.
 	 */
-	<T> Held<T> holding(String registrationId, String account, Supplier<T> action) {
+	<T extends @Nullable Object> Held<T> holding(String registrationId, String account, Supplier<T> action) {
 		String key = key(registrationId, account);
 		List<HeldEvent> events = new ArrayList<>();
 		if (this.held.putIfAbsent(key, events) != null) {
@@ -89,7 +91,7 @@ public final class RefreshEventsAfterSave {
 	}
 
 	/** What an action returned, and the refresh events it held back. */
-	final class Held<T> {
+	final class Held<T extends @Nullable Object> {
 
 		private final T value;
 
@@ -113,7 +115,7 @@ public final class RefreshEventsAfterSave {
 
 		private final OAuth2AuthorizedClientRefreshedEvent event;
 
-		private OAuth2AuthorizedClient saved;
+		private @Nullable OAuth2AuthorizedClient saved;
 
 		HeldEvent(OAuth2AuthorizedClientRefreshedEvent event) {
 			this.event = event;

@@ -6,9 +6,11 @@ import java.util.List;
 import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 
 /**
  * The messages of the client manager: what went wrong with a token request or a registration, and what to do.
@@ -48,9 +50,14 @@ final class RefreshMessages {
 				: "the stored refresh token was refused (invalid_grant)";
 	}
 
-	static TokenRefreshException tokenFailure(ClientRegistration registration, String account, String code,
-			Throwable ex) {
-		TokenEndpointFailure failure = TokenEndpointFailure.of(ex);
+	/**
+	 * @param clientCredentials whether the registration uses the client credentials grant
+	 * @param failure what the failure means, classified once by {@code TokenRequestRetries}
+	 * @param ex the failure
+	 */
+	static TokenRefreshException tokenFailure(String registrationId, boolean clientCredentials, String account,
+			TokenEndpointFailure failure, OAuth2AuthorizationException ex) {
+		String code = ex.getError().getErrorCode();
 		String what;
 		if (failure instanceof TokenEndpointFailure.Unreachable unreachable) {
 			what = "the token endpoint could not be reached (" + unreachable.cause().getClass().getSimpleName() + ")";
@@ -67,8 +74,7 @@ final class RefreshMessages {
 					+ ((failure instanceof TokenEndpointFailure.Answer answer) ? " (HTTP " + answer.status() + ")" : "");
 		}
 		IOException io = (failure instanceof TokenEndpointFailure.Io known) ? known.cause() : null;
-		String registrationId = registration.getRegistrationId();
-		if (clientCredentials(registration)) {
+		if (clientCredentials) {
 			return new TokenRefreshException(code, "Getting a client-credentials token for registration '"
 					+ registrationId + "' failed: " + what + ". Check the registration's client-id and client-secret, "
 					+ "the network and the provider's token-uri, or try again later.", io);
@@ -78,7 +84,7 @@ final class RefreshMessages {
 				+ "or check the network and the provider's token-uri.", io);
 	}
 
-	static boolean clientCredentials(ClientRegistration registration) {
+	static boolean clientCredentials(@Nullable ClientRegistration registration) {
 		return registration != null
 				&& AuthorizationGrantType.CLIENT_CREDENTIALS.equals(registration.getAuthorizationGrantType());
 	}

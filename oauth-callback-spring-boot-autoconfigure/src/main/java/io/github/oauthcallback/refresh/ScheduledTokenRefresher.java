@@ -21,6 +21,7 @@ import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
@@ -45,7 +46,7 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 
 	private final OAuthCallbackAuthorizedClientManager manager;
 
-	private final TaskScheduler scheduler;
+	private final @Nullable TaskScheduler scheduler;
 
 	private final Duration interval;
 
@@ -58,11 +59,11 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 	private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
 	/** The store failure last logged, or {@code null} while listing the logins works. */
-	private volatile String storeFailure;
+	private volatile @Nullable String storeFailure;
 
-	private ScheduledFuture<?> schedule;
+	private @Nullable ScheduledFuture<?> schedule;
 
-	private ThreadPoolTaskScheduler ownScheduler;
+	private @Nullable ThreadPoolTaskScheduler ownScheduler;
 
 	/**
 	 * @param store where logins are kept
@@ -75,7 +76,8 @@ public final class ScheduledTokenRefresher implements SmartLifecycle {
 	 * @param clock the clock
 	 */
 	public ScheduledTokenRefresher(TokenStore store, OAuthCallbackAuthorizedClientManager manager,
-			TaskScheduler scheduler, Duration interval, Duration window, int concurrency, Clock clock) {
+			@Nullable TaskScheduler scheduler, Duration interval, Duration window, int concurrency,
+			Clock clock) {
 		this.store = store;
 		this.manager = manager;
 		this.scheduler = scheduler;

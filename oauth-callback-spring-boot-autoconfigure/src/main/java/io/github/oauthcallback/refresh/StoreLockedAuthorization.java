@@ -1,6 +1,5 @@
 package io.github.oauthcallback.refresh;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,11 +8,12 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.store.LockedLogin;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -22,7 +22,6 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -61,7 +60,7 @@ final class StoreLockedAuthorization {
 	private static final OAuth2AuthorizedClientService NOT_READ = new OAuth2AuthorizedClientService() {
 
 		@Override
-		public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId,
+		public <T extends OAuth2AuthorizedClient> @Nullable T loadAuthorizedClient(String clientRegistrationId,
 				String principalName) {
 			return null;
 		}
@@ -106,15 +105,18 @@ final class StoreLockedAuthorization {
 	 * that just failed). Every turn re-reads the stored login: one that someone else stored during the wait is used
 	 * if it needs nothing more, and otherwise is what the next attempt sends (its own refresh token, never the old
 	 * one).
-	 * @param usable whether a stored login is returned as it is
+	 * @param usable whether a stored login (or none) is returned as it is
 	 * @param toAuthorize what to hand to the provider chain for a stored login that is not usable
+	 * @return the login, or {@code null} if none is stored and {@code usable} accepts that, or the provider chain
+	 * authorized none
 	 */
-	OAuth2AuthorizedClient authorize(String registrationId, String account,
-			Predicate<OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
+	@Nullable OAuth2AuthorizedClient authorize(String registrationId, String account,
+			Predicate<@Nullable OAuth2AuthorizedClient> usable, UnaryOperator<OAuth2AuthorizedClient> toAuthorize,
 			Map<String, Object> attributes) {
-		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-		Retry retry = new Retry(this.retries.start(registrationId, RefreshMessages.clientCredentials(registration)
-				? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
+		boolean clientCredentials = RefreshMessages
+			.clientCredentials(this.registrations.findByRegistrationId(registrationId));
+		Retry retry = new Retry(this.retries.start(registrationId,
+				clientCredentials ? AuthorizationGrantType.CLIENT_CREDENTIALS : AuthorizationGrantType.REFRESH_TOKEN));
 		for (;;) {
 			Turn turn = this.store.exclusively(registrationId, account, (locked) -> {
 				OAuth2AuthorizedClient current = locked.load();
@@ -123,28 +125,29 @@ final class StoreLockedAuthorization {
 						logger.debug("The login of '" + registrationId + "' for account '" + account
 								+ "' was stored by someone else while a retry waited; it is used");
 					}
-					return Turn.done(current);
+					return new Turn.Done(current);
 				}
 				retry.sending(current);
 				return authorizeLocked(locked, (current != null) ? toAuthorize.apply(current) : null, attributes,
-						retry.attempts);
+						clientCredentials, retry.attempts);
 			});
-			if (turn.backoff() == null) {
-				return turn.client();
+			if (turn instanceof Turn.Done done) {
+				return done.client();
 			}
+			Turn.BackOff backOff = (Turn.BackOff) turn;
 			try {
-				this.retries.sleep(turn.backoff());
+				retry.attempts.backOff(backOff.retry().backoff());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				ClientAuthorizationException failure = turn.failure();
-				throw RefreshMessages.tokenFailure(registration, account, failure.getError().getErrorCode(), failure);
+				throw RefreshMessages.tokenFailure(registrationId, clientCredentials, account,
+						backOff.retry().failure(), backOff.failure());
 			}
 		}
 	}
 
-	private Turn authorizeLocked(LockedLogin locked, OAuth2AuthorizedClient current, Map<String, Object> attributes,
-			TokenRequestRetries.Attempts attempts) {
+	private Turn authorizeLocked(LockedLogin locked, @Nullable OAuth2AuthorizedClient current,
+			Map<String, Object> attributes, boolean clientCredentials, TokenRequestRetries.Attempts attempts) {
 		String registrationId = locked.registrationId();
 		String account = locked.account();
 		try {
@@ -154,25 +157,22 @@ final class StoreLockedAuthorization {
 			if (pending == null || !pending.isNeeded()) {
 				attempts.succeeded();
 			}
-			return Turn.done(authorized);
+			return new Turn.Done(authorized);
 		}
 		catch (ClientAuthorizationException ex) {
-			ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
-			String code = ex.getError().getErrorCode();
-			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(code) || current == null
-					|| RefreshMessages.clientCredentials(registration)) {
-				Duration wait = attempts.failed(ex);
-				if (wait != null) {
-					return new Turn(null, wait, ex);
+			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode()) || current == null
+					|| clientCredentials) {
+				TokenRequestRetries.Decision decision = attempts.failed(ex);
+				if (decision instanceof TokenRequestRetries.Decision.Retry retry) {
+					return new Turn.BackOff(retry, ex);
 				}
-				throw RefreshMessages.tokenFailure(registration, account, code, ex);
+				throw RefreshMessages.tokenFailure(registrationId, clientCredentials, account, decision.failure(), ex);
 			}
-			boolean answerLost = attempts.answerMayBeLost()
-					|| (Causes.find(ex, RetryingTokenResponseClient.RefusedAfterLostAnswerException.class) != null);
+			boolean answerLost = attempts.refusedAfterLostAnswer(ex);
 			OAuth2AuthorizedClient stored = removeRefused(locked, current, answerLost);
 			String reason = RefreshMessages.loginReason(answerLost);
-			return Turn
-				.done(this.delegate.get().authorize(request(registrationId, account, stored, attributes, reason)));
+			return new Turn.Done(
+					this.delegate.get().authorize(request(registrationId, account, stored, attributes, reason)));
 		}
 	}
 
@@ -181,7 +181,8 @@ final class StoreLockedAuthorization {
 	 * newer one saved by someone else).
 	 * @return the newer login that stays stored, or {@code null} if the refused one was removed or none is stored
 	 */
-	private OAuth2AuthorizedClient removeRefused(LockedLogin locked, OAuth2AuthorizedClient refused, boolean answerLost) {
+	private @Nullable OAuth2AuthorizedClient removeRefused(LockedLogin locked, OAuth2AuthorizedClient refused,
+			boolean answerLost) {
 		String registrationId = locked.registrationId();
 		String account = locked.account();
 		OAuth2AuthorizedClient now = locked.load();
@@ -199,8 +200,8 @@ final class StoreLockedAuthorization {
 		return now;
 	}
 
-	private OAuth2AuthorizeRequest request(String registrationId, String account, OAuth2AuthorizedClient current,
-			Map<String, Object> attributes, String reason) {
+	private OAuth2AuthorizeRequest request(String registrationId, String account,
+			@Nullable OAuth2AuthorizedClient current, Map<String, Object> attributes, @Nullable String reason) {
 		OAuth2AuthorizeRequest.Builder builder = (current != null)
 				? OAuth2AuthorizeRequest.withAuthorizedClient(current)
 				: OAuth2AuthorizeRequest.withClientRegistrationId(registrationId);
@@ -223,14 +224,23 @@ final class StoreLockedAuthorization {
 				(right != null) ? right.getTokenValue() : null);
 	}
 
-	/**
-	 * The outcome of one turn under the store's lock: the login, or how long to wait before the next attempt and the
-	 * failure that is reported if the wait is cut short.
-	 */
-	private record Turn(OAuth2AuthorizedClient client, Duration backoff, ClientAuthorizationException failure) {
+	/** The outcome of one turn under the store's lock. */
+	private sealed interface Turn {
 
-		static Turn done(OAuth2AuthorizedClient client) {
-			return new Turn(client, null, null);
+		/**
+		 * The login, or {@code null} where none is wanted.
+		 * @param client the login
+		 */
+		record Done(@Nullable OAuth2AuthorizedClient client) implements Turn {
+		}
+
+		/**
+		 * Another attempt after a wait, and the failure that is reported if the wait is cut short.
+		 * @param retry the wait, and what the failure means
+		 * @param failure the failure
+		 */
+		record BackOff(TokenRequestRetries.Decision.Retry retry, ClientAuthorizationException failure)
+				implements Turn {
 		}
 
 	}
@@ -240,14 +250,14 @@ final class StoreLockedAuthorization {
 
 		private final TokenRequestRetries.Attempts attempts;
 
-		private OAuth2AuthorizedClient sent;
+		private @Nullable OAuth2AuthorizedClient sent;
 
 		Retry(TokenRequestRetries.Attempts attempts) {
 			this.attempts = attempts;
 		}
 
 		/** Records the login the next attempt sends; another one than last time resets the per-token rules. */
-		void sending(OAuth2AuthorizedClient current) {
+		void sending(@Nullable OAuth2AuthorizedClient current) {
 			if (this.sent != null && (current == null || !sameAccessToken(current, this.sent)
 					|| !sameRefreshToken(current, this.sent))) {
 				this.attempts.otherCredentials();

@@ -22,6 +22,7 @@ import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.store.TokenTableSchema;
 import io.github.oauthcallback.support.TestThreads;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetriesForTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,7 @@ class BackOffOutsideTheStoreLockTests {
 
 	private CompletableFuture<OAuth2AuthorizedClient> refreshInBackground(TokenStore store) {
 		OAuthCallbackAuthorizedClientManager manager = RefreshWorker.manager(this.registrations, store,
-				new TokenRequestRetries(3, Duration.ofMillis(10), Duration.ofSeconds(30), this.sleeper, () -> 1.0));
+				TokenRequestRetriesForTests.sleepingWith(3, Duration.ofMillis(10), Duration.ofSeconds(30), this.sleeper));
 		return CompletableFuture.supplyAsync(() -> manager.authorize(
 				OAuth2AuthorizeRequest.withClientRegistrationId("api").principal(Accounts.principal("ada")).build()),
 				TestThreads.POOL);
@@ -197,7 +198,7 @@ class BackOffOutsideTheStoreLockTests {
 	}
 
 	/** A back-off that records its waits and lasts until the test releases it. */
-	private static final class GatedSleeper implements TokenRequestRetries.Sleeper {
+	private static final class GatedSleeper implements TokenRequestRetriesForTests.Sleeper {
 
 		final List<Long> waits = new CopyOnWriteArrayList<>();
 

@@ -3,16 +3,20 @@ package io.github.oauthcallback.refresh;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
 
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
@@ -55,10 +59,19 @@ public final class RefreshWorker {
 
 	static OAuthCallbackAuthorizedClientManager manager(InMemoryClientRegistrationRepository registrations,
 			TokenStore store, TokenRequestRetries retries) {
+		return manager(registrations, store, retries, UnaryOperator.identity());
+	}
+
+	/**
+	 * @param tokenClient wraps the refresh token client the manager's chain uses
+	 */
+	static OAuthCallbackAuthorizedClientManager manager(InMemoryClientRegistrationRepository registrations,
+			TokenStore store, TokenRequestRetries retries,
+			UnaryOperator<OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest>> tokenClient) {
 		RestClientRefreshTokenTokenResponseClient tokens = new RestClientRefreshTokenTokenResponseClient();
 		tokens.setRestClient(TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(10)));
 		RefreshTokenOAuth2AuthorizedClientProvider refresh = new RefreshTokenOAuth2AuthorizedClientProvider();
-		refresh.setAccessTokenResponseClient(tokens);
+		refresh.setAccessTokenResponseClient(tokenClient.apply(tokens));
 		refresh.setClockSkew(Duration.ZERO);
 		LoopbackAuthorizedClientProvider login = new LoopbackAuthorizedClientProvider(null, () -> false, "login",
 				Clock.systemUTC());

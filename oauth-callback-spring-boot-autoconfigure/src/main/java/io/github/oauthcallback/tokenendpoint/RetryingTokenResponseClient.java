@@ -1,24 +1,23 @@
-package io.github.oauthcallback.refresh;
+package io.github.oauthcallback.tokenendpoint;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
-
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
 /**
- * Retries a token request (a refresh, or a client-credentials request of a batch job) that failed for a transient
- * reason, by the rules of {@link TokenRequestRetries}, waiting between attempts inside the request.
+ * Retries a token request that failed for a transient reason, by the rules of {@link TokenRequestRetries} (a
+ * refresh or a client-credentials request as often as they allow; a request of another grant, such as the
+ * authorization-code exchange, only when it certainly did not reach the provider), waiting between attempts inside
+ * the request.
  * <p>
  * For an {@code OAuth2AuthorizedClientManager} of your own. The starter's
- * {@link OAuthCallbackAuthorizedClientManager} does not use it, and its token clients must not be wrapped in it: that
+ * {@code OAuthCallbackAuthorizedClientManager} does not use it, and its token clients must not be wrapped in it: that
  * manager retries by itself, waiting with the login's store lock released (a client that waits inside the request
  * would hold the lock, and for the JDBC store a transaction and a pooled connection, for the whole back-off).
  * <p>
@@ -75,15 +74,15 @@ public final class RetryingTokenResponseClient<T extends AbstractOAuth2Authoriza
 				return response;
 			}
 			catch (OAuth2AuthorizationException ex) {
-				if (attempts.answerMayBeLost() && OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
-					throw new RefusedAfterLostAnswerException(ex);
+				if (attempts.refusedAfterLostAnswer(ex)) {
+					throw (ex instanceof RefusedAfterLostAnswerException refused) ? refused
+							: new RefusedAfterLostAnswerException(ex);
 				}
-				Duration wait = attempts.failed(ex);
-				if (wait == null) {
+				if (!(attempts.failed(ex) instanceof TokenRequestRetries.Decision.Retry retry)) {
 					throw ex;
 				}
 				try {
-					this.retries.sleep(wait);
+					attempts.backOff(retry.backoff());
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
@@ -91,20 +90,6 @@ public final class RetryingTokenResponseClient<T extends AbstractOAuth2Authoriza
 				}
 			}
 		}
-	}
-
-	/**
-	 * The refresh token was refused ({@code invalid_grant}) after an earlier attempt of the same refresh got no
-	 * usable answer: the provider probably rotated the token in an answer that was lost.
-	 */
-	static final class RefusedAfterLostAnswerException extends OAuth2AuthorizationException {
-
-		private static final long serialVersionUID = 1L;
-
-		RefusedAfterLostAnswerException(OAuth2AuthorizationException refusal) {
-			super(refusal.getError(), refusal);
-		}
-
 	}
 
 }

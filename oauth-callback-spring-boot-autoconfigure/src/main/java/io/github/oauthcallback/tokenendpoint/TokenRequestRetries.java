@@ -1,4 +1,4 @@
-package io.github.oauthcallback.refresh;
+package io.github.oauthcallback.tokenendpoint;
 
 import java.time.Duration;
 import java.util.Set;
@@ -6,33 +6,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
+import io.github.oauthcallback.internal.Causes;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
- * When a token request (a refresh, or a client-credentials request of a batch job) that failed is sent again, and
- * after how long: a bounded number of attempts, with exponential backoff and jitter, or after the server's
- * {@code Retry-After}; each wait is capped.
+ * When a token request that failed is sent again, and after how long: a bounded number of attempts, with exponential
+ * backoff and jitter, or after the server's {@code Retry-After}; each wait is capped.
  * <ul>
  * <li>Retried: failures before the request was sent (connection refused, unknown host, connect timeout, TLS
  * handshake), and the answers 429, 500, 502, 503 and 504.</li>
  * <li>Retried once: an I/O failure after the request was sent (read timeout, connection reset, no answer). The
  * provider may have rotated the refresh token in the answer that was lost; the replay then either succeeds (no
  * rotation, or a reuse grace period) or is refused with {@code invalid_grant}, which any later attempt would get too
- * ({@link Attempts#answerMayBeLost()} tells the caller so).</li>
+ * ({@link Attempts#refusedAfterLostAnswer} tells the caller so).</li>
  * <li>Not retried: a refused refresh token ({@code invalid_grant}) and any other OAuth error or status.</li>
  * </ul>
+ * These rules are for refreshes and client-credentials requests, which may be sent again after they may have reached
+ * the provider. A request of any other grant, the authorization-code exchange above all (a code can be used once), is
+ * sent again only when the provider certainly did not process it: it was not sent, or the answer was 429 or 503.
+ * <p>
  * The status and {@code Retry-After} of an answer are known when the token endpoint's {@code RestClient} comes from
  * {@link TokenEndpointClients}, as the auto-configured one does; an error without them is not retried.
  * <p>
- * The rules only: who waits decides what it holds meanwhile. {@link OAuthCallbackAuthorizedClientManager} waits with
- * the login's store lock released; {@link RetryingTokenResponseClient} waits inside a token request.
+ * The rules only: who waits decides what it holds meanwhile. The starter's client manager waits with the login's
+ * store lock released; {@link RetryingTokenResponseClient} waits inside a token request.
  */
 public final class TokenRequestRetries {
 
@@ -42,6 +45,10 @@ public final class TokenRequestRetries {
 	private static final Log logger = LogFactory.getLog(TokenRequestRetries.class);
 
 	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
+
+	/** The grants whose requests may be sent again after they may have reached the provider. */
+	private static final Set<AuthorizationGrantType> REPLAYABLE_GRANTS = Set.of(AuthorizationGrantType.REFRESH_TOKEN,
+			AuthorizationGrantType.CLIENT_CREDENTIALS);
 
 	private final int attempts;
 
@@ -87,20 +94,11 @@ public final class TokenRequestRetries {
 	/**
 	 * Starts counting the attempts of one token request.
 	 * @param registrationId the registration the request is for
-	 * @param grantType the request's grant type, for log lines
+	 * @param grantType the request's grant type: which rules apply, and for log lines
 	 * @return the attempts, used by one thread
 	 */
-	Attempts start(String registrationId, AuthorizationGrantType grantType) {
-		return new Attempts(registrationId, action(registrationId, grantType));
-	}
-
-	/**
-	 * Waits before the next attempt.
-	 * @param wait how long, from {@link Attempts#failed}
-	 * @throws InterruptedException if the thread was interrupted meanwhile
-	 */
-	void sleep(Duration wait) throws InterruptedException {
-		this.sleeper.sleep(wait.toMillis());
+	public Attempts start(String registrationId, AuthorizationGrantType grantType) {
+		return new Attempts(registrationId, grantType);
 	}
 
 	/** What the request does, for log lines. */
@@ -119,7 +117,7 @@ public final class TokenRequestRetries {
 	 * @param retryAfter the server's {@code Retry-After}, or {@code null}
 	 * @return the wait before the next attempt
 	 */
-	Duration delay(int attempt, Duration retryAfter) {
+	Duration delay(int attempt, @Nullable Duration retryAfter) {
 		if (retryAfter != null) {
 			return min(retryAfter, this.maxBackoff);
 		}
@@ -133,52 +131,51 @@ public final class TokenRequestRetries {
 		return Duration.ofMillis(half + (long) (this.random.getAsDouble() * (millis - half)));
 	}
 
-	/** How long the token endpoint asked to wait in its error answer, or {@code null}. */
-	private static @Nullable Duration retryAfter(Throwable failure) {
-		return (TokenEndpointFailure.of(failure) instanceof TokenEndpointFailure.Answer answer) ? answer.retryAfter()
-				: null;
-	}
-
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	static Failure classify(Throwable failure) {
-		TokenEndpointFailure kind = TokenEndpointFailure.of(failure);
-		if (kind instanceof TokenEndpointFailure.Answer answer) {
+	/**
+	 * @param failure what a failed attempt means
+	 * @return what it means for another attempt
+	 */
+	static Failure classify(TokenEndpointFailure failure) {
+		if (failure instanceof TokenEndpointFailure.Answer answer) {
 			if (!RETRYABLE_STATUSES.contains(answer.status())) {
 				return Failure.FINAL;
 			}
 			return (answer.status() == 429 || answer.status() == 503) ? Failure.NOT_PROCESSED : Failure.MAYBE_PROCESSED;
 		}
-		if (kind instanceof TokenEndpointFailure.Unreachable) {
+		if (failure instanceof TokenEndpointFailure.Unreachable) {
 			return Failure.NOT_PROCESSED;
 		}
-		if (kind instanceof TokenEndpointFailure.Io) {
+		if (failure instanceof TokenEndpointFailure.Io) {
 			return Failure.NO_ANSWER;
 		}
 		// An OAuth error without an HTTP status (a token client not built on TokenEndpointClients), or anything else
 		return Failure.FINAL;
 	}
 
-	private static String describe(OAuth2AuthorizationException failure) {
-		TokenEndpointFailure kind = TokenEndpointFailure.of(failure);
-		if (kind instanceof TokenEndpointFailure.Answer answer) {
-			return "HTTP " + answer.status() + ", " + failure.getError().getErrorCode();
+	/** The failure for a log line: its status and OAuth error, or its I/O failure; never a body or description. */
+	private static String describe(TokenEndpointFailure failure, OAuth2AuthorizationException exception) {
+		if (failure instanceof TokenEndpointFailure.Answer answer) {
+			return "HTTP " + answer.status() + ", " + exception.getError().getErrorCode();
 		}
-		if (kind instanceof TokenEndpointFailure.Io io) {
+		if (failure instanceof TokenEndpointFailure.Io io) {
 			return io.cause().getClass().getSimpleName();
 		}
-		return failure.getError().getErrorCode();
+		return exception.getError().getErrorCode();
 	}
 
 	/**
 	 * The attempts of one token request: which one this is, whether the request was already sent again after an
-	 * answer got lost, and whether an answer may have been lost at all.
+	 * answer got lost, and whether an answer may have been lost at all. Used by one thread.
 	 */
-	final class Attempts {
+	public final class Attempts {
 
 		private final String registrationId;
+
+		private final AuthorizationGrantType grantType;
 
 		private final String action;
 
@@ -188,30 +185,35 @@ public final class TokenRequestRetries {
 
 		private boolean answerMayBeLost;
 
-		private Attempts(String registrationId, String action) {
+		private Attempts(String registrationId, AuthorizationGrantType grantType) {
 			this.registrationId = registrationId;
-			this.action = action;
+			this.grantType = grantType;
+			this.action = action(registrationId, grantType);
 		}
 
 		/**
 		 * Decides on a failed attempt, and logs the retry (the first one of a registration at INFO, further ones at
-		 * DEBUG, until one succeeds).
+		 * DEBUG, until one succeeds). The failure is classified here, once; the decision carries what it means.
 		 * @param failure the failure
-		 * @return how long to wait before the next attempt, or {@code null} if there is none: the failure is final,
-		 * the attempts are used up, or a request sent again after a lost answer got no answer either
+		 * @return {@link Decision.Retry} with the wait before the next attempt, or {@link Decision.GiveUp} if there
+		 * is none: the failure is final, the attempts are used up, the request may have reached the provider and its
+		 * grant may not be sent again then, or a request sent again after a lost answer got no answer either
 		 */
-		Duration failed(OAuth2AuthorizationException failure) {
-			Failure kind = classify(failure);
+		public Decision failed(OAuth2AuthorizationException failure) {
+			TokenEndpointFailure meaning = TokenEndpointFailure.of(failure);
+			Failure kind = classify(meaning);
 			if (kind == Failure.FINAL || this.attempt >= TokenRequestRetries.this.attempts
+					|| (kind != Failure.NOT_PROCESSED && !REPLAYABLE_GRANTS.contains(this.grantType))
 					|| (kind == Failure.NO_ANSWER && this.replayed)) {
-				return null;
+				return new Decision.GiveUp(meaning);
 			}
 			this.replayed |= kind == Failure.NO_ANSWER;
 			this.answerMayBeLost |= kind == Failure.NO_ANSWER || kind == Failure.MAYBE_PROCESSED;
-			Duration wait = delay(this.attempt, retryAfter(failure));
+			Duration wait = delay(this.attempt,
+					(meaning instanceof TokenEndpointFailure.Answer answer) ? answer.retryAfter() : null);
 			this.attempt++;
-			String message = this.action + " failed (" + describe(failure) + "); attempt " + this.attempt + " of "
-					+ TokenRequestRetries.this.attempts + " in " + wait.toMillis() + " ms"
+			String message = this.action + " failed (" + describe(meaning, failure) + "); attempt " + this.attempt
+					+ " of " + TokenRequestRetries.this.attempts + " in " + wait.toMillis() + " ms"
 					+ ((kind == Failure.NO_ANSWER) ? " (the request is sent once more at most)" : "");
 			if (TokenRequestRetries.this.retrying.add(this.registrationId)) {
 				logger.info(message);
@@ -219,16 +221,29 @@ public final class TokenRequestRetries {
 			else {
 				logger.debug(message);
 			}
-			return wait;
+			return new Decision.Retry(meaning, wait);
 		}
 
 		/**
-		 * Whether an earlier attempt got no usable answer although the provider may have processed it: a refresh
-		 * token refused now was then probably rotated in the answer that was lost.
-		 * @return {@code true} if an answer may have been lost
+		 * Whether a refused request ({@code invalid_grant}) was probably refused because an answer got lost: an
+		 * earlier attempt of these got no usable answer although the provider may have processed it (so a refresh
+		 * token refused now was then probably rotated in the answer that was lost), or the failure is a
+		 * {@link RefusedAfterLostAnswerException} of a {@link RetryingTokenResponseClient} that saw the same.
+		 * @param failure a failed attempt
+		 * @return {@code true} if it is an {@code invalid_grant} after a lost answer
 		 */
-		boolean answerMayBeLost() {
-			return this.answerMayBeLost;
+		public boolean refusedAfterLostAnswer(OAuth2AuthorizationException failure) {
+			return OAuth2ErrorCodes.INVALID_GRANT.equals(failure.getError().getErrorCode()) && (this.answerMayBeLost
+					|| Causes.find(failure, RefusedAfterLostAnswerException.class) != null);
+		}
+
+		/**
+		 * Waits before the next attempt. What the caller holds meanwhile is up to it.
+		 * @param wait how long, from {@link Decision.Retry#backoff()}
+		 * @throws InterruptedException if the thread was interrupted meanwhile
+		 */
+		public void backOff(Duration wait) throws InterruptedException {
+			TokenRequestRetries.this.sleeper.sleep(wait.toMillis());
 		}
 
 		/**
@@ -236,16 +251,43 @@ public final class TokenRequestRetries {
 		 * sent again concerned the old ones, so the replay and lost-answer rules start afresh. The attempts already
 		 * made still count.
 		 */
-		void otherCredentials() {
+		public void otherCredentials() {
 			this.replayed = false;
 			this.answerMayBeLost = false;
 		}
 
 		/** The request succeeded: a later failure of the registration is logged at INFO again. */
-		void succeeded() {
+		public void succeeded() {
 			if (TokenRequestRetries.this.retrying.remove(this.registrationId)) {
 				logger.info(this.action + " worked again (attempt " + this.attempt + ")");
 			}
+		}
+
+	}
+
+	/**
+	 * What a failed attempt leads to, with what the failure means ({@link TokenEndpointFailure}, classified once).
+	 */
+	public sealed interface Decision {
+
+		/**
+		 * @return what the failed attempt means
+		 */
+		TokenEndpointFailure failure();
+
+		/**
+		 * Another attempt, after a wait.
+		 * @param failure what the failed attempt means
+		 * @param backoff how long to wait before the next attempt
+		 */
+		record Retry(TokenEndpointFailure failure, Duration backoff) implements Decision {
+		}
+
+		/**
+		 * No further attempt: the failure is reported.
+		 * @param failure what the failed attempt means
+		 */
+		record GiveUp(TokenEndpointFailure failure) implements Decision {
 		}
 
 	}

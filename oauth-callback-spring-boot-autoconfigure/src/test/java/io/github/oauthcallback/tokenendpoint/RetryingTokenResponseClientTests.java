@@ -1,4 +1,4 @@
-package io.github.oauthcallback.refresh;
+package io.github.oauthcallback.tokenendpoint;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,16 +14,18 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -31,8 +33,12 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -84,8 +90,20 @@ class RetryingTokenResponseClientTests {
 		return client(this.wireMock.baseUrl() + "/token", attempts, Duration.ofMillis(100), Duration.ofSeconds(5));
 	}
 
-	private OAuth2RefreshTokenGrantRequest grant(String tokenUri) {
-		ClientRegistration registration = ClientRegistration.withRegistrationId("api")
+	private RetryingTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient(int attempts) {
+		RestClientAuthorizationCodeTokenResponseClient spring = TokenEndpointClients.configure(
+				new RestClientAuthorizationCodeTokenResponseClient(),
+				TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofDays(1)));
+		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> counting = (request) -> {
+			this.calls.incrementAndGet();
+			return spring.getTokenResponse(request);
+		};
+		return new RetryingTokenResponseClient<>(counting, attempts, Duration.ofMillis(100), Duration.ofSeconds(5),
+				this.waits::add, () -> 1.0);
+	}
+
+	private static ClientRegistration registration(String tokenUri) {
+		return ClientRegistration.withRegistrationId("api")
 			.clientId("cli")
 			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
@@ -93,6 +111,26 @@ class RetryingTokenResponseClientTests {
 			.authorizationUri("https://idp.example/authorize")
 			.tokenUri(tokenUri)
 			.build();
+	}
+
+	/** The code exchange at the end of a login: the code can be used once. */
+	private OAuth2AuthorizationCodeGrantRequest codeGrant(String tokenUri) {
+		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
+			.authorizationUri("https://idp.example/authorize")
+			.clientId("cli")
+			.redirectUri("http://127.0.0.1/callback")
+			.state("state-1")
+			.build();
+		OAuth2AuthorizationResponse response = OAuth2AuthorizationResponse.success("code-1")
+			.redirectUri("http://127.0.0.1/callback")
+			.state("state-1")
+			.build();
+		return new OAuth2AuthorizationCodeGrantRequest(registration(tokenUri),
+				new OAuth2AuthorizationExchange(request, response));
+	}
+
+	private OAuth2RefreshTokenGrantRequest grant(String tokenUri) {
+		ClientRegistration registration = registration(tokenUri);
 		Instant issued = Instant.now().minusSeconds(3600);
 		return new OAuth2RefreshTokenGrantRequest(registration,
 				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-old", issued, issued.plusSeconds(60)),
@@ -113,7 +151,7 @@ class RetryingTokenResponseClientTests {
 		RetryingTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = client(tokenUri, 4, Duration.ofMillis(100), Duration.ofSeconds(5));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client.getTokenResponse(grant(tokenUri)))
-			.satisfies((ex) -> assertThat(TokenRequestRetries.classify(ex))
+			.satisfies((ex) -> assertThat(TokenRequestRetries.classify(TokenEndpointFailure.of(ex)))
 				.isEqualTo(TokenRequestRetries.Failure.NOT_PROCESSED));
 		assertThat(this.calls).hasValue(4);
 		assertThat(this.waits).containsExactly(100L, 200L, 400L);
@@ -139,9 +177,44 @@ class RetryingTokenResponseClientTests {
 	void refusalOfTheReplayAfterALostAnswerIsReportedAsSuch() {
 		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
 				TokenEndpointAnswers.invalidGrant());
-		assertThatExceptionOfType(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
+		assertThatExceptionOfType(RefusedAfterLostAnswerException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
+	}
+
+	@Test
+	void codeExchangeThatMayHaveReachedTheProviderIsNeverSentAgain() {
+		List<ResponseDefinitionBuilder> mayHaveReachedIt = List.of(
+				aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), aResponse().withFault(Fault.EMPTY_RESPONSE),
+				aResponse().withStatus(500), aResponse().withStatus(502), aResponse().withStatus(504));
+		for (ResponseDefinitionBuilder answer : mayHaveReachedIt) {
+			this.wireMock.resetAll();
+			this.waits.clear();
+			TokenEndpointAnswers.inOrder(this.wireMock, answer, okJson(OK));
+			assertThatExceptionOfType(OAuth2AuthorizationException.class)
+				.isThrownBy(() -> codeClient(3).getTokenResponse(codeGrant(this.wireMock.baseUrl() + "/token")));
+			this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")).withRequestBody(containing("code=code-1")));
+			assertThat(this.waits).as("no back-off: the code is not sent again").isEmpty();
+		}
+	}
+
+	@Test
+	void codeExchangeThatCertainlyWasNotProcessedIsSentAgain() throws IOException {
+		TokenEndpointAnswers.inOrder(this.wireMock, aResponse().withStatus(503).withHeader("Retry-After", "1"),
+				aResponse().withStatus(429), okJson(OK));
+		assertThat(codeClient(3).getTokenResponse(codeGrant(this.wireMock.baseUrl() + "/token"))
+			.getAccessToken()
+			.getTokenValue()).isEqualTo("at-new");
+		this.wireMock.verify(3, postRequestedFor(urlEqualTo("/token")).withRequestBody(containing("code=code-1")));
+		assertThat(this.waits).containsExactly(1000L, 200L);
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		this.calls.set(0);
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> codeClient(3).getTokenResponse(codeGrant("http://127.0.0.1:" + closedPort + "/token")));
+		assertThat(this.calls).as("a refused connection sent nothing").hasValue(3);
 	}
 
 	@Test
@@ -179,7 +252,7 @@ class RetryingTokenResponseClientTests {
 			.withBody("{\"error\":\"invalid_grant\"}")));
 		assertThatExceptionOfType(OAuth2AuthorizationException.class)
 			.isThrownBy(() -> client(3).getTokenResponse(grant()))
-			.isNotInstanceOf(RetryingTokenResponseClient.RefusedAfterLostAnswerException.class)
+			.isNotInstanceOf(RefusedAfterLostAnswerException.class)
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 		this.wireMock.verify(1, postRequestedFor(urlEqualTo("/token")));
 	}
