@@ -1,21 +1,33 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.ProviderDiscoveryException;
+import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.UnsafeBrowserUriException;
 import io.github.oauthcallback.internal.Causes;
+import io.github.oauthcallback.store.EncryptionKeyException;
 
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.Ordered;
 
 /**
  * Reports a login configuration that cannot work as a short "APPLICATION FAILED TO START" message instead of a stack
- * trace: this starter's start-up checks ({@link InvalidConfigurationException}) and Spring Boot's validation of
- * {@code spring.security.oauth2.client.*} (for example a registration without a client id), and a provider that
- * could not be discovered ({@link ProviderDiscoveryException}).
+ * trace: an invalid {@code oauth-callback.*} or {@code spring.security.oauth2.client.*} value
+ * ({@link InvalidConfigurationPropertyValueException}, from the properties or the start-up checks), Spring Boot's
+ * validation of {@code spring.security.oauth2.client.*} (for example a registration without a client id), and the
+ * domain's refusals at start-up, to which it adds the property to fix: a registration that cannot log in from the
+ * command line, an unusable encryption key or token store, an unsafe authorization URI, and a provider that could not
+ * be discovered.
+ * <p>
+ * It runs before Spring Boot's own analyzers, whatever the order of the jars on the classpath, so these failures
+ * always read the same: the property, the value the check chose to show (never a key or a secret: keys show as
+ * {@code (hidden)}) and the reason. Spring Boot's binding analyzer would report a refused record as a failure to bind
+ * its whole group, and its analyzer of invalid values shows the value found in the environment.
  */
-class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
+class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 
 	private static final String ACTION = "Fix the property named above (docs/configuration.md lists them). Client "
 			+ "ids and secrets usually come from environment variables: check that they are set.";
@@ -25,9 +37,24 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
 			+ "its time to live do not ask the provider, and later ones fall back on it while the provider cannot be "
 			+ "reached. docs/troubleshooting.md has more.";
 
+	private static final String STORE_ACTION = "The token store is set with oauth-callback.store.*: the token file "
+			+ "with oauth-callback.store.file.path, the keys with oauth-callback.store.encryption.key (or key-file) and "
+			+ "previous-keys, the one-time migration with oauth-callback.store.encryption.encrypt-plaintext, and the "
+			+ "JDBC table with oauth-callback.store.jdbc.*. docs/troubleshooting.md has more.";
+
+	private static final String REGISTRATION = "spring.security.oauth2.client.registration.";
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {
 		Throwable cause = Causes.first(failure, OAuthCallbackFailureAnalyzer::explained);
+		if (cause == null) {
+			return null;
+		}
 		if (cause instanceof ProviderDiscoveryException) {
 			return new FailureAnalysis(cause.getMessage(), DISCOVERY_ACTION, failure);
 		}
@@ -35,19 +62,41 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer {
 			return new FailureAnalysis("Invalid spring.security.oauth2.client configuration: "
 					+ creation.getMostSpecificCause().getMessage(), ACTION, failure);
 		}
-		if (cause != null) {
-			return new FailureAnalysis(cause.getMessage(), ACTION, failure);
+		return new FailureAnalysis(cause.getMessage(), action(cause), failure);
+	}
+
+	/** The property to fix, where the exception names it in the domain's terms only. */
+	private static String action(Throwable cause) {
+		if (cause instanceof InvalidRegistrationException registration) {
+			return "Fix " + REGISTRATION + registration.getRegistrationId() + "." + registration.getAttribute()
+					+ " as the message says (docs/providers.md has examples).";
 		}
-		return null;
+		if (cause instanceof EncryptionKeyException key) {
+			return "Fix oauth-callback.store.encryption." + switch (key.getSource()) {
+				case KEY -> "key";
+				case KEY_FILE -> "key-file";
+				case PREVIOUS_KEYS -> "previous-keys";
+			} + " as the message says (docs/storage.md, encryption at rest).";
+		}
+		if (cause instanceof TokenStoreException) {
+			return STORE_ACTION;
+		}
+		return ACTION;
 	}
 
 	/** An exception whose message says what is wrong: ours, or Spring Boot's binding of the OAuth client properties. */
 	private static boolean explained(Throwable cause) {
-		return cause instanceof InvalidConfigurationException || cause instanceof UnsafeBrowserUriException
+		return (cause instanceof InvalidConfigurationPropertyValueException invalid && ours(invalid.getName()))
+				|| cause instanceof InvalidRegistrationException || cause instanceof EncryptionKeyException
+				|| cause instanceof TokenStoreException || cause instanceof UnsafeBrowserUriException
 				|| cause instanceof ProviderDiscoveryException
 				|| (cause instanceof BeanCreationException creation && creation.getBeanName() != null
 						&& creation.getBeanName().endsWith(".OAuth2ClientProperties")
 						&& creation.getMostSpecificCause() instanceof IllegalStateException);
+	}
+
+	private static boolean ours(String property) {
+		return property.startsWith("oauth-callback.") || property.startsWith("spring.security.oauth2.client.");
 	}
 
 }
