@@ -1,5 +1,7 @@
 package io.github.oauthcallback.autoconfigure;
 
+import java.util.Set;
+
 import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.ProviderDiscoveryException;
 import io.github.oauthcallback.TokenStoreException;
@@ -15,17 +17,17 @@ import org.springframework.core.Ordered;
 
 /**
  * Reports a login configuration that cannot work as a short "APPLICATION FAILED TO START" message instead of a stack
- * trace: an invalid {@code oauth-callback.*} or {@code spring.security.oauth2.client.*} value
- * ({@link InvalidConfigurationPropertyValueException}, from the properties or the start-up checks), Spring Boot's
- * validation of {@code spring.security.oauth2.client.*} (for example a registration without a client id), and the
- * domain's refusals at start-up, to which it adds the property to fix: a registration that cannot log in from the
- * command line, an unusable encryption key or token store, an unsafe authorization URI, and a provider that could not
- * be discovered.
+ * trace: a registration the client manager cannot use ({@link InvalidConfigurationPropertyValueException} naming a
+ * {@code spring.security.oauth2.client.*} property, which Spring Boot's own analyzer cannot report when the property
+ * is missing), Spring Boot's validation of {@code spring.security.oauth2.client.*} (for example a registration
+ * without a client id), and the domain's refusals at start-up, to which it adds the property to fix: a registration
+ * that cannot log in from the command line, an unusable encryption key or token store, an unsafe authorization URI,
+ * and a provider that could not be discovered. Other invalid {@code oauth-callback.*} values are left to Spring Boot's
+ * analyzers, which also say where the value came from, except a missing one, which they cannot report.
  * <p>
- * It runs before Spring Boot's own analyzers, whatever the order of the jars on the classpath, so these failures
- * always read the same: the property, the value the check chose to show (never a key or a secret: keys show as
- * {@code (hidden)}) and the reason. Spring Boot's binding analyzer would report a refused record as a failure to bind
- * its whole group, and its analyzer of invalid values shows the value found in the environment.
+ * It runs before Spring Boot's analyzers, whatever the order of the jars on the classpath: a refused key or client
+ * secret is reported here with the value its check chose to show ({@code (hidden)}), never with the value Spring
+ * Boot's analyzer of invalid values would look up in the environment.
  */
 class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 
@@ -43,6 +45,10 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 			+ "JDBC table with oauth-callback.store.jdbc.*. docs/troubleshooting.md has more.";
 
 	private static final String REGISTRATION = "spring.security.oauth2.client.registration.";
+
+	/** The properties of this starter whose value is a secret. */
+	private static final Set<String> SECRETS = Set.of("oauth-callback.store.encryption.key",
+			"oauth-callback.store.encryption.previous-keys");
 
 	@Override
 	public int getOrder() {
@@ -86,7 +92,7 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 
 	/** An exception whose message says what is wrong: ours, or Spring Boot's binding of the OAuth client properties. */
 	private static boolean explained(Throwable cause) {
-		return (cause instanceof InvalidConfigurationPropertyValueException invalid && ours(invalid.getName()))
+		return (cause instanceof InvalidConfigurationPropertyValueException invalid && reportedHere(invalid))
 				|| cause instanceof InvalidRegistrationException || cause instanceof EncryptionKeyException
 				|| cause instanceof TokenStoreException || cause instanceof UnsafeBrowserUriException
 				|| cause instanceof ProviderDiscoveryException
@@ -95,8 +101,15 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 						&& creation.getMostSpecificCause() instanceof IllegalStateException);
 	}
 
-	private static boolean ours(String property) {
-		return property.startsWith("oauth-callback.") || property.startsWith("spring.security.oauth2.client.");
+	/**
+	 * Spring Boot's analyzer of invalid values reports only a property it finds in the environment, and shows the
+	 * value it finds there: a missing one (such as a declared client without its registration) and a secret are
+	 * reported here.
+	 */
+	private static boolean reportedHere(InvalidConfigurationPropertyValueException invalid) {
+		String property = invalid.getName();
+		return property.startsWith("spring.security.oauth2.client.") || SECRETS.contains(property)
+				|| (property.startsWith("oauth-callback.") && invalid.getValue() == null);
 	}
 
 }

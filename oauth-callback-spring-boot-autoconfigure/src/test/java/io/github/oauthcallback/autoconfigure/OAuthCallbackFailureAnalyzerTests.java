@@ -122,13 +122,34 @@ class OAuthCallbackFailureAnalyzerTests {
 	}
 
 	@Test
-	void anotherApplicationsInvalidPropertyIsLeftToSpringBoot() {
-		assertThat(this.analyzer.analyze(new InvalidConfigurationPropertyValueException("app.timeout", "0s",
-				"It must be positive."))).isNull();
-		assertThat(this.analyzer.analyze(new InvalidConfigurationPropertyValueException("oauth-callback.login.timeout",
-				"PT0S", "It must be positive."))
-			.getDescription()).isEqualTo("Property oauth-callback.login.timeout with value 'PT0S' is invalid: It must "
-					+ "be positive.");
+	void anInvalidValueIsLeftToSpringBootWhichSaysWhereItCameFromUnlessItIsASecret() {
+		for (String property : new String[] { "app.timeout", "oauth-callback.login.timeout" }) {
+			assertThat(this.analyzer.analyze(new InvalidConfigurationPropertyValueException(property, "PT0S",
+					"It must be positive."))).as(property).isNull();
+		}
+		for (String property : new String[] { "oauth-callback.store.encryption.key",
+				"oauth-callback.store.encryption.previous-keys" }) {
+			assertThat(this.analyzer.analyze(new InvalidConfigurationPropertyValueException(property, "(hidden)",
+					"It is not valid base64."))
+				.getDescription()).isEqualTo("Property " + property + " with value '(hidden)' is invalid: It is not "
+						+ "valid base64.");
+		}
+		assertThat(this.analyzer.analyze(new InvalidConfigurationPropertyValueException(
+				"spring.security.oauth2.client.registration.api.client-secret", null, "It is missing."))
+			.getAction()).contains("Fix the property named above");
+	}
+
+	@Test
+	void aDeclaredClientWithoutItsRegistrationIsReportedHereSinceSpringBootCannotFindTheValue(CapturedOutput output) {
+		start(output, "--oauth-callback.clients.github.base-url=https://api.github.com");
+		assertThat(output).contains("Property oauth-callback.clients.github.registration with value 'null' is invalid: "
+				+ "It is required", "Fix the property named above");
+	}
+
+	@Test
+	void anInvalidValueOfTheStarterIsReportedBySpringBoot(CapturedOutput output) {
+		start(output, "--oauth-callback.listener.host=0.0.0.0");
+		assertThat(output).contains("oauth-callback.listener.host", "The listener host must be a loopback host");
 	}
 
 	private static void start(CapturedOutput output, String... properties) {
@@ -150,7 +171,8 @@ class OAuthCallbackFailureAnalyzerTests {
 
 	@SpringBootConfiguration
 	@ImportAutoConfiguration({ OAuth2ClientAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
-			OAuthCallbackLoginAutoConfiguration.class, OAuthCallbackClientManagerAutoConfiguration.class })
+			OAuthCallbackLoginAutoConfiguration.class, OAuthCallbackClientManagerAutoConfiguration.class,
+			OAuthCallbackRestClientAutoConfiguration.class })
 	static class StarterOnly {
 
 	}
