@@ -10,7 +10,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Accounts are the principal names logins are stored under. A command-line program has no logged-in principal, so
- * the account defaults to {@code oauth-callback.login.account}, else the operating-system user name.
+ * the account defaults to a configured one, else the operating-system user name.
  */
 public final class Accounts {
 
@@ -20,7 +20,7 @@ public final class Accounts {
 	}
 
 	/**
-	 * @param configured {@code oauth-callback.login.account}, or {@code null}
+	 * @param configured the configured default account, or {@code null}
 	 * @return the account to use when a call names none
 	 */
 	public static String defaultAccount(@Nullable String configured) {

@@ -2,7 +2,7 @@ package io.github.oauthcallback;
 
 /**
  * A login is needed (none is stored, or the stored one can no longer be refreshed) but this program may not open a
- * browser ({@code oauth-callback.login.interactive} is {@code never}, or {@code auto} without a terminal or under CI).
+ * browser (interactive logins are {@code never} allowed, or {@code auto} without a terminal or under CI).
  * The message names the registration, the account and what to run.
  */
 public class ReauthorizationRequiredException extends OAuthCallbackException {

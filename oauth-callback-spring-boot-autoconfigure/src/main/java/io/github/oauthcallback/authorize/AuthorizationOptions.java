@@ -9,16 +9,15 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Per-login options. Unset values ({@code null}) fall back to the registration and the {@code oauth-callback.*}
- * properties.
+ * Per-login options. Unset values ({@code null}) fall back to the registration and the authorizer's defaults.
  *
  * @param additionalScopes scopes requested on top of the registration's
- * @param account the account (principal name) the result is stored under; {@code null} for
- * {@code oauth-callback.login.account}, else the operating-system user name
+ * @param account the account (principal name) the result is stored under; {@code null} for the authorizer's default
+ * account, else the operating-system user name
  * @param loginHint the OIDC {@code login_hint}, or {@code null}
  * @param prompt the OIDC {@code prompt} (for example {@code login}, {@code consent}, {@code select_account}), or
  * {@code null}
- * @param timeout how long to wait for the user, or {@code null} for {@code oauth-callback.login.timeout}
+ * @param timeout how long to wait for the user, or {@code null} for the authorizer's default timeout
  */
 public record AuthorizationOptions(Set<String> additionalScopes, @Nullable String account, @Nullable String loginHint,
 		@Nullable String prompt, @Nullable Duration timeout) {
@@ -26,9 +25,24 @@ public record AuthorizationOptions(Set<String> additionalScopes, @Nullable Strin
 	public AuthorizationOptions {
 		additionalScopes = (additionalScopes != null) ? Collections.unmodifiableSet(new LinkedHashSet<>(additionalScopes))
 				: Set.of();
-		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-			throw new IllegalArgumentException("timeout must be positive (was " + timeout + ")");
+		if (timeout != null) {
+			requirePositiveTimeout(timeout);
 		}
+	}
+
+	/**
+	 * The one check of a login timeout, for these options, the authorizer's default and the configuration property.
+	 * @param timeout how long a login waits for the user
+	 * @return the timeout
+	 * @throws IllegalArgumentException if it is {@code null}, zero or negative
+	 */
+	public static Duration requirePositiveTimeout(@Nullable Duration timeout) {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("The login timeout must be positive (was " + timeout + "): it is how "
+					+ "long a login waits for the user to finish in the browser. Use a duration such as 5m (the "
+					+ "default), 90s or 1h.");
+		}
+		return timeout;
 	}
 
 	/**

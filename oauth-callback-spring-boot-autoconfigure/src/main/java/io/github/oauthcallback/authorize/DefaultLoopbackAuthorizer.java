@@ -3,7 +3,6 @@ package io.github.oauthcallback.authorize;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -14,9 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.oauthcallback.Accounts;
 import io.github.oauthcallback.AuthorizationCancelledException;
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.Registrations;
+import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.browser.BrowserUris;
@@ -80,8 +80,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	 * @param listener where the loopback listener binds by default, and its pages
 	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
 	 * @param defaultTimeout how long a login waits for the user; must be positive
-	 * @throws InvalidConfigurationException if a registration cannot work from the command line, or the timeout is
-	 * not positive
+	 * @throws InvalidRegistrationException if a registration cannot work from the command line
+	 * @throws IllegalArgumentException if the timeout is not positive
 	 */
 	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients,
@@ -105,8 +105,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	 * @param listener where the loopback listener binds by default, and its pages
 	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
 	 * @param defaultTimeout how long a login waits for the user; must be positive
-	 * @throws InvalidConfigurationException if a registration cannot work from the command line, or the timeout is
-	 * not positive
+	 * @throws InvalidRegistrationException if a registration cannot work from the command line
+	 * @throws IllegalArgumentException if the timeout is not positive
 	 */
 	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients,
@@ -120,12 +120,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.console = Objects.requireNonNull(console, "console must not be null");
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
-		if (defaultTimeout == null || defaultTimeout.isNegative() || defaultTimeout.isZero()) {
-			throw new InvalidConfigurationException("The login timeout must be positive (was " + defaultTimeout
-					+ "): it is how long a login waits for the user to finish in the browser. Set it to a duration "
-					+ "such as 5m.");
-		}
-		this.defaultTimeout = defaultTimeout;
+		this.defaultTimeout = AuthorizationOptions.requirePositiveTimeout(defaultTimeout);
 		for (ClientRegistration registration : Registrations.all(registrations)) {
 			if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
 				check(registration);
@@ -254,25 +249,16 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private ClientRegistration registration(String registrationId) {
 		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
 		if (registration == null) {
-			throw new InvalidConfigurationException("There is no client registration '" + registrationId + "'"
-					+ known() + ". Declare it under spring.security.oauth2.client.registration." + registrationId
-					+ ".* or use one of the declared ids.");
+			throw new UnknownRegistrationException(registrationId, (this.registrations instanceof Iterable<?>)
+					? Registrations.ids(this.registrations) : null);
 		}
 		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
-			throw new InvalidConfigurationException("Registration '" + registrationId + "' uses the "
-					+ registration.getAuthorizationGrantType().getValue() + " grant; a browser login needs "
-					+ "authorization-grant-type: authorization_code.");
+			throw new InvalidRegistrationException(registrationId, "authorization-grant-type", "Registration '"
+					+ registrationId + "' uses the " + registration.getAuthorizationGrantType().getValue()
+					+ " grant; a browser login needs authorization-grant-type: authorization_code.");
 		}
 		check(registration);
 		return registration;
-	}
-
-	private String known() {
-		if (!(this.registrations instanceof Iterable<?>)) {
-			return "";
-		}
-		List<String> ids = Registrations.ids(this.registrations);
-		return " (declared: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")";
 	}
 
 	private void check(ClientRegistration registration) {
@@ -283,7 +269,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				+ "authorization_endpoint of the provider's issuer-uri discovery document)");
 		if (!StringUtils.hasText(registration.getClientSecret())
 				&& !ClientAuthenticationMethod.NONE.equals(registration.getClientAuthenticationMethod())) {
-			throw new InvalidConfigurationException("Registration '" + id + "' has no client-secret but its client "
+			throw new InvalidRegistrationException(id, "client-authentication-method", "Registration '" + id
+					+ "' has no client-secret but its client "
 					+ "authentication method is '" + registration.getClientAuthenticationMethod().getValue()
 					+ "' (issuer-uri discovery picks it when the provider supports it). A command-line app is usually "
 					+ "a public client: set spring.security.oauth2.client.registration." + id

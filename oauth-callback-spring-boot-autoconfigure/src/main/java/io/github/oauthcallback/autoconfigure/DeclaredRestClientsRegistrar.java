@@ -2,7 +2,6 @@ package io.github.oauthcallback.autoconfigure;
 
 import java.util.Map;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,14 +44,11 @@ class DeclaredRestClientsRegistrar implements ImportBeanDefinitionRegistrar, Env
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		Map<String, OAuthCallbackProperties.Client> clients = Binder.get(this.environment)
+		Map<String, OAuthCallbackProperties.Client> clients = OAuthCallbackProperties.Client.checked(Binder
+			.get(this.environment)
 			.bind("oauth-callback.clients", Bindable.mapOf(String.class, OAuthCallbackProperties.Client.class))
-			.orElse(Map.of());
+			.orElse(null));
 		clients.forEach((name, client) -> {
-			if (!StringUtils.hasText(client.registration())) {
-				throw new InvalidConfigurationException("oauth-callback.clients." + name + ".registration is missing: "
-						+ "name the spring.security.oauth2.client registration whose token this client sends.");
-			}
 			String beanName = name + "RestClient";
 			if (registry.isBeanNameInUse(beanName)) {
 				if (logger.isDebugEnabled()) {

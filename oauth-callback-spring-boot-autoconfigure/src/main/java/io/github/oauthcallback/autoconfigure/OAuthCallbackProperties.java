@@ -1,28 +1,36 @@
 package io.github.oauthcallback.autoconfigure;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
-import io.github.oauthcallback.browser.BrowserUris;
+import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.loopback.CallbackPages;
+import io.github.oauthcallback.loopback.ListenerSettings;
 import io.github.oauthcallback.refresh.Interactivity;
+import io.github.oauthcallback.store.EncryptionKeyException;
+import io.github.oauthcallback.store.EncryptionKeys;
 import io.github.oauthcallback.store.JdbcTokenStore;
+import io.github.oauthcallback.store.StoreSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.StringUtils;
 
 /**
  * Settings of the loopback login, under {@code oauth-callback}. Providers themselves are declared with Spring Boot's
  * {@code spring.security.oauth2.client.registration.*} and {@code provider.*} properties. Every value is checked here,
  * when it is bound; an invalid one fails start-up with an {@link InvalidConfigurationPropertyValueException} that names
- * the property.
+ * the property, the value and what is valid. Where a domain class checks the same value (the listener, the pages, the
+ * stores, the keys), its check is the one that runs: {@link #checked} reports its refusal as the property's.
  *
  * @param login The interactive login: account, timeout, browser, whether a browser may be opened, and what the
  * authorization request carries.
@@ -43,8 +51,29 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 
 	private static final String PREFIX = "oauth-callback.";
 
+	/** Shown instead of a key in a failure: keys are secrets. */
+	static final String HIDDEN = "(hidden)";
+
 	public OAuthCallbackProperties {
-		clients = (clients != null) ? Map.copyOf(clients) : Map.of();
+		clients = Client.checked(clients);
+	}
+
+	/**
+	 * Runs a domain class's check of a value and reports its refusal as the property's.
+	 * @param <T> what the check returns
+	 * @param name the property, under {@code oauth-callback.}
+	 * @param shown the value as the failure shows it (never a secret)
+	 * @param check the domain check, throwing {@link IllegalArgumentException} with what is wrong and what is valid
+	 * @return what the check returned
+	 * @throws InvalidConfigurationPropertyValueException if the check refused the value
+	 */
+	static <T> T checked(String name, @Nullable Object shown, Supplier<T> check) {
+		try {
+			return check.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + name, shown, ex.getMessage());
+		}
 	}
 
 	static void requirePositive(String name, Duration value, String reason) {
@@ -77,8 +106,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			Map<String, Map<String, String>> authorizationParameters) {
 
 		public Login {
-			requirePositive("login.timeout", timeout, "it is how long a login waits for the user to finish in the "
-					+ "browser. Set it to a duration such as 5m (the default), 90s or 1h.");
+			checked("login.timeout", timeout, () -> AuthorizationOptions.requirePositiveTimeout(timeout));
 			authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters)
 					: Map.of();
 		}
@@ -98,25 +126,12 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	public record Listener(@DefaultValue("127.0.0.1") String host, @DefaultValue("/callback") String path,
 			List<Integer> ports, @DefaultValue Pages pages) {
 
-		private static final List<String> LOOPBACK_HOSTS = List.of("127.0.0.1", "[::1]", "::1", "localhost");
-
 		public Listener {
-			if (host == null || !LOOPBACK_HOSTS.contains(host.trim().toLowerCase(Locale.ROOT))) {
-				throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.host", host, "It must be a "
-						+ "loopback host: 127.0.0.1, [::1] or localhost. RFC 8252 section 7.3 requires the redirect "
-						+ "to stay on this machine.");
-			}
-			if (path == null || !path.startsWith("/")) {
-				throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.path", path,
-						"It must start with '/'; the default is /callback.");
-			}
-			ports = (ports != null) ? List.copyOf(ports) : List.of();
-			for (Integer port : ports) {
-				if (port == null || port < 1 || port > 65535) {
-					throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.ports", ports,
-							"It must hold ports between 1 and 65535; leave it empty for an ephemeral port.");
-				}
-			}
+			String given = host;
+			host = checked("listener.host", given, () -> ListenerSettings.loopbackHost(given));
+			checked("listener.path", path, () -> ListenerSettings.callbackPath(path));
+			List<Integer> candidates = ports;
+			ports = checked("listener.ports", candidates, () -> ListenerSettings.candidatePorts(candidates));
 		}
 
 	}
@@ -134,22 +149,19 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			@DefaultValue(CallbackPages.DEFAULT_ERROR) String error,
 			@DefaultValue(CallbackPages.DEFAULT_BAD_REQUEST) String badRequest, String successRedirectUri) {
 
+		/** Reads the pages here as the listener's auto-configuration does, to check that they can be read. */
+		private static final ResourceLoader RESOURCES = new DefaultResourceLoader();
+
 		public Pages {
-			if (successRedirectUri != null && !successRedirectUri.isBlank() && !isSafe(successRedirectUri)) {
-				throw new InvalidConfigurationPropertyValueException(PREFIX + "listener.pages.success-redirect-uri",
-						SafeText.providerText(successRedirectUri), "It must be an https URI with a host and no "
-								+ "user-info, or an http URI on a loopback address: the browser is sent there after "
-								+ "the login.");
-			}
+			readable("listener.pages.success", success, "success page");
+			readable("listener.pages.error", error, "error page");
+			readable("listener.pages.bad-request", badRequest, "bad-request page");
+			checked("listener.pages.success-redirect-uri", SafeText.providerText(successRedirectUri),
+					() -> CallbackPages.successRedirect(successRedirectUri));
 		}
 
-		private static boolean isSafe(String uri) {
-			try {
-				return BrowserUris.isSafe(URI.create(uri));
-			}
-			catch (IllegalArgumentException ex) {
-				return false;
-			}
+		private static void readable(String name, String location, String page) {
+			checked(name, location, () -> CallbackPages.read(RESOURCES, location, page));
 		}
 
 	}
@@ -231,6 +243,11 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	public record Store(@DefaultValue("file") StoreType type, @DefaultValue File file, @DefaultValue Jdbc jdbc,
 			@DefaultValue Encryption encryption, @DefaultValue("10m") Duration lockTimeout) {
 
+		public Store {
+			checked("store.lock-timeout", lockTimeout, () -> (type == StoreType.JDBC)
+					? StoreSettings.jdbcLockTimeout(lockTimeout) : StoreSettings.fileLockTimeout(lockTimeout));
+		}
+
 	}
 
 	/**
@@ -276,6 +293,12 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			@DefaultValue(JdbcTokenStore.DEFAULT_TABLE_NAME) String tableName,
 			@DefaultValue("10s") Duration cacheTimeToLive) {
 
+		public Jdbc {
+			checked("store.jdbc.table-name", tableName, () -> StoreSettings.tableName(tableName));
+			checked("store.jdbc.cache-time-to-live", cacheTimeToLive,
+					() -> StoreSettings.cacheTimeToLive(cacheTimeToLive));
+		}
+
 	}
 
 	/**
@@ -295,6 +318,33 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 */
 	public record Encryption(String key, Path keyFile, List<String> previousKeys,
 			@DefaultValue("false") boolean encryptPlaintext) {
+
+		private static final String ENCRYPTION = "store.encryption.";
+
+		public Encryption {
+			previousKeys = (previousKeys != null) ? List.copyOf(previousKeys) : List.of();
+			boolean keyed;
+			try {
+				keyed = EncryptionKeys.cipher(key, keyFile, previousKeys).encrypting();
+			}
+			catch (EncryptionKeyException ex) {
+				throw switch (ex.getSource()) {
+					case KEY -> refused("key", HIDDEN, ex);
+					case KEY_FILE -> refused("key-file", keyFile, ex);
+					case PREVIOUS_KEYS -> refused("previous-keys", HIDDEN, ex);
+				};
+			}
+			if (encryptPlaintext && !keyed) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + ENCRYPTION + "encrypt-plaintext", true,
+						"The migration seals stored logins with the current key, and none is configured: set "
+								+ PREFIX + ENCRYPTION + "key (or key-file) too, or remove it.");
+			}
+		}
+
+		private static InvalidConfigurationPropertyValueException refused(String name, @Nullable Object shown,
+				EncryptionKeyException ex) {
+			return new InvalidConfigurationPropertyValueException(PREFIX + ENCRYPTION + name, shown, ex.getMessage());
+		}
 
 		@Override
 		public String toString() {
@@ -404,6 +454,27 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param account Account whose token is sent; defaults to oauth-callback.login.account.
 	 */
 	public record Client(String registration, String baseUrl, String account) {
+
+		/**
+		 * The check of the declared clients, for these properties and for the registrar that declares their beans
+		 * (which binds them before these properties exist).
+		 * @param clients the clients by name, or {@code null}
+		 * @return an unmodifiable copy
+		 * @throws InvalidConfigurationPropertyValueException for a client without a registration
+		 */
+		static Map<String, Client> checked(@Nullable Map<String, Client> clients) {
+			if (clients == null) {
+				return Map.of();
+			}
+			clients.forEach((name, client) -> {
+				if (!StringUtils.hasText(client.registration())) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "clients." + name + ".registration",
+							client.registration(), "It is required: name the spring.security.oauth2.client "
+									+ "registration whose token the bean '" + name + "RestClient' sends.");
+				}
+			});
+			return Map.copyOf(clients);
+		}
 
 	}
 

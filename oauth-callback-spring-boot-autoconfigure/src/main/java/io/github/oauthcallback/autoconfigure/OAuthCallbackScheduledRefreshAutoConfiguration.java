@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.TokenStore;
@@ -44,8 +43,8 @@ public final class OAuthCallbackScheduledRefreshAutoConfiguration {
 		// The starter's manager exists only where there is an OAuth2AuthorizedClientService.
 		OAuth2AuthorizedClientService service = authorizedClients.getObject();
 		if (!(service instanceof TokenStore store)) {
-			throw new InvalidConfigurationException("oauth-callback.refresh.scheduled.enabled=true needs a store that "
-					+ "can list its logins, and the application's own OAuth2AuthorizedClientService ("
+			throw new InvalidConfigurationPropertyValueException(ENABLED, "true", "Scheduled refresh needs a store "
+					+ "that can list its logins, and the application's own OAuth2AuthorizedClientService ("
 					+ service.getClass().getName() + ") cannot: use one of the starter's stores "
 					+ "(oauth-callback.store.type) or turn scheduled refresh off.");
 		}

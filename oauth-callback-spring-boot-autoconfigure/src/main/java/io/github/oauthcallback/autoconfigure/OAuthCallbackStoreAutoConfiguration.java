@@ -4,7 +4,6 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.store.EncryptionKeys;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.InMemoryTokenStore;
@@ -23,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -100,7 +100,7 @@ public final class OAuthCallbackStoreAutoConfiguration {
 				TokenCipher cipher) {
 			DataSource dataSource = dataSources.getIfUnique();
 			if (dataSource == null) {
-				throw new InvalidConfigurationException("oauth-callback.store.type=jdbc needs one DataSource: add "
+				throw new InvalidConfigurationPropertyValueException(TYPE, "jdbc", "It needs one DataSource: add "
 						+ "spring-boot-starter-jdbc and a driver, and set spring.datasource.url (or define a single "
 						+ "DataSource bean).");
 			}
@@ -125,7 +125,7 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		TokenStore oauthCallbackTokenStore() {
-			throw new InvalidConfigurationException("oauth-callback.store.type=jdbc needs Spring JDBC on the "
+			throw new InvalidConfigurationPropertyValueException(TYPE, "jdbc", "It needs Spring JDBC on the "
 					+ "classpath: add the spring-boot-starter-jdbc dependency and a JDBC driver.");
 		}
 
@@ -134,16 +134,12 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 	/**
 	 * Whether the one-time migration {@code oauth-callback.store.encryption.encrypt-plaintext} runs. While the
-	 * property is set, every start warns that it trusts whatever unsealed logins the store holds.
-	 * @throws InvalidConfigurationException if it is set without a key
+	 * property is set, every start warns that it trusts whatever unsealed logins the store holds. The properties
+	 * refuse it without a key.
 	 */
 	static boolean encryptPlaintext(OAuthCallbackProperties properties, TokenCipher cipher) {
 		if (!properties.store().encryption().encryptPlaintext()) {
 			return false;
-		}
-		if (!cipher.encrypting()) {
-			throw new InvalidConfigurationException("oauth-callback.store.encryption.encrypt-plaintext is set but no "
-					+ "key is configured: set oauth-callback.store.encryption.key (or key-file) too, or remove it.");
 		}
 		logger.warn("oauth-callback.store.encryption.encrypt-plaintext is set: at every start the token store seals "
 				+ "and then uses the logins it holds as plaintext or in the enc:v1 form of an earlier version, so a "

@@ -2,9 +2,10 @@ package io.github.oauthcallback.autoconfigure;
 
 import java.util.List;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.Registrations;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -43,8 +44,8 @@ final class TokenEndpointRequirements {
 
 	/**
 	 * @param registrations the client registrations
-	 * @throws InvalidConfigurationException for the first registration the manager cannot use, naming the property
-	 * to fix and the values it accepts
+	 * @throws InvalidConfigurationPropertyValueException for the first registration the manager cannot use, naming
+	 * the property to fix and the values it accepts
 	 */
 	static void check(ClientRegistrationRepository registrations) {
 		for (ClientRegistration registration : Registrations.all(registrations)) {
@@ -56,9 +57,9 @@ final class TokenEndpointRequirements {
 		String id = registration.getRegistrationId();
 		AuthorizationGrantType grantType = registration.getAuthorizationGrantType();
 		if (!SUPPORTED_GRANT_TYPES.contains(grantType)) {
-			throw new InvalidConfigurationException("Registration '" + id + "' has authorization-grant-type '"
-					+ grantType.getValue() + "', which this starter cannot run. Set " + PREFIX + id
-					+ ".authorization-grant-type to " + values(SUPPORTED_GRANT_TYPES.stream()
+			throw refused(id, "authorization-grant-type", grantType.getValue(), "Registration '" + id
+					+ "' has authorization-grant-type '" + grantType.getValue() + "', which this starter cannot run. "
+					+ "Set it to " + values(SUPPORTED_GRANT_TYPES.stream()
 						.map(AuthorizationGrantType::getValue)
 						.toList())
 					+ " (authorization_code: a login in the browser; client_credentials: a service account), or "
@@ -66,9 +67,9 @@ final class TokenEndpointRequirements {
 		}
 		ClientAuthenticationMethod method = registration.getClientAuthenticationMethod();
 		if (!SUPPORTED_METHODS.contains(method)) {
-			throw new InvalidConfigurationException("Registration '" + id + "' has client-authentication-method '"
-					+ method.getValue() + "', which the starter's token clients cannot send, so the token endpoint "
-					+ "would refuse every request. Set " + PREFIX + id + ".client-authentication-method to "
+			throw refused(id, "client-authentication-method", method.getValue(), "Registration '" + id
+					+ "' has client-authentication-method '" + method.getValue() + "', which the starter's token "
+					+ "clients cannot send, so the token endpoint would refuse every request. Set it to "
 					+ values(SUPPORTED_METHODS.stream().map(ClientAuthenticationMethod::getValue).toList())
 					+ " (none for a public client, which a command-line app usually is). If you defined token response "
 					+ "client beans that can send it, also define your own OAuth2AuthorizedClientManager bean: "
@@ -76,20 +77,31 @@ final class TokenEndpointRequirements {
 		}
 		if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(grantType)) {
 			if (ClientAuthenticationMethod.NONE.equals(method)) {
-				throw new InvalidConfigurationException("Registration '" + id + "' is a public client "
-						+ "(client-authentication-method none) with authorization-grant-type client_credentials, which "
-						+ "authenticates the client itself with its secret: the token endpoint would refuse it. Give "
-						+ "it a client-secret and set " + PREFIX + id + ".client-authentication-method to "
-						+ "client_secret_basic or client_secret_post, or use authorization_code (a login in the "
-						+ "browser, with PKCE) for a public client.");
+				throw refused(id, "client-authentication-method", method.getValue(), "Registration '" + id
+						+ "' is a public client (client-authentication-method none) with authorization-grant-type "
+						+ "client_credentials, which authenticates the client itself with its secret: the token "
+						+ "endpoint would refuse it. Give it a client-secret and set the method to client_secret_basic "
+						+ "or client_secret_post, or use authorization_code (a login in the browser, with PKCE) for a "
+						+ "public client.");
 			}
 			if (!StringUtils.hasText(registration.getClientSecret())) {
-				throw new InvalidConfigurationException("Registration '" + id + "' uses authorization-grant-type "
+				throw refused(id, "client-secret", null, "Registration '" + id + "' uses authorization-grant-type "
 						+ "client_credentials but has no client-secret, which that grant authenticates the client "
-						+ "with. Set " + PREFIX + id + ".client-secret (usually from an environment variable that is "
-						+ "not set now).");
+						+ "with. Set it (usually from an environment variable that is not set now).");
 			}
 		}
+	}
+
+	/**
+	 * @param id the registration id
+	 * @param property the registration's property to fix
+	 * @param value the value as the failure shows it ({@code null} for a missing one; never a secret)
+	 * @param reason what is wrong and what is valid
+	 * @return the failure, naming {@code spring.security.oauth2.client.registration.<id>.<property>}
+	 */
+	private static InvalidConfigurationPropertyValueException refused(String id, String property,
+			@Nullable String value, String reason) {
+		return new InvalidConfigurationPropertyValueException(PREFIX + id + "." + property, value, reason);
 	}
 
 	private static String values(List<String> values) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.function.Function;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
@@ -111,8 +111,9 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 			.principal(Accounts.principal(target.account()))
 			.build());
 		if (client == null) {
-			throw new InvalidConfigurationException("Registration '" + target.registrationId() + "' yields no token: "
-					+ "its grant type is neither authorization_code, refresh_token nor client_credentials.");
+			throw new InvalidRegistrationException(target.registrationId(), "authorization-grant-type", "Registration '"
+					+ target.registrationId() + "' yields no token: its grant type is neither authorization_code, "
+					+ "refresh_token nor client_credentials.");
 		}
 		return client;
 	}

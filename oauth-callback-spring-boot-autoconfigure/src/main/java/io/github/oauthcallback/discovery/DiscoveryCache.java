@@ -205,8 +205,7 @@ public final class DiscoveryCache {
 		}
 		try {
 			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-			if (permissions.contains(PosixFilePermission.GROUP_WRITE)
-					|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			if (PrivateFiles.othersCanWrite(permissions)) {
 				return "other users can write it (" + PosixFilePermissions.toString(permissions)
 						+ "), and the cache names where the client secret and codes are sent. Run: chmod "
 						+ (directory ? "700 " : "600 ") + path;

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +47,7 @@ public record CallbackEndpoint(String host, List<Integer> ports, String path) {
 	 * @param registrationId the registration id, for {@code {registrationId}} and messages
 	 * @param settings the listener settings
 	 * @return the endpoint
-	 * @throws InvalidConfigurationException if the redirect URI is not a loopback http URI
+	 * @throws InvalidRegistrationException if the redirect URI is not a loopback http URI
 	 */
 	public static CallbackEndpoint resolve(@Nullable String redirectUri, String registrationId,
 			ListenerSettings settings) {
@@ -61,31 +61,26 @@ public record CallbackEndpoint(String host, List<Integer> ports, String path) {
 		if (expanded.contains("{")) {
 			return new CallbackEndpoint(settings.host(), defaultPorts, settings.path());
 		}
-		String property = "spring.security.oauth2.client.registration." + registrationId + ".redirect-uri";
 		URI uri;
 		try {
 			uri = new URI(expanded);
 		}
 		catch (URISyntaxException ex) {
-			throw notLoopback(property, redirectUri);
+			throw notLoopback(registrationId, redirectUri);
 		}
-		if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-			throw notLoopback(property, redirectUri);
-		}
-		String host;
-		try {
-			host = ListenerSettings.normalizeHost(uri.getHost(), property);
-		}
-		catch (InvalidConfigurationException ex) {
-			throw notLoopback(property, redirectUri);
+		String host = "http".equalsIgnoreCase(uri.getScheme()) ? ListenerSettings.normalizedLoopbackHost(uri.getHost())
+				: null;
+		if (host == null) {
+			throw notLoopback(registrationId, redirectUri);
 		}
 		String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) ? "/" : uri.getRawPath();
 		List<Integer> ports = (portPlaceholder || uri.getPort() == -1) ? defaultPorts : List.of(uri.getPort());
 		return new CallbackEndpoint(host, ports, path);
 	}
 
-	private static InvalidConfigurationException notLoopback(String property, String value) {
-		return new InvalidConfigurationException(property + " is '" + value + "', which is not a loopback http URI. "
+	private static InvalidRegistrationException notLoopback(String registrationId, String value) {
+		return new InvalidRegistrationException(registrationId, "redirect-uri", "spring.security.oauth2.client."
+				+ "registration." + registrationId + ".redirect-uri is '" + value + "', which is not a loopback http URI. "
 				+ "A command-line login needs http://127.0.0.1/callback (any port), http://[::1]/callback or "
 				+ "http://localhost/callback, registered the same way at the provider (RFC 8252 section 7.3).");
 	}

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.browser.BrowserUris;
 import io.github.oauthcallback.internal.SafeText;
 import org.jspecify.annotations.Nullable;
@@ -63,13 +62,13 @@ public final class CallbackPages {
 	 * @param successRedirect if not {@code null}, an absolute http(s) URI the browser is redirected to after a
 	 * successful login instead of the success page
 	 * @return the pages
-	 * @throws InvalidConfigurationException if a page cannot be read or the redirect is not absolute http(s)
+	 * @throws IllegalArgumentException if a page cannot be read ({@link #read}) or the redirect is not a safe browser
+	 * URI ({@link #successRedirect})
 	 */
 	public static CallbackPages load(ResourceLoader loader, String success, String error, String badRequest,
 			@Nullable String successRedirect) {
-		return new CallbackPages(read(loader, success, "the success page setting"),
-				read(loader, error, "the error page setting"),
-				read(loader, badRequest, "the bad-request page setting"), redirect(successRedirect));
+		return new CallbackPages(read(loader, success, "success page"), read(loader, error, "error page"),
+				read(loader, badRequest, "bad-request page"), successRedirect(successRedirect));
 	}
 
 	byte[] success() {
@@ -88,19 +87,33 @@ public final class CallbackPages {
 		return this.successRedirect;
 	}
 
-	private static byte[] read(ResourceLoader loader, String location, String property) {
+	/**
+	 * Reads one page.
+	 * @param loader the resource loader
+	 * @param location the page's resource location ({@code classpath:}, {@code file:}, ...)
+	 * @param page which page it is, for the message ("success page")
+	 * @return its content
+	 * @throws IllegalArgumentException if it cannot be read
+	 */
+	public static byte[] read(ResourceLoader loader, String location, String page) {
 		Resource resource = loader.getResource(location);
 		try (InputStream in = resource.getInputStream()) {
 			return in.readAllBytes();
 		}
 		catch (IOException ex) {
-			throw new InvalidConfigurationException("Cannot read the page '" + location + "' set by " + property
-					+ ": " + SafeText.describe(ex) + ". Point " + property + " at a readable classpath: or file: resource, "
-					+ "or remove it to use the built-in page.", ex);
+			throw new IllegalArgumentException("Cannot read the " + page + " '" + location + "': "
+					+ SafeText.describe(ex) + ". Point it at a readable classpath: or file: resource, or leave it out "
+					+ "for the built-in page.", ex);
 		}
 	}
 
-	private static @Nullable URI redirect(@Nullable String value) {
+	/**
+	 * @param value where the browser is sent after a successful login instead of the success page, or {@code null}
+	 * (or blank) for the success page
+	 * @return the URI, or {@code null}
+	 * @throws IllegalArgumentException if it is not a safe browser URI ({@link BrowserUris#isSafe})
+	 */
+	public static @Nullable URI successRedirect(@Nullable String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -113,9 +126,9 @@ public final class CallbackPages {
 		catch (IllegalArgumentException ex) {
 			// reported below
 		}
-		throw new InvalidConfigurationException("The success redirect URI must be an "
-				+ "https URI with a host and no user-info, or an http URI on a loopback address (was '"
-				+ SafeText.providerText(value) + "'): the browser is sent there after the login.");
+		throw new IllegalArgumentException("The success redirect URI must be an https URI with a host and no "
+				+ "user-info, or an http URI on a loopback address (was '" + SafeText.providerText(value) + "'): the "
+				+ "browser is sent there after the login.");
 	}
 
 	private static byte[] page(String title, String text) {

@@ -31,7 +31,6 @@ import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationIssuerMismatchException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.internal.SafeText;
@@ -126,7 +125,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	 * @param timeout how long to wait for the genuine callback; must be positive
 	 * @param processor turns the authorization code into the result
 	 * @return the running listener
-	 * @throws InvalidConfigurationException if the timeout is not positive
+	 * @throws IllegalArgumentException if the timeout is not positive
 	 * @throws ListenerBindException if no candidate port could be bound
 	 */
 	public static <T> LoopbackListener<T> start(String registrationId, CallbackEndpoint endpoint, CallbackPages pages,
@@ -144,7 +143,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 	 * @param timeout how long to wait for the genuine callback; must be positive
 	 * @param processor turns the authorization code of a callback that passed the check into the result
 	 * @return the running listener
-	 * @throws InvalidConfigurationException if the timeout is not positive
+	 * @throws IllegalArgumentException if the timeout is not positive
 	 * @throws ListenerBindException if no candidate port could be bound
 	 */
 	public static <T> LoopbackListener<T> start(CallbackEndpoint endpoint, CallbackPages pages,
@@ -201,7 +200,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 
 	private static long timeoutMillis(String registrationId, Duration timeout) {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new InvalidConfigurationException("The login timeout for registration '" + registrationId + "' is "
+			throw new IllegalArgumentException("The login timeout for registration '" + registrationId + "' is "
 					+ ((timeout != null) ? timeout : "not set") + "; it must be positive. Set the login timeout "
 					+ "(or AuthorizationOptions.withTimeout) to how long a login may wait for the user, for example 5m.");
 		}

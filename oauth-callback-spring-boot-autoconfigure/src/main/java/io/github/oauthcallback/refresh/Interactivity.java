@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether this run may open a browser for a login ({@code oauth-callback.login.interactive}).
+ * Whether this run may open a browser for a login.
  */
 public enum Interactivity {
 

@@ -30,7 +30,7 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 
 	/**
 	 * Context attribute that, set to {@link Boolean#FALSE}, forbids opening a browser for this request whatever
-	 * {@code oauth-callback.login.interactive} says: a needed login then fails with
+	 * the configured {@link Interactivity} says: a needed login then fails with
 	 * {@link ReauthorizationRequiredException}. Background refreshes set it, so no browser ever opens from a
 	 * scheduler thread.
 	 */

@@ -12,11 +12,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.TokenStoreException;
+import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.store.LockedLogin;
@@ -171,7 +171,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest request) {
 		String registrationId = request.getClientRegistrationId();
 		if (this.registrations.findByRegistrationId(registrationId) == null) {
-			throw RefreshMessages.unknownRegistration(registrationId, Registrations.ids(this.registrations));
+			throw new UnknownRegistrationException(registrationId, Registrations.ids(this.registrations));
 		}
 		String account = Accounts.of(request.getPrincipal(), this.defaultAccount);
 		OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(registrationId, account);
@@ -242,7 +242,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	public OAuth2AuthorizedClient login(String registrationId, @Nullable AuthorizationOptions options) {
 		// An unknown registration is reported by the authorizer.
 		if (this.authorizer == null) {
-			throw new InvalidConfigurationException("This OAuthCallbackAuthorizedClientManager was created without a "
+			throw new IllegalStateException("This OAuthCallbackAuthorizedClientManager was created without a "
 					+ "LoopbackAuthorizer, so it cannot log in; use the auto-configured manager or pass one.");
 		}
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();

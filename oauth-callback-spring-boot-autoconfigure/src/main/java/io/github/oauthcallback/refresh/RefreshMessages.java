@@ -1,9 +1,7 @@
 package io.github.oauthcallback.refresh;
 
 import java.io.IOException;
-import java.util.List;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.tokenendpoint.TokenEndpointFailure;
 import org.jspecify.annotations.Nullable;
@@ -18,12 +16,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 final class RefreshMessages {
 
 	private RefreshMessages() {
-	}
-
-	static InvalidConfigurationException unknownRegistration(String registrationId, List<String> declared) {
-		return new InvalidConfigurationException("There is no client registration '" + registrationId
-				+ "' (declared: " + (declared.isEmpty() ? "none" : String.join(", ", declared)) + "). Declare it under "
-				+ "spring.security.oauth2.client.registration." + registrationId + ".* or use a declared id.");
 	}
 
 	static String refusedAfterLostAnswer(String registrationId, String account) {

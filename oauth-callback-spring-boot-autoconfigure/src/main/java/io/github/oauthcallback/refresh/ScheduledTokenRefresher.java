@@ -29,7 +29,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Refreshes stored logins ahead of their expiry, for long-running shells and daemons
- * ({@code oauth-callback.refresh.scheduled.*}). Every {@code interval} it refreshes, at most {@code concurrency} at a
+ * (scheduled refresh). Every {@code interval} it refreshes, at most {@code concurrency} at a
  * time, the logins with a refresh token whose access token expires within {@code window}. It never opens a browser
  * (see {@link OAuthCallbackAuthorizedClientManager#refresh}). A failure, of one login or of the store itself, is
  * logged once at WARN (without secrets) and at DEBUG while it repeats, until it works again.

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
@@ -187,9 +187,7 @@ public final class OAuthCallbackShellCommands {
 		if (ids.size() == 1) {
 			return ids.get(0);
 		}
-		throw new InvalidConfigurationException("Name the registration (declared: "
-				+ (ids.isEmpty() ? "none" : String.join(", ", ids)) + "), for example: "
-				+ context.parsedInput().commandName() + " " + (ids.isEmpty() ? "github" : ids.get(0)));
+		throw UnknownRegistrationException.notNamed(ids, context.parsedInput().commandName());
 	}
 
 	private String account(CommandContext context) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.TokenStoreException;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -57,9 +57,10 @@ final class AdaptedTokenStore implements TokenStore {
 
 	@Override
 	public List<StoredLogin> logoutAll() {
-		throw new InvalidConfigurationException("The application's own OAuth2AuthorizedClientService ("
+		throw new TokenStoreException(location(), "The application's own OAuth2AuthorizedClientService ("
 				+ this.service.getClass().getName() + ") cannot list its logins, so they cannot all be removed at once: "
-				+ "log out of each registration, or use one of the starter's stores (oauth-callback.store.type).");
+				+ "log out of each registration, or keep the logins in one of the starter's token stores (file, JDBC "
+				+ "or memory).");
 	}
 
 	@Override

@@ -11,12 +11,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.store.EncryptionKeyException.KeySource;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads encryption keys from configuration: base64 text, or a key file that only its owner may read.
+ * Reads encryption keys from configuration: base64 text, or a key file that only its owner may read. This is the one
+ * check of the keys: the configuration properties run it too, and name the property of the key it reports.
  */
 public final class EncryptionKeys {
+
+	private static final String GENERATE = "Generate a key with: openssl rand -base64 32";
 
 	private EncryptionKeys() {
 	}
@@ -24,30 +28,33 @@ public final class EncryptionKeys {
 	/**
 	 * @param key the current key as base64, or {@code null}
 	 * @param keyFile a file holding the current key as base64, or {@code null}
-	 * @param previousKeys older keys as base64, still accepted for reading
+	 * @param previousKeys older keys as base64, still accepted for reading, or {@code null}
 	 * @return the cipher, {@link TokenCipher#none()} when no key is configured
+	 * @throws EncryptionKeyException if a key cannot be used, naming which
 	 */
-	public static TokenCipher cipher(String key, Path keyFile, List<String> previousKeys) {
+	public static TokenCipher cipher(@Nullable String key, @Nullable Path keyFile,
+			@Nullable List<String> previousKeys) {
 		boolean hasKey = key != null && !key.isBlank();
 		if (hasKey && keyFile != null) {
-			throw new InvalidConfigurationException("Set either oauth-callback.store.encryption.key or "
-					+ "oauth-callback.store.encryption.key-file, not both.");
+			throw new EncryptionKeyException(KeySource.KEY_FILE, "The current encryption key is given twice, as text "
+					+ "and as a key file: give only one of them.", null);
 		}
 		List<byte[]> previous = new ArrayList<>();
 		if (previousKeys != null) {
 			for (String old : previousKeys) {
-				previous.add(decode(old, "oauth-callback.store.encryption.previous-keys"));
+				previous.add(decode(old, KeySource.PREVIOUS_KEYS, "A previous encryption key"));
 			}
 		}
 		if (hasKey) {
-			return TokenCipher.of(decode(key, "oauth-callback.store.encryption.key"), previous);
+			return TokenCipher.of(decode(key, KeySource.KEY, "The encryption key"), previous);
 		}
 		if (keyFile != null) {
-			return TokenCipher.of(decode(readKeyFile(keyFile), "the key file " + keyFile), previous);
+			return TokenCipher.of(decode(readKeyFile(keyFile), KeySource.KEY_FILE, "The key file " + keyFile), previous);
 		}
 		if (!previous.isEmpty()) {
-			throw new InvalidConfigurationException("oauth-callback.store.encryption.previous-keys is set but no "
-					+ "current key: set oauth-callback.store.encryption.key (or key-file) too.");
+			throw new EncryptionKeyException(KeySource.PREVIOUS_KEYS, "Previous encryption keys are given but no "
+					+ "current key: give the current key too (new logins are sealed with it, the previous keys only "
+					+ "read older ones).", null);
 		}
 		return TokenCipher.none();
 	}
@@ -63,6 +70,7 @@ public final class EncryptionKeys {
 	 * @param keyFile the key file
 	 * @param userId the id of the user it must belong to (the running user's, or {@code null} if unknown)
 	 * @return its content
+	 * @throws EncryptionKeyException if it may not or cannot be used
 	 */
 	static String readKeyFile(Path keyFile, Long userId) {
 		try {
@@ -73,33 +81,42 @@ public final class EncryptionKeys {
 				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(real, LinkOption.NOFOLLOW_LINKS);
 				if (permissions.stream().anyMatch((permission) -> permission.name().startsWith("GROUP")
 						|| permission.name().startsWith("OTHERS"))) {
-					throw new InvalidConfigurationException("The encryption key file " + named
-							+ " can be read by other users; refusing to use it. Run: chmod 600 " + real);
+					throw keyFile("The encryption key file " + named + " can be read by other users; refusing to use "
+							+ "it. Run: chmod 600 " + real, null);
 				}
 				if (!PrivateFiles.ownedBy(real, userId)) {
 					String owner = Files.getOwner(real, LinkOption.NOFOLLOW_LINKS).getName();
-					throw new InvalidConfigurationException("The encryption key file " + named + " belongs to '"
-							+ owner + "', not to the user running this program (user id " + userId + "); refusing to use "
-							+ "it. Make it yours (chown " + System.getProperty("user.name") + " " + real
-							+ ") or use a key file of your own.");
+					throw keyFile("The encryption key file " + named + " belongs to '" + owner + "', not to the user "
+							+ "running this program (user id " + userId + "); refusing to use it. Make it yours (chown "
+							+ System.getProperty("user.name") + " " + real + ") or use a key file of your own.", null);
 				}
 			}
 			return Files.readString(real, StandardCharsets.UTF_8).trim();
 		}
 		catch (IOException ex) {
-			throw new InvalidConfigurationException("Cannot read the encryption key file " + keyFile + " ("
-					+ ex.getClass().getSimpleName() + "). Fix oauth-callback.store.encryption.key-file.", ex);
+			throw keyFile("Cannot read the encryption key file " + keyFile + " (" + PrivateFiles.describe(ex)
+					+ "). Check the path, or give the key as text instead.", ex);
 		}
 	}
 
-	private static byte[] decode(String base64, String source) {
+	private static EncryptionKeyException keyFile(String message, @Nullable Throwable cause) {
+		return new EncryptionKeyException(KeySource.KEY_FILE, message, cause);
+	}
+
+	private static byte[] decode(String base64, KeySource source, String what) {
+		byte[] key;
 		try {
-			return Base64.getDecoder().decode(base64.trim());
+			key = Base64.getDecoder().decode(base64.trim());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationException(source + " is not valid base64. Generate a key with: "
-					+ "openssl rand -base64 32");
+			// The decoder's message quotes the offending character: not shown, it is part of a key.
+			throw new EncryptionKeyException(source, what + " is not valid base64. " + GENERATE, null);
 		}
+		String problem = TokenCipher.keyProblem(key);
+		if (problem != null) {
+			throw new EncryptionKeyException(source, what + " " + problem, null);
+		}
+		return key;
 	}
 
 }

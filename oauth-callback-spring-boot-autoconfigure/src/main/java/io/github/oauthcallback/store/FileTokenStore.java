@@ -31,7 +31,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  */
 public final class FileTokenStore implements TokenStore {
 
-	/** The default of {@code oauth-callback.store.lock-timeout}. */
+	/** How long a store waits for another process's lock on a login, unless told otherwise. */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
 
 	private static final Log logger = LogFactory.getLog(FileTokenStore.class);
@@ -122,7 +122,7 @@ public final class FileTokenStore implements TokenStore {
 	}
 
 	/**
-	 * The one-time migration of {@code oauth-callback.store.encryption.encrypt-plaintext}: seals every entry stored
+	 * The one-time {@code encrypt-plaintext} migration: seals every entry stored
 	 * as plaintext (before encryption was turned on) or in the {@code enc:v1} form of older versions, in one write,
 	 * trusting it as it is found, without its ID token (which is then not presented as validated). Each sealed entry
 	 * is logged at WARN; entries that do not decrypt with the configured keys are left as they are, with a warning.
@@ -214,21 +214,10 @@ public final class FileTokenStore implements TokenStore {
 	 * stored field by field is refused when a key is configured
 	 */
 	private SealedLogin read(Entry entry) {
-		String id = entry.registrationId();
-		String account = entry.account();
-		if (entry.sealed() == null) {
-			return this.protection.unsealed(id, account, entry.stored());
-		}
-		if (entry.accessToken().value() != null || entry.idToken() != null
-				|| (entry.refreshToken() != null && entry.refreshToken().value() != null)) {
-			throw this.protection.altered(id, account, "token values (found outside the sealed copy)");
-		}
-		SealedLogin login = this.protection.open(id, account, entry.sealed());
-		String altered = login.differenceFrom(entry.stored(), true);
-		if (altered != null) {
-			throw this.protection.altered(id, account, altered);
-		}
-		return login;
+		boolean valuesOutsideSeal = entry.accessToken().value() != null || entry.idToken() != null
+				|| (entry.refreshToken() != null && entry.refreshToken().value() != null);
+		return this.protection.read(entry.registrationId(), entry.account(), entry.stored(), entry.sealed(),
+				valuesOutsideSeal, true);
 	}
 
 	private Entry toEntry(String registrationId, String account, SealedLogin login) {

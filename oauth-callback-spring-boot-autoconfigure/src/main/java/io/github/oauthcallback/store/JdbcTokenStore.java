@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
@@ -87,11 +86,9 @@ public class JdbcTokenStore implements TokenStore {
 
 	private static final Log logger = LogFactory.getLog(JdbcTokenStore.class);
 
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
 	private static final int ATTEMPTS = 5;
 
-	/** The default of {@code oauth-callback.store.jdbc.cache-time-to-live}. */
+	/** How long a login read from the database is used without reading it again, unless told otherwise. */
 	public static final Duration DEFAULT_CACHE_TIME_TO_LIVE = Duration.ofSeconds(10);
 
 	private static final String COLUMNS = "client_registration_id, principal_name, access_token_type, "
@@ -154,15 +151,9 @@ public class JdbcTokenStore implements TokenStore {
 	public JdbcTokenStore(JdbcOperations jdbc, PlatformTransactionManager transactionManager,
 			ClientRegistrationRepository registrations, TokenCipher cipher, String table, Supplier<String> location,
 			Duration cacheTimeToLive, Duration lockTimeout) {
-		validTableName(table);
-		if (cacheTimeToLive == null || cacheTimeToLive.isNegative()) {
-			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.jdbc."
-					+ "cache-time-to-live must be zero or positive (was " + cacheTimeToLive + "); the default is 10s.");
-		}
-		if (lockTimeout == null || lockTimeout.toSeconds() < 1) {
-			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.lock-timeout must "
-					+ "be at least one second for the JDBC store (was " + lockTimeout + "); the default is 10m.");
-		}
+		StoreSettings.tableName(table);
+		StoreSettings.cacheTimeToLive(cacheTimeToLive);
+		StoreSettings.jdbcLockTimeout(lockTimeout);
 		this.jdbc = jdbc;
 		this.sql = JdbcClient.create(jdbc);
 		this.registrations = registrations;
@@ -341,7 +332,7 @@ public class JdbcTokenStore implements TokenStore {
 		}
 		catch (DataAccessException ex) {
 			throw failure("could not lock the login of '" + registrationId + "' for account '" + account
-					+ "' within oauth-callback.store.lock-timeout (" + this.lockTimeoutSeconds + " s; "
+					+ "' within the store's lock timeout (" + this.lockTimeoutSeconds + " s; "
 					+ ex.getClass().getSimpleName() + "): another node probably holds it while it refreshes the token "
 					+ "or waits for a browser login. Try again once it is done, or raise the timeout", ex);
 		}
@@ -374,7 +365,7 @@ public class JdbcTokenStore implements TokenStore {
 	}
 
 	/**
-	 * The one-time migration of {@code oauth-callback.store.encryption.encrypt-plaintext}: seals every row of this
+	 * The one-time {@code encrypt-plaintext} migration: seals every row of this
 	 * application's registrations stored as plaintext (before encryption was turned on) or in the {@code enc:v1} form
 	 * of older versions, trusting it as it is found, without its ID token (which is then not presented as validated).
 	 * Each sealed row is logged at WARN. Rows of another provider or client, and rows that cannot be read or do not
@@ -452,27 +443,14 @@ public class JdbcTokenStore implements TokenStore {
 		OAuth2AuthorizedClient raw = row.client();
 		String id = raw.getClientRegistration().getRegistrationId();
 		String account = raw.getPrincipalName();
-		SealedLogin stored = stored(row);
-		SealedLogin login;
-		IssuedBy issuedBy;
-		if (isSealed(raw)) {
-			if (row.idToken() != null
-					|| (raw.getRefreshToken() != null && !SEALED_REFRESH_TOKEN.equals(raw.getRefreshToken().getTokenValue()))) {
-				throw this.protection.altered(id, account, "token values (found outside the sealed copy)");
-			}
-			login = this.protection.open(id, account, raw.getAccessToken().getTokenValue());
-			// The instants are not compared: a database may store them in the node's time zone or round them; the
-			// sealed ones are used.
-			String altered = login.differenceFrom(stored, false);
-			if (altered != null) {
-				throw this.protection.altered(id, account, altered);
-			}
-			issuedBy = login.issuedBy();
-		}
-		else {
-			login = this.protection.unsealed(id, account, stored);
-			issuedBy = row.issuedBy();
-		}
+		boolean sealed = isSealed(raw);
+		boolean valuesOutsideSeal = sealed && (row.idToken() != null || (raw.getRefreshToken() != null
+				&& !SEALED_REFRESH_TOKEN.equals(raw.getRefreshToken().getTokenValue())));
+		// The instants are not compared: a database may store them in the node's time zone or round them; the sealed
+		// ones are used.
+		SealedLogin login = this.protection.read(id, account, stored(row),
+				sealed ? raw.getAccessToken().getTokenValue() : null, valuesOutsideSeal, false);
+		IssuedBy issuedBy = sealed ? login.issuedBy() : row.issuedBy();
 		if (!this.protection.belongsTo(id, account, issuedBy, raw.getClientRegistration())) {
 			return null;
 		}
@@ -645,25 +623,13 @@ public class JdbcTokenStore implements TokenStore {
 		}
 		catch (DataAccessException ex) {
 			throw failure("cannot be used (" + ex.getClass().getSimpleName() + "). Check the database connection and "
-					+ "that the table exists (oauth-callback.store.jdbc.initialize-schema, docs/storage.md)", ex);
+					+ "that the table exists: let the starter initialize the schema, or create it with the shipped "
+					+ "scripts (docs/storage.md)", ex);
 		}
 	}
 
 	private TokenStoreException failure(String problem, Throwable cause) {
 		return new TokenStoreException(location(), "The token store (" + location() + ") " + problem + ".", cause);
-	}
-
-	/**
-	 * @param table a configured table name
-	 * @return the name, if it is a plain SQL identifier, optionally schema-qualified
-	 * @throws io.github.oauthcallback.InvalidConfigurationException otherwise
-	 */
-	static String validTableName(String table) {
-		if (table == null || !TABLE_NAME.matcher(table).matches()) {
-			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.jdbc.table-name must "
-					+ "be a plain SQL identifier, optionally schema-qualified (was '" + table + "').");
-		}
-		return table;
 	}
 
 }

@@ -8,6 +8,7 @@ import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,7 +72,7 @@ final class LoginProtection {
 	 * @return the login
 	 * @throws TokenStoreException if it does not decrypt: another key, altered, or moved from another entry
 	 */
-	SealedLogin open(String registrationId, String account, String sealed) {
+	private SealedLogin open(String registrationId, String account, String sealed) {
 		String document;
 		try {
 			document = this.cipher.open(sealed, associatedData(registrationId, account));
@@ -90,6 +91,38 @@ final class LoginProtection {
 	}
 
 	/**
+	 * The one read check of both stores. A login stored field by field is read as {@link #unsealed} says (refused
+	 * where a key is configured). A sealed login must have no token value outside its seal, must open, and its plain
+	 * copy (kept for listing and queries) must match the sealed one.
+	 * @param registrationId the registration id it is stored under
+	 * @param account the account it is stored under
+	 * @param stored the plain copy: the login as stored field by field, with its values possibly in the {@code enc:v1}
+	 * form
+	 * @param sealed the sealed document, or {@code null} if the login is stored field by field
+	 * @param valuesOutsideSeal whether token values were found next to the sealed document
+	 * @param compareInstants whether the plain copy's instants must equal the sealed ones (a database may store them
+	 * rounded or in the node's time zone: the sealed ones are used)
+	 * @return the login, decrypted
+	 * @throws PlaintextLoginException if it is stored field by field although a key is configured
+	 * @throws TokenStoreException if it does not decrypt, or was altered
+	 */
+	SealedLogin read(String registrationId, String account, SealedLogin stored, @Nullable String sealed,
+			boolean valuesOutsideSeal, boolean compareInstants) {
+		if (sealed == null) {
+			return unsealed(registrationId, account, stored);
+		}
+		if (valuesOutsideSeal) {
+			throw altered(registrationId, account, "token values (found outside the sealed copy)");
+		}
+		SealedLogin login = open(registrationId, account, sealed);
+		String altered = login.differenceFrom(stored, compareInstants);
+		if (altered != null) {
+			throw altered(registrationId, account, altered);
+		}
+		return login;
+	}
+
+	/**
 	 * Reads a login stored field by field: by this version without a key, or by older versions (plaintext, or the
 	 * {@code enc:v1} values of versions before sealed logins). With a key neither is used: plaintext could have been
 	 * planted by anyone who can write the store, and an {@code enc:v1} login left its expiry, scopes, issuer and client
@@ -102,7 +135,7 @@ final class LoginProtection {
 	 * @throws PlaintextLoginException if a key is configured (the login is not sealed)
 	 * @throws TokenStoreException if a value does not decrypt
 	 */
-	SealedLogin unsealed(String registrationId, String account, SealedLogin stored) {
+	private SealedLogin unsealed(String registrationId, String account, SealedLogin stored) {
 		if (sealing()) {
 			throw notSealed(registrationId, account, stored);
 		}
@@ -110,8 +143,8 @@ final class LoginProtection {
 	}
 
 	/**
-	 * Opens a login stored field by field for the one-time migration of
-	 * {@code oauth-callback.store.encryption.encrypt-plaintext}, which trusts it as it is found. Its ID token is
+	 * Opens a login stored field by field for the one-time {@code encrypt-plaintext} migration, which trusts it as it
+	 * is found. Its ID token is
 	 * dropped: nothing shows it is the one validated at login, so the sealed login must not present it as validated.
 	 * @param registrationId the registration id
 	 * @param account the account
@@ -131,7 +164,7 @@ final class LoginProtection {
 	 * @param stored the login as it was stored
 	 */
 	void logMigrated(String registrationId, String account, SealedLogin stored) {
-		logger.warn("oauth-callback.store.encryption.encrypt-plaintext: sealed the login for registration '"
+		logger.warn("The encrypt-plaintext migration sealed the login for registration '"
 				+ registrationId + "' and account '" + account + "' in " + this.location.get() + ", which was stored "
 				+ form(stored) + ". It is used as it was found" + ((stored.idToken() != null)
 						? "; its ID token was dropped, since nothing shows it is the one validated at login" : "")
@@ -145,7 +178,7 @@ final class LoginProtection {
 	 * @param reason why, a message without values
 	 */
 	void logNotMigrated(String registrationId, String account, String reason) {
-		logger.warn("oauth-callback.store.encryption.encrypt-plaintext: left the login for registration '"
+		logger.warn("The encrypt-plaintext migration left the login for registration '"
 				+ registrationId + "' and account '" + account + "' in " + this.location.get() + " as it is (still "
 				+ "not sealed, so it is refused): " + reason);
 	}
@@ -165,12 +198,12 @@ final class LoginProtection {
 		String problem = earlierVersion(stored) ? "that was encrypted by an earlier version of oauth-callback (enc:v1), "
 				+ "which left its expiry, scopes, issuer and client id unprotected, although an encryption key is "
 				+ "configured. It is not used: anyone who can write the store could have put back an old copy of it with "
-				+ "those edited. If the store holds what that version wrote, start once with "
-				+ "oauth-callback.store.encryption.encrypt-plaintext=true to seal the stored logins (then remove it)"
+				+ "those edited. If the store holds what that version wrote, start once with the encrypt-plaintext "
+				+ "migration turned on to seal the stored logins (then turn it off)"
 				: "that is not encrypted, although an encryption key is configured. It is not used: anyone who can write "
 						+ "the store could have put it there. If it was stored before encryption was turned on, start "
-						+ "once with oauth-callback.store.encryption.encrypt-plaintext=true to encrypt the stored logins "
-						+ "(then remove it)";
+						+ "once with the encrypt-plaintext migration turned on to encrypt the stored logins (then turn "
+						+ "it off)";
 		return new PlaintextLoginException(this.location.get(), this.store.get() + " holds a login for '"
 				+ registrationId + "' (account '" + account + "') " + problem + "; otherwise log in again to replace "
 				+ "it, or remove it with 'logout " + registrationId + "'. Nothing was changed.", registrationId);
@@ -201,7 +234,7 @@ final class LoginProtection {
 	 * @param field what differs between the plain copy and the sealed document
 	 * @return the failure to report
 	 */
-	TokenStoreException altered(String registrationId, String account, String field) {
+	private TokenStoreException altered(String registrationId, String account, String field) {
 		return new TokenStoreException(this.location.get(), this.store.get() + " holds a login for '" + registrationId
 				+ "' (account '" + account + "') whose " + field + " was changed outside oauth-callback: it no longer "
 				+ "matches the sealed copy, so the login is not used. Log in again to replace it, or remove it with "
@@ -234,7 +267,7 @@ final class LoginProtection {
 	private TokenStoreException undecryptable(String registrationId, String account, UndecryptableException ex) {
 		return new TokenStoreException(this.location.get(), this.store.get() + " holds a login for '" + registrationId
 				+ "' (account '" + account + "') that cannot be decrypted: " + ex.getMessage() + ". Configure the key "
-				+ "it was written with (oauth-callback.store.encryption.key, or previous-keys while rotating), or "
+				+ "it was written with (as the current key, or as a previous key while rotating), or "
 				+ "remove the stored logins with 'logout --all'. Nothing was changed.", ex);
 	}
 

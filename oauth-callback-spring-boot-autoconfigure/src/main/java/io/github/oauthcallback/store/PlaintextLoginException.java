@@ -6,7 +6,7 @@ import io.github.oauthcallback.TokenStoreException;
  * A stored login is not sealed although an encryption key is configured: it is plaintext, or was encrypted by an
  * earlier version ({@code enc:v1}, whose expiry, scopes, issuer and client id are not protected). It is not used:
  * whoever can write the store could have put it there, or put back an old copy with edited fields. Such logins are
- * sealed by starting once with {@code oauth-callback.store.encryption.encrypt-plaintext=true}.
+ * sealed by the stores' one-time {@code encrypt-plaintext} migration.
  */
 public class PlaintextLoginException extends TokenStoreException {
 

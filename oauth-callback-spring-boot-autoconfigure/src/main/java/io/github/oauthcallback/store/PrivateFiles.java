@@ -56,6 +56,15 @@ public final class PrivateFiles {
 	}
 
 	/**
+	 * @param permissions a file's or folder's POSIX permissions
+	 * @return whether users other than its owner can write it (by group or by others)
+	 */
+	public static boolean othersCanWrite(Set<PosixFilePermission> permissions) {
+		return permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE);
+	}
+
+	/**
 	 * Whether a file or folder belongs to the user running this program, compared by user id where the JDK tells it
 	 * ({@code unix:uid}), else by user name. Root gets no exception: it trusts only its own files too.
 	 * @param path the file or folder (a symbolic link is not followed)

@@ -16,7 +16,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticated encryption of stored logins with AES-256-GCM (the JDK's JCA): a random 96-bit nonce per sealed value,
@@ -68,6 +68,7 @@ public final class TokenCipher {
 	 * @param currentKey the 256-bit key new values are encrypted with
 	 * @param previousKeys older keys, still accepted for reading
 	 * @return the cipher
+	 * @throws IllegalArgumentException if a key is not 256 bits long
 	 */
 	public static TokenCipher of(byte[] currentKey, List<byte[]> previousKeys) {
 		Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
@@ -75,13 +76,23 @@ public final class TokenCipher {
 		all.add(currentKey);
 		all.addAll(previousKeys);
 		for (byte[] key : all) {
-			if (key.length != 32) {
-				throw new InvalidConfigurationException("An oauth-callback.store.encryption key has " + key.length
-						+ " bytes; AES-256 needs 32. Generate one with: openssl rand -base64 32");
+			String problem = keyProblem(key);
+			if (problem != null) {
+				throw new IllegalArgumentException("An encryption key " + problem);
 			}
 			keys.putIfAbsent(keyId(key), new SecretKeySpec(key, "AES"));
 		}
 		return new TokenCipher(keys);
+	}
+
+	/**
+	 * The one check of a key's size, for {@link #of} and {@link EncryptionKeys}.
+	 * @param key a key
+	 * @return what is wrong with it, to follow "An encryption key" or the like, or {@code null} if it can be used
+	 */
+	static @Nullable String keyProblem(byte[] key) {
+		return (key.length == 32) ? null
+				: "has " + key.length + " bytes; AES-256 needs 32. Generate one with: openssl rand -base64 32";
 	}
 
 	/**

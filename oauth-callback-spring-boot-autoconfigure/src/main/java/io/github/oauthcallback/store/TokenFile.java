@@ -83,11 +83,7 @@ final class TokenFile {
 		.build();
 
 	TokenFile(Path file, Duration lockTimeout) {
-		if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.isZero()) {
-			throw new io.github.oauthcallback.InvalidConfigurationException("oauth-callback.store.lock-timeout must "
-					+ "be positive (was " + lockTimeout + "); the default is 10m.");
-		}
-		this.lockTimeout = lockTimeout;
+		this.lockTimeout = StoreSettings.fileLockTimeout(lockTimeout);
 		this.file = file.toAbsolutePath().normalize();
 		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
 		this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -235,7 +231,7 @@ final class TokenFile {
 	 * Locks one byte of the lock file (and the same byte within this JVM). All locks of a JVM on the lock file go
 	 * through one shared channel, because closing any channel of a file releases every lock the process holds on
 	 * it. The lock is taken with {@code tryLock}, which an interrupt cannot abort (a blocking {@code lock} would close
-	 * the shared channel when interrupted), polled until {@code oauth-callback.store.lock-timeout}.
+	 * the shared channel when interrupted), polled until the lock timeout.
 	 */
 	private <T> T lockedRange(long position, Locked<T> action) {
 		return uninterrupted(() -> lockedRangeUninterrupted(position, action));
@@ -294,7 +290,7 @@ final class TokenFile {
 				}
 				if (System.nanoTime() - deadline > 0) {
 					throw failure("is locked by another process for more than " + this.lockTimeout
-							+ " (oauth-callback.store.lock-timeout); another run of this program is probably waiting for a "
+							+ " (the store's lock timeout); another run of this program is probably waiting for a "
 							+ "browser login", "Finish or stop the other run and try again", null);
 				}
 				try {
@@ -394,7 +390,7 @@ final class TokenFile {
 		}
 		catch (IOException ex) {
 			throw failure("cannot be written (" + describe(ex) + ")",
-					"Make its directory writable or point oauth-callback.store.file.path elsewhere", ex);
+					"Make its directory writable", ex);
 		}
 		finally {
 			if (temp != null) {
@@ -443,7 +439,7 @@ final class TokenFile {
 		}
 		catch (IOException ex) {
 			throw failure("cannot be created: its directory " + directory + " cannot be created (" + describe(ex)
-					+ ")", "Create it, or point oauth-callback.store.file.path elsewhere", ex);
+					+ ")", "Create it", ex);
 		}
 	}
 
@@ -471,10 +467,9 @@ final class TokenFile {
 			// the lock or the read that follows reports what matters
 			return;
 		}
-		String problem = (permissions.contains(PosixFilePermission.GROUP_WRITE)
-				|| permissions.contains(PosixFilePermission.OTHERS_WRITE))
-						? "which other users can write (" + PosixFilePermissions.toString(permissions) + ")"
-						: own ? null : "which belongs to another user";
+		String problem = PrivateFiles.othersCanWrite(permissions)
+				? "which other users can write (" + PosixFilePermissions.toString(permissions) + ")"
+				: own ? null : "which belongs to another user";
 		if (problem != null) {
 			String where = real.equals(directory) ? directory.toString()
 					: directory + " (a symbolic link to the directory " + real + ")";
@@ -482,7 +477,7 @@ final class TokenFile {
 					+ where + ", " + problem + ": they could replace or remove the token file, so it is not used. "
 					+ (own ? "Run: chmod go-w " + real : "Make the directory yours (chown "
 							+ System.getProperty("user.name") + " " + real + ") and run: chmod go-w " + real)
-					+ " (or chmod 700), or set oauth-callback.store.file.path to a file in a directory of your own. "
+					+ " (or chmod 700), or use a token file in a directory of your own. "
 					+ "Nothing was changed.");
 		}
 	}
@@ -502,8 +497,8 @@ final class TokenFile {
 	private void refuseSymlink() {
 		if (Files.isSymbolicLink(this.file)) {
 			throw unusable("is a symbolic link, which the token store refuses to follow (a link could send tokens "
-					+ "to another file)", "Replace the link by the file it points to, or point "
-							+ "oauth-callback.store.file.path at the real file");
+					+ "to another file)", "Replace the link by the file it points to, or configure the real file as "
+							+ "the token file");
 		}
 	}
 
@@ -531,8 +526,8 @@ final class TokenFile {
 
 	private String message(String problem, String wayOut) {
 		return "The token file " + this.file + " " + problem + ". " + wayOut + ", or remove the stored logins with "
-				+ "'logout --all' (the file is moved aside, not deleted), or set oauth-callback.store.file.path to "
-				+ "another file. Nothing was changed.";
+				+ "'logout --all' (the file is moved aside, not deleted), or use another token file. Nothing was "
+				+ "changed.";
 	}
 
 	/**

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where the token file lives unless {@code oauth-callback.store.file.path} says otherwise: the platform's per-user
+ * Where the token file lives unless another one is configured: the platform's per-user
  * configuration directory, in a folder named after the application.
  * <ul>
  * <li>Linux and other Unix: {@code $XDG_CONFIG_HOME} (if set and absolute) or {@code ~/.config};</li>

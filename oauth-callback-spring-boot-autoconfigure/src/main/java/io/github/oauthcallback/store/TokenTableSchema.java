@@ -78,7 +78,7 @@ public final class TokenTableSchema {
 				|| (mode == DatabaseInitializationMode.EMBEDDED && !EmbeddedDatabaseConnection.isEmbedded(dataSource))) {
 			return false;
 		}
-		JdbcTokenStore.validTableName(table);
+		StoreSettings.tableName(table);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		Set<String> present;
 		try {
@@ -142,7 +142,7 @@ public final class TokenTableSchema {
 	 * @return the {@code CREATE TABLE} statement of the database's script, for that table name
 	 */
 	public static String ddl(DatabaseDriver driver, String table) {
-		return statements(schemaScript(driver), JdbcTokenStore.validTableName(table)).get(0);
+		return statements(schemaScript(driver), StoreSettings.tableName(table)).get(0);
 	}
 
 	/**

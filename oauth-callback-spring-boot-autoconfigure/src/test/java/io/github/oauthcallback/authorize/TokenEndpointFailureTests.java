@@ -11,7 +11,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.browser.BrowserLauncher;
@@ -343,7 +343,7 @@ class TokenEndpointFailureTests {
 
 	@Test
 	void unknownRegistrationNamesTheDeclaredOnes() {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(io.github.oauthcallback.UnknownRegistrationException.class)
 			.isThrownBy(() -> authorizer(registration("x", ClientAuthenticationMethod.NONE, null),
 					CallbackBrowser.silent(), Duration.ofSeconds(1))
 				.authorize("nope"))
@@ -354,7 +354,7 @@ class TokenEndpointFailureTests {
 
 	@Test
 	void publicClientWithASecretMethodFailsAtStartUp() {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidRegistrationException.class)
 			.isThrownBy(() -> authorizer(registration("x", ClientAuthenticationMethod.CLIENT_SECRET_BASIC, null),
 					CallbackBrowser.silent(), Duration.ofSeconds(1)))
 			.withMessageContaining("client-authentication-method=none")
@@ -367,7 +367,7 @@ class TokenEndpointFailureTests {
 				registration("web", ClientAuthenticationMethod.NONE, null))
 			.redirectUri("https://app.example/login/oauth2/code/web")
 			.build();
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidRegistrationException.class)
 			.isThrownBy(() -> authorizer(web, CallbackBrowser.silent(), Duration.ofSeconds(1)))
 			.withMessageContaining("registration.web.redirect-uri");
 	}

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
@@ -309,7 +309,8 @@ class OAuthCallbackLoginAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidConfigurationException.class)
+				.isInstanceOfSatisfying(InvalidRegistrationException.class,
+						(ex) -> assertThat(ex.getAttribute()).isEqualTo("client-authentication-method"))
 				.hasMessageContaining("registration.demo.client-authentication-method=none"));
 	}
 
@@ -346,8 +347,11 @@ class OAuthCallbackLoginAutoConfigurationTests {
 			.withPropertyValues("oauth-callback.listener.pages.success=classpath:nope.html")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("InvalidConfigurationException")
-				.hasStackTraceContaining("Point the success page setting at a readable"));
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.listener.pages.success"))
+				.hasMessageContaining("classpath:nope.html")
+				.hasMessageContaining("Point it at a readable classpath: or file: resource"));
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package io.github.oauthcallback.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 
@@ -7,6 +10,7 @@ import io.github.oauthcallback.refresh.Interactivity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -17,9 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link OAuthCallbackProperties}: the grouped names bind, and an invalid value fails binding with Spring
- * Boot's {@link InvalidConfigurationPropertyValueException} naming the property.
+ * Boot's {@link InvalidConfigurationPropertyValueException} naming the property, the value (never a key) and what is
+ * valid.
  */
 class OAuthCallbackPropertiesTests {
+
+	/** A valid 256-bit key, base64. */
+	private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withUserConfiguration(PropertiesOnly.class);
@@ -72,27 +80,164 @@ class OAuthCallbackPropertiesTests {
 		});
 	}
 
+	/**
+	 * One row per invalid value: the property that fails, the value given, the value the failure shows (the bound one,
+	 * so a duration shows as Java writes it), and what the reason says is valid.
+	 */
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "oauth-callback.login.timeout|0s", "oauth-callback.login.timeout|-5s",
-			"oauth-callback.token-endpoint.connect-timeout|0s", "oauth-callback.token-endpoint.read-timeout|-1s",
-			"oauth-callback.token-endpoint.retry.attempts|0", "oauth-callback.token-endpoint.retry.attempts|11",
-			"oauth-callback.token-endpoint.retry.backoff|2m", "oauth-callback.token-endpoint.retry.max-backoff|6m",
-			"oauth-callback.refresh.clock-skew|-1s", "oauth-callback.refresh.lifetime-when-unknown|0s",
-			"oauth-callback.refresh.scheduled.interval|0s", "oauth-callback.refresh.scheduled.window|-1m",
-			"oauth-callback.refresh.scheduled.concurrency|65", "oauth-callback.discovery.timeout|0s",
-			"oauth-callback.discovery.cache.time-to-live|-1h", "oauth-callback.listener.host|0.0.0.0",
-			"oauth-callback.listener.path|callback", "oauth-callback.listener.ports|70000",
-			"oauth-callback.listener.pages.success-redirect-uri|http://app.example/welcome" })
-	void invalidValueFailsNamingTheProperty(String name, String value) {
+	@CsvSource(delimiter = '|', value = {
+			"oauth-callback.login.timeout|0s|PT0S|Use a duration such as 5m (the default)",
+			"oauth-callback.login.timeout|-5s|PT-5S|The login timeout must be positive",
+			"oauth-callback.token-endpoint.connect-timeout|0s|PT0S|It must be positive",
+			"oauth-callback.token-endpoint.read-timeout|-1s|PT-1S|It must be positive",
+			"oauth-callback.token-endpoint.retry.attempts|0|0|It must be between 1 and 10",
+			"oauth-callback.token-endpoint.retry.attempts|11|11|It must be between 1 and 10",
+			"oauth-callback.token-endpoint.retry.backoff|2m|PT2M|It must be between 0 and 1m",
+			"oauth-callback.token-endpoint.retry.max-backoff|6m|PT6M|at most 5m",
+			"oauth-callback.refresh.clock-skew|-1s|PT-1S|It must not be negative",
+			"oauth-callback.refresh.lifetime-when-unknown|0s|PT0S|It must be positive",
+			"oauth-callback.refresh.scheduled.interval|0s|PT0S|It must be positive",
+			"oauth-callback.refresh.scheduled.window|-1m|PT-1M|It must not be negative",
+			"oauth-callback.refresh.scheduled.concurrency|65|65|It must be between 1 and 64",
+			"oauth-callback.discovery.timeout|0s|PT0S|It must be positive",
+			"oauth-callback.discovery.cache.time-to-live|-1h|PT-1H|It must not be negative",
+			"oauth-callback.listener.host|0.0.0.0|0.0.0.0|must be a loopback host: 127.0.0.1, [::1] or localhost",
+			"oauth-callback.listener.host|192.168.1.2|192.168.1.2|must be a loopback host: 127.0.0.1, [::1] or localhost",
+			"oauth-callback.listener.path|callback|callback|must start with '/'",
+			"oauth-callback.listener.ports|70000|[70000]|must hold ports between 1 and 65535",
+			"oauth-callback.listener.ports|0|[0]|must hold ports between 1 and 65535",
+			"oauth-callback.listener.pages.success|classpath:nope.html|classpath:nope.html|Point it at a readable classpath: or file: resource",
+			"oauth-callback.listener.pages.error|file:/nonexistent/error.html|file:/nonexistent/error.html|Point it at a readable classpath: or file: resource",
+			"oauth-callback.listener.pages.bad-request|classpath:nope.html|classpath:nope.html|Point it at a readable classpath: or file: resource",
+			"oauth-callback.listener.pages.success-redirect-uri|http://app.example/welcome|http://app.example/welcome|must be an https URI with a host and no user-info, or an http URI on a loopback address",
+			"oauth-callback.listener.pages.success-redirect-uri|https://user@app.example/|https://user@app.example/|must be an https URI with a host and no user-info",
+			"oauth-callback.store.lock-timeout|0s|PT0S|The lock timeout must be positive",
+			"oauth-callback.store.jdbc.table-name|tokens; DROP TABLE x|tokens; DROP TABLE x|must be a plain SQL identifier, optionally schema-qualified",
+			"oauth-callback.store.jdbc.cache-time-to-live|-1s|PT-1S|must be zero or positive",
+			"oauth-callback.store.encryption.key-file|/nonexistent/key|/nonexistent/key|Cannot read the encryption key file /nonexistent/key" })
+	void invalidValueFailsNamingThePropertyTheValueAndWhatIsValid(String name, String value, String shown,
+			String valid) {
 		this.runner.withPropertyValues(name + "=" + value)
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
 				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
 					assertThat(ex.getName()).isEqualTo(name);
-					assertThat(ex.getReason()).isNotBlank();
+					assertThat(ex.getReason()).contains(valid);
 				})
-				.hasMessageContaining(name));
+				.hasMessageStartingWith("Property " + name + " with value '" + shown + "' is invalid: "));
+	}
+
+	@Test
+	void theJdbcStoreNeedsALockTimeoutOfAtLeastOneSecond() {
+		this.runner.withPropertyValues("oauth-callback.store.lock-timeout=500ms")
+			.run((context) -> assertThat(context.getBean(OAuthCallbackProperties.class).store().lockTimeout())
+				.isEqualTo(Duration.ofMillis(500)));
+		this.runner.withPropertyValues("oauth-callback.store.type=jdbc", "oauth-callback.store.lock-timeout=500ms")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.store.lock-timeout"))
+				.hasMessageContaining("with value 'PT0.5S'")
+				.hasMessageContaining("at least one second for the JDBC store"));
+	}
+
+	/**
+	 * One row per invalid combination of keys: the property named, the properties given (separated by ';'), and
+	 * what the reason says. A key is never shown: the failure shows "(hidden)" instead.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"oauth-callback.store.encryption.key|key=not+base64!|(hidden)|The encryption key is not valid base64. Generate a key with: openssl rand -base64 32",
+			"oauth-callback.store.encryption.key|key=c2l4dGVlbi1ieXRlLWtleQ==|(hidden)|The encryption key has 16 bytes; AES-256 needs 32",
+			"oauth-callback.store.encryption.previous-keys|key=" + KEY + ";previous-keys=c2l4dGVlbi1ieXRlLWtleQ==|(hidden)|A previous encryption key has 16 bytes; AES-256 needs 32",
+			"oauth-callback.store.encryption.previous-keys|previous-keys=" + KEY + "|(hidden)|Previous encryption keys are given but no current key: give the current key too",
+			"oauth-callback.store.encryption.encrypt-plaintext|encrypt-plaintext=true|true|none is configured: set oauth-callback.store.encryption.key (or key-file) too, or remove it" })
+	void invalidKeysFailNamingThePropertyNeverTheKey(String name, String given, String shown, String valid) {
+		String[] properties = given.split(";");
+		for (int i = 0; i < properties.length; i++) {
+			properties[i] = "oauth-callback.store.encryption." + properties[i];
+		}
+		this.runner.withPropertyValues(properties)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo(name);
+					assertThat(ex.getReason()).contains(valid);
+				})
+				.hasMessageStartingWith("Property " + name + " with value '" + shown + "' is invalid: ")
+				.hasMessageNotContaining(KEY)
+				.hasMessageNotContaining("c2l4dGVlbi1ieXRlLWtleQ")
+				.hasMessageNotContaining("not+base64!"));
+	}
+
+	@Test
+	void aKeyFileMustBeTheUsersOwnAndReadableByThemOnly(@TempDir Path dir) throws Exception {
+		Path keyFile = dir.resolve("key");
+		Files.writeString(keyFile, KEY);
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+		this.runner.withPropertyValues("oauth-callback.store.encryption.key-file=" + keyFile)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.store.encryption.key-file"))
+				.hasMessageContaining("with value '" + keyFile + "'")
+				.hasMessageContaining("can be read by other users; refusing to use it. Run: chmod 600 " + keyFile)
+				.hasMessageNotContaining(KEY));
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+		this.runner
+			.withPropertyValues("oauth-callback.store.encryption.key-file=" + keyFile,
+					"oauth-callback.store.encryption.key=" + KEY)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.store.encryption.key-file"))
+				.hasMessageContaining("given twice, as text and as a key file: give only one of them")
+				.hasMessageNotContaining(KEY));
+	}
+
+	@Test
+	void storeSettingsBind(@TempDir Path dir) throws Exception {
+		Path keyFile = dir.resolve("key");
+		Files.writeString(keyFile, KEY);
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+		this.runner
+			.withPropertyValues("oauth-callback.store.type=jdbc", "oauth-callback.store.lock-timeout=2s",
+					"oauth-callback.store.jdbc.table-name=cli.tokens", "oauth-callback.store.jdbc.cache-time-to-live=0s",
+					"oauth-callback.store.encryption.key-file=" + keyFile,
+					"oauth-callback.store.encryption.previous-keys=" + KEY,
+					"oauth-callback.store.encryption.encrypt-plaintext=true", "oauth-callback.listener.host=::1",
+					"oauth-callback.listener.ports=8400,8401",
+					"oauth-callback.listener.pages.success-redirect-uri=http://127.0.0.1:8080/done")
+			.run((context) -> {
+				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
+				assertThat(properties.store().lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(properties.store().jdbc().tableName()).isEqualTo("cli.tokens");
+				assertThat(properties.store().jdbc().cacheTimeToLive()).isZero();
+				assertThat(properties.store().encryption().keyFile()).isEqualTo(keyFile);
+				assertThat(properties.store().encryption().previousKeys()).containsExactly(KEY);
+				assertThat(properties.store().encryption()).hasToString("Encryption[key=(none), keyFile=" + keyFile
+						+ ", previousKeys=1, encryptPlaintext=true]");
+				assertThat(properties.listener().host()).isEqualTo("[::1]");
+				assertThat(properties.listener().ports()).containsExactly(8400, 8401);
+			});
+	}
+
+	@Test
+	void aDeclaredClientNeedsARegistration() {
+		this.runner.withPropertyValues("oauth-callback.clients.github.base-url=https://api.github.com")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.clients.github.registration"))
+				.hasMessageContaining("with value 'null'")
+				.hasMessageContaining("It is required: name the spring.security.oauth2.client registration whose "
+						+ "token the bean 'githubRestClient' sends."));
 	}
 
 	@Test

@@ -1,10 +1,10 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -28,12 +28,14 @@ class TokenEndpointRequirementsTests {
 		.runner("https://idp.example/authorize", "https://idp.example/token")
 		.withPropertyValues("oauth-callback.store.type=memory", "oauth-callback.login.interactive=never");
 
-	private static String refusal(AssertableApplicationContext context) {
+	private static String refusal(AssertableApplicationContext context, String property) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
 		FailureAnalysis analysis = new OAuthCallbackFailureAnalyzer().analyze(failure);
 		assertThat(analysis).as("reported as a short start-up failure").isNotNull();
-		assertThat(failure).hasRootCauseInstanceOf(InvalidConfigurationException.class);
+		assertThat(failure).rootCause()
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+					(ex) -> assertThat(ex.getName()).isEqualTo(property));
 		return analysis.getDescription();
 	}
 
@@ -58,7 +60,7 @@ class TokenEndpointRequirementsTests {
 		for (String method : new String[] { "private_key_jwt", "client_secret_jwt", "tls_client_auth",
 				"client_secret_basci" }) {
 			this.runner.withPropertyValues(API + "client-secret=cli-secret", API + "client-authentication-method=" + method)
-				.run((context) -> assertThat(refusal(context))
+				.run((context) -> assertThat(refusal(context, API + "client-authentication-method"))
 					.contains("Registration 'api' has client-authentication-method '" + method + "'",
 							"spring.security.oauth2.client.registration.api.client-authentication-method",
 							"one of none, client_secret_basic, client_secret_post")
@@ -71,7 +73,8 @@ class TokenEndpointRequirementsTests {
 		this.runner
 			.withPropertyValues(SERVICE + "client-id=svc", SERVICE + "authorization-grant-type=client_credentials",
 					SERVICE + "client-authentication-method=none", SERVICE + "provider=stub")
-			.run((context) -> assertThat(refusal(context)).contains("Registration 'service' is a public client",
+			.run((context) -> assertThat(refusal(context, SERVICE + "client-authentication-method"))
+				.contains("Registration 'service' is a public client",
 					"client_credentials", "client-secret",
 					"spring.security.oauth2.client.registration.service.client-authentication-method"));
 	}
@@ -81,7 +84,7 @@ class TokenEndpointRequirementsTests {
 		this.runner
 			.withPropertyValues(SERVICE + "client-id=svc", SERVICE + "authorization-grant-type=client_credentials",
 					SERVICE + "client-authentication-method=client_secret_basic", SERVICE + "provider=stub")
-			.run((context) -> assertThat(refusal(context)).contains("Registration 'service'",
+			.run((context) -> assertThat(refusal(context, SERVICE + "client-secret")).contains("Registration 'service'",
 					"has no client-secret", "spring.security.oauth2.client.registration.service.client-secret"));
 	}
 
@@ -93,7 +96,7 @@ class TokenEndpointRequirementsTests {
 			this.runner
 				.withPropertyValues(SERVICE + "client-id=svc", SERVICE + "client-secret=svc-secret",
 						SERVICE + "authorization-grant-type=" + grantType, SERVICE + "provider=stub")
-				.run((context) -> assertThat(refusal(context))
+				.run((context) -> assertThat(refusal(context, SERVICE + "authorization-grant-type"))
 					.contains("Registration 'service' has authorization-grant-type '" + grantType + "'",
 							"spring.security.oauth2.client.registration.service.authorization-grant-type",
 							"one of authorization_code, client_credentials", "OAuth2AuthorizedClientManager"));

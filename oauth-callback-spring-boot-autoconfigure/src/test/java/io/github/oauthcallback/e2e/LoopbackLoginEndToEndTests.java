@@ -353,7 +353,7 @@ class LoopbackLoginEndToEndTests {
 				assertThat(context).hasFailed()
 					.getFailure()
 					.rootCause()
-					.isInstanceOf(io.github.oauthcallback.InvalidConfigurationException.class)
+					.isInstanceOf(io.github.oauthcallback.InvalidRegistrationException.class)
 					.hasMessageContaining("Registration 'forgetful' has no client-secret")
 					.hasMessageContaining("client_secret_basic")
 					.hasMessageContaining("registration.forgetful.client-authentication-method=none");

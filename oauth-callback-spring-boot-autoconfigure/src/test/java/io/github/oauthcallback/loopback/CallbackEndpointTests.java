@@ -3,7 +3,7 @@ package io.github.oauthcallback.loopback;
 import java.util.Arrays;
 import java.util.List;
 
-import io.github.oauthcallback.InvalidConfigurationException;
+import io.github.oauthcallback.InvalidRegistrationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,21 +54,23 @@ class CallbackEndpointTests {
 	@ValueSource(strings = { "https://127.0.0.1/callback", "http://example.com/callback", "http://0.0.0.0/callback",
 			"http://192.168.1.2/callback", "com.example.app:/callback", "http://[::]/callback", "not a uri" })
 	void nonLoopbackRedirectUriIsRejectedNamingTheProperty(String uri) {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(InvalidRegistrationException.class)
 			.isThrownBy(() -> CallbackEndpoint.resolve(uri, "corp", this.defaults))
 			.withMessageContaining("spring.security.oauth2.client.registration.corp.redirect-uri")
-			.withMessageContaining("http://127.0.0.1/callback");
+			.withMessageContaining("http://127.0.0.1/callback")
+			.satisfies((ex) -> assertThat(ex.getRegistrationId() + "." + ex.getAttribute())
+				.isEqualTo("corp.redirect-uri"));
 	}
 
 	@Test
 	void listenerSettingsRejectNonLoopbackHostsAndBadValues() {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new ListenerSettings("0.0.0.0", "/callback", List.of(), CallbackPages.defaults()))
 			.withMessageContaining("The listener host must be a loopback host");
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new ListenerSettings("127.0.0.1", "callback", List.of(), CallbackPages.defaults()))
 			.withMessageContaining("The listener path must start with '/'");
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new ListenerSettings("127.0.0.1", "/callback", List.of(70000), CallbackPages.defaults()))
 			.withMessageContaining("The listener ports must hold ports between 1 and 65535");
 		assertThat(new ListenerSettings("::1", "/c", null, CallbackPages.defaults()).host()).isEqualTo("[::1]");

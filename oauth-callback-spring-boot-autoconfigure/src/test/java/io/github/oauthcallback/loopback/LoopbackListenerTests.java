@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.ListenerBindException;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.RawHttp;
@@ -302,7 +301,7 @@ class LoopbackListenerTests {
 	@Test
 	void timeoutMustBePositive() throws Exception {
 		for (Duration timeout : new Duration[] { Duration.ZERO, Duration.ofSeconds(-1), null }) {
-			assertThatExceptionOfType(InvalidConfigurationException.class)
+			assertThatExceptionOfType(IllegalArgumentException.class)
 				.isThrownBy(() -> LoopbackListener.start("test", ephemeral("127.0.0.1"), CallbackPages.defaults(),
 						STATE, timeout, (code) -> code))
 				.withMessageContaining("'test'")
@@ -573,13 +572,13 @@ class LoopbackListenerTests {
 	}
 
 	@Test
-	void unreadablePageIsAConfigurationErrorNamingTheProperty() {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+	void unreadablePageIsRefusedNamingThePage() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), "classpath:missing.html",
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, null))
-			.withMessageContaining("the success page setting")
-			.withMessageContaining("classpath:missing.html");
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.withMessageContaining("Cannot read the success page 'classpath:missing.html'")
+			.withMessageContaining("or leave it out for the built-in page");
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 					CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, "/relative"))
 			.withMessageContaining("The success redirect URI must be");
@@ -589,7 +588,7 @@ class LoopbackListenerTests {
 	void successRedirectMustBeASafeBrowserUri() {
 		for (String unsafe : List.of("http://app.example/welcome", "https://user@app.example/welcome",
 				"javascript:alert(1)", "file://host/share/page.html")) {
-			assertThatExceptionOfType(InvalidConfigurationException.class).as(unsafe)
+			assertThatExceptionOfType(IllegalArgumentException.class).as(unsafe)
 				.isThrownBy(() -> CallbackPages.load(new DefaultResourceLoader(), CallbackPages.DEFAULT_SUCCESS,
 						CallbackPages.DEFAULT_ERROR, CallbackPages.DEFAULT_BAD_REQUEST, unsafe))
 				.withMessageContaining("The success redirect URI must be an https URI");

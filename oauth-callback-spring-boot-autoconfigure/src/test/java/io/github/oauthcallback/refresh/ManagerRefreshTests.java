@@ -21,6 +21,7 @@ import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
@@ -384,12 +385,14 @@ class ManagerRefreshTests {
 	}
 
 	@Test
-	void unknownRegistrationIsAConfigurationErrorNamingTheDeclaredOnes() {
-		runner().run((context) -> assertThatExceptionOfType(io.github.oauthcallback.InvalidConfigurationException.class)
+	void unknownRegistrationIsATypedErrorNamingTheDeclaredOnes() {
+		runner().run((context) -> assertThatExceptionOfType(io.github.oauthcallback.UnknownRegistrationException.class)
 			.isThrownBy(() -> context.getBean(OAuth2AuthorizedClientManager.class)
 				.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("nope").principal("ada").build()))
 			.withMessageContaining("'nope'")
-			.withMessageContaining("declared: api"));
+			.withMessageContaining("declared: api")
+			.withMessageContaining("spring.security.oauth2.client.registration.nope")
+			.satisfies((ex) -> assertThat(ex.getDeclared()).containsExactly("api")));
 	}
 
 	@Test
@@ -427,9 +430,14 @@ class ManagerRefreshTests {
 	@Test
 	void declaredClientWithoutRegistrationFailsClearly() {
 		runner("oauth-callback.clients.github.base-url=https://api.github.com")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.hasStackTraceContaining("oauth-callback.clients.github.registration is missing"));
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidConfigurationPropertyValueException ex = Causes.find(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(ex).isNotNull();
+				assertThat(ex.getName()).isEqualTo("oauth-callback.clients.github.registration");
+				assertThat(ex).hasMessageContaining("It is required").hasMessageContaining("githubRestClient");
+			});
 	}
 
 }

@@ -81,7 +81,8 @@ class FileTokenStoreAuthenticityTests {
 			.isThrownBy(() -> keyed().loadAuthorizedClient("github", "ada"))
 			.withMessageContaining(file().toString())
 			.withMessageContaining("not encrypted")
-			.withMessageContaining("oauth-callback.store.encryption.encrypt-plaintext=true")
+			.withMessageContaining("start once with the encrypt-plaintext migration turned on")
+				.withMessageNotContaining("oauth-callback.")
 			.withMessageContaining("logout github")
 			.withMessageNotContaining("planted")
 			.satisfies((ex) -> assertThat(ex.getLocation()).isEqualTo(file().toString()));
@@ -146,7 +147,8 @@ class FileTokenStoreAuthenticityTests {
 			.isThrownBy(() -> pointedAtB.loadAuthorizedClient("github", "ada"))
 			.withMessageContaining(file().toString())
 			.withMessageContaining("encrypted by an earlier version of oauth-callback (enc:v1)")
-			.withMessageContaining("oauth-callback.store.encryption.encrypt-plaintext=true")
+			.withMessageContaining("start once with the encrypt-plaintext migration turned on")
+				.withMessageNotContaining("oauth-callback.")
 			.withMessageContaining("logout github")
 			.withMessageNotContaining("a-refresh")
 			.satisfies((ex) -> assertThat(ex.getRegistrationId()).isEqualTo("github"));

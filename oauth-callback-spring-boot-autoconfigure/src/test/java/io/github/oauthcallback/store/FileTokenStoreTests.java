@@ -8,7 +8,6 @@ import java.util.List;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenStoreException;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,7 +147,9 @@ class FileTokenStoreTests {
 		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> wrong.loadAuthorizedClient("github", "ada"))
 			.withMessageContaining(file().toString())
 			.withMessageContaining("cannot be decrypted")
-			.withMessageContaining("oauth-callback.store.encryption.key");
+			.withMessageContaining("Configure the key it was written with (as the current key, or as a previous key "
+					+ "while rotating)")
+			.withMessageNotContaining("oauth-callback.");
 		assertThat(Files.readAllBytes(file())).isEqualTo(before);
 	}
 
@@ -165,7 +166,8 @@ class FileTokenStoreTests {
 				.withMessageContaining(file().toString())
 				.withMessageContaining("is not a valid token file")
 				.withMessageContaining("logout --all")
-				.withMessageContaining("oauth-callback.store.file.path")
+				.withMessageContaining("or use another token file")
+				.withMessageNotContaining("oauth-callback.")
 				.withMessageNotContaining("SECRET-TOKEN")
 				.satisfies((ex) -> assertThat(ex.getCause()).isNull());
 		}
@@ -208,7 +210,7 @@ class FileTokenStoreTests {
 		assertThatExceptionOfType(TokenStoreException.class)
 			.isThrownBy(() -> store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada")))
 			.withMessageContaining("/proc/self/oauth-callback-test")
-			.withMessageContaining("oauth-callback.store.file.path");
+			.withMessageContaining("or use another token file");
 	}
 
 	@Test
@@ -281,7 +283,7 @@ class FileTokenStoreTests {
 		Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(TokenCipherTests.key()),
 				StandardCharsets.UTF_8);
 		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(EncryptionKeyException.class)
 			.isThrownBy(() -> EncryptionKeys.cipher(null, keyFile, List.of()))
 			.withMessageContaining("chmod 600");
 		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
@@ -300,13 +302,13 @@ class FileTokenStoreTests {
 		try {
 			// A user name that matches the file's owner name must not make another uid's file acceptable.
 			System.setProperty("user.name", Files.getOwner(keyFile).getName());
-			assertThatExceptionOfType(InvalidConfigurationException.class)
+			assertThatExceptionOfType(EncryptionKeyException.class)
 				.isThrownBy(() -> EncryptionKeys.readKeyFile(keyFile, uid + 1))
 				.withMessageContaining("belongs to")
 				.withMessageContaining("user id " + (uid + 1))
 				.withMessageContaining("chown");
 			System.setProperty("user.name", "root");
-			assertThatExceptionOfType(InvalidConfigurationException.class).as("no exception for root")
+			assertThatExceptionOfType(EncryptionKeyException.class).as("no exception for root")
 				.isThrownBy(() -> EncryptionKeys.readKeyFile(keyFile, uid + 1));
 		}
 		finally {
@@ -466,7 +468,8 @@ class FileTokenStoreTests {
 			.isNotNull();
 		assertThatExceptionOfType(TokenStoreException.class).as("the new key alone cannot read the old entry")
 			.isThrownBy(() -> store(TokenCipher.of(newKey, List.of())).loadAuthorizedClient("github", "ada"))
-			.withMessageContaining("previous-keys");
+			.withMessageContaining("as a previous key while rotating")
+			.withMessageNotContaining("oauth-callback.");
 		assertThatExceptionOfType(TokenStoreException.class).as("the old key alone cannot read the new entry")
 			.isThrownBy(() -> store(TokenCipher.of(oldKey, List.of())).loadAuthorizedClient("corp", "ada"));
 		assertThat(Files.readString(file())).as("failed reads change nothing").isEqualTo(content);
@@ -487,7 +490,8 @@ class FileTokenStoreTests {
 				.isThrownBy(() -> fresh.saveAuthorizedClient(client(this.corp, "ada", "c", null), account("ada")))
 				.withMessageContaining("which other users can write (" + permissions + ")")
 				.withMessageContaining("chmod go-w " + shared)
-				.withMessageContaining("oauth-callback.store.file.path");
+				.withMessageContaining("or use a token file in a directory of your own")
+				.withMessageNotContaining("oauth-callback.");
 			assertThatExceptionOfType(TokenStoreException.class).as("reads too")
 				.isThrownBy(() -> fresh.loadAuthorizedClient("github", "ada"))
 				.withMessageContaining("which other users can write");
@@ -536,14 +540,14 @@ class FileTokenStoreTests {
 		Long uid = PrivateFiles.currentUserId();
 		assertThat(EncryptionKeys.readKeyFile(link, uid)).isNotEmpty();
 		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r--r--"));
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(EncryptionKeyException.class)
 			.isThrownBy(() -> EncryptionKeys.readKeyFile(link, uid))
 			.withMessageContaining(link + " (a symbolic link to " + real + ") can be read by other users")
 			.withMessageContaining("chmod 600 " + real);
 		Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
 		if (changeOwner(real)) {
 			// The link is the running user's; the file it leads to is not, and that is the one checked.
-			assertThatExceptionOfType(InvalidConfigurationException.class)
+			assertThatExceptionOfType(EncryptionKeyException.class)
 				.isThrownBy(() -> EncryptionKeys.readKeyFile(link, uid))
 				.withMessageContaining("(a symbolic link to " + real + ") belongs to");
 		}

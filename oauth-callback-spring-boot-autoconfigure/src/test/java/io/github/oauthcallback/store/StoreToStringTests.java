@@ -23,7 +23,8 @@ class StoreToStringTests {
 
 	private static final String SEALED = "enc:v2:0a1b2c3d:c2VhbGVkLWRvY3VtZW50";
 
-	private static final String KEY = "c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy0xMjM0";
+	/** A key the Encryption properties accept: 32 bytes, base64. */
+	private static final String KEY = "c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy0xMjM=";
 
 	private final Instant now = Instant.parse("2026-11-01T10:00:00Z");
 

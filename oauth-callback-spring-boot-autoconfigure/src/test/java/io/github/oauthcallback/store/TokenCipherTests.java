@@ -3,7 +3,6 @@ package io.github.oauthcallback.store;
 import java.security.SecureRandom;
 import java.util.List;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +104,7 @@ class TokenCipherTests {
 
 	@Test
 	void keysMustBe256Bits() {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> TokenCipher.of(new byte[16], List.of()))
 			.withMessageContaining("32")
 			.withMessageContaining("openssl rand -base64 32");

@@ -1,6 +1,5 @@
 package io.github.oauthcallback.store;
 
-import io.github.oauthcallback.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
@@ -86,9 +85,10 @@ class TokenTableSchemaTests {
 
 	@Test
 	void theTableNameIsValidatedBeforeAnyStatementIsBuilt() {
-		assertThatExceptionOfType(InvalidConfigurationException.class)
+		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> TokenTableSchema.initialize(null, "tokens; DROP TABLE x", DatabaseInitializationMode.ALWAYS))
-			.withMessageContaining("oauth-callback.store.jdbc.table-name");
+			.withMessageContaining("The table name must be a plain SQL identifier")
+			.withMessageContaining("'tokens; DROP TABLE x'");
 	}
 
 	@Test

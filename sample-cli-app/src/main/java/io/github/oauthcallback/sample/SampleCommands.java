@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.InvalidConfigurationException;
 import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
@@ -146,8 +146,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			err.println("Run 'help' for the commands.");
 			return USAGE;
 		}
-		catch (OAuthCallbackException ex) {
-			// The starter's messages say what to do; an unexpected cause is described in them without token values.
+		catch (OAuthCallbackException | NotConfiguredException ex) {
+			// The messages say what to do; an unexpected cause is described in them without token values.
 			err.println(ex.getMessage());
 			return FAILED;
 		}
@@ -224,7 +224,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		String id = registrationOperand(operands, repository, "login", false);
 		LoopbackAuthorizer loopback = this.authorizer.getIfAvailable();
 		if (loopback == null) {
-			throw new InvalidConfigurationException("The loopback login is not configured (no LoopbackAuthorizer "
+			throw new NotConfiguredException("The loopback login is not configured (no LoopbackAuthorizer "
 					+ "bean). Check that an OAuth2AuthorizedClientService is available.");
 		}
 		if (repository.findByRegistrationId(id) != null) {
@@ -303,7 +303,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		if (operands.equals(List.of(ALL))) {
 			TokenStore store = this.tokenStore.getIfAvailable();
 			if (store == null) {
-				throw new InvalidConfigurationException("'logout --all' needs one of the starter's token stores; the "
+				throw new NotConfiguredException("'logout --all' needs one of the starter's token stores; the "
 						+ "application defines its own OAuth2AuthorizedClientService.");
 			}
 			OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
@@ -354,7 +354,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		String id = registrationOperand(operands.subList(0, 1), repository(), "call", true);
 		OAuthCallbackRestClients clients = this.restClients.getIfAvailable();
 		if (clients == null) {
-			throw new InvalidConfigurationException("'call' needs the starter's RestClient integration, which needs "
+			throw new NotConfiguredException("'call' needs the starter's RestClient integration, which needs "
 					+ "one of its token stores (oauth-callback.store.type).");
 		}
 		// One request, then the program ends: HttpURLConnection leaves no client thread behind, whereas an unclosed JDK
@@ -384,9 +384,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		}
 		String id = (operands.size() == 1) ? operands.get(0) : defaultRegistration(repository, command);
 		if (mustExist && repository.findByRegistrationId(id) == null) {
-			throw new InvalidConfigurationException("There is no client registration '" + id + "' (declared: "
-					+ String.join(", ", ids(repository)) + "). Use one of those, or declare it under "
-					+ "spring.security.oauth2.client.registration." + id + ".*");
+			throw new UnknownRegistrationException(id, ids(repository));
 		}
 		return id;
 	}
@@ -406,7 +404,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	private ClientRegistrationRepository repository() {
 		ClientRegistrationRepository repository = this.registrations.getIfAvailable();
 		if (repository == null) {
-			throw new InvalidConfigurationException("No client registration is configured. Run with the demo profile "
+			throw new NotConfiguredException("No client registration is configured. Run with the demo profile "
 					+ "(the default), activate github or google, or declare one under "
 					+ "spring.security.oauth2.client.registration.<id>.* (and provider.<id>.* for a provider Spring "
 					+ "Boot does not know).");
@@ -417,7 +415,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	private OAuth2AuthorizedClientService store() {
 		OAuth2AuthorizedClientService store = this.authorizedClients.getIfAvailable();
 		if (store == null) {
-			throw new InvalidConfigurationException("No OAuth2AuthorizedClientService is available to keep logins in.");
+			throw new NotConfiguredException("No OAuth2AuthorizedClientService is available to keep logins in.");
 		}
 		return store;
 	}
@@ -507,6 +505,17 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			}
 		}
 		return words;
+	}
+
+	/** The application lacks a part a command needs; the message says which and how to add it. */
+	static final class NotConfiguredException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		NotConfiguredException(String message) {
+			super(message);
+		}
+
 	}
 
 	/** A command line this program does not understand. */
