@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
-import io.github.oauthcallback.Accounts;
-import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.Accounts;
+import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.TokenStore;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;

@@ -2,15 +2,15 @@ package io.github.oauthcallback.autoconfigure;
 
 import java.time.Clock;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.refresh.AuthorizedClientProviderChainBuilder;
-import io.github.oauthcallback.refresh.LazyAuthorizedClientProvider;
-import io.github.oauthcallback.refresh.LoopbackAuthorizedClientProvider;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.refresh.RefreshEventsAfterSave;
+import io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder;
+import io.github.oauthcallback.internal.refresh.LazyAuthorizedClientProvider;
+import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.refresh.RefreshEventsAfterSave;
 import io.github.oauthcallback.store.TokenStore;
-import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
+import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

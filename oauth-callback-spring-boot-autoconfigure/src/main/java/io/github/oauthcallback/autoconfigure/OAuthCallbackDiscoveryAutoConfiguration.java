@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 
-import io.github.oauthcallback.discovery.CachingClientRegistrationMapper;
-import io.github.oauthcallback.discovery.DiscoveryCache;
+import io.github.oauthcallback.internal.discovery.CachingClientRegistrationMapper;
+import io.github.oauthcallback.internal.discovery.DiscoveryCache;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -5,9 +5,9 @@ import java.util.Set;
 import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.ProviderDiscoveryException;
 import io.github.oauthcallback.TokenStoreException;
-import io.github.oauthcallback.UnsafeBrowserUriException;
+import io.github.oauthcallback.internal.browser.UnsafeBrowserUriException;
 import io.github.oauthcallback.internal.Causes;
-import io.github.oauthcallback.store.EncryptionKeyException;
+import io.github.oauthcallback.internal.store.EncryptionKeyException;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;

@@ -1,12 +1,12 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
-import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
-import io.github.oauthcallback.browser.SystemBrowserLauncher;
-import io.github.oauthcallback.loopback.CallbackPages;
-import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
+import io.github.oauthcallback.internal.loopback.CallbackPages;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

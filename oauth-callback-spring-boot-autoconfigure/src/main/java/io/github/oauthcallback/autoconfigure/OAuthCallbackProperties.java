@@ -8,13 +8,13 @@ import java.util.function.Supplier;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.SafeText;
-import io.github.oauthcallback.loopback.CallbackPages;
-import io.github.oauthcallback.loopback.ListenerSettings;
-import io.github.oauthcallback.refresh.Interactivity;
-import io.github.oauthcallback.store.EncryptionKeyException;
-import io.github.oauthcallback.store.EncryptionKeys;
+import io.github.oauthcallback.internal.loopback.CallbackPages;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.refresh.Interactivity;
+import io.github.oauthcallback.internal.store.EncryptionKeyException;
+import io.github.oauthcallback.internal.store.EncryptionKeys;
 import io.github.oauthcallback.store.JdbcTokenStore;
-import io.github.oauthcallback.store.StoreSettings;
+import io.github.oauthcallback.internal.store.StoreSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,10 +1,10 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

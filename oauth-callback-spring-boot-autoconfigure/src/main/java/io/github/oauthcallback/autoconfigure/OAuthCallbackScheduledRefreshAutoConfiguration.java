@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;

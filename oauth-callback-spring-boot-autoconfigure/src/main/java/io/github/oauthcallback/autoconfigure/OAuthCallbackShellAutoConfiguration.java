@@ -1,9 +1,9 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.shell.OAuthCallbackShellCommands;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;

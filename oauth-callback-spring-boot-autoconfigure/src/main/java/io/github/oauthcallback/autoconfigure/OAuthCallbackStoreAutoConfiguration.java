@@ -4,14 +4,14 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
-import io.github.oauthcallback.store.EncryptionKeys;
+import io.github.oauthcallback.internal.store.EncryptionKeys;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
-import io.github.oauthcallback.store.TokenCipher;
-import io.github.oauthcallback.store.TokenFileLocation;
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenFileLocation;
 import io.github.oauthcallback.store.TokenStore;
-import io.github.oauthcallback.store.TokenTableSchema;
+import io.github.oauthcallback.internal.store.TokenTableSchema;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

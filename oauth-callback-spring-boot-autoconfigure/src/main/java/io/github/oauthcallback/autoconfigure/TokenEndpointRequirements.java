@@ -2,7 +2,7 @@ package io.github.oauthcallback.autoconfigure;
 
 import java.util.List;
 
-import io.github.oauthcallback.Registrations;
+import io.github.oauthcallback.internal.Registrations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;

@@ -1,7 +1,7 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
-import io.github.oauthcallback.tokenendpoint.TokenResponseClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;

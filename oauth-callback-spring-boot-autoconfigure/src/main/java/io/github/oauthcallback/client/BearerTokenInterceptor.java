@@ -3,11 +3,11 @@ package io.github.oauthcallback.client;
 import java.io.IOException;
 import java.util.function.Function;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpRequest;

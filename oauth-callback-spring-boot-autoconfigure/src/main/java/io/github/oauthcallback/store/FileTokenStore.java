@@ -1,5 +1,11 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.store.LoginProtection;
+import io.github.oauthcallback.internal.store.SealedLogin;
+import io.github.oauthcallback.internal.store.StoreLockedLogin;
+import io.github.oauthcallback.internal.store.TokenFile;
+import io.github.oauthcallback.internal.store.TokenFileDocument;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.github.oauthcallback.TokenStoreException;
-import io.github.oauthcallback.store.TokenFileDocument.Entry;
+import io.github.oauthcallback.internal.store.TokenFileDocument.Entry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -1,5 +1,12 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.StoreLockedLogin;
+import io.github.oauthcallback.internal.store.TokenTableSchema;
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.store.IssuedBy;
+import io.github.oauthcallback.internal.store.LoginProtection;
+import io.github.oauthcallback.internal.store.SealedLogin;
+import io.github.oauthcallback.internal.store.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +26,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
-import io.github.oauthcallback.Registrations;
+import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.TokenStoreException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

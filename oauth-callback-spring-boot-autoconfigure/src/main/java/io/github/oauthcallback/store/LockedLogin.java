@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.StoreLockedLogin;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 
 /**

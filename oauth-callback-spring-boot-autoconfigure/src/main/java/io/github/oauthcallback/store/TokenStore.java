@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.AdaptedTokenStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;

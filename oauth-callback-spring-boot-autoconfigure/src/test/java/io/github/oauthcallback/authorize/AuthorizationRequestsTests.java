@@ -1,5 +1,6 @@
 package io.github.oauthcallback.authorize;
 
+import io.github.oauthcallback.internal.authorize.AuthorizationRequests;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,5 +1,7 @@
 package io.github.oauthcallback.authorize;
 
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -8,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.oauthcallback.UnsafeBrowserUriException;
+import io.github.oauthcallback.internal.browser.UnsafeBrowserUriException;
 import io.github.oauthcallback.browser.BrowserLauncher;
-import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.support.ListenerResources;
 import org.junit.jupiter.api.Test;
 

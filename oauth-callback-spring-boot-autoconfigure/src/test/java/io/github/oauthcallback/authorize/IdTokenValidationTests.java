@@ -1,5 +1,7 @@
 package io.github.oauthcallback.authorize;
 
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +20,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.github.oauthcallback.TokenExchangeException;
-import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.support.CallbackBrowser;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

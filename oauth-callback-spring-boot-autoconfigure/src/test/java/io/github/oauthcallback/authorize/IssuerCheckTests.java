@@ -1,5 +1,7 @@
 package io.github.oauthcallback.authorize;
 
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -7,11 +9,11 @@ import java.time.Duration;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationIssuerMismatchException;
-import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.ListenerResources;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.github.oauthcallback.authorize;
 
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.oauthcallback.AuthorizationTimeoutException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.browser.BrowserLauncher;
-import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.RawHttp;

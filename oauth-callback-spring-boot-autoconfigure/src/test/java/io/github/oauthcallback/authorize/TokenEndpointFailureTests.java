@@ -1,5 +1,7 @@
 package io.github.oauthcallback.authorize;
 
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -15,10 +17,10 @@ import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.browser.BrowserLauncher;
-import io.github.oauthcallback.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.ListenerResources;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -322,7 +324,7 @@ class TokenEndpointFailureTests {
 						org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER, "AT-EARLIER", issued,
 						issued.plusSeconds(3600)),
 				new org.springframework.security.oauth2.core.OAuth2RefreshToken("RT-EARLIER", issued));
-		this.store.saveAuthorizedClient(earlier, io.github.oauthcallback.Accounts.principal("ada"));
+		this.store.saveAuthorizedClient(earlier, io.github.oauthcallback.internal.Accounts.principal("ada"));
 		assertThatExceptionOfType(TokenExchangeException.class)
 			.isThrownBy(() -> authorizer(registration("x", ClientAuthenticationMethod.CLIENT_SECRET_BASIC, "s3cret"),
 					browser, readTimeout)

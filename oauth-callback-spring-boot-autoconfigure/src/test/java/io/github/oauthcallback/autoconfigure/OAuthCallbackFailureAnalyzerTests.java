@@ -7,8 +7,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
-import io.github.oauthcallback.store.EncryptionKeyException;
-import io.github.oauthcallback.store.EncryptionKeyException.KeySource;
+import io.github.oauthcallback.internal.store.EncryptionKeyException;
+import io.github.oauthcallback.internal.store.EncryptionKeyException.KeySource;
 import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
-import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
-import io.github.oauthcallback.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
-import io.github.oauthcallback.browser.SystemBrowserLauncher;
+import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
 import io.github.oauthcallback.support.CallbackBrowser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -86,7 +86,7 @@ class OAuthCallbackLoginAutoConfigurationTests {
 			// Spring's RestClient token client, created on the first token request (its constructor builds an HTTP
 			// client that a run with a stored token does not need).
 			assertThat(context.getBean(OAuth2AccessTokenResponseClient.class))
-				.isInstanceOfSatisfying(io.github.oauthcallback.tokenendpoint.LazyTokenResponseClient.class,
+				.isInstanceOfSatisfying(io.github.oauthcallback.internal.tokenendpoint.LazyTokenResponseClient.class,
 						(lazy) -> assertThat(lazy.created()).isFalse());
 			assertThat(context.getBean(JwtDecoderFactory.class)).isInstanceOf(CachingIdTokenDecoderFactory.class);
 			OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
@@ -230,7 +230,7 @@ class OAuthCallbackLoginAutoConfigurationTests {
 				assertThat(context).hasBean("oauthCallbackAuthorizationCodeTokenResponseClient")
 					.hasSingleBean(LoopbackAuthorizer.class);
 				assertThat(context.getBean("oauthCallbackAuthorizationCodeTokenResponseClient"))
-					.isInstanceOf(io.github.oauthcallback.tokenendpoint.LazyTokenResponseClient.class);
+					.isInstanceOf(io.github.oauthcallback.internal.tokenendpoint.LazyTokenResponseClient.class);
 			});
 	}
 

@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.Test;

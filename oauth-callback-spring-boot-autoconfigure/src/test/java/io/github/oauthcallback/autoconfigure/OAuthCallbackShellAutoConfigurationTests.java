@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
-import io.github.oauthcallback.shell.OAuthCallbackShellCommands;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.store.StoreFixtures;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.Test;

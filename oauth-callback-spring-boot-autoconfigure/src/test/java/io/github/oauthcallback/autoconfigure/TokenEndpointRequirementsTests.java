@@ -1,6 +1,6 @@
 package io.github.oauthcallback.autoconfigure;
 
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,10 @@
 package io.github.oauthcallback.browser;
 
+import io.github.oauthcallback.internal.browser.BrowserUris;
 import java.net.URI;
 import java.util.List;
 
-import io.github.oauthcallback.UnsafeBrowserUriException;
+import io.github.oauthcallback.internal.browser.UnsafeBrowserUriException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

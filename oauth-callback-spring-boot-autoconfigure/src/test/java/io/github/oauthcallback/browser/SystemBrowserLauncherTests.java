@@ -1,5 +1,6 @@
 package io.github.oauthcallback.browser;
 
+import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +38,7 @@ class SystemBrowserLauncherTests {
 			for (String unsafe : List.of("file:///etc/passwd", "javascript:alert(1)", "http://idp.example/authorize",
 					"https://user@idp.example/authorize")) {
 				org.assertj.core.api.Assertions
-					.assertThatExceptionOfType(io.github.oauthcallback.UnsafeBrowserUriException.class)
+					.assertThatExceptionOfType(io.github.oauthcallback.internal.browser.UnsafeBrowserUriException.class)
 					.isThrownBy(() -> launcher(mode, Map.of("BROWSER", "firefox"), "Linux", true)
 						.open(URI.create(unsafe)));
 			}

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.TokenStore;
 import org.junit.jupiter.api.Test;
 

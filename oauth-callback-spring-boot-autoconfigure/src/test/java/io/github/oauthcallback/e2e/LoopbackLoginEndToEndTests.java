@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
-import io.github.oauthcallback.authorize.CachingIdTokenDecoderFactory;
+import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackDiscoveryAutoConfiguration;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
@@ -16,7 +16,7 @@ import io.github.oauthcallback.autoconfigure.OAuthCallbackScheduledRefreshAutoCo
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
-import io.github.oauthcallback.refresh.ScheduledTokenRefresher;
+import io.github.oauthcallback.internal.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.TestAuthorizationServer;

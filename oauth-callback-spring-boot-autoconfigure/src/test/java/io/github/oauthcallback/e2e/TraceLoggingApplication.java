@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
-import io.github.oauthcallback.refresh.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 
 import org.springframework.boot.SpringApplication;

@@ -1,11 +1,12 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;

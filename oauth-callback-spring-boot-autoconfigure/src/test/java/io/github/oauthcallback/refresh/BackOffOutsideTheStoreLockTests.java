@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,16 +14,16 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.store.TestDatabases;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
-import io.github.oauthcallback.store.TokenTableSchema;
+import io.github.oauthcallback.internal.store.TokenTableSchema;
 import io.github.oauthcallback.support.TestThreads;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
-import io.github.oauthcallback.tokenendpoint.TokenRequestRetriesForTests;
+import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetriesForTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

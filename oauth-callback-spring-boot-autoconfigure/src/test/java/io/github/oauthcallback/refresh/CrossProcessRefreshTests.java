@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,13 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.store.TestDatabases;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
-import io.github.oauthcallback.store.TokenTableSchema;
+import io.github.oauthcallback.internal.store.TokenTableSchema;
 import io.github.oauthcallback.support.RotatingTokenEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.internal.refresh.Interactivity;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;

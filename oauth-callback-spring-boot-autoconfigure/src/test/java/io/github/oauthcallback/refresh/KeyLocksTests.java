@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.internal.refresh.KeyLocks;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

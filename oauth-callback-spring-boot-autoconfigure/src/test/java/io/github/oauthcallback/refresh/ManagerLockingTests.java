@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,18 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
-import io.github.oauthcallback.tokenendpoint.TokenEndpointClients;
-import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 
 import org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;

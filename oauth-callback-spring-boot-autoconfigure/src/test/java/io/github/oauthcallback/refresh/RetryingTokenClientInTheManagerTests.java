@@ -1,5 +1,6 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,15 +8,15 @@ import java.util.Set;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.store.FileTokenStore;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.TokenEndpointAnswers;
-import io.github.oauthcallback.tokenendpoint.RetryingTokenResponseClient;
-import io.github.oauthcallback.tokenendpoint.TokenRequestRetries;
+import io.github.oauthcallback.internal.tokenendpoint.RetryingTokenResponseClient;
+import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

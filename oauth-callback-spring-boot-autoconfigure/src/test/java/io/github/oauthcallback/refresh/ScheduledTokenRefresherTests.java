@@ -1,5 +1,7 @@
 package io.github.oauthcallback.refresh;
 
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.refresh.ScheduledTokenRefresher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,7 +22,7 @@ import java.util.function.Function;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.browser.BrowserLauncher;

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.store.FileTokenStore;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;

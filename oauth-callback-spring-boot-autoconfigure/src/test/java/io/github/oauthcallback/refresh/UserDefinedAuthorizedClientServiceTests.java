@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
 import org.junit.jupiter.api.AfterEach;

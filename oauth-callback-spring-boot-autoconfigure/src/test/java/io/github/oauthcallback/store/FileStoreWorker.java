@@ -1,5 +1,7 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenFile;
 import java.nio.file.Path;
 
 import static io.github.oauthcallback.store.StoreFixtures.account;

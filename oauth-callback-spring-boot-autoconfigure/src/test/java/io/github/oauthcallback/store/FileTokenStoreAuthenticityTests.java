@@ -1,5 +1,7 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.store.PlaintextLoginException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,10 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.EncryptionKeyException;
+import io.github.oauthcallback.internal.store.EncryptionKeys;
+import io.github.oauthcallback.internal.store.PrivateFiles;
+import io.github.oauthcallback.internal.store.TokenFileLocation;
+import io.github.oauthcallback.internal.store.TokenCipher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.PlaintextLoginException;
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenTableSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

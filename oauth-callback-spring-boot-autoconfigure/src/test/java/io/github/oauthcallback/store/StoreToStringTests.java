@@ -1,5 +1,8 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.IssuedBy;
+import io.github.oauthcallback.internal.store.SealedLogin;
+import io.github.oauthcallback.internal.store.TokenFileDocument;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

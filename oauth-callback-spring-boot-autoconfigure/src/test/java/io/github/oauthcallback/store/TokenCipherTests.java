@@ -1,9 +1,10 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.TokenCipher;
 import java.security.SecureRandom;
 import java.util.List;
 
-import io.github.oauthcallback.store.TokenCipher.UndecryptableException;
+import io.github.oauthcallback.internal.store.TokenCipher.UndecryptableException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.internal.store.TokenTableSchema;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.DatabaseDriver;

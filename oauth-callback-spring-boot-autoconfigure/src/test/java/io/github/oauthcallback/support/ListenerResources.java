@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 
-import io.github.oauthcallback.loopback.LoopbackListener;
+import io.github.oauthcallback.internal.loopback.LoopbackListener;
 
 /**
  * Checks that listeners leave nothing behind: no thread of theirs alive, ports bindable again.

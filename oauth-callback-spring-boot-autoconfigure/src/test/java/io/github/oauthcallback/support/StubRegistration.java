@@ -3,7 +3,7 @@ package io.github.oauthcallback.support;
 import java.time.Instant;
 import java.util.Set;
 
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackRestClientAutoConfiguration;

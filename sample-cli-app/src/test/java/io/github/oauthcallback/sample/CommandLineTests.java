@@ -188,7 +188,7 @@ class CommandLineTests {
 						"someone", new org.springframework.security.oauth2.core.OAuth2AccessToken(
 								org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER,
 								"old-key-token", now, now.plusSeconds(3600), java.util.Set.of("read"))),
-						io.github.oauthcallback.Accounts.principal("someone"));
+						io.github.oauthcallback.internal.Accounts.principal("someone"));
 		}
 		finally {
 			SpringApplication.exit(writer);

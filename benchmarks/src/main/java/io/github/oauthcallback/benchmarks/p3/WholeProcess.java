@@ -21,10 +21,10 @@ import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.oauthcallback.Accounts;
+import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.benchmarks.baseline.BaselineApplication;
 import io.github.oauthcallback.store.FileTokenStore;
-import io.github.oauthcallback.store.TokenCipher;
+import io.github.oauthcallback.internal.store.TokenCipher;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;

@@ -1,0 +1,345 @@
+package io.github.oauthcallback.internal.authorize;
+
+import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.oauthcallback.internal.Accounts;
+import io.github.oauthcallback.AuthorizationCancelledException;
+import io.github.oauthcallback.InvalidRegistrationException;
+import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.internal.Registrations;
+import io.github.oauthcallback.UnknownRegistrationException;
+import io.github.oauthcallback.browser.BrowserLauncher;
+import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.browser.BrowserUris;
+import io.github.oauthcallback.internal.loopback.AuthorizationResponseCheck;
+import io.github.oauthcallback.internal.loopback.CallbackEndpoint;
+import io.github.oauthcallback.internal.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.loopback.LoopbackListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.util.StringUtils;
+
+/**
+ * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, prints the authorization URL ("Open this
+ * URL to continue: ...") and then hands it to the {@link BrowserLauncher}, exchanges the code with Spring Security's
+ * token client and saves the result through the {@link OAuth2AuthorizedClientService}.
+ */
+public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
+
+	private static final Log logger = LogFactory.getLog(DefaultLoopbackAuthorizer.class);
+
+	private final ClientRegistrationRepository registrations;
+
+	private final OAuth2AuthorizedClientService authorizedClients;
+
+	private final AuthorizationCodeExchanger exchanger;
+
+	private final BrowserLauncher browser;
+
+	private final PrintStream console;
+
+	private final ListenerSettings listener;
+
+	private final String defaultAccount;
+
+	private final Duration defaultTimeout;
+
+	private Map<String, Map<String, String>> authorizationParameters = Map.of();
+
+	/**
+	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
+	 * {@link #DefaultLoopbackAuthorizer(ClientRegistrationRepository, OAuth2AuthorizedClientService,
+	 * OAuth2AccessTokenResponseClient, JwtDecoderFactory, BrowserLauncher, PrintStream, ListenerSettings, String,
+	 * Duration)}.
+	 * @param registrations the client registrations
+	 * @param authorizedClients where logins are saved
+	 * @param tokenResponseClient the token client for the code exchange
+	 * @param idTokenDecoderFactory decoders for OIDC ID tokens
+	 * @param browser sends the user to the authorization URL
+	 * @param listener where the loopback listener binds by default, and its pages
+	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
+	 * @param defaultTimeout how long a login waits for the user; must be positive
+	 * @throws InvalidRegistrationException if a registration cannot work from the command line
+	 * @throws IllegalArgumentException if the timeout is not positive
+	 */
+	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
+			ListenerSettings listener, @Nullable String defaultAccount, Duration defaultTimeout) {
+		this(registrations, authorizedClients, tokenResponseClient, idTokenDecoderFactory, browser, System.err,
+				listener, defaultAccount, defaultTimeout);
+	}
+
+	/**
+	 * Creates the authorizer and checks every authorization-code registration it can enumerate, so a registration
+	 * that cannot work from the command line fails at start-up rather than at the first login.
+	 * @param registrations the client registrations
+	 * @param authorizedClients where logins are saved
+	 * @param tokenResponseClient the token client for the code exchange
+	 * @param idTokenDecoderFactory decoders for OIDC ID tokens
+	 * @param browser sends the user to the authorization URL
+	 * @param console where the authorization URL is printed before {@code browser} is called, whatever it does (the
+	 * terminal, typically {@code System.err})
+	 * @param listener where the loopback listener binds by default, and its pages
+	 * @param defaultAccount the account logins are saved under, or {@code null} for the operating-system user name
+	 * @param defaultTimeout how long a login waits for the user; must be positive
+	 * @throws InvalidRegistrationException if a registration cannot work from the command line
+	 * @throws IllegalArgumentException if the timeout is not positive
+	 */
+	public DefaultLoopbackAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
+			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser, PrintStream console,
+			ListenerSettings listener, @Nullable String defaultAccount, Duration defaultTimeout) {
+		this.registrations = registrations;
+		this.authorizedClients = authorizedClients;
+		this.exchanger = new AuthorizationCodeExchanger(tokenResponseClient, idTokenDecoderFactory);
+		this.browser = browser;
+		this.console = Objects.requireNonNull(console, "console must not be null");
+		this.listener = listener;
+		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
+		this.defaultTimeout = AuthorizationOptions.requirePositiveTimeout(defaultTimeout);
+		for (ClientRegistration registration : Registrations.all(registrations)) {
+			if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
+				check(registration);
+			}
+		}
+	}
+
+	/**
+	 * Extra parameters for the authorization requests of some registrations (for example Google's
+	 * {@code access_type=offline}). Parameters the starter sets itself (state, nonce, PKCE, scope, ...) cannot be
+	 * replaced this way, and {@code response_mode}, {@code request} and {@code request_uri} are not sent.
+	 * @param parameters parameters by registration id
+	 */
+	public void setAuthorizationParameters(Map<String, Map<String, String>> parameters) {
+		this.authorizationParameters = Map.copyOf(parameters);
+	}
+
+	@Override
+	public OAuth2AuthorizedClient authorize(String registrationId, @Nullable AuthorizationOptions options) {
+		CompletableFuture<OAuth2AuthorizedClient> login = authorizeAsync(registrationId, options);
+		try {
+			return login.get();
+		}
+		catch (InterruptedException ex) {
+			boolean cancelled = login.cancel(true);
+			try {
+				if (cancelled) {
+					throw new AuthorizationCancelledException(registrationId);
+				}
+				// Too late: the login already ended or is being saved, so its result is what happened.
+				return login.join();
+			}
+			catch (CancellationException cancellation) {
+				throw new AuthorizationCancelledException(registrationId);
+			}
+			catch (CompletionException failure) {
+				throw failed(registrationId, failure.getCause());
+			}
+			finally {
+				Thread.currentThread().interrupt();
+			}
+		}
+		catch (CancellationException ex) {
+			throw new AuthorizationCancelledException(registrationId);
+		}
+		catch (ExecutionException ex) {
+			throw failed(registrationId, ex.getCause());
+		}
+	}
+
+	private static OAuthCallbackException failed(String registrationId, Throwable cause) {
+		if (cause instanceof OAuthCallbackException oauthCallbackException) {
+			return oauthCallbackException;
+		}
+		return new OAuthCallbackException("The login for registration '" + registrationId + "' failed unexpectedly: "
+				+ SafeText.describe(cause) + ". Run the login again once it is fixed.", cause);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The future is the caller's own: completing it cannot change the listener's outcome. Cancelling it (or completing
+	 * it by hand) ends the login, releases the listener and guarantees nothing is saved; once the tokens are being
+	 * saved, cancelling is refused and the future completes with the saved client.
+	 */
+	@Override
+	public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+			@Nullable AuthorizationOptions options) {
+		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
+		ClientRegistration registration = registration(registrationId);
+		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
+		Duration timeout = (given.timeout() != null) ? given.timeout() : this.defaultTimeout;
+		CallbackEndpoint endpoint = CallbackEndpoint.resolve(registration.getRedirectUri(), registrationId,
+				this.listener);
+		String state = AuthorizationRequests.newState();
+		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
+		Login login = new Login();
+		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(endpoint, this.listener.pages(),
+				AuthorizationResponseCheck.forRegistration(registration, state), timeout, (code) -> {
+					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
+					if (!login.commit()) {
+						// Cancelled during the exchange: the caller was told so, and nothing may be saved.
+						throw new AuthorizationCancelledException(registrationId);
+					}
+					this.authorizedClients.saveAuthorizedClient(client, Accounts.principal(account));
+					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
+					return client;
+				});
+		listener.outcome().whenComplete((client, failure) -> {
+			if (failure != null) {
+				login.fail(failure);
+			}
+			else {
+				login.succeed(client);
+			}
+		});
+		login.whenComplete((client, failure) -> listener.close());
+		try {
+			OAuth2AuthorizationRequest authorizationRequest = AuthorizationRequests.build(registration,
+					listener.redirectUri(), state, given,
+					this.authorizationParameters.getOrDefault(registrationId, Map.of()));
+			request.set(authorizationRequest);
+			launch(registrationId, URI.create(authorizationRequest.getAuthorizationRequestUri()));
+		}
+		catch (RuntimeException | Error ex) {
+			listener.close();
+			throw ex;
+		}
+		return login;
+	}
+
+	private void launch(String registrationId, URI authorizationUri) {
+		BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");
+		this.console.println("Open this URL to continue: " + authorizationUri);
+		this.console.flush();
+		logger.debug("Opening the browser for the '" + registrationId + "' login");
+		try {
+			this.browser.open(authorizationUri);
+		}
+		catch (Exception ex) {
+			logger.warn("Could not open a browser for the '" + registrationId + "' login (" + SafeText.describe(ex)
+					+ "); open the URL printed above by hand, or configure the browser command.");
+		}
+	}
+
+	private ClientRegistration registration(String registrationId) {
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		if (registration == null) {
+			throw new UnknownRegistrationException(registrationId, (this.registrations instanceof Iterable<?>)
+					? Registrations.ids(this.registrations) : null);
+		}
+		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
+			throw new InvalidRegistrationException(registrationId, "authorization-grant-type", "Registration '"
+					+ registrationId + "' uses the " + registration.getAuthorizationGrantType().getValue()
+					+ " grant; a browser login needs authorization-grant-type: authorization_code.");
+		}
+		check(registration);
+		return registration;
+	}
+
+	private void check(ClientRegistration registration) {
+		String id = registration.getRegistrationId();
+		CallbackEndpoint.resolve(registration.getRedirectUri(), id, this.listener);
+		BrowserUris.requireSafe(registration.getProviderDetails().getAuthorizationUri(), "The authorization-uri of "
+				+ "registration '" + id + "' (spring.security.oauth2.client.provider.<id>.authorization-uri, or the "
+				+ "authorization_endpoint of the provider's issuer-uri discovery document)");
+		if (!StringUtils.hasText(registration.getClientSecret())
+				&& !ClientAuthenticationMethod.NONE.equals(registration.getClientAuthenticationMethod())) {
+			throw new InvalidRegistrationException(id, "client-authentication-method", "Registration '" + id
+					+ "' has no client-secret but its client "
+					+ "authentication method is '" + registration.getClientAuthenticationMethod().getValue()
+					+ "' (issuer-uri discovery picks it when the provider supports it). A command-line app is usually "
+					+ "a public client: set spring.security.oauth2.client.registration." + id
+					+ ".client-authentication-method=none, or give it a client-secret.");
+		}
+	}
+
+	/**
+	 * The future handed to the caller, fed from the listener's outcome. Ending it from outside (cancel, complete,
+	 * completeExceptionally) abandons the login, which releases the listener; the exchange then saves nothing. Once
+	 * the login has committed to saving, ending it from outside is refused, so a caller is never told "cancelled"
+	 * about tokens that were saved.
+	 */
+	private static final class Login extends CompletableFuture<OAuth2AuthorizedClient> {
+
+		private final Object lock = new Object();
+
+		private boolean saving;
+
+		private boolean abandoned;
+
+		/**
+		 * @return whether the exchanged tokens may be saved: {@code false} if the caller already ended the login
+		 */
+		boolean commit() {
+			synchronized (this.lock) {
+				if (this.abandoned || isDone()) {
+					return false;
+				}
+				this.saving = true;
+				return true;
+			}
+		}
+
+		private boolean abandon() {
+			synchronized (this.lock) {
+				if (this.saving) {
+					return false;
+				}
+				this.abandoned = true;
+				return true;
+			}
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			return abandon() && super.cancel(mayInterruptIfRunning);
+		}
+
+		@Override
+		public boolean complete(OAuth2AuthorizedClient value) {
+			return abandon() && super.complete(value);
+		}
+
+		@Override
+		public boolean completeExceptionally(Throwable ex) {
+			return abandon() && super.completeExceptionally(ex);
+		}
+
+		void succeed(OAuth2AuthorizedClient client) {
+			super.complete(client);
+		}
+
+		void fail(Throwable failure) {
+			super.completeExceptionally(failure);
+		}
+
+	}
+
+}

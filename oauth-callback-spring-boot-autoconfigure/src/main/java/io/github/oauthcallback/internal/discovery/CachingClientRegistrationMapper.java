@@ -1,0 +1,240 @@
+package io.github.oauthcallback.internal.discovery;
+
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.github.oauthcallback.ProviderDiscoveryException;
+import io.github.oauthcallback.internal.Causes;
+import io.github.oauthcallback.internal.SafeText;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * Maps {@code spring.security.oauth2.client.*} to registrations as Spring Boot's {@link OAuth2ClientPropertiesMapper}
+ * does, except that a provider given by {@code issuer-uri} is discovered once per provider (not once per
+ * registration) and then taken from a {@link DiscoveryCache} until its time to live ends. When the provider cannot be
+ * reached, does not answer in time or answers with a server error, older cached metadata stands in, with a warning.
+ * The discovery itself is Spring Security's ({@code ClientRegistrations.fromIssuerLocation}), which may try three
+ * addresses with 30 s connect and read timeouts each: it runs on a daemon thread that start-up waits for at most the
+ * given timeout in all. The registrations are then built by Spring Boot's mapper, with the discovered values
+ * standing in for the provider's and registration's properties that are not set, and the issuer and metadata
+ * document added: the same registrations as Spring Boot builds when it discovers the provider itself.
+ */
+public final class CachingClientRegistrationMapper {
+
+	private static final Log logger = LogFactory.getLog(CachingClientRegistrationMapper.class);
+
+	/** Registration id and client id of the throw-away registration discovery is read from. */
+	private static final String PROBE = "discovery";
+
+	/**
+	 * Grant type of that registration: one with no required endpoint, so that metadata without a token or
+	 * authorization endpoint (completed by the provider's properties) is read as Spring Boot reads it.
+	 */
+	private static final AuthorizationGrantType PROBE_GRANT = new AuthorizationGrantType(
+			"urn:io.github.oauthcallback:discovery");
+
+	/**
+	 * Provider id a discovered provider is given to Spring Boot's mapper under: not one of Spring Security's
+	 * {@code CommonOAuth2Provider}s (such as {@code google}), whose defaults Spring Boot applies to a provider without
+	 * an issuer.
+	 */
+	private static final String DISCOVERED_PROVIDER = "oauth-callback:discovered";
+
+	/** Name of the threads discoveries run on. */
+	public static final String THREAD_NAME = "oauth-callback-discovery";
+
+	private final OAuth2ClientProperties properties;
+
+	private final DiscoveryCache cache;
+
+	private final Duration timeToLive;
+
+	private final Clock clock;
+
+	private final Duration timeout;
+
+	/**
+	 * @param properties the bound {@code spring.security.oauth2.client} properties
+	 * @param cache where discovered metadata is kept
+	 * @param timeToLive how long cached metadata is used before the provider is discovered again; zero discovers at
+	 * every start and uses the cache only when discovery fails
+	 * @param clock the clock the age of cached metadata is measured with
+	 * @param timeout how long to wait for one provider's discovery
+	 */
+	public CachingClientRegistrationMapper(OAuth2ClientProperties properties, DiscoveryCache cache,
+			Duration timeToLive, Clock clock, Duration timeout) {
+		this.properties = properties;
+		this.cache = cache;
+		this.timeToLive = timeToLive;
+		this.clock = clock;
+		this.timeout = timeout;
+	}
+
+	/**
+	 * @return the registrations by id
+	 * @throws ProviderDiscoveryException when a provider must be discovered, cannot be, and nothing cached stands in
+	 */
+	public Map<String, ClientRegistration> asClientRegistrations() {
+		Map<String, ClientRegistration> registrations = new HashMap<>();
+		OAuth2ClientProperties withoutIssuer = new OAuth2ClientProperties();
+		withoutIssuer.getProvider().putAll(this.properties.getProvider());
+		Map<String, DiscoveredProvider> discovered = new HashMap<>();
+		this.properties.getRegistration().forEach((registrationId, registration) -> {
+			String providerId = (registration.getProvider() != null) ? registration.getProvider() : registrationId;
+			Provider provider = this.properties.getProvider().get(providerId);
+			String issuer = (provider != null) ? provider.getIssuerUri() : null;
+			if (provider == null || issuer == null) {
+				withoutIssuer.getRegistration().put(registrationId, registration);
+				return;
+			}
+			DiscoveredProvider metadata = discovered.computeIfAbsent(providerId, (id) -> discover(id, issuer));
+			registrations.put(registrationId, build(registrationId, registration, provider, metadata));
+		});
+		registrations.putAll(new OAuth2ClientPropertiesMapper(withoutIssuer).asClientRegistrations());
+		return registrations;
+	}
+
+	private DiscoveredProvider discover(String providerId, String issuer) {
+		Optional<DiscoveredProvider> cached = this.cache.read(providerId, issuer);
+		Instant now = this.clock.instant();
+		if (cached.isPresent() && cached.get().isFresh(now, this.timeToLive)) {
+			logger.debug("Provider '" + providerId + "' taken from the discovery cache " + this.cache.file(providerId));
+			return cached.get();
+		}
+		DiscoveredProvider fresh;
+		try {
+			fresh = DiscoveredProvider.of(withTimeout(() -> ClientRegistrations.fromIssuerLocation(issuer)
+				.registrationId(PROBE)
+				.clientId(PROBE)
+				.authorizationGrantType(PROBE_GRANT)
+				.build()), issuer, now);
+		}
+		catch (RuntimeException ex) {
+			if (cached.isPresent() && isUnreachable(ex)) {
+				logger.warn("Discovery of provider '" + providerId + "' at " + issuer + " failed ("
+						+ SafeText.describe(ex) + "); using its metadata cached at " + cached.get().discoveredAt() + " in "
+						+ this.cache.file(providerId) + ".");
+				return cached.get();
+			}
+			throw new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at "
+					+ issuer + " failed: " + SafeText.describe(ex) + ". Check spring.security.oauth2.client.provider."
+					+ providerId + ".issuer-uri and that the provider can be reached from here (proxy settings, "
+					+ "or a company CA in the JVM's trust store), or give the provider's authorization-uri, "
+					+ "token-uri and jwk-set-uri instead of issuer-uri. "
+					+ (cached.isPresent() ? "Its cached metadata was not used, as the provider answered."
+							: "No earlier discovery of it is cached in " + this.cache.directory() + "."),
+					ex);
+		}
+		this.cache.write(providerId, fresh);
+		return fresh;
+	}
+
+	/**
+	 * Runs a discovery on a daemon thread and waits for it at most the timeout. A discovery that takes longer is
+	 * left to finish or fail on its own thread (within Spring's own timeouts); the daemon thread does not keep the JVM
+	 * alive.
+	 */
+	private ClientRegistration withTimeout(Supplier<ClientRegistration> discovery) {
+		CompletableFuture<ClientRegistration> result = CompletableFuture.supplyAsync(discovery, (task) -> {
+			Thread thread = new Thread(task, THREAD_NAME);
+			thread.setDaemon(true);
+			thread.start();
+		});
+		try {
+			return result.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new ResourceAccessException("no answer within " + this.timeout.toMillis() + " ms "
+					+ "(the discovery timeout)");
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+					: new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ResourceAccessException("interrupted while waiting for the discovery");
+		}
+	}
+
+	/**
+	 * Builds a registration with Spring Boot's own mapper. What discovery gave stands in for the provider's and the
+	 * registration's properties that are not set (set ones win, as when Spring Boot applies them over a discovery);
+	 * the issuer is left out, so Spring Boot does not discover again. The two things Spring Boot takes from discovery
+	 * alone, the issuer and the metadata document, are then added to what it built.
+	 */
+	private static ClientRegistration build(String registrationId, Registration registration, Provider provider,
+			DiscoveredProvider discovered) {
+		Provider explicitProvider = configuredOver(discovered.providerProperties(), provider);
+		explicitProvider.setIssuerUri(null);
+		Registration explicitRegistration = configuredOver(discovered.registrationProperties(), registration);
+		explicitRegistration.setProvider(DISCOVERED_PROVIDER);
+		OAuth2ClientProperties explicit = new OAuth2ClientProperties();
+		explicit.getProvider().put(DISCOVERED_PROVIDER, explicitProvider);
+		explicit.getRegistration().put(registrationId, explicitRegistration);
+		ClientRegistration built = new OAuth2ClientPropertiesMapper(explicit).asClientRegistrations().get(registrationId);
+		// withClientRegistration copies the scopes into a HashSet: given again, they keep their configured order
+		return ClientRegistration.withClientRegistration(built)
+			.scope(built.getScopes())
+			.issuerUri(discovered.issuer())
+			.providerConfigurationMetadata(discovered.metadata())
+			.build();
+	}
+
+	/**
+	 * @param defaults properties holding what discovery gave
+	 * @param configured the properties as configured
+	 * @return the defaults, with every property that is set in the configured ones (not {@code null}) taken from them
+	 */
+	private static <T> T configuredOver(T defaults, T configured) {
+		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(configured.getClass())) {
+			Method read = property.getReadMethod();
+			Method write = property.getWriteMethod();
+			Object value = (read != null && write != null) ? ReflectionUtils.invokeMethod(read, configured) : null;
+			if (value != null) {
+				ReflectionUtils.invokeMethod(write, defaults, value);
+			}
+		}
+		return defaults;
+	}
+
+	/**
+	 * The provider could not be reached, did not answer in time, failed (5xx), or something else answered in its
+	 * place (a proxy's or captive portal's page): not an answer of the provider that says the configuration is wrong.
+	 * Its 4xx answers (Spring then tries the next address and reports them together without a cause), unusable
+	 * metadata and another issuer are such answers.
+	 */
+	private static boolean isUnreachable(Throwable failure) {
+		return Causes.first(failure,
+				(cause) -> cause instanceof RestClientException && !(cause instanceof HttpClientErrorException)) != null;
+	}
+
+}

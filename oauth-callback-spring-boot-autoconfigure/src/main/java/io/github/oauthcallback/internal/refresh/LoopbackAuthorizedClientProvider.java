@@ -1,0 +1,103 @@
+package io.github.oauthcallback.internal.refresh;
+
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.github.oauthcallback.ReauthorizationRequiredException;
+import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+
+/**
+ * The interactive step of the provider chain: when there is no stored login, or it expired without a refresh token,
+ * it logs in through the {@link LoopbackAuthorizer} if this run may open a browser, and otherwise fails fast with
+ * {@link ReauthorizationRequiredException}. (Spring Security's own authorization-code provider only works inside a
+ * web request.) A request with {@link #INTERACTIVE_ATTRIBUTE} set to {@code false}, as the scheduled refresh sends,
+ * never opens a browser. A request that carries a {@link PendingLogin} (the client manager's do) gets the login
+ * recorded there instead of run, so that the manager runs it outside the store's lock.
+ */
+public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedClientProvider {
+
+	/** Context attribute with the reason a login is needed, for the message. */
+	public static final String REASON_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName() + ".reason";
+
+	/**
+	 * Context attribute that, set to {@link Boolean#FALSE}, forbids opening a browser for this request whatever
+	 * the configured {@link Interactivity} says: a needed login then fails with
+	 * {@link ReauthorizationRequiredException}. Background refreshes set it, so no browser ever opens from a
+	 * scheduler thread.
+	 */
+	public static final String INTERACTIVE_ATTRIBUTE = LoopbackAuthorizedClientProvider.class.getName()
+			+ ".interactive";
+
+	private final LoopbackAuthorizer authorizer;
+
+	private final BooleanSupplier interactive;
+
+	private final String loginCommand;
+
+	private final Clock clock;
+
+	/**
+	 * @param authorizer the loopback authorizer
+	 * @param interactive whether this run may open a browser
+	 * @param loginCommand how the user logs in, for messages ({@code {registration}} and {@code {account}} are
+	 * replaced)
+	 * @param clock the clock
+	 */
+	public LoopbackAuthorizedClientProvider(LoopbackAuthorizer authorizer, BooleanSupplier interactive,
+			String loginCommand, Clock clock) {
+		this.authorizer = authorizer;
+		this.interactive = interactive;
+		this.loginCommand = loginCommand;
+		this.clock = clock;
+	}
+
+	@Override
+	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
+		ClientRegistration registration = context.getClientRegistration();
+		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
+			return null;
+		}
+		OAuth2AuthorizedClient existing = context.getAuthorizedClient();
+		if (existing != null && (existing.getRefreshToken() != null || !expired(existing))) {
+			return null;
+		}
+		String account = context.getPrincipal().getName();
+		boolean background = Boolean.FALSE.equals(context.getAttribute(INTERACTIVE_ATTRIBUTE));
+		if (background || !this.interactive.getAsBoolean()) {
+			String reason = context.getAttribute(REASON_ATTRIBUTE);
+			if (reason == null) {
+				reason = (existing == null) ? "no login is stored"
+						: "the stored access token expired and there is no refresh token";
+			}
+			if (background) {
+				reason += " (found by a background refresh, which never opens a browser)";
+			}
+			throw new ReauthorizationRequiredException(registration.getRegistrationId(), account, reason,
+					this.loginCommand);
+		}
+		Supplier<OAuth2AuthorizedClient> login = () -> this.authorizer.authorize(registration.getRegistrationId(),
+				AuthorizationOptions.defaults().withAccount(account));
+		PendingLogin pending = PendingLogin.in(context.getAttributes());
+		if (pending != null) {
+			// The client manager runs it once it has released the store's lock.
+			pending.needed(login);
+			return null;
+		}
+		return login.get();
+	}
+
+	private boolean expired(OAuth2AuthorizedClient client) {
+		return client.getAccessToken().getExpiresAt() != null
+				&& !this.clock.instant().isBefore(client.getAccessToken().getExpiresAt());
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.github.oauthcallback.internal.store;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Helpers for the files only their owner may use that the starter keeps: the token file and the discovery cache.
+ */
+public final class PrivateFiles {
+
+	private PrivateFiles() {
+	}
+
+	/**
+	 * @param posix whether the file system has POSIX permissions
+	 * @param permissions the permissions to create a file or folder with
+	 * @return the attributes to create it with: the permissions on POSIX, none elsewhere
+	 */
+	public static FileAttribute<?>[] creationAttributes(boolean posix, Set<PosixFilePermission> permissions) {
+		return posix ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
+				: new FileAttribute<?>[0];
+	}
+
+	/**
+	 * Replaces the ACL of a file or folder by one entry giving its owner every permission. Does nothing where the
+	 * file system has no ACL view.
+	 * @param path the file or folder
+	 * @throws IOException if the ACL cannot be read or set
+	 */
+	public static void restrictAcl(Path path) throws IOException {
+		AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class);
+		if (acl == null) {
+			return;
+		}
+		UserPrincipal owner = Files.getOwner(path);
+		acl.setAcl(List.of(AclEntry.newBuilder()
+			.setType(AclEntryType.ALLOW)
+			.setPrincipal(owner)
+			.setPermissions(EnumSet.allOf(AclEntryPermission.class))
+			.build()));
+	}
+
+	/**
+	 * @param permissions a file's or folder's POSIX permissions
+	 * @return whether users other than its owner can write it (by group or by others)
+	 */
+	public static boolean othersCanWrite(Set<PosixFilePermission> permissions) {
+		return permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE);
+	}
+
+	/**
+	 * Whether a file or folder belongs to the user running this program, compared by user id where the JDK tells it
+	 * ({@code unix:uid}), else by user name. Root gets no exception: it trusts only its own files too.
+	 * @param path the file or folder (a symbolic link is not followed)
+	 * @param userId the running user's id ({@link #currentUserId()}), or {@code null} where unknown
+	 * @return whether it is the user's own
+	 * @throws IOException if its owner cannot be read
+	 */
+	public static boolean ownedBy(Path path, Long userId) throws IOException {
+		if (userId != null) {
+			try {
+				Object fileUid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+				if (fileUid instanceof Number number) {
+					return number.longValue() == userId;
+				}
+			}
+			catch (UnsupportedOperationException | IllegalArgumentException ex) {
+				// no unix view: compare names below
+			}
+		}
+		return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+	}
+
+	/**
+	 * @return the running user's id where the JDK can tell it ({@code jdk.security.auth} on Unix), else {@code null}
+	 */
+	public static Long currentUserId() {
+		return CurrentUser.UID;
+	}
+
+	/**
+	 * @param ex a file operation's failure
+	 * @return what went wrong, without the paths the exception may carry twice
+	 */
+	public static String describe(IOException ex) {
+		if (ex instanceof AccessDeniedException) {
+			return "access denied";
+		}
+		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
+			return ex.getClass().getSimpleName() + ": " + fs.getReason();
+		}
+		return ex.getClass().getSimpleName();
+	}
+
+	/** Read once: the user a process runs as does not change. */
+	private static final class CurrentUser {
+
+		static final Long UID = uid();
+
+		private static Long uid() {
+			try {
+				return new com.sun.security.auth.module.UnixSystem().getUid();
+			}
+			catch (RuntimeException | LinkageError ex) {
+				return null;
+			}
+		}
+
+	}
+
+}

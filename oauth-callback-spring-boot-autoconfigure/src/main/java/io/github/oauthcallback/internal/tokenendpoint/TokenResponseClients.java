@@ -1,0 +1,61 @@
+package io.github.oauthcallback.internal.tokenendpoint;
+
+import java.util.function.Supplier;
+
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Builds Spring Security's token response clients, one method per grant. Each sends its requests through its own
+ * {@link RestClient} from the given supplier (see {@link TokenEndpointClients#configure}: its form bodies print no
+ * secret), and is created on its first token request ({@link LazyTokenResponseClient}): a run that uses a stored
+ * token creates no HTTP client. Each client makes one attempt per request; retries are the caller's.
+ */
+public final class TokenResponseClients {
+
+	private final Supplier<RestClient> restClients;
+
+	/**
+	 * @param restClients creates the {@code RestClient} of one token response client, when that client is created;
+	 * usually one of {@link TokenEndpointClients#restClient}
+	 */
+	public TokenResponseClients(Supplier<RestClient> restClients) {
+		this.restClients = restClients;
+	}
+
+	/**
+	 * @return a client for the authorization code grant (the code exchange of a login)
+	 */
+	public OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCode() {
+		return lazy(RestClientAuthorizationCodeTokenResponseClient::new);
+	}
+
+	/**
+	 * @return a client for the refresh token grant
+	 */
+	public OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshToken() {
+		return lazy(RestClientRefreshTokenTokenResponseClient::new);
+	}
+
+	/**
+	 * @return a client for the client credentials grant (service registrations)
+	 */
+	public OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentials() {
+		return lazy(RestClientClientCredentialsTokenResponseClient::new);
+	}
+
+	private <T extends AbstractOAuth2AuthorizationGrantRequest, C extends AbstractRestClientOAuth2AccessTokenResponseClient<T>> OAuth2AccessTokenResponseClient<T> lazy(
+			Supplier<C> client) {
+		// Spring's RestClient... clients build a default RestClient, and with it an HTTP client, in their constructor.
+		return new LazyTokenResponseClient<>(() -> TokenEndpointClients.configure(client.get(), this.restClients.get()));
+	}
+
+}
