@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -344,6 +345,20 @@ public final class TokenFile {
 					LinkOption.NOFOLLOW_LINKS);
 			return new Version(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(),
 					attributes.isSymbolicLink());
+		}
+
+		// Written out: a record's generated equals is linked through invokedynamic (ObjectMethods) on its first call,
+		// which spins about ten method-handle classes in every process that reads the file (P3, start-up).
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Version that && Objects.equals(this.fileKey, that.fileKey)
+					&& Objects.equals(this.modified, that.modified) && this.size == that.size
+					&& this.symbolicLink == that.symbolicLink;
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.fileKey, this.modified, this.size, this.symbolicLink);
 		}
 
 	}
