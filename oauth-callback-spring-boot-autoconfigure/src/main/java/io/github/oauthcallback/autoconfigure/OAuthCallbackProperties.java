@@ -1,5 +1,6 @@
 package io.github.oauthcallback.autoconfigure;
 
+import io.github.oauthcallback.internal.Accounts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,6 +110,14 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			checked("login.timeout", timeout, () -> AuthorizationOptions.requirePositiveTimeout(timeout));
 			authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters)
 					: Map.of();
+		}
+
+		/**
+		 * @return the account logins are stored under when a call names none: {@link #account()}, else the
+		 * operating-system user name
+		 */
+		public String accountOrUserName() {
+			return Accounts.defaultAccount(this.account);
 		}
 
 	}

@@ -19,7 +19,7 @@ import org.springframework.core.env.MapPropertySource;
  * Spring Security itself uses for GitHub and Google). Anything the user sets wins: these defaults are the last
  * property source.
  */
-public final class RegistrationDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+final class RegistrationDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	/** Name of the property source holding the defaults. */
 	public static final String PROPERTY_SOURCE_NAME = "oauthCallbackRegistrationDefaults";

@@ -25,7 +25,7 @@ import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
-import io.github.oauthcallback.store.LockedLogin;
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;

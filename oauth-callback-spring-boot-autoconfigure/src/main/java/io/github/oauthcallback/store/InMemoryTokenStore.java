@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -27,7 +27,7 @@ import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.store.InMemoryTokenStore;
-import io.github.oauthcallback.store.LockedLogin;
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;

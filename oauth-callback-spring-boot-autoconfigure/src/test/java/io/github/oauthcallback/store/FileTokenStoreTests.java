@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.internal.store.EncryptionKeyException;
 import io.github.oauthcallback.internal.store.EncryptionKeys;
 import io.github.oauthcallback.internal.store.PrivateFiles;

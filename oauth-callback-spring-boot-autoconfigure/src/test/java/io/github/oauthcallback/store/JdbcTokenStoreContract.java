@@ -1,5 +1,6 @@
 package io.github.oauthcallback.store;
 
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.internal.store.PlaintextLoginException;
 import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.internal.store.TokenTableSchema;

@@ -11,17 +11,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.StreamSupport;
 
-import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
-import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
-import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
@@ -424,15 +423,19 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	 * The account logins are stored under: {@code oauth-callback.login.account}, else the operating-system user name.
 	 */
 	private String account() {
-		return Accounts.defaultAccount(this.oauthCallback.login().account());
+		return this.oauthCallback.login().accountOrUserName();
 	}
 
+	/** Boot's and the starter's repositories are iterable; a custom one that is not lists nothing here. */
 	private static List<ClientRegistration> all(ClientRegistrationRepository repository) {
-		return Registrations.all(repository);
+		return (repository instanceof Iterable<?> iterable) ? StreamSupport.stream(iterable.spliterator(), false)
+			.filter(ClientRegistration.class::isInstance)
+			.map(ClientRegistration.class::cast)
+			.toList() : List.of();
 	}
 
 	private static List<String> ids(ClientRegistrationRepository repository) {
-		return Registrations.ids(repository);
+		return all(repository).stream().map(ClientRegistration::getRegistrationId).toList();
 	}
 
 	/**

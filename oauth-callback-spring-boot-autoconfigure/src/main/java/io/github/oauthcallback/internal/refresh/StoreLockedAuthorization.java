@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.internal.Accounts;
-import io.github.oauthcallback.store.LockedLogin;
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 import org.apache.commons.logging.Log;

@@ -1,6 +1,6 @@
 package io.github.oauthcallback.internal.store;
 
-import io.github.oauthcallback.store.LockedLogin;
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import java.util.List;

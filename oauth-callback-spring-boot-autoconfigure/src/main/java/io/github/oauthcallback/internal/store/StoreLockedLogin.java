@@ -1,6 +1,6 @@
 package io.github.oauthcallback.internal.store;
 
-import io.github.oauthcallback.store.LockedLogin;
+import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.internal.Accounts;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
