@@ -285,6 +285,12 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 */
 	public record File(@Nullable Path path) {
 
+		public File {
+			if (path != null) {
+				checked("store.file.path", path, () -> StoreSettings.tokenFile(path));
+			}
+		}
+
 	}
 
 	/**

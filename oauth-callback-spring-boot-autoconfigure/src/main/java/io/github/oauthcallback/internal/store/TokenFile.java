@@ -86,7 +86,7 @@ public final class TokenFile {
 
 	public TokenFile(Path file, Duration lockTimeout) {
 		this.lockTimeout = StoreSettings.fileLockTimeout(lockTimeout);
-		this.file = file.toAbsolutePath().normalize();
+		this.file = StoreSettings.tokenFile(file);
 		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
 		this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
 	}
