@@ -15,6 +15,7 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -47,7 +48,7 @@ public final class OAuthCallbackShellCommands {
 
 	private final TokenStore store;
 
-	private final OAuthCallbackAuthorizedClientManager manager;
+	private final @Nullable OAuthCallbackAuthorizedClientManager manager;
 
 	private final String defaultAccount;
 
@@ -71,7 +72,7 @@ public final class OAuthCallbackShellCommands {
 	 * @param defaultAccount the account when none is given
 	 */
 	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, ClientRegistrationRepository registrations,
-			TokenStore store, OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
+			TokenStore store, @Nullable OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
 		this.authorizer = authorizer;
 		this.registrations = registrations;
 		this.store = store;
@@ -201,7 +202,7 @@ public final class OAuthCallbackShellCommands {
 		return option != null && (option.value() == null || Boolean.parseBoolean(option.value()));
 	}
 
-	private static CommandOption option(CommandContext context, String name) {
+	private static @Nullable CommandOption option(CommandContext context, String name) {
 		return context.parsedInput()
 			.options()
 			.stream()
