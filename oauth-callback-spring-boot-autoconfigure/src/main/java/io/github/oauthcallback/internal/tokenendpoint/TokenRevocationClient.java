@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -35,16 +36,15 @@ public final class TokenRevocationClient {
 	/** RFC 7009's hint for an access token. */
 	public static final String ACCESS_TOKEN = "access_token";
 
-	private final Supplier<RestClient> restClients;
-
-	private volatile @Nullable RestClient restClient;
+	/** Created on the first revocation, once. */
+	private final Supplier<RestClient> restClient;
 
 	/**
 	 * @param restClients creates the {@code RestClient}, on the first revocation; usually one of
 	 * {@link TokenEndpointClients#restClient}
 	 */
 	public TokenRevocationClient(Supplier<RestClient> restClients) {
-		this.restClients = restClients;
+		this.restClient = SingletonSupplier.of(restClients);
 	}
 
 	/**
@@ -78,7 +78,7 @@ public final class TokenRevocationClient {
 					+ "' cannot be sent to a revocation endpoint; use client_secret_basic, client_secret_post or none");
 		}
 		RedactedForm.redact(form);
-		ResponseEntity<Void> answer = restClient().post()
+		ResponseEntity<Void> answer = this.restClient.get().post()
 			.uri(endpoint)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.accept(MediaType.APPLICATION_JSON)
@@ -102,20 +102,6 @@ public final class TokenRevocationClient {
 
 	private static String encoded(@Nullable String value) {
 		return URLEncoder.encode((value != null) ? value : "", StandardCharsets.UTF_8);
-	}
-
-	private RestClient restClient() {
-		RestClient current = this.restClient;
-		if (current == null) {
-			synchronized (this) {
-				current = this.restClient;
-				if (current == null) {
-					current = this.restClients.get();
-					this.restClient = current;
-				}
-			}
-		}
-		return current;
 	}
 
 }
