@@ -9,6 +9,7 @@ import io.github.oauthcallback.internal.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.refresh.RefreshEventsAfterSave;
+import io.github.oauthcallback.internal.revocation.LoginRevocation;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 
@@ -31,7 +32,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 
 /**
  * The client manager: stored → refreshed → interactive login, and client credentials for service registrations, one
- * at a time per login, with its provider chain and token-endpoint clients. Works on the starter's {@link TokenStore}s
+ * at a time per login, with its provider chain and token-endpoint clients, and the revocation of the tokens of the
+ * logins it removes or replaces. Works on the starter's {@link TokenStore}s
  * and on an application's own {@link OAuth2AuthorizedClientService} (through {@link TokenStore#of}). An
  * {@link OAuth2AuthorizedClientManager} bean of the application replaces the manager; the other beans stay (they are
  * cheap: the provider chain and the token clients build their HTTP clients on first use).
@@ -98,18 +100,33 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 			.build());
 	}
 
+	/**
+	 * Revocation (RFC 7009) of the tokens of a login the manager removes (oauth-callback.logout.revoke) or replaces
+	 * (oauth-callback.login.revoke-replaced), through the token endpoints' HTTP client and timeouts. Its HTTP client
+	 * is created on the first revocation.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	LoginRevocation oauthCallbackLoginRevocation(OAuthCallbackProperties properties,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, factories, settings)
+			.revocation(), OAuthCallbackProperties.Registration.revocationUris(properties.registrations()),
+				properties.logout().revoke(), properties.login().revokeReplaced());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(OAuth2AuthorizedClientManager.class)
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
-			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, LoginRevocation revocation,
 			OAuthCallbackProperties properties) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
+		OAuthCallbackProperties.Registration.requireDeclared(properties.registrations(), registrations);
 		TokenRequestRetries retries = new TokenRequestRetries(properties.tokenEndpoint().retry().attempts(),
 				properties.tokenEndpoint().retry().backoff(), properties.tokenEndpoint().retry().maxBackoff());
 		return new OAuthCallbackAuthorizedClientManager(registrations, TokenStore.of(authorizedClients), provider,
-				events, authorizer, retries, properties.refresh().clockSkew(),
+				events, authorizer, retries, revocation, properties.refresh().clockSkew(),
 				Accounts.defaultAccount(properties.login().account()), Clock.systemUTC());
 	}
 

@@ -1,13 +1,16 @@
 package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.internal.Accounts;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
@@ -23,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 
@@ -44,11 +48,17 @@ import org.springframework.util.StringUtils;
  * 'base-url' and optionally 'account', and becomes a bean named '<name>RestClient'.
  * @param shell Spring Shell commands.
  * @param discovery Discovery of providers given by issuer-uri.
+ * @param logout What a logout does besides removing the stored login.
+ * @param registrations Settings of a registration (by its spring.security.oauth2.client.registration id) that Spring
+ * Boot's provider properties have no place for: 'revocation-uri', the provider's revocation endpoint (RFC 7009) when
+ * its discovery metadata has no revocation_endpoint or the provider is not discovered, an absolute https URI (http only
+ * for a loopback host).
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
 		@DefaultValue TokenEndpoint tokenEndpoint, @DefaultValue Store store, @DefaultValue Refresh refresh,
-		Map<String, Client> clients, @DefaultValue Shell shell, @DefaultValue Discovery discovery) {
+		Map<String, Client> clients, @DefaultValue Shell shell, @DefaultValue Discovery discovery,
+		@DefaultValue Logout logout, Map<String, Registration> registrations) {
 
 	private static final String PREFIX = "oauth-callback.";
 
@@ -57,6 +67,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 
 	public OAuthCallbackProperties {
 		clients = Client.checked(clients);
+		registrations = Registration.checked(registrations);
 	}
 
 	/**
@@ -101,11 +112,14 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * 'login.authorization-parameters.google.access_type=offline'. Parameters the starter sets itself or that would
 	 * change the flow (state, nonce, PKCE, scope, login_hint, prompt, response_type, response_mode, request,
 	 * request_uri, ...; compared ignoring case) cannot be set this way.
+	 * @param revokeReplaced Whether a new login through the client manager (the 'login' command) revokes, at the
+	 * provider's revocation endpoint, the refresh token of the stored login it replaces. Best effort, after the new login
+	 * is stored: a failure is logged as a warning.
 	 */
 	public record Login(@Nullable String account, @DefaultValue("5m") Duration timeout,
 			@DefaultValue("auto") String browser,
 			@DefaultValue("auto") Interactivity interactive, @DefaultValue("login {registration}") String command,
-			Map<String, Map<String, String>> authorizationParameters) {
+			Map<String, Map<String, String>> authorizationParameters, @DefaultValue("true") boolean revokeReplaced) {
 
 		public Login {
 			checked("login.timeout", timeout, () -> AuthorizationOptions.requirePositiveTimeout(timeout));
@@ -490,6 +504,88 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 				}
 			});
 			return Map.copyOf(clients);
+		}
+
+	}
+
+	/**
+	 * What a logout does besides removing the stored login.
+	 *
+	 * @param revoke Whether a logout revokes the removed login's tokens at the provider's revocation endpoint (RFC
+	 * 7009): the refresh token, then the access token. The login is removed whatever the provider answers; a failure
+	 * is reported as a warning, since the tokens may then stay valid at the provider until they expire.
+	 */
+	public record Logout(@DefaultValue("true") boolean revoke) {
+
+	}
+
+	/**
+	 * Settings of one client registration that Spring Boot's provider properties have no place for.
+	 *
+	 * @param revocationUri Revocation endpoint (RFC 7009) of the registration's provider, used instead of the
+	 * revocation_endpoint of its discovery metadata.
+	 */
+	public record Registration(URI revocationUri) {
+
+		/**
+		 * The check of the registrations' settings.
+		 * @param registrations the settings by registration id, or {@code null}
+		 * @return an unmodifiable copy
+		 * @throws InvalidConfigurationPropertyValueException for a revocation URI that is not an absolute https URI
+		 * (or http on a loopback host)
+		 */
+		static Map<String, Registration> checked(@Nullable Map<String, Registration> registrations) {
+			if (registrations == null) {
+				return Map.of();
+			}
+			registrations.forEach((id, registration) -> {
+				URI uri = registration.revocationUri();
+				if (uri != null && !secureOrLoopback(uri)) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "registrations." + id
+							+ ".revocation-uri", uri, "It must be an absolute https URI (http only for 127.0.0.1, [::1] "
+									+ "or localhost): tokens are sent to it.");
+				}
+			});
+			return Map.copyOf(registrations);
+		}
+
+		/**
+		 * Refuses settings for a registration that is not declared, which would otherwise be ignored without a word.
+		 * @param registrations the settings by registration id
+		 * @param declared the client registrations
+		 * @throws InvalidConfigurationPropertyValueException for the first one that names no registration
+		 */
+		static void requireDeclared(Map<String, Registration> registrations, ClientRegistrationRepository declared) {
+			registrations.keySet().forEach((id) -> {
+				if (declared.findByRegistrationId(id) == null) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "registrations." + id, id,
+							"No registration '" + id + "' is declared under spring.security.oauth2.client.registration "
+									+ "(declared: " + String.join(", ", Registrations.ids(declared)) + "): fix the id "
+									+ "or remove the settings.");
+				}
+			});
+		}
+
+		/**
+		 * @return the revocation endpoints set, by registration id
+		 */
+		static Map<String, URI> revocationUris(Map<String, Registration> registrations) {
+			Map<String, URI> uris = new HashMap<>();
+			registrations.forEach((id, registration) -> {
+				if (registration.revocationUri() != null) {
+					uris.put(id, registration.revocationUri());
+				}
+			});
+			return uris;
+		}
+
+		private static boolean secureOrLoopback(URI uri) {
+			if (!uri.isAbsolute() || uri.getHost() == null) {
+				return false;
+			}
+			String host = uri.getHost();
+			return "https".equalsIgnoreCase(uri.getScheme()) || ("http".equalsIgnoreCase(uri.getScheme())
+					&& (host.equals("127.0.0.1") || host.equals("[::1]") || host.equalsIgnoreCase("localhost")));
 		}
 
 	}

@@ -6,6 +6,7 @@ import io.github.oauthcallback.internal.refresh.KeyLocks;
 import io.github.oauthcallback.internal.refresh.PendingLogin;
 import io.github.oauthcallback.internal.refresh.RefreshEventsAfterSave;
 import io.github.oauthcallback.internal.refresh.StoreLockedAuthorization;
+import io.github.oauthcallback.internal.revocation.LoginRevocation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.util.StringUtils;
@@ -66,7 +68,9 @@ import org.springframework.util.StringUtils;
  * <li>an OpenID Connect login keeps its ID token across refreshes ({@link IdTokenKeepingProvider});</li>
  * <li>refresh events are published after the save and outside the locks ({@link RefreshEventsAfterSave});</li>
  * <li>{@link #logout} and {@link #login} take the same turns, so a logout is never undone by a refresh that was
- * under way, and a refresh never overwrites a login made meanwhile in this JVM.</li>
+ * under way, and a refresh never overwrites a login made meanwhile in this JVM;</li>
+ * <li>{@link #logout} revokes the removed login's tokens at the provider (RFC 7009), and {@link #login} the refresh
+ * token of the login it replaced, both after the locks are released and best effort ({@link LoginRevocation}).</li>
  * </ul>
  * Requests without a principal, or with Spring's anonymous one, use the default account. The turns in this JVM are
  * {@link KeyLocks}; the work under the store's lock (retries, {@code invalid_grant}) is
@@ -92,6 +96,9 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	private final Clock clock;
 
 	private final RefreshEventsAfterSave events;
+
+	/** Revokes the tokens of removed and replaced logins, outside the locks. */
+	private final LoginRevocation revocation;
 
 	/** One lock per registration and account in this JVM. */
 	private final KeyLocks locks = new KeyLocks();
@@ -159,7 +166,31 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
 			@Nullable LoopbackAuthorizer authorizer, TokenRequestRetries retries, Duration clockSkew,
 			String defaultAccount, Clock clock) {
+		this(registrations, store, provider, events, authorizer, retries, LoginRevocation.defaults(), clockSkew,
+				defaultAccount, clock);
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @param store where logins are kept
+	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * make one attempt each, since this manager retries
+	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
+	 * provider publishes to
+	 * @param authorizer the authorizer {@link #login} uses, or {@code null} if {@code login} is not offered
+	 * @param retries when a failed refresh or client-credentials request is sent again
+	 * @param revocation revokes the tokens of logins {@link #logout} removes and {@link #login} replaces (the other
+	 * constructors use {@link LoginRevocation#defaults()}: both on, endpoints from discovery)
+	 * @param clockSkew how long before its expiry a token counts as expired
+	 * @param defaultAccount the account for requests without a principal
+	 * @param clock the clock
+	 */
+	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			@Nullable LoopbackAuthorizer authorizer, TokenRequestRetries retries, LoginRevocation revocation,
+			Duration clockSkew, String defaultAccount, Clock clock) {
 		this.registrations = registrations;
+		this.revocation = revocation;
 		this.store = store;
 		this.events = events;
 		this.authorizer = authorizer;
@@ -240,6 +271,10 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * result. A refresh or logout of the same login in this JVM waits until the login is stored and then sees it, so
 	 * it never overwrites or removes it. Other processes are not held up while the user is in the browser (which may
 	 * take minutes): one that refreshes the same login meanwhile may store its refreshed old login after this one.
+	 * <p>
+	 * Once the new login is stored and the lock released, the refresh token of the login it replaced is revoked at
+	 * the provider if it differs from the new one ({@code oauth-callback.login.revoke-replaced}), best effort: a
+	 * failure is logged as a warning, and the new login stands.
 	 * @param registrationId the registration id
 	 * @param options account, scopes and other options of the login, or {@code null} for the defaults
 	 * @return the new login, already stored
@@ -253,28 +288,47 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		}
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
 		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
-		return this.locks.locked(key(registrationId, account),
-				() -> this.authorizer.authorize(registrationId, given.withAccount(account)));
+		LoopbackAuthorizer loopback = this.authorizer;
+		Replacement replacement = this.locks.locked(key(registrationId, account), () -> {
+			OAuth2AuthorizedClient replaced = this.revocation.onReplacedLogin()
+					? storedOrNull(registrationId, account) : null;
+			return new Replacement(loopback.authorize(registrationId, given.withAccount(account)), replaced);
+		});
+		// Outside the lock, with the new login stored: the refresh token it replaced is only in this call now.
+		this.revocation.afterReplacedLogin(replacement.replaced(), replacement.client());
+		return replacement.client();
 	}
 
 	/**
-	 * Removes a stored login (for a {@code logout} command). A refresh of it that is under way, in this JVM or in a
-	 * process sharing the store, finishes first, so its save cannot bring the login back.
+	 * Removes a stored login (for a {@code logout} command), then revokes its tokens at the provider. A refresh of it
+	 * that is under way, in this JVM or in a process sharing the store, finishes first, so its save cannot bring the
+	 * login back, and the tokens revoked are the ones stored last: they are read under the same locks as the removal.
+	 * The revocation runs after the locks are released (no store lock or transaction is held during network I/O),
+	 * with the removed tokens kept in memory for this call only. It is best effort: the login is removed whatever
+	 * the provider answers, and a failure is logged as a warning and described in the result
+	 * ({@code oauth-callback.logout.revoke=false} turns it off).
 	 * @param registrationId the registration id
 	 * @param account the account
-	 * @return what was removed, or empty if nothing was stored under that key
+	 * @return what was removed and what happened to its tokens at the provider, or empty if nothing was stored
+	 * under that key
 	 */
-	public Optional<StoredLogin> logout(String registrationId, String account) {
-		return exclusively(registrationId, account, (locked) -> this.store.logout(registrationId, account));
+	public Optional<LoggedOut> logout(String registrationId, String account) {
+		Removal removal = exclusively(registrationId, account, (locked) -> {
+			OAuth2AuthorizedClient tokens = this.revocation.onLogout() ? loadedOrNull(locked) : null;
+			return new Removal(this.store.logout(registrationId, account), tokens);
+		});
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		return removal.removed().map((login) -> this.revocation.afterLogout(login, registration, removal.tokens()));
 	}
 
 	/**
-	 * Removes every stored login of this application, each one as {@link #logout} does, then anything else
-	 * {@link TokenStore#logoutAll()} removes (a store that cannot be read is handled as that method says).
-	 * @return what was removed
+	 * Removes every stored login of this application, each one as {@link #logout} does (its tokens revoked after
+	 * its removal), then anything else {@link TokenStore#logoutAll()} removes (a store that cannot be read is handled
+	 * as that method says; such logins cannot be revoked, which their results say).
+	 * @return what was removed, and what happened to the tokens of each at the provider
 	 */
-	public List<StoredLogin> logoutAll() {
-		List<StoredLogin> removed = new ArrayList<>();
+	public List<LoggedOut> logoutAll() {
+		List<LoggedOut> removed = new ArrayList<>();
 		List<StoredLogin> listed;
 		try {
 			listed = this.store.logins();
@@ -288,12 +342,93 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 		}
 		for (StoredLogin rest : this.store.logoutAll()) {
 			if (removed.stream()
-				.noneMatch((login) -> login.registrationId().equals(rest.registrationId())
-						&& login.account().equals(rest.account()))) {
-				removed.add(rest);
+				.noneMatch((loggedOut) -> loggedOut.login().registrationId().equals(rest.registrationId())
+						&& loggedOut.login().account().equals(rest.account()))) {
+				removed.add(this.revocation.unread(rest));
 			}
 		}
 		return removed;
+	}
+
+	/**
+	 * The stored login as read under its lock, or {@code null} if there is none or it cannot be read (another
+	 * key, another client): it is removed all the same, and its result says it could not be revoked.
+	 */
+	private static @Nullable OAuth2AuthorizedClient loadedOrNull(LockedLogin locked) {
+		try {
+			return locked.load();
+		}
+		catch (TokenStoreException ex) {
+			logger.debug("The login of '" + locked.registrationId() + "' to remove cannot be read: "
+					+ ex.getClass().getSimpleName());
+			return null;
+		}
+	}
+
+	/** The stored login a new login replaces, or {@code null} if there is none or it cannot be read. */
+	private @Nullable OAuth2AuthorizedClient storedOrNull(String registrationId, String account) {
+		try {
+			return this.store.loadAuthorizedClient(registrationId, account);
+		}
+		catch (TokenStoreException ex) {
+			return null;
+		}
+	}
+
+	/** A new login, with the login it replaced, which leaves the lock only in this record for the revocation. */
+	private record Replacement(OAuth2AuthorizedClient client, @Nullable OAuth2AuthorizedClient replaced) {
+
+		@Override
+		public String toString() {
+			// Never the tokens.
+			return "Replacement[" + this.client.getClientRegistration().getRegistrationId() + "]";
+		}
+
+	}
+
+	/** What a logout removed, with its tokens, which leave the lock only in this record for the revocation. */
+	private record Removal(Optional<StoredLogin> removed, @Nullable OAuth2AuthorizedClient tokens) {
+
+		@Override
+		public String toString() {
+			// Never the tokens.
+			return "Removal[" + this.removed + "]";
+		}
+
+	}
+
+	/**
+	 * A login that {@link #logout} removed, and what happened to its tokens at the provider.
+	 *
+	 * @param login what was removed (never a token value)
+	 * @param revocation what happened to its tokens at the provider
+	 * @param description one line for the user saying what happened at the provider and, when a token could not be
+	 * revoked, that it may still be valid there until it expires; never a token value
+	 */
+	public record LoggedOut(StoredLogin login, Revocation revocation, String description) {
+
+		/**
+		 * What happened to the tokens of a removed login at the provider.
+		 */
+		public enum Revocation {
+
+			/** The provider confirmed the revocation of every token of the login (RFC 7009's 200). */
+			REVOKED,
+
+			/**
+			 * At least one token was not revoked (no connection, an error answer, tokens that could not be read): it
+			 * may still be valid at the provider until it expires. Logged as a warning.
+			 */
+			FAILED,
+
+			/** The provider has no revocation endpoint: the tokens stay valid there until they expire. */
+			NO_ENDPOINT,
+
+			/** Revocation on logout is turned off ({@code oauth-callback.logout.revoke=false}). */
+			OFF
+
+		}
+
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.oauthcallback.autoconfigure;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,8 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.internal.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.refresh.RefreshEventsAfterSave;
+import io.github.oauthcallback.internal.revocation.LoginRevocation;
+import io.github.oauthcallback.internal.tokenendpoint.TokenRevocationClient;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
 import io.github.oauthcallback.internal.tokenendpoint.LazyTokenResponseClient;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -252,6 +256,33 @@ class OAuthCallbackClientManagerAutoConfigurationTests {
 				assertThat(context).getBean("oauthCallbackClientCredentialsTokenResponseClient")
 					.isInstanceOf(LazyTokenResponseClient.class);
 			});
+	}
+
+	@Test
+	void theStarterDefinesTheRevocationWhichTheManagerUsesAndWhichBacksOffForTheApplications() {
+		runner().run((context) -> assertThat(context).hasSingleBean(LoginRevocation.class));
+		LoginRevocation mine = new LoginRevocation(new TokenRevocationClient(() -> {
+			throw new IllegalStateException("no revocation in this test");
+		}), Map.of(), false, false);
+		runner().withBean("myRevocation", LoginRevocation.class, () -> mine).run((context) -> {
+			assertThat(context).doesNotHaveBean("oauthCallbackLoginRevocation");
+			StubRegistration.seed(context, "at-1", Instant.now().plusSeconds(3600), "rt-1");
+			assertThat(context.getBean(OAuthCallbackAuthorizedClientManager.class).logout("api", "ada"))
+				.hasValueSatisfying((loggedOut) -> assertThat(loggedOut.revocation())
+					.isEqualTo(OAuthCallbackAuthorizedClientManager.LoggedOut.Revocation.OFF));
+		});
+	}
+
+	@Test
+	void settingsForARegistrationThatIsNotDeclaredFailAtStartUp() {
+		runner().withPropertyValues("oauth-callback.registrations.nosuch.revocation-uri=https://idp.example/revoke")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.registrations.nosuch");
+					assertThat(ex.getReason()).contains("No registration 'nosuch' is declared", "declared: api");
+				}));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,6 @@
 package io.github.oauthcallback.autoconfigure;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -77,6 +78,9 @@ class OAuthCallbackPropertiesTests {
 			assertThat(properties.tokenEndpoint().retry().backoff()).isEqualTo(Duration.ofMillis(500));
 			assertThat(properties.tokenEndpoint().retry().maxBackoff()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(properties.clients()).isEmpty();
+			assertThat(properties.logout().revoke()).isTrue();
+			assertThat(properties.login().revokeReplaced()).isTrue();
+			assertThat(properties.registrations()).isEmpty();
 		});
 	}
 
@@ -114,7 +118,9 @@ class OAuthCallbackPropertiesTests {
 			"oauth-callback.store.lock-timeout|0s|PT0S|The lock timeout must be positive",
 			"oauth-callback.store.jdbc.table-name|tokens; DROP TABLE x|tokens; DROP TABLE x|must be a plain SQL identifier, optionally schema-qualified",
 			"oauth-callback.store.jdbc.cache-time-to-live|-1s|PT-1S|must be zero or positive",
-			"oauth-callback.store.encryption.key-file|/nonexistent/key|/nonexistent/key|Cannot read the encryption key file /nonexistent/key" })
+			"oauth-callback.store.encryption.key-file|/nonexistent/key|/nonexistent/key|Cannot read the encryption key file /nonexistent/key",
+			"oauth-callback.registrations.google.revocation-uri|http://idp.example/revoke|http://idp.example/revoke|It must be an absolute https URI (http only for 127.0.0.1, [::1] or localhost)",
+			"oauth-callback.registrations.google.revocation-uri|/revoke|/revoke|It must be an absolute https URI" })
 	void invalidValueFailsNamingThePropertyTheValueAndWhatIsValid(String name, String value, String shown,
 			String valid) {
 		this.runner.withPropertyValues(name + "=" + value)
@@ -126,6 +132,22 @@ class OAuthCallbackPropertiesTests {
 					assertThat(ex.getReason()).contains(valid);
 				})
 				.hasMessageStartingWith("Property " + name + " with value '" + shown + "' is invalid: "));
+	}
+
+	@Test
+	void revocationSettingsBind() {
+		this.runner
+			.withPropertyValues("oauth-callback.logout.revoke=false", "oauth-callback.login.revoke-replaced=false",
+					"oauth-callback.registrations.google.revocation-uri=https://oauth2.googleapis.com/revoke",
+					"oauth-callback.registrations.local.revocation-uri=http://127.0.0.1:9000/revoke")
+			.run((context) -> {
+				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
+				assertThat(properties.logout().revoke()).isFalse();
+				assertThat(properties.login().revokeReplaced()).isFalse();
+				assertThat(OAuthCallbackProperties.Registration.revocationUris(properties.registrations()))
+					.containsEntry("google", URI.create("https://oauth2.googleapis.com/revoke"))
+					.containsEntry("local", URI.create("http://127.0.0.1:9000/revoke"));
+			});
 	}
 
 	@Test

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No secret reaches any log, at any level, from any logger. {@link TraceLoggingApplication} runs in a JVM of its own
  * (so the in-process authorization server's logs stay out, and this JVM's logging is left alone) with
  * {@code logging.level.root=TRACE}, against a real Spring Authorization Server: two browser logins (client secret in
- * the form body and in the header), a resource call, two refreshes, a client-credentials token and two logouts.
+ * the form body and in the header), a resource call, two refreshes, a client-credentials token, a login that revokes
+ * the refresh token it replaces, and two logouts that revoke their tokens.
  * Everything it writes to standard output and standard error is searched for every 16-character window of each
  * authorization code, PKCE verifier, refresh token the token endpoint received, client secret, store encryption key,
  * and access, refresh and ID token the application received (and the Base64 of the {@code client_secret_basic}
@@ -91,6 +92,9 @@ class NoSecretInLogsAtTraceTests {
 			.contains("grant_type=[authorization_code]", "grant_type=[refresh_token]",
 					"grant_type=[client_credentials]", "code=[redacted]", "code_verifier=[redacted]",
 					"client_secret=[redacted]", "refresh_token=[redacted]");
+		assertThat(text).as("the revocation requests' form bodies, logged in full at TRACE with the token redacted")
+			.contains("token=[redacted], token_type_hint=[refresh_token]",
+					"token=[redacted], token_type_hint=[access_token]");
 
 		List<String> secrets = new ArrayList<>(Files.readAllLines(dir.resolve("secrets.txt")));
 		assertThat(secrets).as("access, refresh and ID tokens the application received")

@@ -12,7 +12,9 @@ import java.util.logging.Logger;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 
 import org.springframework.boot.SpringApplication;
@@ -27,7 +29,8 @@ import org.springframework.web.client.RestClient;
  * The application of {@link NoSecretInLogsAtTraceTests}, run in a JVM of its own: a Spring Boot application (Boot's
  * logging system with Logback, JUL bridged) with every logger at TRACE that logs in twice (client secret in the form
  * body, and in the Authorization header), calls a resource with the access token, refreshes both logins, gets a
- * client-credentials token and logs out. It opens no browser: the test plays the user from its own JVM with the
+ * client-credentials token, logs in again (revoking the refresh token it replaces) and logs out (revoking the
+ * tokens at the provider). It opens no browser: the test plays the user from its own JVM with the
  * authorization URL the application prints, as a user would. Nothing secret is printed by this class itself; the
  * tokens it received are written to {@code secrets.txt} in the given directory for the test to look for.
  * <p>
@@ -82,8 +85,17 @@ public final class TraceLoggingApplication {
 			check(service.getRefreshToken() == null, "client credentials");
 			remember(secrets, service);
 
-			check(manager.logout("post", ACCOUNT).isPresent(), "logout of post");
-			check(manager.logout("basic", ACCOUNT).isPresent(), "logout of basic");
+			// A new login replaces the refreshed one, whose refresh token it revokes.
+			OAuth2AuthorizedClient postAgain = manager.login("post", AuthorizationOptions.defaults());
+			remember(secrets, postAgain);
+
+			// Each logout revokes the refresh token, then the access token (client_secret_post, then _basic).
+			check(manager.logout("post", ACCOUNT)
+				.filter((loggedOut) -> loggedOut.revocation() == LoggedOut.Revocation.REVOKED)
+				.isPresent(), "logout of post, revoked");
+			check(manager.logout("basic", ACCOUNT)
+				.filter((loggedOut) -> loggedOut.revocation() == LoggedOut.Revocation.REVOKED)
+				.isPresent(), "logout of basic, revoked");
 		}
 		Files.write(dir.resolve("secrets.txt"), secrets);
 		System.exit(0);

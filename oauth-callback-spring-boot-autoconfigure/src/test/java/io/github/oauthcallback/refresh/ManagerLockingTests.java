@@ -1,6 +1,7 @@
 package io.github.oauthcallback.refresh;
 
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,10 @@ import java.util.stream.Stream;
 
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
-import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.StubRegistration;
 import io.github.oauthcallback.support.GatedTokenEndpoint;
+import io.github.oauthcallback.support.RevocationEndpoint;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +72,7 @@ class ManagerLockingTests {
 			seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
 			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context), TestThreads.POOL);
 			assertThat(this.endpoint.arrived.await(10, TimeUnit.SECONDS)).as("the refresh reached the endpoint").isTrue();
-			CompletableFuture<Optional<StoredLogin>> logout = CompletableFuture
+			CompletableFuture<Optional<LoggedOut>> logout = CompletableFuture
 				.supplyAsync(() -> manager.logout("api", "ada"), TestThreads.POOL);
 			// Without the lock the logout would finish now, and the refresh would then store the login again.
 			Awaitility.await()
@@ -86,11 +87,58 @@ class ManagerLockingTests {
 	}
 
 	@Test
+	void logoutDuringARefreshUnderWayRevokesTheTokensTheRefreshStored() throws IOException {
+		this.endpoint.respond(200, "{\"access_token\":\"at-new\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+				+ "\"refresh_token\":\"rt-new\"}");
+		try (RevocationEndpoint revocation = new RevocationEndpoint()) {
+			runner("oauth-callback.registrations.api.revocation-uri=" + revocation.uri()).run((context) -> {
+				OAuthCallbackAuthorizedClientManager manager = context
+					.getBean(OAuthCallbackAuthorizedClientManager.class);
+				seed(context, "at-old", Instant.now().minusSeconds(60), "rt-old");
+				CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture
+					.supplyAsync(() -> authorize(context), TestThreads.POOL);
+				assertThat(this.endpoint.arrived.await(10, TimeUnit.SECONDS)).isTrue();
+				CompletableFuture<Optional<LoggedOut>> logout = CompletableFuture
+					.supplyAsync(() -> manager.logout("api", "ada"), TestThreads.POOL);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> logout.isDone() || manager.lockUsers("api", "ada") == 2);
+				this.endpoint.release.countDown();
+				assertThat(refresh.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo("at-new");
+				assertThat(logout.get(10, TimeUnit.SECONDS)).hasValueSatisfying(
+						(loggedOut) -> assertThat(loggedOut.revocation()).isEqualTo(LoggedOut.Revocation.REVOKED));
+				// The tokens are read under the lock that the removal takes, after the refresh stored its own: the
+				// ones revoked are the ones that were valid, not those the logout saw before it got its turn.
+				assertThat(revocation.values("token")).containsExactly("rt-new", "at-new");
+				assertThat(revocation.values("token_type_hint")).containsExactly("refresh_token", "access_token");
+				assertThat((Object) context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada")).isNull();
+			});
+		}
+	}
+
+	@Test
+	void revocationRunsAfterTheLoginIsRemovedAndTheLocksAreReleased() throws IOException {
+		try (RevocationEndpoint revocation = new RevocationEndpoint()) {
+			runner("oauth-callback.registrations.api.revocation-uri=" + revocation.uri()).run((context) -> {
+				OAuthCallbackAuthorizedClientManager manager = context
+					.getBean(OAuthCallbackAuthorizedClientManager.class);
+				TokenStore store = context.getBean(TokenStore.class);
+				List<String> seen = new CopyOnWriteArrayList<>();
+				revocation.onRequest(() -> seen.add("lock users " + manager.lockUsers("api", "ada") + ", stored "
+						+ (store.loadAuthorizedClient("api", "ada") != null)));
+				seed(context, "at-1", Instant.now().plusSeconds(3600), "rt-1");
+				assertThat(manager.logout("api", "ada")).isPresent();
+				assertThat(seen).containsExactly("lock users 0, stored false", "lock users 0, stored false");
+			});
+		}
+	}
+
+	@Test
 	void logoutAllRemovesEveryLoginThroughTheLock() {
 		runner().run((context) -> {
 			OAuthCallbackAuthorizedClientManager manager = context.getBean(OAuthCallbackAuthorizedClientManager.class);
 			seed(context, "at-1", Instant.now().plusSeconds(3600), "rt-1");
-			assertThat(manager.logoutAll()).extracting(StoredLogin::account).containsExactly("ada");
+			assertThat(manager.logoutAll()).extracting((loggedOut) -> loggedOut.login().account()).containsExactly("ada");
 			assertThat(context.getBean(TokenStore.class).logins()).isEmpty();
 			assertThat(manager.logout("api", "ada")).isEmpty();
 		});

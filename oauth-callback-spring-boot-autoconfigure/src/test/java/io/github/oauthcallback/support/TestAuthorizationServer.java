@@ -14,7 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -25,7 +34,20 @@ import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2ClientAuthenticationFilter;
 
 /**
  * A real Spring Authorization Server on 127.0.0.1 and a random port, in its own application context, as the
@@ -148,6 +170,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(PublicClientRevocation.class)
 	static class Config {
 
 		/**
@@ -175,6 +198,120 @@ public final class TestAuthorizationServer implements AutoCloseable {
 			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(recorder);
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			return registration;
+		}
+
+	}
+
+
+	/**
+	 * @return the {@code token_type_hint} of every revocation request the server received so far, in order
+	 */
+	public static List<String> revocationHints() {
+		return List.copyOf(PublicClientRevocation.hints);
+	}
+
+	/**
+	 * Lets a public client ({@code client_id} in the body, no secret) revoke its tokens at {@code /oauth2/revoke},
+	 * which Spring Authorization Server refuses out of the box (its public-client authentication only matches PKCE
+	 * token requests), and records the {@code token_type_hint} of every revocation request. A converter turns such a
+	 * request into an unauthenticated client token of its own type (so Spring's PKCE-demanding provider does not claim
+	 * it), a provider authenticates it when the client is registered with method {@code none}, as the Spring
+	 * Authorization Server sample does for public device clients. They run in a wrapper around Spring's
+	 * {@link OAuth2ClientAuthenticationFilter}, installed by a bean post-processor when Spring Security initializes
+	 * that filter, so Boot's own filter chains (and any converter configured on them) stay as they are.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class PublicClientRevocation {
+
+		static final List<String> hints = new CopyOnWriteArrayList<>();
+
+		@Bean
+		static BeanPostProcessor publicClientRevocationFilter(ObjectProvider<RegisteredClientRepository> clients) {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String name) {
+					return (bean instanceof OAuth2ClientAuthenticationFilter filter) ? new WrappingFilter(filter,
+							new Provider(clients)) : bean;
+				}
+			};
+		}
+
+		/** The converter: a revocation request of a client that sends only its id. */
+		static @Nullable Authentication convert(HttpServletRequest request) {
+			if (!"POST".equals(request.getMethod()) || !request.getRequestURI().equals("/oauth2/revoke")
+					|| request.getHeader("Authorization") != null || request.getParameter("client_secret") != null
+					|| request.getParameter("client_assertion") != null) {
+				return null;
+			}
+			String[] ids = request.getParameterValues("client_id");
+			return (ids == null || ids.length != 1 || ids[0].isBlank()) ? null : new PublicClientToken(ids[0]);
+		}
+
+		/** A public client's revocation request: unauthenticated as converted, authenticated by {@link Provider}. */
+		static final class PublicClientToken extends OAuth2ClientAuthenticationToken {
+
+			private static final long serialVersionUID = 1L;
+
+			PublicClientToken(String clientId) {
+				super(clientId, ClientAuthenticationMethod.NONE, null, null);
+			}
+
+			PublicClientToken(RegisteredClient client) {
+				super(client, ClientAuthenticationMethod.NONE, null);
+			}
+
+		}
+
+		/** Authenticates a {@link PublicClientToken} of a client registered with method {@code none}. */
+		record Provider(ObjectProvider<RegisteredClientRepository> clients) implements AuthenticationProvider {
+
+			@Override
+			public @Nullable Authentication authenticate(Authentication authentication) {
+				String clientId = (String) authentication.getPrincipal();
+				RegisteredClient client = this.clients.getObject().findByClientId(clientId);
+				if (client == null || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) {
+					throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+				}
+				return new PublicClientToken(client);
+			}
+
+			@Override
+			public boolean supports(Class<?> authentication) {
+				return PublicClientToken.class.isAssignableFrom(authentication);
+			}
+
+		}
+
+		/** Runs the converter and provider ahead of Spring's client authentication, which handles everything else. */
+		record WrappingFilter(Filter delegate, Provider provider) implements Filter {
+
+			@Override
+			public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+					throws IOException, ServletException {
+				HttpServletRequest http = (HttpServletRequest) request;
+				if ("POST".equals(http.getMethod()) && http.getRequestURI().equals("/oauth2/revoke")) {
+					hints.add(String.valueOf(http.getParameter("token_type_hint")));
+				}
+				Authentication attempt = convert(http);
+				if (attempt == null) {
+					this.delegate.doFilter(request, response, chain);
+					return;
+				}
+				try {
+					SecurityContext context = SecurityContextHolder.createEmptyContext();
+					context.setAuthentication(this.provider.authenticate(attempt));
+					SecurityContextHolder.setContext(context);
+				}
+				catch (OAuth2AuthenticationException ex) {
+					HttpServletResponse answer = (HttpServletResponse) response;
+					answer.setStatus(401);
+					answer.setContentType("application/json");
+					answer.getWriter().write("{\"error\":\"invalid_client\"}");
+					return;
+				}
+				chain.doFilter(request, response);
+			}
+
 		}
 
 	}

@@ -22,6 +22,7 @@ import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 
@@ -65,6 +66,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout", "call");
 
 	private static final String ALL = "--all";
+
+	/** Said when the application's own client manager removed a login: only the starter's revokes its tokens. */
+	private static final String NOT_REVOKED = "The tokens were only forgotten here; they were not revoked at the "
+			+ "provider (the starter's client manager revokes them, and the application replaced it).";
 
 	private final ObjectProvider<ClientRegistrationRepository> registrations;
 
@@ -190,8 +195,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Commands:
 				  login [registration]      Log in through the browser and store the result for the current account.
 				  status                    Show where logins are stored and every stored login (no token values).
-				  logout [registration]     Remove the stored login of the current account.
-				  logout --all              Remove every stored login of this program.
+				  logout [registration]     Remove the stored login of the current account and revoke its tokens at
+				                            the provider (RFC 7009; says so when the provider cannot revoke them).
+				  logout --all              Remove every stored login of this program, revoking each.
 				  call <registration> <url> GET the URL with the registration's token (logging in or refreshing
 				                            first when needed) and print the response status and body.
 				  help                      Show this text.
@@ -212,7 +218,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				  --oauth-callback.login.timeout=2m      how long login waits for the browser
 
 				Logins are kept in a file (see 'status'; oauth-callback.store.* changes where and how). Token values
-				are never printed. Logging out only forgets tokens here; they are not revoked at the provider.
+				are never printed. Logging out removes the login here, then revokes its tokens at the provider
+				(--oauth-callback.logout.revoke=false only forgets them); a provider without a revocation endpoint
+				keeps them valid until they expire.
 				Exit status: 0 success, 1 failure, 2 usage error.""");
 		out.flush();
 	}
@@ -306,13 +314,24 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 						+ "application defines its own OAuth2AuthorizedClientService.");
 			}
 			OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
-			List<StoredLogin> removed = (clientManager != null) ? clientManager.logoutAll() : store.logoutAll();
+			if (clientManager != null) {
+				// Each login is removed, then its tokens are revoked at the provider: one line each says how that went.
+				List<LoggedOut> removed = clientManager.logoutAll();
+				out.println("Removed " + removed.size() + " stored login" + (removed.size() == 1 ? "" : "s") + " from "
+						+ store.location() + (removed.isEmpty() ? "." : ":"));
+				for (LoggedOut loggedOut : removed) {
+					out.println("  " + loggedOut.login().registrationId() + " / " + loggedOut.login().account() + ": "
+							+ outcome(loggedOut));
+				}
+				return OK;
+			}
+			List<StoredLogin> removed = store.logoutAll();
 			out.println("Removed " + removed.size() + " stored login" + (removed.size() == 1 ? "" : "s") + " from "
 					+ store.location() + (removed.isEmpty() ? "." : ":"));
 			for (StoredLogin login : removed) {
 				out.println("  " + login.registrationId() + " / " + login.account());
 			}
-			out.println("The tokens were only forgotten here; they were not revoked at the provider.");
+			out.println(NOT_REVOKED);
 			return OK;
 		}
 		ClientRegistrationRepository repository = repository();
@@ -323,14 +342,15 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			// Reports from the stored entry without decrypting it, so a login that cannot be read (another key, another
 			// client id) can still be removed. Through the manager, a refresh under way finishes first and cannot store
 			// the login again afterwards.
-			Optional<StoredLogin> removed = clientManager.logout(id, account);
+			// The tokens are revoked at the provider after the removal; the last line says how that went.
+			Optional<LoggedOut> removed = clientManager.logout(id, account);
 			if (removed.isEmpty()) {
 				out.println("Nothing to remove: no login is stored for '" + id + "' under account '" + account + "'.");
 				return OK;
 			}
 			out.println("Removed the stored login for '" + id + "' (account '" + account + "'): "
-					+ describe(removed.get(), this.clock.instant()));
-			out.println("The tokens were only forgotten here; they were not revoked at the provider.");
+					+ describe(removed.get().login(), this.clock.instant()));
+			out.println(outcome(removed.get()));
 			return OK;
 		}
 		OAuth2AuthorizedClientService store = store();
@@ -342,8 +362,13 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		store.removeAuthorizedClient(id, account);
 		out.println("Removed the stored login for '" + id + "' (account '" + account + "'): "
 				+ describe(client, this.clock.instant()));
-		out.println("The tokens were only forgotten here; they were not revoked at the provider.");
+		out.println(NOT_REVOKED);
 		return OK;
+	}
+
+	/** What happened at the provider, in one line; a token that may still be valid there is a warning. */
+	private static String outcome(LoggedOut loggedOut) {
+		return ((loggedOut.revocation() == LoggedOut.Revocation.FAILED) ? "Warning: " : "") + loggedOut.description();
 	}
 
 	private int call(List<String> operands, PrintStream out, PrintStream err) {

@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +77,10 @@ class DemoLoginTests {
 					"  demo (client demo-cli at " + issuer + "/oauth2/authorize): logged in; access token (Bearer)");
 
 			assertThat(commands.execute("logout")).isZero();
-			assertThat(output.getOut()).contains("Removed the stored login for 'demo' (account '" + ACCOUNT + "')");
+			assertThat(output.getOut()).contains("Removed the stored login for 'demo' (account '" + ACCOUNT + "')",
+					"Revoked the access token at the provider.");
+			// Revoked at the provider: the token no longer opens its user info.
+			assertThat(userInfoStatus(issuer, stored.getAccessToken().getTokenValue())).isEqualTo(401);
 			OAuth2AuthorizedClient removed = store.loadAuthorizedClient("demo", ACCOUNT);
 			assertThat(removed).isNull();
 			assertThat(commands.execute("status")).isZero();
@@ -89,7 +95,9 @@ class DemoLoginTests {
 			assertThat(again).isNotNull();
 
 			assertThat(commands.execute("logout", "--all")).isZero();
-			assertThat(output.getOut()).contains("Removed 1 stored login from ", "  demo / " + ACCOUNT);
+			assertThat(output.getOut()).contains("Removed 1 stored login from ",
+					"  demo / " + ACCOUNT + ": Revoked the access token at the provider.");
+			assertThat(output.toString()).doesNotContain("Warning:");
 
 			assertThat(output.toString()).doesNotContain(stored.getAccessToken().getTokenValue(),
 					again.getAccessToken().getTokenValue());
@@ -166,6 +174,13 @@ class DemoLoginTests {
 			return new BrowserUser(provider.issuer(), provider.username(), provider.password());
 		}
 
+	}
+
+	private static int userInfoStatus(URI issuer, String accessToken) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/userinfo"))
+			.header("Authorization", "Bearer " + accessToken)
+			.build();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 	}
 
 }

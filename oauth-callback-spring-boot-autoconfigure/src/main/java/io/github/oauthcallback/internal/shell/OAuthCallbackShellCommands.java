@@ -13,6 +13,7 @@ import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
 import io.github.oauthcallback.store.StoredLogin;
 import io.github.oauthcallback.store.TokenStore;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +36,9 @@ import org.springframework.shell.core.command.CommandOption;
  * </ul>
  * {@code [registration]} may be left out when only one authorization-code registration is declared. No command
  * prints a token value. With the starter's client manager, {@code login} and {@code logout} take the login's turn
- * (see {@link OAuthCallbackAuthorizedClientManager#logout}), so a refresh under way cannot undo them.
+ * (see {@link OAuthCallbackAuthorizedClientManager#logout}), so a refresh under way cannot undo them, and
+ * {@code logout} revokes the removed tokens at the provider: it prints one line per login saying whether they were
+ * revoked, and a line starting with "Warning:" when a token may still be valid there.
  */
 public final class OAuthCallbackShellCommands {
 
@@ -111,30 +114,48 @@ public final class OAuthCallbackShellCommands {
 		return Command.builder()
 			.name("logout")
 			.group(GROUP)
-			.description("Forget a stored login: logout [registration] [--account NAME], or every one: logout --all")
+			.description("Remove a stored login and revoke its tokens at the provider: logout [registration] "
+					+ "[--account NAME], or every one: logout --all")
 			.options(accountOption(), CommandOption.with()
 				.longName("all")
-				.description("Remove every stored login of this application")
+				.description("Remove every stored login of this application, revoking each")
 				.type(boolean.class)
 				.defaultValue("false")
 				.build())
 			.execute(handled((context, out) -> {
 				if (flag(context, "all")) {
-					List<StoredLogin> removed = (this.manager != null) ? this.manager.logoutAll()
-							: this.store.logoutAll();
+					List<LoggedOut> removed = (this.manager != null) ? this.manager.logoutAll()
+							: this.store.logoutAll().stream().map(OAuthCallbackShellCommands::notRevoked).toList();
 					out.println("Removed " + removed.size() + " stored login(s) from " + this.store.location()
 							+ (removed.isEmpty() ? "." : ":"));
-					removed.forEach((login) -> out.println("  " + login.registrationId() + " / " + login.account()));
+					removed.forEach((loggedOut) -> out.println("  " + loggedOut.login().registrationId() + " / "
+							+ loggedOut.login().account() + ": " + outcome(loggedOut)));
 					return;
 				}
 				String registrationId = registration(context);
 				String account = account(context);
-				Optional<StoredLogin> removed = (this.manager != null) ? this.manager.logout(registrationId, account)
-						: this.store.logout(registrationId, account);
-				out.println(removed.isPresent()
-						? "Removed the login of '" + registrationId + "' for account '" + account + "'."
-						: "No login of '" + registrationId + "' is stored for account '" + account + "'.");
+				Optional<LoggedOut> removed = (this.manager != null) ? this.manager.logout(registrationId, account)
+						: this.store.logout(registrationId, account).map(OAuthCallbackShellCommands::notRevoked);
+				if (removed.isEmpty()) {
+					out.println("No login of '" + registrationId + "' is stored for account '" + account + "'.");
+					return;
+				}
+				out.println("Removed the login of '" + registrationId + "' for account '" + account + "'.");
+				out.println(outcome(removed.get()));
 			}));
+	}
+
+	/**
+	 * What happened at the provider, in one line: a failure starts with "Warning:".
+	 */
+	private static String outcome(LoggedOut loggedOut) {
+		return ((loggedOut.revocation() == LoggedOut.Revocation.FAILED) ? "Warning: " : "") + loggedOut.description();
+	}
+
+	/** A login removed from the store directly, without the starter's client manager, which revokes. */
+	private static LoggedOut notRevoked(StoredLogin login) {
+		return new LoggedOut(login, LoggedOut.Revocation.OFF, "Not revoked at the provider (the application's own "
+				+ "client manager is in use): the tokens stay valid there until they expire.");
 	}
 
 	/**

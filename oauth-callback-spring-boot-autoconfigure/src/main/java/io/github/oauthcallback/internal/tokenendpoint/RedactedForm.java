@@ -13,7 +13,7 @@ import org.springframework.util.MultiValueMap;
  * Keeps the values of a token request's form body out of its {@code toString()}. Spring's {@code RestClient} logs
  * the body it writes ("Writing [{grant_type=[...], code=[...], ...}]", in full at TRACE and cut to 100 characters
  * at DEBUG), and that body carries the authorization code, the PKCE verifier, a {@code client_secret_post} secret
- * or a refresh token. Spring Security hands {@code RestClient} the very map its parameters converter created, after
+ * or a refresh token, and a revocation request's body carries the token to revoke. Spring Security hands {@code RestClient} the very map its parameters converter created, after
  * the parameters customizer has seen it, so the customizer swaps each value list for one that writes its values as
  * usual but prints as {@value #REDACTED}. Only parameters known to carry no secret keep their values in the text.
  */
@@ -22,14 +22,14 @@ public final class RedactedForm {
 	static final String REDACTED = "[redacted]";
 
 	private static final Set<String> SHOWN = Set.of(OAuth2ParameterNames.GRANT_TYPE, OAuth2ParameterNames.CLIENT_ID,
-			OAuth2ParameterNames.REDIRECT_URI, OAuth2ParameterNames.SCOPE);
+			OAuth2ParameterNames.REDIRECT_URI, OAuth2ParameterNames.SCOPE, OAuth2ParameterNames.TOKEN_TYPE_HINT);
 
 	private RedactedForm() {
 	}
 
 	/**
-	 * Redacts the values of every parameter of a form body but the grant type, client id, redirect URI and scope,
-	 * in its {@code toString()} only.
+	 * Redacts the values of every parameter of a form body but the grant type, client id, redirect URI, scope and
+	 * token type hint, in its {@code toString()} only.
 	 * @param form the form body, changed in place
 	 */
 	static void redact(MultiValueMap<String, String> form) {

@@ -14,7 +14,7 @@ import org.springframework.security.oauth2.client.endpoint.RestClientRefreshToke
 import org.springframework.web.client.RestClient;
 
 /**
- * Builds Spring Security's token response clients, one method per grant. Each sends its requests through its own
+ * Builds Spring Security's token response clients, one method per grant, and the starter's revocation client. Each sends its requests through its own
  * {@link RestClient} from the given supplier (see {@link TokenEndpointClients#configure}: its form bodies print no
  * secret), and is created on its first token request ({@link LazyTokenResponseClient}): a run that uses a stored
  * token creates no HTTP client. Each client makes one attempt per request; retries are the caller's.
@@ -50,6 +50,14 @@ public final class TokenResponseClients {
 	 */
 	public OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentials() {
 		return lazy(RestClientClientCredentialsTokenResponseClient::new);
+	}
+
+	/**
+	 * @return a client for the revocation endpoint (RFC 7009), which creates its {@code RestClient} on its first
+	 * revocation
+	 */
+	public TokenRevocationClient revocation() {
+		return new TokenRevocationClient(this.restClients);
 	}
 
 	private <T extends AbstractOAuth2AuthorizationGrantRequest, C extends AbstractRestClientOAuth2AccessTokenResponseClient<T>> OAuth2AccessTokenResponseClient<T> lazy(

@@ -37,8 +37,11 @@ import org.springframework.shell.core.command.Command;
 import org.springframework.shell.core.command.CommandRegistry;
 import org.springframework.shell.core.command.DefaultCommandParser;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,6 +105,28 @@ class ShellCommandsTests {
 	void loginStatusAndLogoutThroughTheClientManager() {
 		loginStatusAndLogout(
 				runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class)));
+	}
+
+	@Test
+	void logoutPrintsOneLinePerLoginSayingWhetherItsTokensWereRevoked() {
+		this.wireMock.stubFor(post(urlEqualTo("/revoke")).willReturn(aResponse().withStatus(200)));
+		runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class))
+			.withPropertyValues("oauth-callback.registrations.api.revocation-uri=" + this.wireMock.baseUrl() + "/revoke")
+			.run((context) -> {
+				run(context, "login");
+				assertThat(run(context, "logout")).contains("Removed the login of 'api' for account 'ada'.",
+						"Revoked the access token at the provider.");
+				run(context, "login");
+				run(context, "login", "api", "--account", "bob");
+				this.wireMock.stubFor(post(urlEqualTo("/revoke")).willReturn(aResponse().withStatus(503)));
+				assertThat(run(context, "logout", "--all")).contains("Removed 2 stored login(s)",
+						"api / ada: Warning: Could not revoke the access token at the provider (HTTP 503, "
+								+ "server_error): it may still be valid at the provider until it expires.",
+						"api / bob: Warning: Could not revoke")
+					.doesNotContain("AT-SHELL");
+				assertThat(run(context, "status")).contains("(0 login(s))");
+			});
+		this.wireMock.verify(3, postRequestedFor(urlEqualTo("/revoke")).withRequestBody(containing("token=AT-SHELL")));
 	}
 
 	@Test
