@@ -2,9 +2,12 @@ package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.internal.authorize.DeviceLoginStarter;
+import io.github.oauthcallback.internal.authorize.LoginWays;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
+import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 
@@ -30,7 +33,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
  * Auto-configuration of the loopback login: a {@link LoopbackAuthorizer} (listener, browser, code exchange, ID-token
  * validation) for the registrations Boot builds from {@code spring.security.oauth2.client.*}, and the parts it uses,
  * each replaceable by a bean of the same type. The authorizer prints the authorization URL to {@code System.err}
- * before any {@link BrowserLauncher} is called. It needs a {@link ClientRegistrationRepository} and an
+ * before any {@link BrowserLauncher} is called, chooses how the login runs from {@code oauth-callback.login.mode}
+ * and reads a pasted address from standard input only when it is a terminal. A {@link DeviceLoginStarter} bean, if
+ * there is one, runs the logins that take the device authorization grant. It needs a {@link ClientRegistrationRepository} and an
  * {@link OAuth2AuthorizedClientService}, so it runs after the auto-configurations that may define them.
  */
 @AutoConfiguration(after = { OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
@@ -66,7 +71,8 @@ public final class OAuthCallbackLoginAutoConfiguration {
 			OAuth2AuthorizedClientService authorizedClients,
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
-			OAuthCallbackProperties properties, ResourceLoader resourceLoader) {
+			OAuthCallbackProperties properties, ResourceLoader resourceLoader,
+			ObjectProvider<DeviceLoginStarter> deviceLogins) {
 		OAuthCallbackProperties.Listener listener = properties.listener();
 		OAuthCallbackProperties.Pages pages = listener.pages();
 		ListenerSettings settings = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
@@ -76,6 +82,8 @@ public final class OAuthCallbackLoginAutoConfiguration {
 				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
 				properties.login().timeout());
 		authorizer.setAuthorizationParameters(properties.login().authorizationParameters());
+		authorizer.setLoginWays(LoginWays.system(LoginMode.parse(properties.login().mode()), browser,
+				deviceLogins.getIfUnique()));
 		return authorizer;
 	}
 

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.refresh.Interactivity;
@@ -37,8 +38,8 @@ import org.springframework.util.StringUtils;
  * the property, the value and what is valid. Where a domain class checks the same value (the listener, the pages, the
  * stores, the keys), its check is the one that runs: {@link #checked} reports its refusal as the property's.
  *
- * @param login The interactive login: account, timeout, browser, whether a browser may be opened, and what the
- * authorization request carries.
+ * @param login The interactive login: account, timeout, how it reaches the user (mode, browser), whether a login may
+ * start on its own, and what the authorization request carries.
  * @param listener The loopback listener that receives the redirect.
  * @param tokenEndpoint Calls to the provider's token endpoint, for every grant (authorization code, refresh token,
  * client credentials).
@@ -101,9 +102,15 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param account Account (principal name) that logins are stored under when a call names none. Defaults to the
 	 * operating-system user name.
 	 * @param timeout How long a login waits for the user to finish in the browser. Must be positive.
-	 * @param browser How the authorization URL is opened: 'auto' (BROWSER variable, then java.awt.Desktop, then the
-	 * OS opener), 'print' (only print it), or a command line that gets the URL as last argument. The URL is always
-	 * printed.
+	 * @param mode How a login reaches the user: 'auto' (picks from the run: terminal, SSH without a forwarded display,
+	 * WSL, CI, whether a browser can be opened; and says what it chose), 'browser' (open the browser), 'paste' (print
+	 * the URL and wait for the address the browser ended on to be pasted; the listener still runs) or 'device' (the
+	 * device authorization grant, where the application offers it). In a terminal, every way but 'device' also
+	 * accepts the pasted address.
+	 * @param browser Which launcher opens the browser when the login opens one: 'auto' (BROWSER variable, then
+	 * java.awt.Desktop, then the OS opener), 'print' (never open one: with mode 'auto' the login prints the URL and
+	 * waits for the browser's redirect or a paste), or a command line that gets the URL as last argument. The URL is
+	 * always printed.
 	 * @param interactive Whether a needed login may open a browser: 'auto' (when a terminal is attached and no CI
 	 * marker such as CI=true is set), 'always' or 'never' (fail fast with ReauthorizationRequiredException).
 	 * @param command How users log in interactively, quoted in the error a non-interactive run gives when it needs a
@@ -117,12 +124,21 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * is stored: a failure is logged as a warning.
 	 */
 	public record Login(@Nullable String account, @DefaultValue("5m") Duration timeout,
-			@DefaultValue("auto") String browser,
+			@DefaultValue("auto") String mode, @DefaultValue("auto") String browser,
 			@DefaultValue("auto") Interactivity interactive, @DefaultValue("login {registration}") String command,
 			Map<String, Map<String, String>> authorizationParameters, @DefaultValue("true") boolean revokeReplaced) {
 
 		public Login {
 			checked("login.timeout", timeout, () -> AuthorizationOptions.requirePositiveTimeout(timeout));
+			String given = mode;
+			LoginMode chosen = checked("login.mode", given, () -> LoginMode.parse(given));
+			mode = chosen.value();
+			if (chosen == LoginMode.BROWSER && "print".equalsIgnoreCase((browser != null) ? browser.trim() : null)) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "login.mode", mode, "It asks to open "
+						+ "the browser, and oauth-callback.login.browser=print says never to open one. Set the mode to "
+						+ "'paste' (print the URL and accept the address the browser ended on) or 'auto', or set "
+						+ "oauth-callback.login.browser to 'auto' or a command.");
+			}
 			authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters)
 					: Map.of();
 		}

@@ -16,10 +16,13 @@ import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.internal.authorize.DeviceGrantUnavailableException;
+import io.github.oauthcallback.internal.authorize.DeviceLoginStarter;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
 import io.github.oauthcallback.support.CallbackBrowser;
+import io.github.oauthcallback.support.ListenerResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -412,6 +415,63 @@ class OAuthCallbackLoginAutoConfigurationTests {
 			assertThat(properties).allSatisfy((property) -> assertThat(property.path("description").asString(""))
 				.as(property.get("name").asString())
 				.isNotBlank());
+		}
+	}
+
+	@Test
+	void aDeviceLoginStarterBeanRunsTheLoginsOfTheDeviceMode() {
+		CompletableFuture<OAuth2AuthorizedClient> started = new CompletableFuture<>();
+		List<String> asked = new ArrayList<>();
+		DeviceLoginStarter device = new DeviceLoginStarter() {
+
+			@Override
+			public boolean supports(ClientRegistration registration) {
+				return true;
+			}
+
+			@Override
+			public CompletableFuture<OAuth2AuthorizedClient> start(ClientRegistration registration,
+					AuthorizationOptions options) {
+				asked.add(registration.getRegistrationId() + " " + options.account() + " " + options.timeout());
+				return started;
+			}
+
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.login.mode=device", "oauth-callback.login.account=ada",
+					"oauth-callback.login.timeout=2m")
+			.withBean(DeviceLoginStarter.class, () -> device)
+			.run((context) -> assertThat(context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null))
+				.isSameAs(started));
+		assertThat(asked).containsExactly("demo ada PT2M");
+	}
+
+	@Test
+	void withoutADeviceLoginStarterTheDeviceModeFailsClearly() {
+		this.runner.withPropertyValues(REGISTRATION)
+			.withPropertyValues("oauth-callback.login.mode=device")
+			.run((context) -> assertThatExceptionOfType(DeviceGrantUnavailableException.class)
+				.isThrownBy(() -> context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null))
+				.isInstanceOf(InvalidRegistrationException.class)
+				.withMessageStartingWith("The device authorization grant is not available for registration 'demo': "
+						+ "this application has no device-grant support")
+				.withMessageContaining("Set oauth-callback.login.mode to auto, browser or paste"));
+		assertThat(ListenerResources.listenerThreads()).isEmpty();
+	}
+
+	@Test
+	void theLoginModeHasValueHintsInTheMetadata() throws Exception {
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode metadata = new ObjectMapper().readTree(in);
+			assertThat(metadata.get("properties").valueStream().map((property) -> property.get("name").asString()))
+				.contains("oauth-callback.login.mode");
+			JsonNode hint = metadata.get("hints")
+				.valueStream()
+				.filter((candidate) -> "oauth-callback.login.mode".equals(candidate.get("name").asString()))
+				.findFirst()
+				.orElseThrow();
+			assertThat(hint.get("values").valueStream().map((value) -> value.get("value").asString()))
+				.containsExactly("auto", "browser", "paste", "device");
 		}
 	}
 

@@ -37,7 +37,8 @@ class OAuthCallbackPropertiesTests {
 	void groupedNamesBind() {
 		this.runner
 			.withPropertyValues("oauth-callback.login.account=ci-bot", "oauth-callback.login.timeout=90s",
-					"oauth-callback.login.browser=print", "oauth-callback.login.interactive=never",
+					"oauth-callback.login.browser=print", "oauth-callback.login.mode=Paste",
+					"oauth-callback.login.interactive=never",
 					"oauth-callback.login.command=tool login {registration}",
 					"oauth-callback.login.authorization-parameters.google.access_type=offline",
 					"oauth-callback.token-endpoint.connect-timeout=3s", "oauth-callback.token-endpoint.read-timeout=7s",
@@ -50,6 +51,7 @@ class OAuthCallbackPropertiesTests {
 				assertThat(login.account()).isEqualTo("ci-bot");
 				assertThat(login.timeout()).isEqualTo(Duration.ofSeconds(90));
 				assertThat(login.browser()).isEqualTo("print");
+				assertThat(login.mode()).isEqualTo("paste");
 				assertThat(login.interactive()).isEqualTo(Interactivity.NEVER);
 				assertThat(login.command()).isEqualTo("tool login {registration}");
 				assertThat(login.authorizationParameters()).containsEntry("google", Map.of("access_type", "offline"));
@@ -71,6 +73,7 @@ class OAuthCallbackPropertiesTests {
 			OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
 			assertThat(properties.login().timeout()).isEqualTo(Duration.ofMinutes(5));
 			assertThat(properties.login().browser()).isEqualTo("auto");
+			assertThat(properties.login().mode()).isEqualTo("auto");
 			assertThat(properties.login().interactive()).isEqualTo(Interactivity.AUTO);
 			assertThat(properties.login().command()).isEqualTo("login {registration}");
 			assertThat(properties.login().authorizationParameters()).isEmpty();
@@ -92,6 +95,7 @@ class OAuthCallbackPropertiesTests {
 	@CsvSource(delimiter = '|', value = {
 			"oauth-callback.login.timeout|0s|PT0S|Use a duration such as 5m (the default)",
 			"oauth-callback.login.timeout|-5s|PT-5S|The login timeout must be positive",
+			"oauth-callback.login.mode|keyboard|keyboard|It must be one of auto, browser, paste, device",
 			"oauth-callback.token-endpoint.connect-timeout|0s|PT0S|It must be positive",
 			"oauth-callback.token-endpoint.read-timeout|-1s|PT-1S|It must be positive",
 			"oauth-callback.token-endpoint.retry.attempts|0|0|It must be between 1 and 10",
@@ -148,6 +152,20 @@ class OAuthCallbackPropertiesTests {
 					.containsEntry("google", URI.create("https://oauth2.googleapis.com/revoke"))
 					.containsEntry("local", URI.create("http://127.0.0.1:9000/revoke"));
 			});
+	}
+
+	@Test
+	void aBrowserModeWithBrowserPrintContradictsItself() {
+		this.runner.withPropertyValues("oauth-callback.login.mode=browser", "oauth-callback.login.browser=print")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.login.mode"))
+				.hasMessageContaining("oauth-callback.login.browser=print says never to open one")
+				.hasMessageContaining("Set the mode to 'paste'"));
+		this.runner.withPropertyValues("oauth-callback.login.mode=paste", "oauth-callback.login.browser=print")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

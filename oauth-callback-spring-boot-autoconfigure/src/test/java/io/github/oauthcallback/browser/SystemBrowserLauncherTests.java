@@ -1,6 +1,8 @@
 package io.github.oauthcallback.browser;
 
 import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
+import io.github.oauthcallback.internal.environment.BrowserAvailability;
+import io.github.oauthcallback.internal.environment.RunEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +110,42 @@ class SystemBrowserLauncherTests {
 			System.setOut(originalOut);
 		}
 		assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain(URL.toString());
+	}
+
+	private SystemBrowserLauncher launcher(String mode, Map<String, String> env, String os, Set<String> onPath) {
+		return new SystemBrowserLauncher(mode, RunEnvironment.of(env, os, false, onPath::contains), (uri) -> false,
+				this.started::add);
+	}
+
+	@Test
+	void underWslExplorerExeOpensTheWindowsBrowserWhereWslviewIsMissing() throws Exception {
+		Map<String, String> wsl = Map.of("WSL_DISTRO_NAME", "Ubuntu");
+		launcher("auto", wsl, "Linux", Set.of("wslview", "explorer.exe")).open(URL);
+		launcher("auto", wsl, "Linux", Set.of("explorer.exe")).open(URL);
+		assertThat(this.started).containsExactly(List.of("wslview", URL.toString()),
+				List.of("explorer.exe", URL.toString()));
+		assertThat(launcher("auto", wsl, "Linux", Set.of("explorer.exe")).availability())
+			.isEqualTo(BrowserAvailability.detected("explorer.exe"));
+		assertThat(launcher("auto", wsl, "Linux", Set.of()).availability().available()).isFalse();
+	}
+
+	@Test
+	void availabilitySaysWhatWouldOpenTheBrowserWithoutOpeningIt() {
+		assertThat(launcher("print", Map.of("BROWSER", "firefox"), "Linux", Set.of("xdg-open")).availability())
+			.isEqualTo(BrowserAvailability.printOnly("oauth-callback.login.browser=print"));
+		assertThat(launcher("chromium --incognito", Map.of(), "Linux", Set.of()).availability())
+			.isEqualTo(BrowserAvailability.configured("the command in oauth-callback.login.browser"));
+		assertThat(launcher("auto", Map.of("BROWSER", "w3m"), "Linux", Set.of()).availability())
+			.isEqualTo(BrowserAvailability.configured("the BROWSER variable's command"));
+		assertThat(launcher("auto", Map.of("DISPLAY", ":0"), "Linux", Set.of("xdg-open")).availability())
+			.isEqualTo(BrowserAvailability.detected("xdg-open"));
+		assertThat(launcher("auto", Map.of(), "Linux", Set.of("xdg-open")).availability())
+			.isEqualTo(BrowserAvailability.none("no DISPLAY or WAYLAND_DISPLAY, no BROWSER variable"));
+		assertThat(launcher("auto", Map.of("DISPLAY", ":0"), "Linux", Set.of()).availability().available()).isFalse();
+		assertThat(launcher("auto", Map.of(), "Mac OS X", Set.of()).availability().available()).isTrue();
+		assertThat(launcher("auto", Map.of(), "Windows 11", Set.of()).availability().available()).isTrue();
+		assertThat(this.started).isEmpty();
+		assertThat(this.desktopOpened).isEmpty();
 	}
 
 }

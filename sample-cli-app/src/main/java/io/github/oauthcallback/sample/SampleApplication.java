@@ -58,7 +58,8 @@ public class SampleApplication {
 
 	/**
 	 * The application as {@link #main} runs it: this class plus any additional sources (tests add beans this way),
-	 * with the listener that starts the demo identity provider in the 'demo' profile.
+	 * with the listener that starts the demo identity provider in the 'demo' profile and the one that reads the login
+	 * flags ({@code --paste}).
 	 * @param additionalSources more configuration sources
 	 * @return the application, not yet run
 	 */
@@ -67,7 +68,7 @@ public class SampleApplication {
 		sources.add(SampleApplication.class);
 		sources.addAll(List.of(additionalSources));
 		SpringApplication application = new SpringApplication(sources.toArray(Class<?>[]::new));
-		application.addListeners(new DemoIdentityProviderLauncher());
+		application.addListeners(new DemoIdentityProviderLauncher(), new LoginFlags());
 		return application;
 	}
 

@@ -43,7 +43,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * The sample's commands: {@code login [registration]}, {@code status}, {@code logout [registration]},
+ * The sample's commands: {@code login [registration] [--paste]}, {@code status}, {@code logout [registration]},
  * {@code logout --all}, {@code call <registration> <url>} and {@code help}. Not active in the 'batch' profile, which
  * runs {@link BatchJob} instead. Results go to standard output, problems to standard error. Token values are never printed.
  * <p>
@@ -193,7 +193,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Usage: java -jar sample-cli-app.jar <command> [--property=value ...]
 
 				Commands:
-				  login [registration]      Log in through the browser and store the result for the current account.
+				  login [registration] [--paste]
+				                            Log in through the browser and store the result for the current account.
+				                            --paste: only print the URL, and accept the address the browser ended on
+				                            pasted here (when the browser cannot reach this machine).
 				  status                    Show where logins are stored and every stored login (no token values).
 				  logout [registration]     Remove the stored login of the current account and revoke its tokens at
 				                            the provider (RFC 7009; says so when the provider cannot revoke them).
@@ -213,6 +216,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Any provider works with spring.security.oauth2.client.registration.<id>.* and provider.<id>.*.
 
 				Useful properties:
+				  --oauth-callback.login.mode=paste      the same as --paste (auto picks the way and says which)
 				  --oauth-callback.login.browser=print   only print the URL instead of opening a browser
 				  --oauth-callback.login.account=NAME    store the login under NAME (default: the OS user name)
 				  --oauth-callback.login.timeout=2m      how long login waits for the browser

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -155,6 +156,45 @@ class DemoLoginTests {
 		Matcher issuer = Pattern.compile("running at (http://[^ ]+)\\.").matcher(output.getErr());
 		assertThat(issuer.find()).isTrue();
 		assertNotListening(URI.create(issuer.group(1)));
+	}
+
+	@Test
+	void loginPasteOnlyPrintsTheUrlAndTheListenerStillTakesTheRedirect(@TempDir Path dir, CapturedOutput output)
+			throws Exception {
+		// No terminal under the test runner: nothing can be pasted, so a user who opens the printed URL in a browser
+		// that reaches this machine finishes the login, and the launcher (the PlayTheUser bean) is never run.
+		CompletableFuture<Void> userWithThePrintedUrl = CompletableFuture.runAsync(() -> {
+			try {
+				Pattern url = Pattern.compile("Open this URL to continue: (\\S+)");
+				Pattern issuer = Pattern.compile("running at (http://127\\.0\\.0\\.1:\\d+)");
+				Pattern password = Pattern.compile("Sign in as user 'demo' with password '([^']+)'");
+				long deadline = System.nanoTime() + 30_000_000_000L;
+				Matcher found = url.matcher(output.getErr());
+				while (!found.find() && System.nanoTime() < deadline) {
+					Thread.sleep(20);
+					found = url.matcher(output.getErr());
+				}
+				Matcher at = issuer.matcher(output.getErr());
+				Matcher secret = password.matcher(output.getErr());
+				if (at.find() && secret.find()) {
+					new BrowserUser(URI.create(at.group(1)), "demo", secret.group(1)).open(URI.create(found.group(1)));
+				}
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		try (ConfigurableApplicationContext context = SampleApplication.application(PlayTheUser.class)
+			.run("login", "--paste", "--oauth-callback.login.timeout=30s", "--oauth-callback.login.account=" + ACCOUNT,
+					"--oauth-callback.store.file.path=" + dir.resolve("tokens.json"))) {
+			userWithThePrintedUrl.get();
+			assertThat(context.getBean(SampleCommands.class).getExitCode()).isZero();
+			assertThat(context.getBean(BrowserUser.class).pagesSeen()).isEmpty();
+			// "there is no terminal", or under CI (the full build runs with CI=true) "this is a CI run".
+			assertThat(output.getErr()).contains("oauth-callback.login.mode=paste, but ",
+					": nothing is read from standard input, so open the URL in a browser that can reach this machine");
+			assertThat(output.getOut()).contains("Logged in to 'demo'. Stored for account '" + ACCOUNT + "':");
+		}
 	}
 
 	private static void assertNotListening(URI uri) {

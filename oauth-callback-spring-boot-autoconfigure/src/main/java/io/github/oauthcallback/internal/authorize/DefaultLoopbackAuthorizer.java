@@ -22,10 +22,14 @@ import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.browser.BrowserUris;
+import io.github.oauthcallback.internal.environment.LoginMode;
+import io.github.oauthcallback.internal.environment.LoginPlan;
+import io.github.oauthcallback.internal.environment.LoginPlan.Way;
 import io.github.oauthcallback.internal.loopback.AuthorizationResponseCheck;
 import io.github.oauthcallback.internal.loopback.CallbackEndpoint;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.loopback.LoopbackListener;
+import io.github.oauthcallback.internal.loopback.PasteBackReader;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -43,9 +47,12 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * The default {@link LoopbackAuthorizer}: binds a {@link LoopbackListener}, prints the authorization URL ("Open this
- * URL to continue: ...") and then hands it to the {@link BrowserLauncher}, exchanges the code with Spring Security's
- * token client and saves the result through the {@link OAuth2AuthorizedClientService}.
+ * The default {@link LoopbackAuthorizer}: chooses how the login runs ({@link LoginWays}, and says so), binds a
+ * {@link LoopbackListener}, prints the authorization URL ("Open this URL to continue: ...") and then hands it to the
+ * {@link BrowserLauncher} (unless the URL is only to be printed), in an interactive terminal also accepts the address
+ * the browser ended on ({@link PasteBackReader}), exchanges the code with Spring Security's token client and saves the
+ * result through the {@link OAuth2AuthorizedClientService}. Where the device authorization grant is chosen, the login
+ * is the {@link DeviceLoginStarter}'s.
  */
 public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
@@ -68,6 +75,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private final Duration defaultTimeout;
 
 	private Map<String, Map<String, String>> authorizationParameters = Map.of();
+
+	private LoginWays ways;
 
 	/**
 	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
@@ -123,6 +132,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.listener = listener;
 		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
 		this.defaultTimeout = AuthorizationOptions.requirePositiveTimeout(defaultTimeout);
+		this.ways = LoginWays.system(LoginMode.AUTO, browser, null);
 		for (ClientRegistration registration : Registrations.all(registrations)) {
 			if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
 				check(registration);
@@ -138,6 +148,16 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	 */
 	public void setAuthorizationParameters(Map<String, Map<String, String>> parameters) {
 		this.authorizationParameters = Map.copyOf(parameters);
+	}
+
+	/**
+	 * How logins choose their way: the mode ({@code oauth-callback.login.mode}), the run, the terminal a pasted
+	 * address is read from, and the device-grant hook. Defaults to {@code auto} for this process, without the device
+	 * grant.
+	 * @param ways the ways
+	 */
+	public void setLoginWays(LoginWays ways) {
+		this.ways = Objects.requireNonNull(ways, "ways must not be null");
 	}
 
 	@Override
@@ -195,6 +215,12 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		ClientRegistration registration = registration(registrationId);
 		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
 		Duration timeout = (given.timeout() != null) ? given.timeout() : this.defaultTimeout;
+		LoginPlan plan = this.ways.plan(registration);
+		if (plan.way() == Way.DEVICE) {
+			announce(registrationId, plan, 0);
+			return Objects.requireNonNull(this.ways.device())
+				.start(registration, given.withAccount(account).withTimeout(timeout));
+		}
 		CallbackEndpoint endpoint = CallbackEndpoint.resolve(registration.getRedirectUri(), registrationId,
 				this.listener);
 		String state = AuthorizationRequests.newState();
@@ -211,7 +237,13 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
 					return client;
 				});
+		AtomicReference<PasteBackReader> pasteBack = new AtomicReference<>();
 		listener.outcome().whenComplete((client, failure) -> {
+			// Stopped before the caller hears of the outcome, so a line typed after the login is the program's.
+			PasteBackReader reader = pasteBack.get();
+			if (reader != null) {
+				reader.stop();
+			}
 			if (failure != null) {
 				login.fail(failure);
 			}
@@ -225,7 +257,18 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 					listener.redirectUri(), state, given,
 					this.authorizationParameters.getOrDefault(registrationId, Map.of()));
 			request.set(authorizationRequest);
-			launch(registrationId, URI.create(authorizationRequest.getAuthorizationRequestUri()));
+			URI authorizationUri = URI.create(authorizationRequest.getAuthorizationRequestUri());
+			BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");
+			announce(registrationId, plan, listener.redirectUri().getPort());
+			this.console.println("Open this URL to continue: " + authorizationUri);
+			this.console.flush();
+			if (plan.pasteBack()) {
+				// Before the browser, so that its redirect cannot end the login before the reader is known.
+				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console));
+			}
+			if (plan.way() == Way.BROWSER) {
+				launch(registrationId, authorizationUri);
+			}
 		}
 		catch (RuntimeException | Error ex) {
 			listener.close();
@@ -234,10 +277,21 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		return login;
 	}
 
+	/**
+	 * Says how the login runs: on the terminal when a user is there or the mode was forced, else only in the log.
+	 */
+	private void announce(String registrationId, LoginPlan plan, int port) {
+		String line = plan.line(port);
+		if (plan.announced()) {
+			this.console.println(line);
+			this.console.flush();
+		}
+		else if (logger.isInfoEnabled()) {
+			logger.info("The '" + registrationId + "' login: " + line);
+		}
+	}
+
 	private void launch(String registrationId, URI authorizationUri) {
-		BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");
-		this.console.println("Open this URL to continue: " + authorizationUri);
-		this.console.flush();
 		logger.debug("Opening the browser for the '" + registrationId + "' login");
 		try {
 			this.browser.open(authorizationUri);

@@ -5,17 +5,15 @@ import java.awt.Desktop;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.environment.BrowserAvailability;
+import io.github.oauthcallback.internal.environment.RunEnvironment;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>{@code auto}: the command in the {@code BROWSER} environment variable (URL as last argument), else
  * {@link Desktop#browse(URI)} when supported and not headless, else the operating system's opener ({@code xdg-open},
- * {@code wslview} under WSL, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows).
+ * {@code wslview} under WSL or {@code explorer.exe} where only it is found, {@code open} on macOS,
+ * {@code rundll32 url.dll,FileProtocolHandler} on Windows).
  * {@code SpringApplication} makes the JVM headless by default, so in a Spring Boot application the Desktop step only
  * runs with {@code -Djava.awt.headless=false} or {@code SpringApplication.setHeadless(false)};</li>
  * <li>{@code print}: nothing (the printed URL is all);</li>
@@ -40,9 +39,7 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 
 	private final String mode;
 
-	private final Map<String, String> environment;
-
-	private final String osName;
+	private final RunEnvironment environment;
 
 	private final Predicate<URI> desktop;
 
@@ -52,15 +49,19 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 	 * @param mode {@code auto}, {@code print} or a command line; {@code null} or blank means {@code auto}
 	 */
 	public SystemBrowserLauncher(@Nullable String mode) {
-		this(mode, System.getenv(), System.getProperty("os.name", ""), SystemBrowserLauncher::browseWithDesktop,
+		this(mode, RunEnvironment.system(), SystemBrowserLauncher::browseWithDesktop,
 				SystemBrowserLauncher::startProcess);
 	}
 
-	public SystemBrowserLauncher(@Nullable String mode, Map<String, String> environment, String osName, Predicate<URI> desktop,
+	public SystemBrowserLauncher(@Nullable String mode, Map<String, String> environment, String osName,
+			Predicate<URI> desktop, ProcessStarter processes) {
+		this(mode, RunEnvironment.of(environment, osName), desktop, processes);
+	}
+
+	public SystemBrowserLauncher(@Nullable String mode, RunEnvironment environment, Predicate<URI> desktop,
 			ProcessStarter processes) {
 		this.mode = (mode == null || mode.isBlank()) ? "auto" : mode.trim();
 		this.environment = environment;
-		this.osName = osName.toLowerCase(Locale.ROOT);
 		this.desktop = desktop;
 		this.processes = processes;
 	}
@@ -73,15 +74,15 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 	@Override
 	public void open(URI authorizationUri) throws Exception {
 		BrowserUris.requireSafe(authorizationUri, "The URL to open in a browser");
-		if ("print".equalsIgnoreCase(this.mode)) {
+		if (printOnly()) {
 			return;
 		}
-		if (!"auto".equalsIgnoreCase(this.mode)) {
+		if (!auto()) {
 			run(split(this.mode), authorizationUri);
 			return;
 		}
-		String browser = this.environment.get("BROWSER");
-		if (browser != null && !browser.isBlank()) {
+		String browser = this.environment.browserVariable();
+		if (browser != null) {
 			run(split(browser), authorizationUri);
 			return;
 		}
@@ -91,28 +92,63 @@ public class SystemBrowserLauncher implements BrowserLauncher {
 		run(osOpener(), authorizationUri);
 	}
 
-	List<String> osOpener() {
-		if (this.osName.contains("win")) {
-			return List.of("rundll32", "url.dll,FileProtocolHandler");
+	/**
+	 * Whether {@link #open} can open a browser here, and with what, without opening one: for the line that says how a
+	 * login runs, and for choosing to print the URL where nothing can open it. Asked when a login starts.
+	 * @return what opens the browser, or why nothing does
+	 */
+	public BrowserAvailability availability() {
+		if (printOnly()) {
+			return BrowserAvailability.printOnly("oauth-callback.login.browser=print");
 		}
-		if (this.osName.contains("mac")) {
-			return List.of("open");
+		if (!auto()) {
+			return BrowserAvailability.configured("the command in oauth-callback.login.browser");
 		}
-		return isWsl() ? List.of("wslview") : List.of("xdg-open");
+		if (this.environment.browserVariable() != null) {
+			return BrowserAvailability.configured("the BROWSER variable's command");
+		}
+		if (this.environment.windows()) {
+			return BrowserAvailability.detected("the Windows default browser");
+		}
+		if (this.environment.mac()) {
+			return BrowserAvailability.detected("open");
+		}
+		if (this.environment.wsl()) {
+			List<String> opener = osOpener();
+			return this.environment.onPath(opener.get(0)) ? BrowserAvailability.detected(opener.get(0))
+					: BrowserAvailability.none("WSL without wslview or explorer.exe on the PATH");
+		}
+		if (!this.environment.display()) {
+			return BrowserAvailability.none("no DISPLAY or WAYLAND_DISPLAY, no BROWSER variable");
+		}
+		return this.environment.onPath("xdg-open") ? BrowserAvailability.detected("xdg-open")
+				: BrowserAvailability.none("no xdg-open on the PATH, no BROWSER variable");
 	}
 
-	private boolean isWsl() {
-		if (this.environment.containsKey("WSL_DISTRO_NAME")) {
-			return true;
+	private boolean printOnly() {
+		return "print".equalsIgnoreCase(this.mode);
+	}
+
+	private boolean auto() {
+		return "auto".equalsIgnoreCase(this.mode);
+	}
+
+	/**
+	 * @return the operating system's opener: {@code rundll32} on Windows, {@code open} on macOS, under WSL
+	 * {@code wslview} (or {@code explorer.exe} where only it is on the PATH), else {@code xdg-open}
+	 */
+	List<String> osOpener() {
+		if (this.environment.windows()) {
+			return List.of("rundll32", "url.dll,FileProtocolHandler");
 		}
-		try {
-			Path version = Path.of("/proc/version");
-			return Files.isReadable(version)
-					&& Files.readString(version, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains("microsoft");
+		if (this.environment.mac()) {
+			return List.of("open");
 		}
-		catch (IOException ex) {
-			return false;
+		if (this.environment.wsl()) {
+			boolean explorerOnly = !this.environment.onPath("wslview") && this.environment.onPath("explorer.exe");
+			return List.of(explorerOnly ? "explorer.exe" : "wslview");
 		}
+		return List.of("xdg-open");
 	}
 
 	private void run(List<String> command, URI uri) throws IOException {

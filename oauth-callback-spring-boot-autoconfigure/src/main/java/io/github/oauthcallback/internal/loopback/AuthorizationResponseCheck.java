@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
 /**
- * Judges an authorization response (RFC 6749 section 4.1.2) for one login. Today the loopback listener's callback uses
- * it; any other way a response may reach the starter later (a redirect URL the user pastes) must go through it too, so
- * the checks are the same. In this order:
+ * Judges an authorization response (RFC 6749 section 4.1.2) for one login. The loopback listener's callback and the
+ * address a user pastes ({@link LoopbackListener#submit}) both go through it, so the checks are the same. In this
+ * order:
  * <ol>
  * <li>the query must be well formed, {@code state} must occur once and equal the login's state (compared in constant
  * time), and neither {@code code} nor {@code error} may be repeated: otherwise the response is {@link NotThisLogin}

@@ -40,6 +40,7 @@ import io.github.oauthcallback.internal.loopback.AuthorizationResponseCheck.Refu
 import io.github.oauthcallback.internal.loopback.AuthorizationResponseCheck.Verdict;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A one-login HTTP listener on the loopback interface (RFC 8252 section 7.3). It binds first and builds the redirect
@@ -307,19 +308,64 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			// its read deadline ended it just now: the connection is being closed
 			return;
 		}
-		// Claiming ends the timer: only one of claim, timeout and close can complete it. (Not timer.cancel(), which
-		// also answers true when the timer was already cancelled.)
-		if (this.closed.get() || !this.timer.completeExceptionally(new CancellationException("claimed"))) {
+		if (!claim()) {
 			reject(exchange, 400, this.pages.badRequest(), "the login already ended or received its callback");
 			return;
 		}
 		complete(exchange, verdict);
 	}
 
-	private void complete(HttpExchange exchange, Verdict verdict) throws IOException {
+	/**
+	 * Takes an authorization response the user pasted (the full address the browser ended on) through exactly the
+	 * checks of a callback: the address must be this listener's redirect URI (scheme, host and port as the callback's
+	 * {@code Host} must be, exact path), then {@link AuthorizationResponseCheck} judges its query, then it claims the
+	 * login as a callback does, so whichever of the browser and the paste comes first wins. A response this login
+	 * refuses ({@code iss} of another issuer, an {@code error}) ends it as a callback would. The address is never
+	 * logged.
+	 * @param address the pasted address
+	 * @return whether it was taken; when {@link Submission.Result#ACCEPTED}, the code has been processed and the
+	 * login has ended (see {@link #outcome()})
+	 */
+	public Submission submit(URI address) {
+		String authority = address.getRawAuthority();
+		if (!"http".equalsIgnoreCase(address.getScheme()) || authority == null
+				|| !this.allowedHosts.contains(authority.toLowerCase(Locale.ROOT))
+				|| !this.path.equals(address.getRawPath())) {
+			return Submission.notThisLogin("it is not this login's redirect address " + this.redirectUri);
+		}
+		Verdict verdict = this.check.check(address.getRawQuery());
+		if (verdict instanceof NotThisLogin notThisLogin) {
+			return Submission.notThisLogin(notThisLogin.reason());
+		}
+		if (!claim()) {
+			return new Submission(Submission.Result.ENDED, "the login already ended or received its callback");
+		}
+		logger.debug("The '" + this.registrationId + "' login continues with a pasted address");
+		try {
+			complete(null, verdict);
+		}
+		catch (IOException ex) {
+			// no exchange, nothing to send
+		}
+		return new Submission(Submission.Result.ACCEPTED, "taken");
+	}
+
+	/**
+	 * Claiming ends the timer: only one of claim (by a callback or a paste), timeout and close can complete it. (Not
+	 * timer.cancel(), which also answers true when the timer was already cancelled.)
+	 */
+	private boolean claim() {
+		return !this.closed.get() && this.timer.completeExceptionally(new CancellationException("claimed"));
+	}
+
+	/**
+	 * Ends a claimed login with its verdict: the one path for callbacks and pastes.
+	 * @param exchange the callback's exchange to answer, or {@code null} for a paste
+	 */
+	private void complete(@Nullable HttpExchange exchange, Verdict verdict) throws IOException {
 		if (verdict instanceof Refused refused) {
 			try {
-				send(exchange, 200, this.pages.error());
+				answer(exchange, this.pages.error());
 			}
 			finally {
 				this.outcome.completeExceptionally(refused.failure());
@@ -333,7 +379,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		catch (Throwable ex) {
 			// Errors too (an AssertionError or LinkageError from a user's bean): the login must end either way.
 			try {
-				send(exchange, 200, this.pages.error());
+				answer(exchange, this.pages.error());
 			}
 			finally {
 				this.outcome.completeExceptionally(ex);
@@ -341,17 +387,24 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			return;
 		}
 		try {
-			if (this.pages.successRedirect() != null) {
+			// A paste has no exchange to answer: the browser, if it ever calls, finds the listener closed.
+			if (exchange != null && this.pages.successRedirect() != null) {
 				securityHeaders(exchange.getResponseHeaders());
 				exchange.getResponseHeaders().set("Location", this.pages.successRedirect().toString());
 				exchange.sendResponseHeaders(302, -1);
 			}
-			else {
+			else if (exchange != null) {
 				send(exchange, 200, this.pages.success());
 			}
 		}
 		finally {
 			this.outcome.complete(result);
+		}
+	}
+
+	private static void answer(@Nullable HttpExchange exchange, byte[] body) throws IOException {
+		if (exchange != null) {
+			send(exchange, 200, body);
 		}
 	}
 
@@ -498,6 +551,36 @@ public final class LoopbackListener<T> implements AutoCloseable {
 			catch (IOException ex) {
 				return false;
 			}
+		}
+
+	}
+
+	/**
+	 * What became of a pasted address.
+	 *
+	 * @param result whether it was taken
+	 * @param reason why not, for the user; never quotes the address
+	 */
+	public record Submission(Result result, String reason) {
+
+		static Submission notThisLogin(String reason) {
+			return new Submission(Result.NOT_THIS_LOGIN, reason);
+		}
+
+		/**
+		 * Whether a pasted address was taken.
+		 */
+		public enum Result {
+
+			/** It passed every check and claimed the login, which has ended with its outcome. */
+			ACCEPTED,
+
+			/** It is not this login's: the login keeps waiting. */
+			NOT_THIS_LOGIN,
+
+			/** The login had already ended or been claimed by the callback. */
+			ENDED
+
 		}
 
 	}

@@ -1,15 +1,13 @@
 package io.github.oauthcallback.internal.refresh;
 
-import java.io.Console;
-import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import org.jspecify.annotations.Nullable;
+import io.github.oauthcallback.internal.environment.RunEnvironment;
 
 /**
- * Whether this run may open a browser for a login.
+ * Whether this run may open a browser for a login. The facts (CI markers, a terminal) come from
+ * {@link RunEnvironment}; how a login that does start reaches the user is {@code oauth-callback.login.mode}'s.
  */
 public enum Interactivity {
 
@@ -22,15 +20,12 @@ public enum Interactivity {
 	/** Never: a needed login fails fast with {@code ReauthorizationRequiredException}. */
 	NEVER;
 
-	private static final List<String> CI_MARKERS = List.of("GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE",
-			"TF_BUILD", "TEAMCITY_VERSION", "CIRCLECI", "TRAVIS", "BUILD_NUMBER");
-
 	/**
 	 * @param environment the process environment
 	 * @return a check whether a login may open a browser now
 	 */
 	public BooleanSupplier allowed(Map<String, String> environment) {
-		return allowed(environment, Interactivity::hasTerminal);
+		return allowed(environment, RunEnvironment::hasTerminal);
 	}
 
 	/**
@@ -42,34 +37,8 @@ public enum Interactivity {
 		return switch (this) {
 			case ALWAYS -> () -> true;
 			case NEVER -> () -> false;
-			case AUTO -> () -> !isCi(environment) && terminal.getAsBoolean();
+			case AUTO -> () -> RunEnvironment.ciMarker(environment) == null && terminal.getAsBoolean();
 		};
-	}
-
-	static boolean isCi(Map<String, String> environment) {
-		String ci = environment.get("CI");
-		if (ci != null && !ci.isBlank() && !"false".equalsIgnoreCase(ci) && !"0".equals(ci)) {
-			return true;
-		}
-		return CI_MARKERS.stream().anyMatch(environment::containsKey);
-	}
-
-	public static boolean hasTerminal() {
-		return hasTerminal(System.console());
-	}
-
-	public static boolean hasTerminal(@Nullable Console console) {
-		if (console == null) {
-			return false;
-		}
-		try {
-			// JDK 22+ returns a Console even without a terminal; isTerminal() tells.
-			Method isTerminal = Console.class.getMethod("isTerminal");
-			return (boolean) isTerminal.invoke(console);
-		}
-		catch (ReflectiveOperationException ex) {
-			return true;
-		}
 	}
 
 }
