@@ -1,14 +1,17 @@
 package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.internal.Accounts;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.refresh.Interactivity;
@@ -44,11 +47,14 @@ import org.springframework.util.StringUtils;
  * 'base-url' and optionally 'account', and becomes a bean named '<name>RestClient'.
  * @param shell Spring Shell commands.
  * @param discovery Discovery of providers given by issuer-uri.
+ * @param registrations Settings of client registrations, by registration id, that Spring Boot's
+ * spring.security.oauth2.client properties have no place for.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
 		@DefaultValue TokenEndpoint tokenEndpoint, @DefaultValue Store store, @DefaultValue Refresh refresh,
-		Map<String, Client> clients, @DefaultValue Shell shell, @DefaultValue Discovery discovery) {
+		Map<String, Client> clients, @DefaultValue Shell shell, @DefaultValue Discovery discovery,
+		Map<String, Registration> registrations) {
 
 	private static final String PREFIX = "oauth-callback.";
 
@@ -57,6 +63,20 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 
 	public OAuthCallbackProperties {
 		clients = Client.checked(clients);
+		registrations = Registration.checked(registrations);
+	}
+
+	/**
+	 * @return the configured device authorization endpoints, by registration id
+	 */
+	public Map<String, URI> deviceAuthorizationUris() {
+		Map<String, URI> uris = new LinkedHashMap<>();
+		this.registrations.forEach((id, registration) -> {
+			if (registration.deviceAuthorizationUri() != null) {
+				uris.put(id, registration.deviceAuthorizationUri());
+			}
+		});
+		return Map.copyOf(uris);
 	}
 
 	/**
@@ -483,6 +503,41 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 				}
 			});
 			return Map.copyOf(clients);
+		}
+
+	}
+
+	/**
+	 * Settings of one client registration that Spring Boot's properties have no place for.
+	 *
+	 * @param deviceAuthorizationUri Device authorization endpoint (RFC 8628) of the registration's provider, used
+	 * by device logins (authorization-grant-type urn:ietf:params:oauth:grant-type:device_code, or a forced device
+	 * login). Defaults to the device_authorization_endpoint of the provider's discovery document (issuer-uri).
+	 */
+	public record Registration(@Nullable URI deviceAuthorizationUri) {
+
+		/**
+		 * @param registrations the settings by registration id, or {@code null}
+		 * @return an unmodifiable copy
+		 * @throws InvalidConfigurationPropertyValueException for a device authorization URI that is not an
+		 * absolute http or https URI with a host, or plain http to another machine
+		 */
+		static Map<String, Registration> checked(@Nullable Map<String, Registration> registrations) {
+			if (registrations == null) {
+				return Map.of();
+			}
+			registrations.forEach((id, registration) -> {
+				URI uri = registration.deviceAuthorizationUri();
+				// The rule for what a browser is sent to: https, or http to this machine, without user-info.
+				if (uri != null && !BrowserUris.isSafe(uri)) {
+					throw new InvalidConfigurationPropertyValueException(
+							PREFIX + "registrations." + id + ".device-authorization-uri",
+							SafeText.providerText(uri.toString()), "It must be the provider's device authorization "
+									+ "endpoint as an absolute https URI (http only to 127.0.0.1, [::1] or "
+									+ "localhost), for example https://idp.example.com/oauth2/device_authorization.");
+				}
+			});
+			return Map.copyOf(registrations);
 		}
 
 	}

@@ -2,10 +2,8 @@ package io.github.oauthcallback.internal.refresh;
 
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import io.github.oauthcallback.ReauthorizationRequiredException;
-import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import org.jspecify.annotations.Nullable;
 
@@ -66,38 +64,8 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
 			return null;
 		}
-		OAuth2AuthorizedClient existing = context.getAuthorizedClient();
-		if (existing != null && (existing.getRefreshToken() != null || !expired(existing))) {
-			return null;
-		}
-		String account = context.getPrincipal().getName();
-		boolean background = Boolean.FALSE.equals(context.getAttribute(INTERACTIVE_ATTRIBUTE));
-		if (background || !this.interactive.getAsBoolean()) {
-			String reason = context.getAttribute(REASON_ATTRIBUTE);
-			if (reason == null) {
-				reason = (existing == null) ? "no login is stored"
-						: "the stored access token expired and there is no refresh token";
-			}
-			if (background) {
-				reason += " (found by a background refresh, which never opens a browser)";
-			}
-			throw new ReauthorizationRequiredException(registration.getRegistrationId(), account, reason,
-					this.loginCommand);
-		}
-		Supplier<OAuth2AuthorizedClient> login = () -> this.authorizer.authorize(registration.getRegistrationId(),
-				AuthorizationOptions.defaults().withAccount(account));
-		PendingLogin pending = PendingLogin.in(context.getAttributes());
-		if (pending != null) {
-			// The client manager runs it once it has released the store's lock.
-			pending.needed(login);
-			return null;
-		}
-		return login.get();
-	}
-
-	private boolean expired(OAuth2AuthorizedClient client) {
-		return client.getAccessToken().getExpiresAt() != null
-				&& !this.clock.instant().isBefore(client.getAccessToken().getExpiresAt());
+		return InteractiveLogins.authorize(context, this.interactive, this.loginCommand, this.clock,
+				this.authorizer::authorize);
 	}
 
 }
