@@ -34,7 +34,7 @@ public final class DeviceApprover {
 	 * @param completeUri the verification URI with the user code ({@code verification_uri_complete})
 	 */
 	public static void approve(URI completeUri) throws Exception {
-		answer(completeUri, true);
+		answer(completeUri, true, TestAuthorizationServer.USER, TestAuthorizationServer.PASSWORD);
 	}
 
 	/**
@@ -42,7 +42,7 @@ public final class DeviceApprover {
 	 * @param completeUri the verification URI with the user code
 	 */
 	public static void deny(URI completeUri) throws Exception {
-		answer(completeUri, false);
+		answer(completeUri, false, TestAuthorizationServer.USER, TestAuthorizationServer.PASSWORD);
 	}
 
 	/**
@@ -51,9 +51,20 @@ public final class DeviceApprover {
 	 * @param failures where a failure is recorded, for the test to assert on
 	 */
 	public static void approveLater(URI completeUri, List<Throwable> failures) {
+		approveLater(completeUri, TestAuthorizationServer.USER, TestAuthorizationServer.PASSWORD, failures);
+	}
+
+	/**
+	 * Approves on a thread of its own, as another user.
+	 * @param completeUri the verification URI with the user code
+	 * @param username the user
+	 * @param password the user's password
+	 * @param failures where a failure is recorded, for the test to assert on
+	 */
+	public static void approveLater(URI completeUri, String username, String password, List<Throwable> failures) {
 		Thread thread = new Thread(() -> {
 			try {
-				approve(completeUri);
+				answer(completeUri, true, username, password);
 			}
 			catch (Throwable ex) {
 				failures.add(ex);
@@ -63,7 +74,7 @@ public final class DeviceApprover {
 		thread.start();
 	}
 
-	private static void answer(URI start, boolean approve) throws Exception {
+	private static void answer(URI start, boolean approve, String username, String password) throws Exception {
 		HttpClient client = HttpClient.newBuilder()
 			.cookieHandler(new CookieManager())
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -87,8 +98,8 @@ public final class DeviceApprover {
 				request = get(location);
 			}
 			else if (status == 200 && body.contains("name=\"username\"")) {
-				request = post(request.uri().resolve("/login"), hidden(body) + "&username="
-						+ encode(TestAuthorizationServer.USER) + "&password=" + encode(TestAuthorizationServer.PASSWORD));
+				request = post(request.uri().resolve("/login"),
+						hidden(body) + "&username=" + encode(username) + "&password=" + encode(password));
 			}
 			else if (status == 200 && body.contains("name=\"user_code\"")) {
 				StringBuilder form = new StringBuilder(hidden(body));

@@ -17,6 +17,7 @@ import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.internal.SafeText;
@@ -35,6 +36,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
@@ -42,7 +44,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * The sample's commands: {@code login [registration]}, {@code status}, {@code logout [registration]},
+ * The sample's commands: {@code login [registration] [--device]}, {@code status}, {@code logout [registration]},
  * {@code logout --all}, {@code call <registration> <url>} and {@code help}. Not active in the 'batch' profile, which
  * runs {@link BatchJob} instead. Results go to standard output, problems to standard error. Token values are never printed.
  * <p>
@@ -66,11 +68,15 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	private static final String ALL = "--all";
 
+	private static final String DEVICE = "--device";
+
 	private final ObjectProvider<ClientRegistrationRepository> registrations;
 
 	private final ObjectProvider<OAuth2AuthorizedClientService> authorizedClients;
 
 	private final ObjectProvider<LoopbackAuthorizer> authorizer;
+
+	private final ObjectProvider<DeviceAuthorizer> deviceAuthorizer;
 
 	private final ObjectProvider<TokenStore> tokenStore;
 
@@ -88,13 +94,14 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	public SampleCommands(ObjectProvider<ClientRegistrationRepository> registrations,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
-			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<TokenStore> tokenStore,
-			ObjectProvider<OAuthCallbackRestClients> restClients,
+			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<DeviceAuthorizer> deviceAuthorizer,
+			ObjectProvider<TokenStore> tokenStore, ObjectProvider<OAuthCallbackRestClients> restClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties oauthCallback,
 			SampleProperties properties) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.authorizer = authorizer;
+		this.deviceAuthorizer = deviceAuthorizer;
 		this.tokenStore = tokenStore;
 		this.restClients = restClients;
 		this.manager = manager;
@@ -188,7 +195,12 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Usage: java -jar sample-cli-app.jar <command> [--property=value ...]
 
 				Commands:
-				  login [registration]      Log in through the browser and store the result for the current account.
+				  login [registration]      Log in through the browser and store the result for the current account;
+				                            a device-grant registration ('demo-device' in the demo profile) logs in
+				                            with a code entered on any device instead.
+				  login [registration] --device
+				                            Log in with a code entered on any device (RFC 8628), for SSH sessions and
+				                            containers; the provider needs a device authorization endpoint.
 				  status                    Show where logins are stored and every stored login (no token values).
 				  logout [registration]     Remove the stored login of the current account.
 				  logout --all              Remove every stored login of this program.
@@ -207,7 +219,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				Any provider works with spring.security.oauth2.client.registration.<id>.* and provider.<id>.*.
 
 				Useful properties:
-				  --oauth-callback.login.browser=print   only print the URL instead of opening a browser
+				  --oauth-callback.login.browser=print   only print the URL (or the device login's page) instead of
+				                                         opening a browser
 				  --oauth-callback.login.account=NAME    store the login under NAME (default: the OS user name)
 				  --oauth-callback.login.timeout=2m      how long login waits for the browser
 
@@ -218,24 +231,41 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	}
 
 	private int login(List<String> operands, PrintStream out, PrintStream err) {
+		boolean forceDevice = operands.contains(DEVICE);
+		List<String> registrationOperands = operands.stream().filter((operand) -> !DEVICE.equals(operand)).toList();
 		ClientRegistrationRepository repository = repository();
 		// The starter itself reports an unknown registration, with the declared ones.
-		String id = registrationOperand(operands, repository, "login", false);
+		String id = registrationOperand(registrationOperands, repository, "login", false);
 		LoopbackAuthorizer loopback = this.authorizer.getIfAvailable();
 		if (loopback == null) {
 			throw new NotConfiguredException("The loopback login is not configured (no LoopbackAuthorizer "
 					+ "bean). Check that an OAuth2AuthorizedClientService is available.");
 		}
-		if (repository.findByRegistrationId(id) != null) {
-			err.println("Logging in to '" + id + "' as account '" + account() + "': finish in the browser (waiting up "
-					+ "to " + human(this.oauthCallback.login().timeout()) + ").");
+		ClientRegistration registration = repository.findByRegistrationId(id);
+		boolean device = forceDevice || (registration != null
+				&& AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType()));
+		DeviceAuthorizer deviceLogin = this.deviceAuthorizer.getIfAvailable();
+		if (device && (deviceLogin == null || (registration != null && !deviceLogin.supports(id)))) {
+			throw new NotConfiguredException("'" + id + "' cannot log in with a device code: its provider has no "
+					+ "device authorization endpoint (set oauth-callback.registrations." + id
+					+ ".device-authorization-uri, or log in without --device).");
+		}
+		if (registration != null) {
+			err.println("Logging in to '" + id + "' as account '" + account() + "': "
+					+ (device ? "enter the code below on any device" : "finish in the browser") + " (waiting up to "
+					+ human(this.oauthCallback.login().timeout()) + ").");
 			err.flush();
 		}
 		// Through the manager, the login takes its turn with refreshes of the same login.
 		OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
-		OAuth2AuthorizedClient client = (clientManager != null)
-				? clientManager.login(id, AuthorizationOptions.defaults().withAccount(account()))
-				: loopback.authorize(id);
+		AuthorizationOptions options = AuthorizationOptions.defaults().withAccount(account());
+		OAuth2AuthorizedClient client;
+		if (clientManager != null) {
+			client = forceDevice ? clientManager.deviceLogin(id, options) : clientManager.login(id, options);
+		}
+		else {
+			client = device ? deviceLogin.authorize(id, options) : loopback.authorize(id, options);
+		}
 		out.println("Logged in to '" + id + "'. Stored for account '" + client.getPrincipalName() + "':");
 		out.println("  " + describe(client, this.clock.instant()));
 		if (client instanceof OidcAuthorizedClient oidc) {
@@ -502,6 +532,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			}
 			else if (ALL.equals(lower)) {
 				words.add(ALL);
+			}
+			else if (DEVICE.equals(lower)) {
+				words.add(DEVICE);
 			}
 			else if (!arg.startsWith("--")) {
 				words.add(arg);
