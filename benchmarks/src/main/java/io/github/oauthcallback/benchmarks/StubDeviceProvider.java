@@ -1,10 +1,8 @@
 package io.github.oauthcallback.benchmarks;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,12 +70,7 @@ final class StubDeviceProvider implements AutoCloseable {
 	private static void answer(HttpExchange exchange, int status, String json) throws IOException {
 		try (exchange) {
 			exchange.getRequestBody().readAllBytes();
-			byte[] body = json.getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(status, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
+			StubTokenEndpoint.json(exchange, status, json);
 		}
 	}
 

@@ -1,12 +1,12 @@
 package io.github.oauthcallback.autoconfigure;
 
 import java.time.Clock;
-import java.util.function.BooleanSupplier;
 
 import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.internal.refresh.DeviceAuthorizedClientProvider;
+import io.github.oauthcallback.internal.refresh.InteractiveLogins;
 import io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder;
 import io.github.oauthcallback.internal.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
@@ -91,21 +91,20 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 			OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentialsTokenResponseClient,
 			RefreshEventsAfterSave events, OAuthCallbackProperties properties) {
 		Clock clock = Clock.systemUTC();
-		BooleanSupplier interactive = properties.login().interactive().allowed(System.getenv());
 		DeviceAuthorizer device = deviceAuthorizer.getIfUnique();
 		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
 		return new LazyAuthorizedClientProvider(() -> {
+			InteractiveLogins logins = new InteractiveLogins(
+					properties.login().interactive().allowed(System.getenv()), properties.login().command(), clock);
 			AuthorizedClientProviderChainBuilder chain = new AuthorizedClientProviderChainBuilder(
-					refreshTokenResponseClient,
-					new LoopbackAuthorizedClientProvider(authorizer, interactive, properties.login().command(), clock),
+					refreshTokenResponseClient, new LoopbackAuthorizedClientProvider(authorizer, logins),
 					clientCredentialsTokenResponseClient)
 				// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
 				.events(events.publisher())
 				.clockSkew(properties.refresh().clockSkew())
 				.clock(clock);
 			if (device != null) {
-				chain.provider(new DeviceAuthorizedClientProvider(device, interactive, properties.login().command(),
-						clock));
+				chain.provider(new DeviceAuthorizedClientProvider(device, logins));
 			}
 			return chain.build();
 		});

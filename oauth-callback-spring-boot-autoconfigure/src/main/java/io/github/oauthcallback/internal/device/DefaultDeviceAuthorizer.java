@@ -103,13 +103,12 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer {
 		this.browser = browser;
 		this.console = Objects.requireNonNull(console, "console must not be null");
 		this.endpoints = endpoints;
-		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
 		this.defaultTimeout = AuthorizationOptions.requirePositiveTimeout(defaultTimeout);
-		for (ClientRegistration registration : Registrations.all(registrations)) {
-			if (AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType())) {
-				endpoint(registration);
-			}
-		}
+		this.defaultAccount = Accounts.defaultAccount(defaultAccount);
+		Registrations.all(registrations)
+			.stream()
+			.filter((registration) -> AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType()))
+			.forEach(this::endpoint);
 	}
 
 	@Override

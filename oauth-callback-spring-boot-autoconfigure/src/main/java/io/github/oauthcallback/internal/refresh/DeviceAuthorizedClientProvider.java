@@ -1,8 +1,5 @@
 package io.github.oauthcallback.internal.refresh;
 
-import java.time.Clock;
-import java.util.function.BooleanSupplier;
-
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import org.jspecify.annotations.Nullable;
@@ -19,39 +16,19 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * {@link LoopbackAuthorizedClientProvider} (and with the same context attributes), it records the login in the
  * request's {@link PendingLogin} when there is one, so the client manager runs the polling, which may take minutes,
  * outside the store's lock (ADR 0002). A refresh of a device login is the refresh-token provider's, as for any login.
+ *
+ * @param authorizer the device authorizer
+ * @param logins when a login may run (the same as the browser login's)
  */
-public final class DeviceAuthorizedClientProvider implements OAuth2AuthorizedClientProvider {
-
-	private final DeviceAuthorizer authorizer;
-
-	private final BooleanSupplier interactive;
-
-	private final String loginCommand;
-
-	private final Clock clock;
-
-	/**
-	 * @param authorizer the device authorizer
-	 * @param interactive whether this run may ask the user to approve a login
-	 * @param loginCommand how the user logs in, for messages ({@code {registration}} and {@code {account}} are
-	 * replaced)
-	 * @param clock the clock
-	 */
-	public DeviceAuthorizedClientProvider(DeviceAuthorizer authorizer, BooleanSupplier interactive,
-			String loginCommand, Clock clock) {
-		this.authorizer = authorizer;
-		this.interactive = interactive;
-		this.loginCommand = loginCommand;
-		this.clock = clock;
-	}
+public record DeviceAuthorizedClientProvider(DeviceAuthorizer authorizer,
+		InteractiveLogins logins) implements OAuth2AuthorizedClientProvider {
 
 	@Override
 	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context) {
 		if (!AuthorizationGrantType.DEVICE_CODE.equals(context.getClientRegistration().getAuthorizationGrantType())) {
 			return null;
 		}
-		return InteractiveLogins.authorize(context, this.interactive, this.loginCommand, this.clock,
-				this.authorizer::authorize);
+		return this.logins.authorize(context, this.authorizer::authorize);
 	}
 
 }

@@ -14,27 +14,42 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
 /**
- * The interactive step both login providers share ({@link LoopbackAuthorizedClientProvider} and
+ * The rules of the interactive step both login providers share ({@link LoopbackAuthorizedClientProvider} and
  * {@link DeviceAuthorizedClientProvider}): when no login is stored, or it expired without a refresh token, either
  * fail fast with {@link ReauthorizationRequiredException} (a background request, or a run that may not be
  * interactive), or record the login in the request's {@link PendingLogin} for the client manager to run outside the
  * store's lock (ADR 0002), or, without one, run it.
  */
-final class InteractiveLogins {
+public final class InteractiveLogins {
 
-	private InteractiveLogins() {
+	private final BooleanSupplier interactive;
+
+	private final String loginCommand;
+
+	private final Clock clock;
+
+	/**
+	 * @param interactive whether this run may log in interactively (open a browser, ask for a device code)
+	 * @param loginCommand how the user logs in, for messages ({@code {registration}} and {@code {account}} are
+	 * replaced)
+	 * @param clock the clock
+	 */
+	public InteractiveLogins(BooleanSupplier interactive, String loginCommand, Clock clock) {
+		this.interactive = interactive;
+		this.loginCommand = loginCommand;
+		this.clock = clock;
 	}
 
 	/**
 	 * @param context the authorization context of a registration the caller's login is for
-	 * @param interactive whether this run may log in interactively
-	 * @param loginCommand how the user logs in, for messages
-	 * @param clock the clock
 	 * @param login the login: registration id and options to the saved login
 	 * @return the login, or {@code null} if none is needed or it was recorded in the {@link PendingLogin}
 	 */
-	static @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context, BooleanSupplier interactive,
-			String loginCommand, Clock clock, BiFunction<String, AuthorizationOptions, OAuth2AuthorizedClient> login) {
+	@Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizationContext context,
+			BiFunction<String, AuthorizationOptions, OAuth2AuthorizedClient> login) {
+		BooleanSupplier interactive = this.interactive;
+		String loginCommand = this.loginCommand;
+		Clock clock = this.clock;
 		ClientRegistration registration = context.getClientRegistration();
 		OAuth2AuthorizedClient existing = context.getAuthorizedClient();
 		if (existing != null && (existing.getRefreshToken() != null || !expired(existing, clock))) {

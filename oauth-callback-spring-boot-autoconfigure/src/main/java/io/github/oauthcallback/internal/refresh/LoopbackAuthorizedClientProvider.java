@@ -37,11 +37,7 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 
 	private final LoopbackAuthorizer authorizer;
 
-	private final BooleanSupplier interactive;
-
-	private final String loginCommand;
-
-	private final Clock clock;
+	private final InteractiveLogins logins;
 
 	/**
 	 * @param authorizer the loopback authorizer
@@ -52,10 +48,16 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 	 */
 	public LoopbackAuthorizedClientProvider(LoopbackAuthorizer authorizer, BooleanSupplier interactive,
 			String loginCommand, Clock clock) {
+		this(authorizer, new InteractiveLogins(interactive, loginCommand, clock));
+	}
+
+	/**
+	 * @param authorizer the loopback authorizer
+	 * @param logins when a login may run, shared with the chain's other interactive provider
+	 */
+	public LoopbackAuthorizedClientProvider(LoopbackAuthorizer authorizer, InteractiveLogins logins) {
 		this.authorizer = authorizer;
-		this.interactive = interactive;
-		this.loginCommand = loginCommand;
-		this.clock = clock;
+		this.logins = logins;
 	}
 
 	@Override
@@ -64,8 +66,7 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
 			return null;
 		}
-		return InteractiveLogins.authorize(context, this.interactive, this.loginCommand, this.clock,
-				this.authorizer::authorize);
+		return this.logins.authorize(context, this.authorizer::authorize);
 	}
 
 }
