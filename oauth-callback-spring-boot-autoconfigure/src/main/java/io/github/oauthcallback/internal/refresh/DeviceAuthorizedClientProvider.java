@@ -28,7 +28,8 @@ public record DeviceAuthorizedClientProvider(DeviceAuthorizer authorizer,
 		if (!AuthorizationGrantType.DEVICE_CODE.equals(context.getClientRegistration().getAuthorizationGrantType())) {
 			return null;
 		}
-		return this.logins.authorize(context, this.authorizer::authorize);
+		// Resolved only when a login runs: a chain built for refreshes alone may have no authorizer.
+		return this.logins.authorize(context, (id, options) -> this.authorizer.authorize(id, options));
 	}
 
 }

@@ -66,7 +66,8 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
 			return null;
 		}
-		return this.logins.authorize(context, this.authorizer::authorize);
+		// Resolved only when a login runs: a chain built for refreshes alone may have no authorizer.
+		return this.logins.authorize(context, (id, options) -> this.authorizer.authorize(id, options));
 	}
 
 }
