@@ -48,7 +48,9 @@ import org.springframework.util.StringUtils;
  * @param shell Spring Shell commands.
  * @param discovery Discovery of providers given by issuer-uri.
  * @param registrations Settings of client registrations, by registration id, that Spring Boot's
- * spring.security.oauth2.client properties have no place for.
+ * spring.security.oauth2.client properties have no place for: each entry has 'device-authorization-uri', the
+ * provider's device authorization endpoint (RFC 8628) for device logins, which defaults to the
+ * device_authorization_endpoint of the provider's discovery document.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
