@@ -1,5 +1,7 @@
 package io.github.oauthcallback;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The token store cannot be read or written: an unreadable, corrupt, newer-version or undecryptable file, a wrong
  * encryption key, a directory that cannot be written, a database failure. The store is left as it was; the message
@@ -16,7 +18,7 @@ public class TokenStoreException extends OAuthCallbackException {
 		this.location = location;
 	}
 
-	public TokenStoreException(String location, String message, Throwable cause) {
+	public TokenStoreException(String location, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.location = location;
 	}

@@ -28,8 +28,10 @@ class DeclaredRestClientsRegistrar implements ImportBeanDefinitionRegistrar, Env
 
 	private static final Log logger = LogFactory.getLog(DeclaredRestClientsRegistrar.class);
 
+	@SuppressWarnings("NullAway.Init") // set by the container before registerBeanDefinitions
 	private Environment environment;
 
+	@SuppressWarnings("NullAway.Init") // set by the container before registerBeanDefinitions
 	private BeanFactory beanFactory;
 
 	@Override

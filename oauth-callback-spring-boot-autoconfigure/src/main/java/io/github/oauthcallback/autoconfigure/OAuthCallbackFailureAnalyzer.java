@@ -8,6 +8,7 @@ import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.internal.browser.UnsafeBrowserUriException;
 import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.internal.store.EncryptionKeyException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -56,7 +57,7 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 	}
 
 	@Override
-	public FailureAnalysis analyze(Throwable failure) {
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		Throwable cause = Causes.first(failure, OAuthCallbackFailureAnalyzer::explained);
 		if (cause == null) {
 			return null;

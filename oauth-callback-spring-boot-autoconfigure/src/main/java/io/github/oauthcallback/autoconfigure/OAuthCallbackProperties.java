@@ -124,7 +124,8 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * change the flow (state, nonce, PKCE, scope, login_hint, prompt, response_type, response_mode, request,
 	 * request_uri, ...; compared ignoring case) cannot be set this way.
 	 */
-	public record Login(String account, @DefaultValue("5m") Duration timeout, @DefaultValue("auto") String browser,
+	public record Login(@Nullable String account, @DefaultValue("5m") Duration timeout,
+			@DefaultValue("auto") String browser,
 			@DefaultValue("auto") Interactivity interactive, @DefaultValue("login {registration}") String command,
 			Map<String, Map<String, String>> authorizationParameters) {
 
@@ -178,7 +179,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 */
 	public record Pages(@DefaultValue(CallbackPages.DEFAULT_SUCCESS) String success,
 			@DefaultValue(CallbackPages.DEFAULT_ERROR) String error,
-			@DefaultValue(CallbackPages.DEFAULT_BAD_REQUEST) String badRequest, String successRedirectUri) {
+			@DefaultValue(CallbackPages.DEFAULT_BAD_REQUEST) String badRequest, @Nullable String successRedirectUri) {
 
 		/** Reads the pages here as the listener's auto-configuration does, to check that they can be read. */
 		private static final ResourceLoader RESOURCES = new DefaultResourceLoader();
@@ -304,7 +305,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * 'oauth-callback') under $XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, and
 	 * %APPDATA% on Windows.
 	 */
-	public record File(Path path) {
+	public record File(@Nullable Path path) {
+
+		public File {
+			if (path != null) {
+				checked("store.file.path", path, () -> StoreSettings.tokenFile(path));
+			}
+		}
 
 	}
 
@@ -347,7 +354,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * instead of refusing them. Set it for one run after turning encryption on or upgrading, then remove it: while it
 	 * is set, every start warns, and a plaintext login planted in the store would be accepted. Default false.
 	 */
-	public record Encryption(String key, Path keyFile, List<String> previousKeys,
+	public record Encryption(@Nullable String key, @Nullable Path keyFile, List<String> previousKeys,
 			@DefaultValue("false") boolean encryptPlaintext) {
 
 		private static final String ENCRYPTION = "store.encryption.";
@@ -462,7 +469,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 		 * (oauth-callback.store.file.path or its default), whichever store keeps the logins.
 		 */
 		public record Cache(@DefaultValue("true") boolean enabled, @DefaultValue("1d") Duration timeToLive,
-				Path directory) {
+				@Nullable Path directory) {
 
 			public Cache {
 				if (timeToLive == null || timeToLive.isNegative()) {
@@ -484,7 +491,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param baseUrl Base URL of the API.
 	 * @param account Account whose token is sent; defaults to oauth-callback.login.account.
 	 */
-	public record Client(String registration, String baseUrl, String account) {
+	public record Client(String registration, @Nullable String baseUrl, @Nullable String account) {
 
 		/**
 		 * The check of the declared clients, for these properties and for the registrar that declares their beans

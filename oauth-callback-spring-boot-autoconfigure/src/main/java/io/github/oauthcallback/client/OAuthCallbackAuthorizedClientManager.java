@@ -372,7 +372,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	/**
 	 * Runs the action while holding this JVM's lock for the login and the store's lock across processes.
 	 */
-	private <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+	private <T extends @Nullable Object> T exclusively(String registrationId, String account,
+			Function<? super LockedLogin, T> action) {
 		return this.locks.locked(key(registrationId, account),
 				() -> this.store.exclusively(registrationId, account, action));
 	}

@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggerConfiguration;
@@ -69,7 +70,7 @@ public final class ClientWireLogging {
 	 * The effective level of a logger that may not exist yet (the library creates its loggers when its classes
 	 * load): that of its nearest existing ancestor.
 	 */
-	private static LogLevel effectiveLevel(LoggingSystem system, String name) {
+	private static @Nullable LogLevel effectiveLevel(LoggingSystem system, String name) {
 		for (String candidate = name; !candidate.isEmpty(); candidate = candidate.substring(0,
 				Math.max(candidate.lastIndexOf('.'), 0))) {
 			LoggerConfiguration configuration = system.getLoggerConfiguration(candidate);

@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.lang.Contract;
+
 /**
  * Makes text that came from outside the program safe to put in a message, a log line or a terminal. Internal: no
  * compatibility promise.
@@ -43,6 +45,7 @@ public final class SafeText {
 	 * @return the text without control, escape or invisible formatting characters, at most
 	 * {@value #MAX_PROVIDER_TEXT} characters long; {@code null} if {@code text} was {@code null}
 	 */
+	@Contract("!null -> !null")
 	public static @Nullable String providerText(@Nullable String text) {
 		if (text == null) {
 			return null;

@@ -21,6 +21,7 @@ import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.internal.store.TokenFileDocument.Entry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -76,11 +77,12 @@ public final class FileTokenStore implements TokenStore {
 
 	@Override
 	@SuppressWarnings("unchecked")
-	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+	public <T extends OAuth2AuthorizedClient> @Nullable T loadAuthorizedClient(String clientRegistrationId,
+			String principalName) {
 		return (T) load(this.file.read(), clientRegistrationId, principalName);
 	}
 
-	private OAuth2AuthorizedClient load(TokenFileDocument document, String clientRegistrationId,
+	private @Nullable OAuth2AuthorizedClient load(TokenFileDocument document, String clientRegistrationId,
 			String principalName) {
 		Built current = this.built;
 		if (current.document() != document) {
@@ -205,7 +207,8 @@ public final class FileTokenStore implements TokenStore {
 	 * {@link LockedLogin} parse what is on disk, never a cached document.
 	 */
 	@Override
-	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+	public <T extends @Nullable Object> T exclusively(String registrationId, String account,
+			Function<? super LockedLogin, T> action) {
 		LockedLogin locked = new StoreLockedLogin(this, registrationId, account,
 				(id, name) -> load(this.file.readCurrent(), id, name));
 		return this.file.lockedForKey(registrationId + "\n" + account, () -> action.apply(locked));
@@ -232,7 +235,7 @@ public final class FileTokenStore implements TokenStore {
 				this.protection.sealing() ? this.protection.seal(registrationId, account, login) : null);
 	}
 
-	private record Built(TokenFileDocument document, Map<String, OAuth2AuthorizedClient> clients) {
+	private record Built(@Nullable TokenFileDocument document, Map<String, OAuth2AuthorizedClient> clients) {
 
 	}
 

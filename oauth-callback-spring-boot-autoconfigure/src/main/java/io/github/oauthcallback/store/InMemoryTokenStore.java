@@ -1,6 +1,7 @@
 package io.github.oauthcallback.store;
 
 import io.github.oauthcallback.store.TokenStore.LockedLogin;
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,8 @@ public final class InMemoryTokenStore implements TokenStore {
 
 	@Override
 	@SuppressWarnings("unchecked")
-	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+	public <T extends OAuth2AuthorizedClient> @Nullable T loadAuthorizedClient(String clientRegistrationId,
+			String principalName) {
 		return (T) this.clients.get(new Key(clientRegistrationId, principalName));
 	}
 
@@ -56,7 +58,8 @@ public final class InMemoryTokenStore implements TokenStore {
 	}
 
 	@Override
-	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+	public <T extends @Nullable Object> T exclusively(String registrationId, String account,
+			Function<? super LockedLogin, T> action) {
 		ReentrantLock lock = this.locks.computeIfAbsent(new Key(registrationId, account), (key) -> new ReentrantLock());
 		lock.lock();
 		try {

@@ -31,6 +31,7 @@ import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.TokenStoreException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataRetrievalFailureException;
@@ -128,7 +129,7 @@ public class JdbcTokenStore implements TokenStore {
 
 	private final Supplier<String> location;
 
-	private volatile Columns columns;
+	private volatile @Nullable Columns columns;
 
 	/**
 	 * A store with the default cache time-to-live and lock timeout.
@@ -189,14 +190,16 @@ public class JdbcTokenStore implements TokenStore {
 	 */
 	@Override
 	@SuppressWarnings("unchecked")
-	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+	public <T extends OAuth2AuthorizedClient> @Nullable T loadAuthorizedClient(String clientRegistrationId,
+			String principalName) {
 		return (T) load(clientRegistrationId, principalName, false);
 	}
 
 	/**
 	 * @param underLock whether the read is made under {@link #exclusively}: it then neither uses nor fills the cache
 	 */
-	private OAuth2AuthorizedClient load(String clientRegistrationId, String principalName, boolean underLock) {
+	private @Nullable OAuth2AuthorizedClient load(String clientRegistrationId, String principalName,
+			boolean underLock) {
 		String key = key(clientRegistrationId, principalName);
 		if (!underLock && this.cacheNanos > 0) {
 			Cached cached = this.cache.get(key);
@@ -300,7 +303,8 @@ public class JdbcTokenStore implements TokenStore {
 	 * stays removed.
 	 */
 	@Override
-	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+	public <T extends @Nullable Object> T exclusively(String registrationId, String account,
+			Function<? super LockedLogin, T> action) {
 		database(this::columns);
 		this.cache.remove(key(registrationId, account));
 		LockedLogin locked = new StoreLockedLogin(this, registrationId, account, (id, name) -> load(id, name, true));
@@ -336,7 +340,7 @@ public class JdbcTokenStore implements TokenStore {
 				statement.setString(1, registrationId);
 				statement.setString(2, account);
 				return statement;
-			}, (ResultSetExtractor<Object>) (resultSet) -> null);
+			}, (ResultSetExtractor<@Nullable Object>) (resultSet) -> null);
 		}
 		catch (DataAccessException ex) {
 			throw failure("could not lock the login of '" + registrationId + "' for account '" + account
@@ -346,7 +350,7 @@ public class JdbcTokenStore implements TokenStore {
 		}
 	}
 
-	private record Outcome<T>(T result, RuntimeException failure) {
+	private record Outcome<T extends @Nullable Object>(@Nullable T result, @Nullable RuntimeException failure) {
 
 	}
 
@@ -417,7 +421,7 @@ public class JdbcTokenStore implements TokenStore {
 	 * One row as stored: Spring Security's columns as a client (values as stored), and the extra columns. Its
 	 * {@link #toString()} shows no value.
 	 */
-	record Row(OAuth2AuthorizedClient client, IssuedBy issuedBy, String idToken) {
+	record Row(OAuth2AuthorizedClient client, @Nullable IssuedBy issuedBy, @Nullable String idToken) {
 
 		@Override
 		public String toString() {
@@ -427,7 +431,7 @@ public class JdbcTokenStore implements TokenStore {
 
 	}
 
-	private Row row(String registrationId, String account) {
+	private @Nullable Row row(String registrationId, String account) {
 		Columns columns = columns();
 		List<Row> found = this.jdbc.query("SELECT " + COLUMNS + (columns.idToken() ? ", id_token_value" : "")
 				+ (columns.issuedBy() ? ", issuer, client_id, token_uri" : "") + " FROM " + this.table
@@ -447,7 +451,7 @@ public class JdbcTokenStore implements TokenStore {
 	 * @return the login a row holds, or {@code null} if it was issued by another provider or client
 	 * @throws TokenStoreException if it cannot be decrypted, was altered, or is plaintext although a key is configured
 	 */
-	private OAuth2AuthorizedClient resolve(Row row) {
+	private @Nullable OAuth2AuthorizedClient resolve(Row row) {
 		OAuth2AuthorizedClient raw = row.client();
 		String id = raw.getClientRegistration().getRegistrationId();
 		String account = raw.getPrincipalName();
@@ -532,11 +536,11 @@ public class JdbcTokenStore implements TokenStore {
 	}
 
 	/** A token value as Spring Security stores it: UTF-8 bytes. */
-	private static SqlParameterValue bytes(String value) {
+	private static SqlParameterValue bytes(@Nullable String value) {
 		return new SqlParameterValue(Types.VARBINARY, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null);
 	}
 
-	private static SqlParameterValue timestamp(Instant instant) {
+	private static SqlParameterValue timestamp(@Nullable Instant instant) {
 		return new SqlParameterValue(Types.TIMESTAMP, (instant != null) ? Timestamp.from(instant) : null);
 	}
 
@@ -625,7 +629,7 @@ public class JdbcTokenStore implements TokenStore {
 						refresh.getExpiresAt()) : null);
 	}
 
-	private <T> T database(Supplier<T> action) {
+	private <T extends @Nullable Object> T database(Supplier<T> action) {
 		try {
 			return action.get();
 		}

@@ -3,6 +3,8 @@ package io.github.oauthcallback.store;
 import java.time.Instant;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a store says about one login, never a token value.
  *
@@ -12,7 +14,7 @@ import java.util.Set;
  * @param expiresAt when the access token expires, or {@code null} if unknown
  * @param refreshable whether a refresh token is stored
  */
-public record StoredLogin(String registrationId, String account, Set<String> scopes, Instant expiresAt,
+public record StoredLogin(String registrationId, String account, Set<String> scopes, @Nullable Instant expiresAt,
 		boolean refreshable) {
 
 	public StoredLogin {

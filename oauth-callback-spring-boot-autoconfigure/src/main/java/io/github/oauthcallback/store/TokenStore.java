@@ -2,6 +2,7 @@ package io.github.oauthcallback.store;
 
 import io.github.oauthcallback.internal.store.AdaptedTokenStore;
 import io.github.oauthcallback.internal.store.StoreLockedLogin;
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -48,7 +49,8 @@ public interface TokenStore extends OAuth2AuthorizedClientService {
 	 * @param action the action, given the locked login
 	 * @return the action's result
 	 */
-	<T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action);
+	<T extends @Nullable Object> T exclusively(String registrationId, String account,
+			Function<? super LockedLogin, T> action);
 
 	/**
 	 * @return where the tokens live, for messages and {@code status} (a file path, "memory", a table and database)
@@ -90,7 +92,7 @@ public interface TokenStore extends OAuth2AuthorizedClientService {
 		 * @return the stored login, or {@code null} if none is stored (or it cannot be used, as the store's
 		 * {@code loadAuthorizedClient} says)
 		 */
-		<T extends OAuth2AuthorizedClient> T load();
+		<T extends OAuth2AuthorizedClient> @Nullable T load();
 
 		/**
 		 * Stores the login under the lock.

@@ -144,6 +144,22 @@ class OAuthCallbackPropertiesTests {
 				.hasMessageContaining("at least one second for the JDBC store"));
 	}
 
+	@Test
+	void theTokenFileMustBeAFileInADirectory() {
+		// Spring Boot binds a bare "/" as a resource location (the classpath root); file:/ is the file-system root
+		this.runner.withPropertyValues("oauth-callback.store.file.path=file:/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.store.file.path"))
+				.hasMessageContaining("with value '/'")
+				.hasMessageContaining("must be a file in a directory"));
+		this.runner.withPropertyValues("oauth-callback.store.file.path=/tmp/tokens.json")
+			.run((context) -> assertThat(context.getBean(OAuthCallbackProperties.class).store().file().path())
+				.isEqualTo(Path.of("/tmp/tokens.json")));
+	}
+
 	/**
 	 * One row per invalid combination of keys: the property named, the properties given (separated by ';'), and
 	 * what the reason says. A key is never shown: the failure shows "(hidden)" instead.

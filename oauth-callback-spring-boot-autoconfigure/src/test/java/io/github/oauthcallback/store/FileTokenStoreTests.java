@@ -27,6 +27,7 @@ import static io.github.oauthcallback.store.StoreFixtures.client;
 import static io.github.oauthcallback.store.StoreFixtures.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class FileTokenStoreTests {
 
@@ -217,6 +218,14 @@ class FileTokenStoreTests {
 			.isThrownBy(() -> store.saveAuthorizedClient(client(this.github, "ada", "a", null), account("ada")))
 			.withMessageContaining("/proc/self/oauth-callback-test")
 			.withMessageContaining("or use another token file");
+	}
+
+	@Test
+	void theRootOfTheFileSystemIsRefusedAsTokenFile() {
+		// Its parent directory, which the store checks and creates, does not exist: refused up front, not an NPE later
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new FileTokenStore(Path.of("/"), this.registrations, TokenCipher.none()))
+			.withMessageContaining("must be a file in a directory (was '/'");
 	}
 
 	@Test

@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The executor of a listener's JDK {@code HttpServer}, which reads each request's line and headers on it before the
  * handler runs. So that connections that send a few bytes and stall cannot hold the genuine callback:
@@ -89,7 +91,7 @@ public final class RequestReadDeadlines implements Executor {
 
 		private final AtomicInteger state = new AtomicInteger(READING);
 
-		private volatile Thread thread;
+		private volatile @Nullable Thread thread;
 
 		Request(Runnable exchange) {
 			this.exchange = exchange;

@@ -52,7 +52,7 @@ public final class OAuthCallbackShellCommands {
 
 	private final TokenStore store;
 
-	private final OAuthCallbackAuthorizedClientManager manager;
+	private final @Nullable OAuthCallbackAuthorizedClientManager manager;
 
 	private final String defaultAccount;
 
@@ -76,7 +76,7 @@ public final class OAuthCallbackShellCommands {
 	 * @param defaultAccount the account when none is given
 	 */
 	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, ClientRegistrationRepository registrations,
-			TokenStore store, OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
+			TokenStore store, @Nullable OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
 		this(authorizer, null, registrations, store, manager, defaultAccount);
 	}
 
@@ -244,7 +244,7 @@ public final class OAuthCallbackShellCommands {
 		return option != null && (option.value() == null || Boolean.parseBoolean(option.value()));
 	}
 
-	private static CommandOption option(CommandContext context, String name) {
+	private static @Nullable CommandOption option(CommandContext context, String name) {
 		return context.parsedInput()
 			.options()
 			.stream()

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.github.oauthcallback.TokenStoreException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -27,7 +28,8 @@ public final class AdaptedTokenStore implements TokenStore {
 	}
 
 	@Override
-	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+	public <T extends OAuth2AuthorizedClient> @Nullable T loadAuthorizedClient(String clientRegistrationId,
+			String principalName) {
 		return this.service.loadAuthorizedClient(clientRegistrationId, principalName);
 	}
 
@@ -67,7 +69,8 @@ public final class AdaptedTokenStore implements TokenStore {
 	}
 
 	@Override
-	public <T> T exclusively(String registrationId, String account, Function<? super LockedLogin, T> action) {
+	public <T extends @Nullable Object> T exclusively(String registrationId, String account,
+			Function<? super LockedLogin, T> action) {
 		return action.apply(LockedLogin.of(this, registrationId, account));
 	}
 

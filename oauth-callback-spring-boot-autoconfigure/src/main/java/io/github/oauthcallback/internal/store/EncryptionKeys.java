@@ -73,7 +73,7 @@ public final class EncryptionKeys {
 	 * @return its content
 	 * @throws EncryptionKeyException if it may not or cannot be used
 	 */
-	public static String readKeyFile(Path keyFile, Long userId) {
+	public static String readKeyFile(Path keyFile, @Nullable Long userId) {
 		try {
 			Path real = keyFile.toRealPath();
 			if (real.getFileSystem().supportedFileAttributeViews().contains("posix")) {

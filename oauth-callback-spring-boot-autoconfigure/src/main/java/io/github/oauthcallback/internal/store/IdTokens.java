@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,7 +32,7 @@ public final class IdTokens {
 		return new OidcIdToken(value, instant(claims.get("iat")), instant(claims.get("exp")), claims);
 	}
 
-	private static Instant instant(Object claim) {
+	private static @Nullable Instant instant(@Nullable Object claim) {
 		return (claim instanceof Number number) ? Instant.ofEpochSecond(number.longValue()) : null;
 	}
 

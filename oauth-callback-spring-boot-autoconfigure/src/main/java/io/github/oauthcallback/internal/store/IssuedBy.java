@@ -2,6 +2,8 @@ package io.github.oauthcallback.internal.store;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
 /**
@@ -13,7 +15,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  * @param tokenUri the token endpoint, or {@code null} if not recorded (entries of older versions)
  * @param clientId the client id
  */
-public record IssuedBy(String issuer, String tokenUri, String clientId) {
+public record IssuedBy(@Nullable String issuer, @Nullable String tokenUri, @Nullable String clientId) {
 
 	public static IssuedBy of(ClientRegistration registration) {
 		return new IssuedBy(registration.getProviderDetails().getIssuerUri(),
@@ -24,7 +26,7 @@ public record IssuedBy(String issuer, String tokenUri, String clientId) {
 	 * @param registration the registration about to use the login
 	 * @return what differs ("client-id ...", "issuer ..."), or {@code null} if the login belongs to it
 	 */
-	String differenceFrom(ClientRegistration registration) {
+	@Nullable String differenceFrom(ClientRegistration registration) {
 		IssuedBy current = of(registration);
 		if (!Objects.equals(this.clientId, current.clientId)) {
 			return "client-id " + this.clientId + " (the registration now has " + current.clientId + ")";
@@ -42,7 +44,7 @@ public record IssuedBy(String issuer, String tokenUri, String clientId) {
 	 * @param exact whether {@code null} fields of this record count as different ({@code false}: not recorded)
 	 * @return the first field that differs, or {@code null}
 	 */
-	String differenceFrom(IssuedBy other, boolean exact) {
+	@Nullable String differenceFrom(IssuedBy other, boolean exact) {
 		if ((exact || this.issuer != null) && !Objects.equals(this.issuer, other.issuer)) {
 			return "issuer";
 		}

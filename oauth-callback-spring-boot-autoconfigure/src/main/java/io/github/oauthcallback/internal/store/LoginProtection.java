@@ -219,7 +219,7 @@ public final class LoginProtection {
 		return earlierVersion(stored) ? "in the enc:v1 form of an earlier version" : "as plaintext";
 	}
 
-	private String v1(String value, String registrationId, String account, String field) {
+	private @Nullable String v1(@Nullable String value, String registrationId, String account, String field) {
 		if (!TokenCipher.isEncrypted(value)) {
 			return value;
 		}
@@ -252,7 +252,8 @@ public final class LoginProtection {
 	 * @param registration the registration
 	 * @return whether the login may be used
 	 */
-	public boolean belongsTo(String registrationId, String account, IssuedBy issuedBy, ClientRegistration registration) {
+	public boolean belongsTo(String registrationId, String account, @Nullable IssuedBy issuedBy,
+			ClientRegistration registration) {
 		String difference = (issuedBy != null) ? issuedBy.differenceFrom(registration) : null;
 		if (difference == null) {
 			return true;

@@ -18,6 +18,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Helpers for the files only their owner may use that the starter keeps: the token file and the discovery cache.
  */
@@ -72,7 +74,7 @@ public final class PrivateFiles {
 	 * @return whether it is the user's own
 	 * @throws IOException if its owner cannot be read
 	 */
-	public static boolean ownedBy(Path path, Long userId) throws IOException {
+	public static boolean ownedBy(Path path, @Nullable Long userId) throws IOException {
 		if (userId != null) {
 			try {
 				Object fileUid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
@@ -90,7 +92,7 @@ public final class PrivateFiles {
 	/**
 	 * @return the running user's id where the JDK can tell it ({@code jdk.security.auth} on Unix), else {@code null}
 	 */
-	public static Long currentUserId() {
+	public static @Nullable Long currentUserId() {
 		return CurrentUser.UID;
 	}
 
@@ -111,9 +113,9 @@ public final class PrivateFiles {
 	/** Read once: the user a process runs as does not change. */
 	private static final class CurrentUser {
 
-		static final Long UID = uid();
+		static final @Nullable Long UID = uid();
 
-		private static Long uid() {
+		private static @Nullable Long uid() {
 			try {
 				return new com.sun.security.auth.module.UnixSystem().getUid();
 			}

@@ -7,6 +7,7 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.oauthcallback.OidcAuthorizedClient;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -35,9 +36,10 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SealedLogin(String issuer, String tokenUri, String clientId, String accessToken, String tokenType,
-		Instant issuedAt, Instant expiresAt, Set<String> scopes, String refreshToken, Instant refreshIssuedAt,
-		Instant refreshExpiresAt, String idToken) {
+public record SealedLogin(@Nullable String issuer, @Nullable String tokenUri, @Nullable String clientId,
+		@Nullable String accessToken, String tokenType, @Nullable Instant issuedAt, @Nullable Instant expiresAt,
+		Set<String> scopes, @Nullable String refreshToken, @Nullable Instant refreshIssuedAt,
+		@Nullable Instant refreshExpiresAt, @Nullable String idToken) {
 
 	public SealedLogin {
 		scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
@@ -64,7 +66,7 @@ public record SealedLogin(String issuer, String tokenUri, String clientId, Strin
 		return new IssuedBy(this.issuer, this.tokenUri, this.clientId);
 	}
 
-	SealedLogin withValues(String accessToken, String refreshToken, String idToken) {
+	SealedLogin withValues(@Nullable String accessToken, @Nullable String refreshToken, @Nullable String idToken) {
 		return new SealedLogin(this.issuer, this.tokenUri, this.clientId, accessToken, this.tokenType, this.issuedAt,
 				this.expiresAt, this.scopes, refreshToken, this.refreshIssuedAt, this.refreshExpiresAt, idToken);
 	}
@@ -97,7 +99,7 @@ public record SealedLogin(String issuer, String tokenUri, String clientId, Strin
 	 * unchanged whatever its time zone and precision (scopes, type, whether a refresh token exists)
 	 * @return the name of the first field that differs, or {@code null}
 	 */
-	String differenceFrom(SealedLogin plain, boolean exact) {
+	@Nullable String differenceFrom(SealedLogin plain, boolean exact) {
 		if (!this.tokenType.equalsIgnoreCase(plain.tokenType)) {
 			return "token type";
 		}

@@ -2,6 +2,7 @@ package io.github.oauthcallback.internal.store;
 
 import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.internal.Accounts;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
@@ -19,7 +20,7 @@ public record StoreLockedLogin(OAuth2AuthorizedClientService store, String regis
 
 	@Override
 	@SuppressWarnings("unchecked")
-	public <T extends OAuth2AuthorizedClient> T load() {
+	public <T extends OAuth2AuthorizedClient> @Nullable T load() {
 		return (T) this.reader.read(this.registrationId, this.account);
 	}
 
@@ -42,7 +43,7 @@ public record StoreLockedLogin(OAuth2AuthorizedClientService store, String regis
 	@FunctionalInterface
 	public interface Reader {
 
-		OAuth2AuthorizedClient read(String registrationId, String account);
+		@Nullable OAuth2AuthorizedClient read(String registrationId, String account);
 
 	}
 

@@ -1,5 +1,6 @@
 package io.github.oauthcallback.internal.store;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,21 @@ public final class StoreSettings {
 					+ "digit, such as oauth2_authorized_client or cli.tokens.");
 		}
 		return table;
+	}
+
+	/**
+	 * @param file the token file
+	 * @return the file as an absolute, normalized path
+	 * @throws IllegalArgumentException if it is the root of a file system, which is no file in a directory
+	 */
+	public static Path tokenFile(Path file) {
+		Path absolute = file.toAbsolutePath().normalize();
+		if (absolute.getParent() == null) {
+			throw new IllegalArgumentException("The token file must be a file in a directory (was '" + file + "', the "
+					+ "root of the file system): give a file path such as /home/me/.config/my-cli/tokens.json, or "
+					+ "leave it unset for the per-user default.");
+		}
+		return absolute;
 	}
 
 	/**

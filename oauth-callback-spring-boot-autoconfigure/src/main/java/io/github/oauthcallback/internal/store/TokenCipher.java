@@ -18,6 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.lang.Contract;
+
 /**
  * Authenticated encryption of stored logins with AES-256-GCM (the JDK's JCA): a random 96-bit nonce per sealed value,
  * associated data that binds it to where it belongs, and the key id in each value so keys can be rotated (old keys
@@ -50,7 +52,7 @@ public final class TokenCipher {
 
 	private final Map<String, SecretKeySpec> keys;
 
-	private final String currentKeyId;
+	private final @Nullable String currentKeyId;
 
 	private TokenCipher(Map<String, SecretKeySpec> keys) {
 		this.keys = keys;
@@ -105,7 +107,7 @@ public final class TokenCipher {
 	/**
 	 * @return the id of the key new values are encrypted with, or {@code null}
 	 */
-	public String currentKeyId() {
+	public @Nullable String currentKeyId() {
 		return this.currentKeyId;
 	}
 
@@ -113,7 +115,8 @@ public final class TokenCipher {
 	 * @param stored a stored value, or {@code null}
 	 * @return whether it is encrypted (in any format); a value that is not is plaintext
 	 */
-	public static boolean isEncrypted(String stored) {
+	@Contract("null -> false")
+	public static boolean isEncrypted(@Nullable String stored) {
 		return stored != null && stored.startsWith(ENCRYPTED);
 	}
 
@@ -121,7 +124,8 @@ public final class TokenCipher {
 	 * @param stored a stored value, or {@code null}
 	 * @return whether it is in the older field-by-field {@code enc:v1} form
 	 */
-	public static boolean isV1(String stored) {
+	@Contract("null -> false")
+	public static boolean isV1(@Nullable String stored) {
 		return stored != null && stored.startsWith(V1_PREFIX);
 	}
 
@@ -195,7 +199,7 @@ public final class TokenCipher {
 	 * @param parts the parts, in order
 	 * @return the associated data
 	 */
-	public static byte[] associatedData(String... parts) {
+	public static byte[] associatedData(@Nullable String... parts) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (String part : parts) {
 			byte[] bytes = (part != null) ? part.getBytes(StandardCharsets.UTF_8) : null;
@@ -271,9 +275,9 @@ public final class TokenCipher {
 
 		private static final long serialVersionUID = 1L;
 
-		private final String keyId;
+		private final @Nullable String keyId;
 
-		UndecryptableException(String message, String keyId) {
+		UndecryptableException(String message, @Nullable String keyId) {
 			super(message);
 			this.keyId = keyId;
 		}
@@ -281,7 +285,7 @@ public final class TokenCipher {
 		/**
 		 * @return the key id the value names, or {@code null}
 		 */
-		public String getKeyId() {
+		public @Nullable String getKeyId() {
 			return this.keyId;
 		}
 

@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 import io.github.oauthcallback.TokenStoreException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -61,7 +62,7 @@ public final class TokenFile {
 	 * before it is renamed over the token file, so a test can kill the process inside that window. Never set outside
 	 * tests.
 	 */
-	public static volatile java.util.function.Consumer<Path> beforeRename;
+	public static volatile java.util.function.@Nullable Consumer<Path> beforeRename;
 
 	private static final long FIRST_POLL_MILLIS = 2;
 
@@ -76,7 +77,7 @@ public final class TokenFile {
 	private final Duration lockTimeout;
 
 	/** The last document read or written, with the file version it came from. */
-	private volatile Cached cache;
+	private volatile @Nullable Cached cache;
 
 	private final JsonMapper json = JsonMapper.builder()
 		.enable(SerializationFeature.INDENT_OUTPUT)
@@ -85,7 +86,7 @@ public final class TokenFile {
 
 	public TokenFile(Path file, Duration lockTimeout) {
 		this.lockTimeout = StoreSettings.fileLockTimeout(lockTimeout);
-		this.file = file.toAbsolutePath().normalize();
+		this.file = StoreSettings.tokenFile(file);
 		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
 		this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
 	}
@@ -194,7 +195,7 @@ public final class TokenFile {
 	 * Moves an unusable file aside (never deletes it), under the file lock.
 	 * @return where it was moved, or {@code null} if there was no file
 	 */
-	public Path quarantine() {
+	public @Nullable Path quarantine() {
 		return locked(() -> {
 			if (!Files.exists(this.file, LinkOption.NOFOLLOW_LINKS)) {
 				return null;
@@ -210,13 +211,13 @@ public final class TokenFile {
 		});
 	}
 
-	public interface Locked<T> {
+	public interface Locked<T extends @Nullable Object> {
 
 		T run();
 
 	}
 
-	private <T> T locked(Locked<T> action) {
+	private <T extends @Nullable Object> T locked(Locked<T> action) {
 		return lockedRange(0, action);
 	}
 
@@ -224,7 +225,7 @@ public final class TokenFile {
 	 * Runs an action while holding the lock for one key, so that only one thread of one process at a time refreshes
 	 * that key. Writes ({@link #update}) take a different lock, so they can run inside.
 	 */
-	public <T> T lockedForKey(String key, Locked<T> action) {
+	public <T extends @Nullable Object> T lockedForKey(String key, Locked<T> action) {
 		return lockedRange(1 + Math.floorMod(key.hashCode(), KEY_LOCK_RANGES), action);
 	}
 
@@ -234,7 +235,7 @@ public final class TokenFile {
 	 * it. The lock is taken with {@code tryLock}, which an interrupt cannot abort (a blocking {@code lock} would close
 	 * the shared channel when interrupted), polled until the lock timeout.
 	 */
-	private <T> T lockedRange(long position, Locked<T> action) {
+	private <T extends @Nullable Object> T lockedRange(long position, Locked<T> action) {
 		return uninterrupted(() -> lockedRangeUninterrupted(position, action));
 	}
 
@@ -243,7 +244,7 @@ public final class TokenFile {
 	 * themselves when used by an interrupted thread, which would fail the read or write half-way (and, for the shared
 	 * lock channel, release every lock of the JVM).
 	 */
-	private static <T> T uninterrupted(java.util.function.Supplier<T> work) {
+	private static <T extends @Nullable Object> T uninterrupted(java.util.function.Supplier<T> work) {
 		boolean interrupted = Thread.interrupted();
 		try {
 			return work.get();
@@ -255,7 +256,7 @@ public final class TokenFile {
 		}
 	}
 
-	private <T> T lockedRangeUninterrupted(long position, Locked<T> action) {
+	private <T extends @Nullable Object> T lockedRangeUninterrupted(long position, Locked<T> action) {
 		ReentrantLock jvmLock = jvmLocks.computeIfAbsent(this.lockFile + "#" + position, (key) -> new ReentrantLock());
 		jvmLock.lock();
 		try {
@@ -531,11 +532,11 @@ public final class TokenFile {
 		return unusable(problem, wayOut, null);
 	}
 
-	private UnusableFileException unusable(String problem, String wayOut, Throwable cause) {
+	private UnusableFileException unusable(String problem, String wayOut, @Nullable Throwable cause) {
 		return new UnusableFileException(this.file.toString(), message(problem, wayOut), cause);
 	}
 
-	private TokenStoreException failure(String problem, String wayOut, Throwable cause) {
+	private TokenStoreException failure(String problem, String wayOut, @Nullable Throwable cause) {
 		return new TokenStoreException(this.file.toString(), message(problem, wayOut), cause);
 	}
 
@@ -553,7 +554,7 @@ public final class TokenFile {
 
 		private static final long serialVersionUID = 1L;
 
-		UnusableFileException(String location, String message, Throwable cause) {
+		UnusableFileException(String location, String message, @Nullable Throwable cause) {
 			super(location, message, cause);
 		}
 

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The token file's JSON document. These are the file format; they are not Spring Security's classes, so a Spring
@@ -40,7 +41,7 @@ public record TokenFileDocument(int version, List<Entry> entries) {
 	 * @return what makes this parsed document unusable (a missing required field), or {@code null} if nothing does;
 	 * never a value from the file
 	 */
-	String problem() {
+	@Nullable String problem() {
 		for (int i = 0; i < this.entries.size(); i++) {
 			Entry entry = this.entries.get(i);
 			String missing = (entry == null) ? "the entry"
@@ -59,7 +60,7 @@ public record TokenFileDocument(int version, List<Entry> entries) {
 		return null;
 	}
 
-	public Entry find(String registrationId, String account) {
+	public @Nullable Entry find(String registrationId, String account) {
 		return this.entries.stream().filter((entry) -> entry.is(registrationId, account)).findFirst().orElse(null);
 	}
 
@@ -118,8 +119,9 @@ public record TokenFileDocument(int version, List<Entry> entries) {
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Entry(String registrationId, String account, String issuer, String tokenUri, String clientId,
-			AccessToken accessToken, RefreshToken refreshToken, String idToken, String sealed) {
+	public record Entry(String registrationId, String account, @Nullable String issuer, @Nullable String tokenUri,
+			@Nullable String clientId, AccessToken accessToken, @Nullable RefreshToken refreshToken,
+			@Nullable String idToken, @Nullable String sealed) {
 
 		/**
 		 * @param registrationId the registration id
@@ -128,7 +130,7 @@ public record TokenFileDocument(int version, List<Entry> entries) {
 		 * @param sealed its sealed document, or {@code null} to store the values of {@code login} as they are
 		 * @return the entry
 		 */
-		public static Entry of(String registrationId, String account, SealedLogin login, String sealed) {
+		public static Entry of(String registrationId, String account, SealedLogin login, @Nullable String sealed) {
 			boolean plain = sealed == null;
 			return new Entry(registrationId, account, login.issuer(), login.tokenUri(), login.clientId(),
 					new AccessToken(plain ? login.accessToken() : null, login.tokenType(), login.issuedAt(),
@@ -176,7 +178,8 @@ public record TokenFileDocument(int version, List<Entry> entries) {
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record AccessToken(String value, String type, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
+	public record AccessToken(@Nullable String value, String type, @Nullable Instant issuedAt,
+			@Nullable Instant expiresAt, Set<String> scopes) {
 
 		public AccessToken {
 			scopes = (scopes != null) ? Set.copyOf(scopes) : Set.of();
@@ -196,7 +199,7 @@ public record TokenFileDocument(int version, List<Entry> entries) {
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record RefreshToken(String value, Instant issuedAt, Instant expiresAt) {
+	public record RefreshToken(@Nullable String value, @Nullable Instant issuedAt, @Nullable Instant expiresAt) {
 
 		@Override
 		public String toString() {

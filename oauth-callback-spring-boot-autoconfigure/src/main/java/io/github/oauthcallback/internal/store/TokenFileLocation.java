@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where the token file lives unless another one is configured: the platform's per-user
  * configuration directory, in a folder named after the application.
@@ -28,12 +30,13 @@ public final class TokenFileLocation {
 	 * @param applicationName {@code spring.application.name}, or {@code null}
 	 * @return the default token file for this user and platform
 	 */
-	public static Path defaultPath(String applicationName) {
+	public static Path defaultPath(@Nullable String applicationName) {
 		return defaultPath(applicationName, System.getProperty("os.name", ""), System.getenv(),
 				Path.of(System.getProperty("user.home")));
 	}
 
-	public static Path defaultPath(String applicationName, String osName, Map<String, String> environment, Path home) {
+	public static Path defaultPath(@Nullable String applicationName, String osName, Map<String, String> environment,
+			Path home) {
 		String os = osName.toLowerCase(Locale.ROOT);
 		Path base;
 		if (os.contains("win")) {
@@ -50,7 +53,7 @@ public final class TokenFileLocation {
 		return base.resolve(folder(applicationName)).resolve(FILE_NAME);
 	}
 
-	static String folder(String applicationName) {
+	static String folder(@Nullable String applicationName) {
 		if (applicationName == null || applicationName.isBlank()) {
 			return DEFAULT_APPLICATION;
 		}
