@@ -3,7 +3,8 @@ package io.github.oauthcallback;
 import java.time.Duration;
 
 /**
- * No callback reached the loopback listener in time.
+ * No login completed in time: no callback reached the loopback listener, or the user did not approve a device login
+ * before the login timeout or the device code's expiry ({@link #deviceCodeExpired}).
  */
 public class AuthorizationTimeoutException extends OAuthCallbackException {
 
@@ -15,6 +16,24 @@ public class AuthorizationTimeoutException extends OAuthCallbackException {
 		super("No login completed for registration '" + registrationId + "' within " + human(timeout)
 				+ ". Run the login again and finish it in the browser, or raise the login timeout.");
 		this.timeout = timeout;
+	}
+
+	private AuthorizationTimeoutException(Duration timeout, String message) {
+		super(message);
+		this.timeout = timeout;
+	}
+
+	/**
+	 * The device code of a device login (RFC 8628) expired before the user approved the login: the provider
+	 * answered {@code expired_token}, or the code's {@code expires_in} passed while polling.
+	 * @param registrationId the registration
+	 * @param lifetime how long the device code was valid
+	 * @return the exception
+	 */
+	public static AuthorizationTimeoutException deviceCodeExpired(String registrationId, Duration lifetime) {
+		return new AuthorizationTimeoutException(lifetime, "The device code of the login for registration '" + registrationId
+				+ "' expired before the login was approved (it was valid for " + human(lifetime) + "); start the "
+				+ "login again and enter the new code promptly.");
 	}
 
 	static String human(Duration duration) {
@@ -39,7 +58,7 @@ public class AuthorizationTimeoutException extends OAuthCallbackException {
 	}
 
 	/**
-	 * @return how long the listener waited
+	 * @return how long the login waited (for an expired device code: how long the code was valid)
 	 */
 	public Duration getTimeout() {
 		return this.timeout;

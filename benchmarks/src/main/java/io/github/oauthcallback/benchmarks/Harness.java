@@ -3,6 +3,7 @@ package io.github.oauthcallback.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -26,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -49,7 +51,10 @@ import io.github.oauthcallback.internal.refresh.ScheduledTokenRefresher;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.internal.device.DefaultDeviceAuthorizer;
+import io.github.oauthcallback.internal.device.DeviceEndpoints;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -60,6 +65,8 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -124,7 +131,7 @@ public final class Harness {
 			}
 		}
 		boolean quick = options.containsKey("quick");
-		Set<String> figures = new LinkedHashSet<>(List.of("P1", "P2", "P3", "P4", "P5", "P6"));
+		Set<String> figures = new LinkedHashSet<>(List.of("P1", "P2", "P3", "P4", "P5", "P6", "P7"));
 		if (options.containsKey("only")) {
 			figures.retainAll(List.of(options.get("only").toUpperCase(Locale.ROOT).split(",")));
 		}
@@ -149,6 +156,9 @@ public final class Harness {
 		}
 		if (figures.contains("P6")) {
 			harness.concurrentCallers();
+		}
+		if (figures.contains("P7")) {
+			harness.deviceLogin();
 		}
 		Files.writeString(output, harness.report(figures), StandardCharsets.UTF_8);
 		System.out.println("Wrote " + output.toAbsolutePath());
@@ -499,6 +509,71 @@ public final class Harness {
 				"—", "exactly 1 call", Status.of(single));
 	}
 
+	/**
+	 * P7: a device login (RFC 8628) against a local stub with a one-second interval; the user approves at a random
+	 * moment while the starter polls. From the approval to the login being stored (the future completes right after
+	 * the save), and the polls: in all, and after the approval (one is enough).
+	 */
+	void deviceLogin() throws Exception {
+		int logins = this.quick ? 3 : 8;
+		long[] nanos = new long[logins];
+		int[] polls = new int[logins];
+		int[] after = new int[logins];
+		Random random = new Random(7);
+		for (int run = 0; run < logins; run++) {
+			try (StubDeviceProvider stub = new StubDeviceProvider()) {
+				ClientRegistration registration = ClientRegistration.withRegistrationId("device")
+					.clientId("bench-device-cli")
+					.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+					.authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
+					.scope("read")
+					.tokenUri(stub.base() + "/token")
+					.build();
+				InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
+						registration);
+				InMemoryTokenStore store = new InMemoryTokenStore();
+				TokenResponseClients clients = new TokenResponseClients(
+						() -> TokenEndpointClients.restClient(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+				DefaultDeviceAuthorizer authorizer = new DefaultDeviceAuthorizer(registrations, store,
+						clients.deviceAuthorization(), clients.deviceCode(), (uri) -> {
+						}, new PrintStream(OutputStream.nullOutputStream()),
+						new DeviceEndpoints(Map.of("device", URI.create(stub.base() + "/device_authorization"))),
+						"bench", Duration.ofMinutes(1));
+				CompletableFuture<OAuth2AuthorizedClient> login = authorizer.authorizeAsync("device",
+						AuthorizationOptions.defaults());
+				AtomicReference<Long> stored = new AtomicReference<>();
+				login.whenComplete((client, failure) -> stored.set(System.nanoTime()));
+				// The user approves somewhere between 0.5 and 3 intervals after the code is shown.
+				Thread.sleep(500 + random.nextInt(2500 * StubDeviceProvider.INTERVAL));
+				long approved = System.nanoTime();
+				stub.approve();
+				login.get(30, TimeUnit.SECONDS);
+				check(store.loadAuthorizedClient("device", "bench") != null, "P7: the device login was not stored");
+				nanos[run] = stored.get() - approved;
+				polls[run] = stub.polls();
+				after[run] = stub.pollsAfterApproval();
+				System.out.printf("P7: login %d: stored %.0f ms after the approval, %d polls (%d after it)%n", run + 1,
+						nanos[run] / 1e6, polls[run], after[run]);
+			}
+		}
+		long[] sorted = nanos.clone();
+		Arrays.sort(sorted);
+		long limit = Duration.ofSeconds(StubDeviceProvider.INTERVAL + 1).toNanos();
+		boolean met = sorted[logins - 1] <= limit && Arrays.stream(after).allMatch((n) -> n == 1);
+		row("P7", "device login: from the user's approval to the stored login (interval 1 s, approval at a random "
+				+ "moment; local stub)",
+				String.format("%.0f ms (min %.0f, max %.0f; %d logins); polls per login %s, after the approval %s",
+						sorted[logins / 2] / 1e6, sorted[0] / 1e6, sorted[logins - 1] / 1e6, logins,
+						Arrays.toString(polls), Arrays.toString(after)),
+				"—", "every login ≤ interval + 1 s (2000 ms), one poll after the approval", Status.of(met));
+	}
+
+	private static void check(boolean condition, String what) {
+		if (!condition) {
+			throw new IllegalStateException(what);
+		}
+	}
+
 	private void row(String id, String what, String ours, String peer, String target, Status status) {
 		this.rows.add("| " + id + " | " + what + " | " + ours + " | " + peer + " | " + target + " | " + status.text
 				+ " |");
@@ -517,7 +592,7 @@ public final class Harness {
 			text.append("**Quick run (`--quick`): reduced iterations, for checking the harness only. These figures are "
 					+ "noisy; rerun without `--quick` on a quiet machine before quoting them.**\n\n");
 		}
-		if (figures.size() < 6) {
+		if (figures.size() < 7) {
 			text.append("**Partial run: only ").append(String.join(", ", figures)).append(".**\n\n");
 		}
 		text.append("Measured ")
@@ -534,7 +609,7 @@ public final class Harness {
 			.append(System.getProperty("java.vm.name"))
 			.append(' ')
 			.append(Runtime.version())
-			.append(" (P1, P2, P4–P6; P3 names its JDKs). Median with the 10th–90th percentile spread unless stated.")
+			.append(" (P1, P2, P4–P7; P3 names its JDKs). Median with the 10th–90th percentile spread unless stated.")
 			.append(loadAverage())
 			.append("\n\n");
 		text.append("| # | What | This starter | Peer / baseline | Target | |\n|---|---|---|---|---|---|\n");

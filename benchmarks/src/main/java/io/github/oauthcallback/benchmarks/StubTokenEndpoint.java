@@ -53,14 +53,23 @@ final class StubTokenEndpoint implements AutoCloseable {
 					Thread.currentThread().interrupt();
 				}
 			}
-			byte[] body = ("{\"access_token\":\"at-" + n + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
-					+ "\"refresh_token\":\"rt-" + n + "\",\"scope\":\"read\"}")
-				.getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
+			json(exchange, 200, "{\"access_token\":\"at-" + n + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+					+ "\"refresh_token\":\"rt-" + n + "\",\"scope\":\"read\"}");
+		}
+	}
+
+	/**
+	 * Sends a JSON answer.
+	 * @param exchange the exchange, whose request body has been read
+	 * @param status the status
+	 * @param json the body
+	 */
+	static void json(HttpExchange exchange, int status, String json) throws IOException {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, body.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(body);
 		}
 	}
 

@@ -1,7 +1,9 @@
 /**
  * The interactive login (RFC 8252): the {@link io.github.oauthcallback.authorize.LoopbackAuthorizer} that builds
  * the authorization request (PKCE, state, nonce), sends the user to it, waits for the callback and exchanges the
- * code through Spring Security's token response client and authentication providers. The token endpoint's HTTP
+ * code through Spring Security's token response client and authentication providers; and the
+ * {@link io.github.oauthcallback.authorize.DeviceAuthorizer} for the device authorization grant (RFC 8628), which
+ * needs no listener and no browser on this machine. The token endpoint's HTTP
  * (its {@code RestClient}, error handling and form redaction) lives in {@code io.github.oauthcallback.tokenendpoint}.
  */
 @NullMarked

@@ -3,7 +3,10 @@ package io.github.oauthcallback.autoconfigure;
 import java.time.Clock;
 
 import io.github.oauthcallback.internal.Accounts;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.internal.refresh.DeviceAuthorizedClientProvider;
+import io.github.oauthcallback.internal.refresh.InteractiveLogins;
 import io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder;
 import io.github.oauthcallback.internal.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
@@ -31,9 +34,10 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
 /**
- * The client manager: stored → refreshed → interactive login, and client credentials for service registrations, one
- * at a time per login, with its provider chain and token-endpoint clients, and the revocation of the tokens of the
- * logins it removes or replaces. Works on the starter's {@link TokenStore}s
+ * The client manager: stored → refreshed → interactive login (browser, or device authorization for device-grant
+ * registrations), and client credentials for service registrations, one at a time per login, with its provider chain
+ * and token-endpoint clients, and the revocation of the tokens of the logins it removes or replaces. Works on the
+ * starter's {@link TokenStore}s
  * and on an application's own {@link OAuth2AuthorizedClientService} (through {@link TokenStore#of}). An
  * {@link OAuth2AuthorizedClientManager} bean of the application replaces the manager; the other beans stay (they are
  * cheap: the provider chain and the token clients build their HTTP clients on first use).
@@ -77,27 +81,35 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	}
 
 	/**
-	 * The provider chain of the client manager: refresh token, interactive login, client credentials. Replace it with
+	 * The provider chain of the client manager: refresh token, browser login, client credentials, device login.
+	 * Replace it with
 	 * a bean of your own (for instance built with {@link AuthorizedClientProviderChainBuilder}, adding providers).
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	OAuth2AuthorizedClientProvider oauthCallbackAuthorizedClientProvider(LoopbackAuthorizer authorizer,
+			ObjectProvider<DeviceAuthorizer> deviceAuthorizer,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentialsTokenResponseClient,
 			RefreshEventsAfterSave events, OAuthCallbackProperties properties) {
 		Clock clock = Clock.systemUTC();
+		DeviceAuthorizer device = deviceAuthorizer.getIfUnique();
 		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
-		return new LazyAuthorizedClientProvider(() -> new AuthorizedClientProviderChainBuilder(
-				refreshTokenResponseClient,
-				new LoopbackAuthorizedClientProvider(authorizer, properties.login().interactive().allowed(System.getenv()),
-						properties.login().command(), clock),
-				clientCredentialsTokenResponseClient)
-			// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
-			.events(events.publisher())
-			.clockSkew(properties.refresh().clockSkew())
-			.clock(clock)
-			.build());
+		return new LazyAuthorizedClientProvider(() -> {
+			InteractiveLogins logins = new InteractiveLogins(
+					properties.login().interactive().allowed(System.getenv()), properties.login().command(), clock);
+			AuthorizedClientProviderChainBuilder chain = new AuthorizedClientProviderChainBuilder(
+					refreshTokenResponseClient, new LoopbackAuthorizedClientProvider(authorizer, logins),
+					clientCredentialsTokenResponseClient)
+				// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
+				.events(events.publisher())
+				.clockSkew(properties.refresh().clockSkew())
+				.clock(clock);
+			if (device != null) {
+				chain.provider(new DeviceAuthorizedClientProvider(device, logins));
+			}
+			return chain.build();
+		});
 	}
 
 	/**
@@ -118,15 +130,15 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean(OAuth2AuthorizedClientManager.class)
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
-			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events, LoginRevocation revocation,
-			OAuthCallbackProperties properties) {
+			ObjectProvider<DeviceAuthorizer> deviceAuthorizer, OAuth2AuthorizedClientProvider provider,
+			RefreshEventsAfterSave events, LoginRevocation revocation, OAuthCallbackProperties properties) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
 		OAuthCallbackProperties.Registration.requireDeclared(properties.registrations(), registrations);
 		TokenRequestRetries retries = new TokenRequestRetries(properties.tokenEndpoint().retry().attempts(),
 				properties.tokenEndpoint().retry().backoff(), properties.tokenEndpoint().retry().maxBackoff());
 		return new OAuthCallbackAuthorizedClientManager(registrations, TokenStore.of(authorizedClients), provider,
-				events, authorizer, retries, revocation, properties.refresh().clockSkew(),
+				events, authorizer, deviceAuthorizer.getIfUnique(), retries, revocation, properties.refresh().clockSkew(),
 				Accounts.defaultAccount(properties.login().account()), Clock.systemUTC());
 	}
 

@@ -4,7 +4,11 @@ import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
 import io.github.oauthcallback.internal.authorize.DeviceLoginStarter;
 import io.github.oauthcallback.internal.authorize.LoginWays;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.internal.device.DefaultDeviceAuthorizer;
+import io.github.oauthcallback.internal.device.DeviceEndpoints;
+import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
 import io.github.oauthcallback.internal.environment.LoginMode;
@@ -30,12 +34,13 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 /**
- * Auto-configuration of the loopback login: a {@link LoopbackAuthorizer} (listener, browser, code exchange, ID-token
- * validation) for the registrations Boot builds from {@code spring.security.oauth2.client.*}, and the parts it uses,
- * each replaceable by a bean of the same type. The authorizer prints the authorization URL to {@code System.err}
- * before any {@link BrowserLauncher} is called, chooses how the login runs from {@code oauth-callback.login.mode}
- * and reads a pasted address from standard input only when it is a terminal. A {@link DeviceLoginStarter} bean, if
- * there is one, runs the logins that take the device authorization grant. It needs a {@link ClientRegistrationRepository} and an
+ * Auto-configuration of the interactive logins: a {@link LoopbackAuthorizer} (listener, browser, code exchange,
+ * ID-token validation) and a {@link DeviceAuthorizer} (RFC 8628) for the registrations Boot builds from
+ * {@code spring.security.oauth2.client.*}, and the parts they use, each replaceable by a bean of the same type. The
+ * authorizer prints the authorization URL to {@code System.err} before any {@link BrowserLauncher} is called, chooses
+ * how the login runs from {@code oauth-callback.login.mode} and reads a pasted address from standard input only when
+ * it is a terminal. A {@link DeviceLoginStarter} bean, if there is one, runs the logins
+ * that take the device authorization grant. It needs a {@link ClientRegistrationRepository} and an
  * {@link OAuth2AuthorizedClientService}, so it runs after the auto-configurations that may define them.
  */
 @AutoConfiguration(after = { OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
@@ -85,6 +90,23 @@ public final class OAuthCallbackLoginAutoConfiguration {
 		authorizer.setLoginWays(LoginWays.system(LoginMode.parse(properties.login().mode()), browser,
 				deviceLogins.getIfUnique()));
 		return authorizer;
+	}
+
+	/**
+	 * The device login (RFC 8628), for registrations with the device authorization grant and for forced device
+	 * logins. It prints the verification URI and user code to {@code System.err}, as the loopback login prints its
+	 * URL; its HTTP clients are created on its first request.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean({ ClientRegistrationRepository.class, OAuth2AuthorizedClientService.class })
+	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings);
+		return new DefaultDeviceAuthorizer(registrations, authorizedClients, clients.deviceAuthorization(),
+				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
+				properties.login().account(), properties.login().timeout());
 	}
 
 }

@@ -4,15 +4,17 @@ import io.github.oauthcallback.internal.Accounts;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.environment.LoginMode;
+import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.refresh.Interactivity;
@@ -53,7 +55,8 @@ import org.springframework.util.StringUtils;
  * @param registrations Settings of a registration (by its spring.security.oauth2.client.registration id) that Spring
  * Boot's provider properties have no place for: 'revocation-uri', the provider's revocation endpoint (RFC 7009) when
  * its discovery metadata has no revocation_endpoint or the provider is not discovered, an absolute https URI (http only
- * for a loopback host).
+ * for a loopback host); 'device-authorization-uri', the provider's device authorization endpoint (RFC 8628) for
+ * device logins, which defaults to the device_authorization_endpoint of the provider's discovery document.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
@@ -69,6 +72,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	public OAuthCallbackProperties {
 		clients = Client.checked(clients);
 		registrations = Registration.checked(registrations);
+	}
+
+	/**
+	 * @return the configured device authorization endpoints, by registration id
+	 */
+	public Map<String, URI> deviceAuthorizationUris() {
+		return Registration.endpoints(this.registrations, Registration::deviceAuthorizationUri);
 	}
 
 	/**
@@ -540,15 +550,19 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 *
 	 * @param revocationUri Revocation endpoint (RFC 7009) of the registration's provider, used instead of the
 	 * revocation_endpoint of its discovery metadata.
+	 * @param deviceAuthorizationUri Device authorization endpoint (RFC 8628) of the registration's provider, used
+	 * by device logins (authorization-grant-type urn:ietf:params:oauth:grant-type:device_code, or a forced device
+	 * login). Defaults to the device_authorization_endpoint of the provider's discovery document (issuer-uri).
 	 */
-	public record Registration(URI revocationUri) {
+	public record Registration(@Nullable URI revocationUri, @Nullable URI deviceAuthorizationUri) {
 
 		/**
 		 * The check of the registrations' settings.
 		 * @param registrations the settings by registration id, or {@code null}
 		 * @return an unmodifiable copy
 		 * @throws InvalidConfigurationPropertyValueException for a revocation URI that is not an absolute https URI
-		 * (or http on a loopback host)
+		 * (or http on a loopback host), or a device authorization URI that is not an absolute https URI with a host
+		 * (or http to this machine)
 		 */
 		static Map<String, Registration> checked(@Nullable Map<String, Registration> registrations) {
 			if (registrations == null) {
@@ -560,6 +574,15 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 					throw new InvalidConfigurationPropertyValueException(PREFIX + "registrations." + id
 							+ ".revocation-uri", uri, "It must be an absolute https URI (http only for 127.0.0.1, [::1] "
 									+ "or localhost): tokens are sent to it.");
+				}
+				URI device = registration.deviceAuthorizationUri();
+				// The rule for what a browser is sent to: https, or http to this machine, without user-info.
+				if (device != null && !BrowserUris.isSafe(device)) {
+					throw new InvalidConfigurationPropertyValueException(
+							PREFIX + "registrations." + id + ".device-authorization-uri",
+							SafeText.providerText(device.toString()), "It must be the provider's device authorization "
+									+ "endpoint as an absolute https URI (http only to 127.0.0.1, [::1] or "
+									+ "localhost), for example https://idp.example.com/oauth2/device_authorization.");
 				}
 			});
 			return Map.copyOf(registrations);
@@ -586,13 +609,19 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 		 * @return the revocation endpoints set, by registration id
 		 */
 		static Map<String, URI> revocationUris(Map<String, Registration> registrations) {
-			Map<String, URI> uris = new HashMap<>();
+			return endpoints(registrations, Registration::revocationUri);
+		}
+
+		private static Map<String, URI> endpoints(Map<String, Registration> registrations,
+				Function<Registration, @Nullable URI> endpoint) {
+			Map<String, URI> uris = new LinkedHashMap<>();
 			registrations.forEach((id, registration) -> {
-				if (registration.revocationUri() != null) {
-					uris.put(id, registration.revocationUri());
+				URI uri = endpoint.apply(registration);
+				if (uri != null) {
+					uris.put(id, uri);
 				}
 			});
-			return uris;
+			return Map.copyOf(uris);
 		}
 
 		private static boolean secureOrLoopback(URI uri) {

@@ -1,6 +1,7 @@
 package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.internal.Accounts;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
@@ -33,9 +34,11 @@ public final class OAuthCallbackShellAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OAuthCallbackShellCommands oauthCallbackShellCommands(LoopbackAuthorizer authorizer,
-			ClientRegistrationRepository registrations, OAuth2AuthorizedClientService authorizedClients,
+			ObjectProvider<DeviceAuthorizer> deviceAuthorizer, ClientRegistrationRepository registrations,
+			OAuth2AuthorizedClientService authorizedClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties) {
-		return new OAuthCallbackShellCommands(authorizer, registrations, TokenStore.of(authorizedClients),
+		return new OAuthCallbackShellCommands(authorizer, deviceAuthorizer.getIfUnique(), registrations,
+				TokenStore.of(authorizedClients),
 				manager.getIfUnique(),
 				Accounts.defaultAccount(properties.login().account()));
 	}

@@ -16,23 +16,26 @@ import org.springframework.util.StringUtils;
  * Refuses, at start-up, a registration whose token requests the starter's client manager could never get answered,
  * so the mistake shows before anyone signs in rather than after:
  * <ul>
- * <li>a grant type the manager cannot run (it runs {@code authorization_code}, through the loopback login, and
+ * <li>a grant type the manager cannot run (it runs {@code authorization_code}, through the loopback login, the
+ * device authorization grant {@code urn:ietf:params:oauth:grant-type:device_code}, through the device login, and
  * {@code client_credentials});</li>
  * <li>a client authentication method the starter's token clients cannot send (they send {@code none},
  * {@code client_secret_basic} and {@code client_secret_post}; not {@code private_key_jwt}, {@code client_secret_jwt}
  * or {@code tls_client_auth}, nor a misspelt value, which Spring Boot takes as it is);</li>
- * <li>a public client ({@code none}) for any grant but {@code authorization_code}: that is the only grant with PKCE,
- * which the loopback login always sends (S256, whatever {@code ClientSettings.requireProofKey} says), and the only
- * one that works without a client secret;</li>
+ * <li>a public client ({@code none}) with {@code client_credentials}, which authenticates the client itself with its
+ * secret ({@code authorization_code} works without one thanks to PKCE, which the loopback login always sends, and the
+ * device grant sends the {@code client_id} of a public client, RFC 8628 section 3.4);</li>
  * <li>a {@code client_credentials} registration without a client secret, which the client authenticates with.</li>
  * </ul>
  * A redirect URI that is not a loopback one, and an {@code authorization_code} registration without a secret whose
- * method is not {@code none}, are refused by the loopback authorizer.
+ * method is not {@code none}, are refused by the loopback authorizer; a device-grant registration without a device
+ * authorization endpoint, or without a secret whose method is not {@code none}, by the device authorizer.
  */
 final class TokenEndpointRequirements {
 
 	static final List<AuthorizationGrantType> SUPPORTED_GRANT_TYPES = List.of(
-			AuthorizationGrantType.AUTHORIZATION_CODE, AuthorizationGrantType.CLIENT_CREDENTIALS);
+			AuthorizationGrantType.AUTHORIZATION_CODE, AuthorizationGrantType.DEVICE_CODE,
+			AuthorizationGrantType.CLIENT_CREDENTIALS);
 
 	static final List<ClientAuthenticationMethod> SUPPORTED_METHODS = List.of(ClientAuthenticationMethod.NONE,
 			ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
@@ -62,7 +65,8 @@ final class TokenEndpointRequirements {
 					+ "Set it to " + values(SUPPORTED_GRANT_TYPES.stream()
 						.map(AuthorizationGrantType::getValue)
 						.toList())
-					+ " (authorization_code: a login in the browser; client_credentials: a service account), or "
+					+ " (authorization_code: a login in the browser; " + AuthorizationGrantType.DEVICE_CODE.getValue()
+					+ ": a login approved on any device; client_credentials: a service account), or "
 					+ "define an OAuth2AuthorizedClientManager bean of your own with a provider for that grant.");
 		}
 		ClientAuthenticationMethod method = registration.getClientAuthenticationMethod();

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -25,6 +26,7 @@ import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.store.TokenStore.LockedLogin;
 import io.github.oauthcallback.store.StoredLogin;
@@ -42,6 +44,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.util.StringUtils;
 
@@ -62,8 +65,8 @@ import org.springframework.util.StringUtils;
  * refused (never a newer one saved by someone else), then a new login is started or
  * {@code ReauthorizationRequiredException} thrown; other failures keep it and throw
  * {@link TokenRefreshException};</li>
- * <li>a browser login, which the interactive provider records as a {@link PendingLogin} instead of running, runs
- * after the store's lock is released (the login saves its result from the listener's thread), one at a time in this
+ * <li>a browser or device login, which the interactive providers record as a {@link PendingLogin} instead of
+ * running, runs after the store's lock is released (the login saves its result from the listener's thread), one at a time in this
  * JVM;</li>
  * <li>an OpenID Connect login keeps its ID token across refreshes ({@link IdTokenKeepingProvider});</li>
  * <li>refresh events are published after the save and outside the locks ({@link RefreshEventsAfterSave});</li>
@@ -85,6 +88,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	private final TokenStore store;
 
 	private final @Nullable LoopbackAuthorizer authorizer;
+
+	private final @Nullable DeviceAuthorizer deviceAuthorizer;
 
 	/** Authorizes a login that is not stored and valid, under the store's lock and with retries. */
 	private final StoreLockedAuthorization authorization;
@@ -166,7 +171,7 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
 			@Nullable LoopbackAuthorizer authorizer, TokenRequestRetries retries, Duration clockSkew,
 			String defaultAccount, Clock clock) {
-		this(registrations, store, provider, events, authorizer, retries, LoginRevocation.defaults(), clockSkew,
+		this(registrations, store, provider, events, authorizer, null, retries, LoginRevocation.defaults(), clockSkew,
 				defaultAccount, clock);
 	}
 
@@ -189,8 +194,59 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
 			@Nullable LoopbackAuthorizer authorizer, TokenRequestRetries retries, LoginRevocation revocation,
 			Duration clockSkew, String defaultAccount, Clock clock) {
+		this(registrations, store, provider, events, authorizer, null, retries, revocation, clockSkew, defaultAccount,
+				clock);
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @param store where logins are kept
+	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * make one attempt each, since this manager retries
+	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
+	 * provider publishes to
+	 * @param authorizer the authorizer {@link #login} uses, or {@code null} if {@code login} is not offered
+	 * @param deviceAuthorizer the authorizer {@link #login} uses for registrations with the device authorization
+	 * grant and {@link #deviceLogin} for any, or {@code null} if device logins are not offered
+	 * @param retries when a failed refresh or client-credentials request is sent again
+	 * @param clockSkew how long before its expiry a token counts as expired
+	 * @param defaultAccount the account for requests without a principal
+	 * @param clock the clock
+	 */
+	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			@Nullable LoopbackAuthorizer authorizer, @Nullable DeviceAuthorizer deviceAuthorizer,
+			TokenRequestRetries retries, Duration clockSkew, String defaultAccount, Clock clock) {
+		this(registrations, store, provider, events, authorizer, deviceAuthorizer, retries, LoginRevocation.defaults(),
+				clockSkew, defaultAccount, clock);
+	}
+
+	/**
+	 * @param registrations the client registrations
+	 * @param store where logins are kept
+	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * make one attempt each, since this manager retries
+	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
+	 * provider publishes to
+	 * @param authorizer the authorizer {@link #login} uses, or {@code null} if {@code login} is not offered
+	 * @param deviceAuthorizer the authorizer {@link #login} uses for registrations with the device authorization
+	 * grant and {@link #deviceLogin} for any, or {@code null} if device logins are not offered
+	 * @param retries when a failed refresh or client-credentials request is sent again
+	 * @param revocation revokes the tokens of logins {@link #logout} removes and {@link #login} and
+	 * {@link #deviceLogin} replace (the other constructors use {@link LoginRevocation#defaults()}: both on, endpoints
+	 * from discovery)
+	 * @param clockSkew how long before its expiry a token counts as expired
+	 * @param defaultAccount the account for requests without a principal
+	 * @param clock the clock
+	 */
+	public OAuthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations, TokenStore store,
+			OAuth2AuthorizedClientProvider provider, RefreshEventsAfterSave events,
+			@Nullable LoopbackAuthorizer authorizer, @Nullable DeviceAuthorizer deviceAuthorizer,
+			TokenRequestRetries retries, LoginRevocation revocation, Duration clockSkew, String defaultAccount,
+			Clock clock) {
 		this.registrations = registrations;
 		this.revocation = revocation;
+		this.deviceAuthorizer = deviceAuthorizer;
 		this.store = store;
 		this.events = events;
 		this.authorizer = authorizer;
@@ -267,10 +323,12 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	}
 
 	/**
-	 * Logs in through the browser now, even if a login is stored (for a {@code login} command), and stores the
-	 * result. A refresh or logout of the same login in this JVM waits until the login is stored and then sees it, so
-	 * it never overwrites or removes it. Other processes are not held up while the user is in the browser (which may
-	 * take minutes): one that refreshes the same login meanwhile may store its refreshed old login after this one.
+	 * Logs in now, even if a login is stored (for a {@code login} command), and stores the result: through the
+	 * browser, or with the device authorization grant for a registration whose grant type is
+	 * {@code urn:ietf:params:oauth:grant-type:device_code}. A refresh or logout of the same login in this JVM waits
+	 * until the login is stored and then sees it, so it never overwrites or removes it. Other processes are not held
+	 * up while the user logs in (which may take minutes): one that refreshes the same login meanwhile may store its
+	 * refreshed old login after this one.
 	 * <p>
 	 * Once the new login is stored and the lock released, the refresh token of the login it replaced is revoked at
 	 * the provider if it differs from the new one ({@code oauth-callback.login.revoke-replaced}), best effort: a
@@ -281,18 +339,48 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	 * @throws io.github.oauthcallback.OAuthCallbackException if the login fails, times out or is cancelled
 	 */
 	public OAuth2AuthorizedClient login(String registrationId, @Nullable AuthorizationOptions options) {
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		if (registration != null
+				&& AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType())) {
+			return deviceLogin(registrationId, options);
+		}
 		// An unknown registration is reported by the authorizer.
-		if (this.authorizer == null) {
+		LoopbackAuthorizer loopback = this.authorizer;
+		if (loopback == null) {
 			throw new IllegalStateException("This OAuthCallbackAuthorizedClientManager was created without a "
 					+ "LoopbackAuthorizer, so it cannot log in; use the auto-configured manager or pass one.");
 		}
+		return inTurnForLogin(registrationId, options, loopback::authorize);
+	}
+
+	/**
+	 * Logs in now with the device authorization grant (RFC 8628), even if a login is stored and whatever the
+	 * registration's grant type, as long as its provider has a device authorization endpoint (for a
+	 * {@code login --device} command); otherwise as {@link #login}.
+	 * @param registrationId the registration id
+	 * @param options account, scopes and timeout of the login, or {@code null} for the defaults
+	 * @return the new login, already stored
+	 * @throws io.github.oauthcallback.OAuthCallbackException if the registration has no device authorization
+	 * endpoint, or the login fails, is refused, expires, times out or is cancelled
+	 */
+	public OAuth2AuthorizedClient deviceLogin(String registrationId, @Nullable AuthorizationOptions options) {
+		DeviceAuthorizer device = this.deviceAuthorizer;
+		if (device == null) {
+			throw new IllegalStateException("This OAuthCallbackAuthorizedClientManager was created without a "
+					+ "DeviceAuthorizer, so it cannot log in with the device grant; use the auto-configured manager "
+					+ "or pass one.");
+		}
+		return inTurnForLogin(registrationId, options, device::authorize);
+	}
+
+	private OAuth2AuthorizedClient inTurnForLogin(String registrationId, @Nullable AuthorizationOptions options,
+			BiFunction<String, AuthorizationOptions, OAuth2AuthorizedClient> login) {
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
 		String account = StringUtils.hasText(given.account()) ? given.account() : this.defaultAccount;
-		LoopbackAuthorizer loopback = this.authorizer;
 		Replacement replacement = this.locks.locked(key(registrationId, account), () -> {
 			OAuth2AuthorizedClient replaced = this.revocation.onReplacedLogin()
 					? storedOrNull(registrationId, account) : null;
-			return new Replacement(loopback.authorize(registrationId, given.withAccount(account)), replaced);
+			return new Replacement(login.apply(registrationId, given.withAccount(account)), replaced);
 		});
 		// Outside the lock, with the new login stored: the refresh token it replaced is only in this call now.
 		this.revocation.afterReplacedLogin(replacement.replaced(), replacement.client());

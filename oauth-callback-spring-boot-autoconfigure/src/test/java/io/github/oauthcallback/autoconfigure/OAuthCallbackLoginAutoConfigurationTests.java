@@ -85,6 +85,9 @@ class OAuthCallbackLoginAutoConfigurationTests {
 				.hasSingleBean(ClientRegistrationRepository.class)
 				.hasSingleBean(OAuth2AuthorizedClientService.class);
 			assertThat(context.getBean(LoopbackAuthorizer.class)).isInstanceOf(DefaultLoopbackAuthorizer.class);
+			assertThat(context.getBean(io.github.oauthcallback.authorize.DeviceAuthorizer.class))
+				.isInstanceOf(io.github.oauthcallback.internal.device.DefaultDeviceAuthorizer.class)
+				.satisfies((device) -> assertThat(device.supports("demo")).as("no device endpoint").isFalse());
 			assertThat(context.getBean(BrowserLauncher.class)).isInstanceOf(SystemBrowserLauncher.class);
 			// Spring's RestClient token client, created on the first token request (its constructor builds an HTTP
 			// client that a run with a stored token does not need).
@@ -125,6 +128,31 @@ class OAuthCallbackLoginAutoConfigurationTests {
 	@Test
 	void noRegistrationMeansNoAuthorizer() {
 		this.runner.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LoopbackAuthorizer.class));
+	}
+
+	@Test
+	void aDeviceAuthorizerOfTheApplicationReplacesTheDefault() {
+		io.github.oauthcallback.authorize.DeviceAuthorizer device = new io.github.oauthcallback.authorize.DeviceAuthorizer() {
+			@Override
+			public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
+				return null;
+			}
+
+			@Override
+			public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+					AuthorizationOptions options) {
+				return null;
+			}
+
+			@Override
+			public boolean supports(String registrationId) {
+				return true;
+			}
+		};
+		this.runner.withPropertyValues(REGISTRATION)
+			.withBean("myDevice", io.github.oauthcallback.authorize.DeviceAuthorizer.class, () -> device)
+			.run((context) -> assertThat(context).getBean(io.github.oauthcallback.authorize.DeviceAuthorizer.class)
+				.isSameAs(device));
 	}
 
 	@Test

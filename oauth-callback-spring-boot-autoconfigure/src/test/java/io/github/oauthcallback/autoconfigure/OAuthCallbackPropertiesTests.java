@@ -297,6 +297,27 @@ class OAuthCallbackPropertiesTests {
 	}
 
 	@Test
+	void aDeviceAuthorizationUriBindsPerRegistrationAndMustBeSafe() {
+		this.runner
+			.withPropertyValues("oauth-callback.registrations.tv.device-authorization-uri=https://idp.example/device",
+					"oauth-callback.registrations.local.device-authorization-uri=http://127.0.0.1:9000/device")
+			.run((context) -> assertThat(context.getBean(OAuthCallbackProperties.class).deviceAuthorizationUris())
+				.containsEntry("tv", URI.create("https://idp.example/device"))
+				.containsEntry("local", URI.create("http://127.0.0.1:9000/device")));
+		for (String unsafe : new String[] { "http://idp.example/device", "https://user@idp.example/device",
+				"/device", "ftp://idp.example/device" }) {
+			this.runner.withPropertyValues("oauth-callback.registrations.tv.device-authorization-uri=" + unsafe)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+							(ex) -> assertThat(ex.getName())
+								.isEqualTo("oauth-callback.registrations.tv.device-authorization-uri"))
+					.hasMessageContaining("device authorization endpoint as an absolute https URI"));
+		}
+	}
+
+	@Test
 	void oldFlatNamesNoLongerBind() {
 		this.runner.withPropertyValues("oauth-callback.timeout=90s", "oauth-callback.refresh.attempts=5")
 			.run((context) -> {

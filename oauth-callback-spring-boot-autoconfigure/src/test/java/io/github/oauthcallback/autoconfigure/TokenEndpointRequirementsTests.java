@@ -55,6 +55,39 @@ class TokenEndpointRequirementsTests {
 				.hasSingleBean(OAuthCallbackAuthorizedClientManager.class));
 	}
 
+	/** The device authorization grant (RFC 8628): public (client_id only) and confidential clients. */
+	@Test
+	void deviceGrantRegistrationsStartPublicOrConfidential() {
+		String device = "spring.security.oauth2.client.registration.device.";
+		String confidential = "spring.security.oauth2.client.registration.tv.";
+		this.runner
+			.withPropertyValues(API + "client-authentication-method=none", device + "client-id=dev",
+					device + "authorization-grant-type=urn:ietf:params:oauth:grant-type:device_code",
+					device + "client-authentication-method=none", device + "provider=stub",
+					confidential + "client-id=tv", confidential + "client-secret=tv-secret",
+					confidential + "authorization-grant-type=urn:ietf:params:oauth:grant-type:device_code",
+					confidential + "client-authentication-method=client_secret_post", confidential + "provider=stub",
+					"oauth-callback.registrations.device.device-authorization-uri=https://idp.example/device",
+					"oauth-callback.registrations.tv.device-authorization-uri=https://idp.example/device")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(OAuthCallbackAuthorizedClientManager.class));
+	}
+
+	@Test
+	void aDeviceGrantRegistrationWithoutADeviceAuthorizationEndpointFailsAtStartUp() {
+		String device = "spring.security.oauth2.client.registration.device.";
+		this.runner
+			.withPropertyValues(API + "client-authentication-method=none", device + "client-id=dev",
+					device + "authorization-grant-type=urn:ietf:params:oauth:grant-type:device_code",
+					device + "client-authentication-method=none", device + "provider=stub")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("oauth-callback.registrations.device.device-authorization-uri");
+				assertThat(new OAuthCallbackFailureAnalyzer().analyze(context.getStartupFailure())).isNotNull();
+			});
+	}
+
 	@Test
 	void unsupportedOrMisspeltClientAuthenticationMethodFailsAtStartUp() {
 		for (String method : new String[] { "private_key_jwt", "client_secret_jwt", "tls_client_auth",
@@ -90,16 +123,17 @@ class TokenEndpointRequirementsTests {
 
 	@Test
 	void grantTypesTheStarterCannotRunFailAtStartUp() {
-		for (String grantType : new String[] { "urn:ietf:params:oauth:grant-type:device_code",
-				"urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:token-exchange",
-				"refresh_token", "password", "implicit" }) {
+		for (String grantType : new String[] { "urn:ietf:params:oauth:grant-type:jwt-bearer",
+				"urn:ietf:params:oauth:grant-type:token-exchange", "refresh_token", "password", "implicit" }) {
 			this.runner
 				.withPropertyValues(SERVICE + "client-id=svc", SERVICE + "client-secret=svc-secret",
 						SERVICE + "authorization-grant-type=" + grantType, SERVICE + "provider=stub")
 				.run((context) -> assertThat(refusal(context, SERVICE + "authorization-grant-type"))
 					.contains("Registration 'service' has authorization-grant-type '" + grantType + "'",
 							"spring.security.oauth2.client.registration.service.authorization-grant-type",
-							"one of authorization_code, client_credentials", "OAuth2AuthorizedClientManager"));
+							"one of authorization_code, urn:ietf:params:oauth:grant-type:device_code, "
+									+ "client_credentials",
+							"OAuth2AuthorizedClientManager"));
 		}
 	}
 

@@ -13,10 +13,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.oauthcallback.support.DeviceApprover;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 import io.github.oauthcallback.support.UserAgentBrowser;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No secret reaches any log, at any level, from any logger. {@link TraceLoggingApplication} runs in a JVM of its own
  * (so the in-process authorization server's logs stay out, and this JVM's logging is left alone) with
  * {@code logging.level.root=TRACE}, against a real Spring Authorization Server: two browser logins (client secret in
- * the form body and in the header), a resource call, two refreshes, a client-credentials token, a login that revokes
- * the refresh token it replaces, and two logouts that revoke their tokens.
+ * the form body and in the header), a resource call, two refreshes, a device login and its refresh, a
+ * client-credentials token, a login that revokes the refresh token it replaces, and two logouts that revoke their
+ * tokens.
  * Everything it writes to standard output and standard error is searched for every 16-character window of each
- * authorization code, PKCE verifier, refresh token the token endpoint received, client secret, store encryption key,
+ * authorization code, PKCE verifier, device code, refresh token the token endpoint received, client secret, store encryption key,
  * and access, refresh and ID token the application received (and the Base64 of the {@code client_secret_basic}
  * credentials), so a cut-off value is caught too. It runs once with the JDK's {@code HttpClient} and once with
  * {@code HttpURLConnection}, which logs request headers. The authorization URL (with its state, PKCE challenge and
@@ -46,6 +49,10 @@ class NoSecretInLogsAtTraceTests {
 
 	private static final Pattern AUTHORIZATION_URL = Pattern
 		.compile("http://127\\.0\\.0\\.1:\\d+/oauth2/authorize\\?\\S+");
+
+	/** The verification URI with the user code a device login prints (the user code is meant to be shown). */
+	private static final Pattern DEVICE_URL = Pattern
+		.compile("http://127\\.0\\.0\\.1:\\d+/oauth2/device_verification\\?user_code=[A-Z-]+");
 
 	/**
 	 * @param factory the application's HTTP client for token and resource requests: the JDK's {@code HttpClient}
@@ -91,7 +98,8 @@ class NoSecretInLogsAtTraceTests {
 		assertThat(text).as("the token requests' form bodies, logged in full at TRACE with their values redacted")
 			.contains("grant_type=[authorization_code]", "grant_type=[refresh_token]",
 					"grant_type=[client_credentials]", "code=[redacted]", "code_verifier=[redacted]",
-					"client_secret=[redacted]", "refresh_token=[redacted]");
+					"client_secret=[redacted]", "refresh_token=[redacted]",
+					"grant_type=[urn:ietf:params:oauth:grant-type:device_code]", "device_code=[redacted]");
 		assertThat(text).as("the revocation requests' form bodies, logged in full at TRACE with the token redacted")
 			.contains("token=[redacted], token_type_hint=[refresh_token]",
 					"token=[redacted], token_type_hint=[access_token]");
@@ -124,6 +132,10 @@ class NoSecretInLogsAtTraceTests {
 				Matcher url = AUTHORIZATION_URL.matcher(line);
 				if (url.find()) {
 					UserAgentBrowser.approving().open(URI.create(url.group()));
+				}
+				Matcher device = DEVICE_URL.matcher(line);
+				if (device.find()) {
+					DeviceApprover.approveLater(URI.create(device.group()), new CopyOnWriteArrayList<>());
 				}
 			}
 		}

@@ -28,9 +28,10 @@ import org.springframework.web.client.RestClient;
 /**
  * The application of {@link NoSecretInLogsAtTraceTests}, run in a JVM of its own: a Spring Boot application (Boot's
  * logging system with Logback, JUL bridged) with every logger at TRACE that logs in twice (client secret in the form
- * body, and in the Authorization header), calls a resource with the access token, refreshes both logins, gets a
- * client-credentials token, logs in again (revoking the refresh token it replaces) and logs out (revoking the
- * tokens at the provider). It opens no browser: the test plays the user from its own JVM with the
+ * body, and in the Authorization header), calls a resource with the access token, refreshes both logins, logs in
+ * with the device authorization grant and refreshes that login, gets a client-credentials token, logs in again
+ * (revoking the refresh token it replaces) and logs out (revoking the tokens at the provider). It opens no browser:
+ * the test plays the user from its own JVM with the
  * authorization URL the application prints, as a user would. Nothing secret is printed by this class itself; the
  * tokens it received are written to {@code secrets.txt} in the given directory for the test to look for.
  * <p>
@@ -85,6 +86,14 @@ public final class TraceLoggingApplication {
 			check(service.getRefreshToken() == null, "client credentials");
 			remember(secrets, service);
 
+			// A device login (RFC 8628) of a public client: the test approves the user code it prints.
+			OAuth2AuthorizedClient device = manager.authorize(request("device"));
+			remember(secrets, device);
+			OAuth2AuthorizedClient deviceRefreshed = manager.refresh("device", ACCOUNT, Duration.ofDays(1));
+			check(!deviceRefreshed.getAccessToken().getTokenValue().equals(device.getAccessToken().getTokenValue()),
+					"refreshed a device login");
+			remember(secrets, deviceRefreshed);
+
 			// A new login replaces the refreshed one, whose refresh token it revokes.
 			OAuth2AuthorizedClient postAgain = manager.login("post", AuthorizationOptions.defaults());
 			remember(secrets, postAgain);
@@ -116,6 +125,12 @@ public final class TraceLoggingApplication {
 		properties.put("spring.security.oauth2.client.registration.service.authorization-grant-type",
 				"client_credentials");
 		properties.remove("spring.security.oauth2.client.registration.service.redirect-uri");
+		String device = "spring.security.oauth2.client.registration.device.";
+		properties.put(device + "client-id", TestAuthorizationServer.DEVICE_CLIENT);
+		properties.put(device + "client-authentication-method", "none");
+		properties.put(device + "authorization-grant-type", "urn:ietf:params:oauth:grant-type:device_code");
+		properties.put(device + "scope", "profile,read");
+		properties.put(device + "provider", "test");
 		properties.put("oauth-callback.login.account", ACCOUNT);
 		properties.put("oauth-callback.login.interactive", "always");
 		properties.put("oauth-callback.login.timeout", "60s");

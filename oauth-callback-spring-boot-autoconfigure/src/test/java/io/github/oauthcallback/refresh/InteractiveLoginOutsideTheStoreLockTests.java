@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
@@ -56,7 +57,22 @@ class InteractiveLoginOutsideTheStoreLockTests {
 		expiredLoginWithoutRefreshTokenIsReplacedByABrowserLogin(TestDatabases::postgres);
 	}
 
+	/** A device login polls for minutes and saves from its poller's thread: the same rule (ADR 0002). */
+	@Test
+	void deviceLoginOnH2() {
+		expiredLoginIsReplaced(() -> TestDatabases.h2("deferred-device"), "urn:ietf:params:oauth:grant-type:device_code");
+	}
+
+	@Test
+	void deviceLoginOnPostgres() {
+		expiredLoginIsReplaced(TestDatabases::postgres, "urn:ietf:params:oauth:grant-type:device_code");
+	}
+
 	private void expiredLoginWithoutRefreshTokenIsReplacedByABrowserLogin(Supplier<HikariDataSource> database) {
+		expiredLoginIsReplaced(database, "authorization_code");
+	}
+
+	private void expiredLoginIsReplaced(Supplier<HikariDataSource> database, String grantType) {
 		HikariDataSource dataSource = database.get();
 		String table = "deferred_" + Long.toHexString(System.nanoTime());
 		try {
@@ -68,7 +84,7 @@ class InteractiveLoginOutsideTheStoreLockTests {
 				.withBean(DataSource.class, () -> new DelegatingDataSource(dataSource))
 				.withUserConfiguration(ThreadedLogin.class)
 				.withPropertyValues("spring.security.oauth2.client.registration.api.client-id=cli",
-						"spring.security.oauth2.client.registration.api.authorization-grant-type=authorization_code",
+						"spring.security.oauth2.client.registration.api.authorization-grant-type=" + grantType,
 						"spring.security.oauth2.client.registration.api.client-authentication-method=none",
 						"spring.security.oauth2.client.registration.api.redirect-uri=http://127.0.0.1/callback",
 						"spring.security.oauth2.client.registration.api.provider=stub",
@@ -76,7 +92,8 @@ class InteractiveLoginOutsideTheStoreLockTests {
 						"spring.security.oauth2.client.provider.stub.token-uri=http://127.0.0.1:9/token",
 						"oauth-callback.store.type=jdbc", "oauth-callback.store.jdbc.initialize-schema=always",
 						"oauth-callback.store.jdbc.table-name=" + table, "oauth-callback.store.lock-timeout=20s",
-						"oauth-callback.login.interactive=always", "oauth-callback.login.account=ada")
+						"oauth-callback.login.interactive=always", "oauth-callback.login.account=ada",
+						"oauth-callback.registrations.api.device-authorization-uri=http://127.0.0.1:9/device")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					var registration = context.getBean(ClientRegistrationRepository.class).findByRegistrationId("api");
@@ -109,6 +126,31 @@ class InteractiveLoginOutsideTheStoreLockTests {
 	/** A login that, like the real listener, saves its result from another thread. */
 	@Configuration(proxyBeanMethods = false)
 	static class ThreadedLogin {
+
+		@Bean
+		DeviceAuthorizer threadedDeviceLogin(ObjectProvider<TokenStore> store,
+				ClientRegistrationRepository registrations) {
+			LoopbackAuthorizer login = threadedLogin(store, registrations);
+			return new DeviceAuthorizer() {
+
+				@Override
+				public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
+					return login.authorize(registrationId, options);
+				}
+
+				@Override
+				public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+						AuthorizationOptions options) {
+					return login.authorizeAsync(registrationId, options);
+				}
+
+				@Override
+				public boolean supports(String registrationId) {
+					return true;
+				}
+
+			};
+		}
 
 		@Bean
 		LoopbackAuthorizer threadedLogin(ObjectProvider<TokenStore> store, ClientRegistrationRepository registrations) {

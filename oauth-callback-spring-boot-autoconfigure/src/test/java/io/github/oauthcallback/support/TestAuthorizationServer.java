@@ -51,8 +51,8 @@ import org.springframework.security.oauth2.server.authorization.web.OAuth2Client
 
 /**
  * A real Spring Authorization Server on 127.0.0.1 and a random port, in its own application context, as the
- * identity provider of end-to-end tests. It records the secrets sent to its token endpoint so tests can prove they
- * never reach a log.
+ * identity provider of end-to-end tests, with the device authorization grant turned on ({@link DeviceGrantServerConfig}).
+ * It records the secrets sent to its token endpoint so tests can prove they never reach a log.
  */
 public final class TestAuthorizationServer implements AutoCloseable {
 
@@ -65,6 +65,14 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	public static final String REFRESHING_SECRET = "refr-Secret-5521";
 
 	public static final String SERVICE_SECRET = "serv-Secret-4417";
+
+	/** A public client of the device authorization grant. */
+	public static final String DEVICE_CLIENT = "device-cli";
+
+	/** A confidential client of the device authorization grant, with {@link #DEVICE_SECRET}. */
+	public static final String DEVICE_CONFIDENTIAL_CLIENT = "device-conf-cli";
+
+	public static final String DEVICE_SECRET = "devc-Secret-7730";
 
 	private static final List<String> tokenRequestSecrets = new CopyOnWriteArrayList<>();
 
@@ -102,6 +110,9 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		client(properties, "service", "service-cli", "{noop}" + SERVICE_SECRET, "client_secret_post", false);
 		String service = "spring.security.oauth2.authorizationserver.client.service.";
 		properties.put(service + "registration.authorization-grant-types", "client_credentials");
+		deviceClient(properties, "device", DEVICE_CLIENT, null, "none");
+		deviceClient(properties, "device-confidential", DEVICE_CONFIDENTIAL_CLIENT, "{noop}" + DEVICE_SECRET,
+				"client_secret_basic,client_secret_post");
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Config.class)
 			.web(WebApplicationType.SERVLET)
 			.properties(properties)
@@ -122,6 +133,18 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		properties.put(prefix + "registration.scopes", "openid,profile,read");
 		properties.put(prefix + "require-proof-key", "true");
 		properties.put(prefix + "require-authorization-consent", String.valueOf(consent));
+	}
+
+	/** Device-grant clients (DeviceGrantServerConfig): no redirect URI, no openid scope (the device grant has none). */
+	private static void deviceClient(Map<String, Object> properties, String name, String clientId, String secret,
+			String methods) {
+		client(properties, name, clientId, secret, methods, false);
+		String prefix = "spring.security.oauth2.authorizationserver.client." + name + ".";
+		properties.put(prefix + "registration.authorization-grant-types",
+				"urn:ietf:params:oauth:grant-type:device_code,refresh_token");
+		properties.put(prefix + "registration.scopes", "profile,read");
+		properties.remove(prefix + "registration.redirect-uris");
+		properties.put(prefix + "require-proof-key", "false");
 	}
 
 	public String issuer() {
@@ -170,7 +193,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import(PublicClientRevocation.class)
+	@Import({ PublicClientRevocation.class, DeviceGrantServerConfig.class })
 	static class Config {
 
 		/**
@@ -186,7 +209,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 					discoveryRequests.incrementAndGet();
 				}
 				if (http.getRequestURI().equals("/oauth2/token")) {
-					for (String name : List.of("code", "code_verifier", "client_secret", "refresh_token")) {
+					for (String name : List.of("code", "code_verifier", "client_secret", "refresh_token", "device_code")) {
 						String value = http.getParameter(name);
 						if (value != null) {
 							tokenRequestSecrets.add(value);

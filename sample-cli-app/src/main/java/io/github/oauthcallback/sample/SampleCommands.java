@@ -17,6 +17,7 @@ import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.internal.SafeText;
@@ -36,6 +37,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
@@ -43,8 +45,8 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * The sample's commands: {@code login [registration] [--paste]}, {@code status}, {@code logout [registration]},
- * {@code logout --all}, {@code call <registration> <url>} and {@code help}. Not active in the 'batch' profile, which
+ * The sample's commands: {@code login [registration] [--paste | --device]}, {@code status},
+ * {@code logout [registration]}, {@code logout --all}, {@code call <registration> <url>} and {@code help}. Not active in the 'batch' profile, which
  * runs {@link BatchJob} instead. Results go to standard output, problems to standard error. Token values are never printed.
  * <p>
  * Exit status: 0 on success, 1 when the login or the configuration fails (the message says what to do), 2 for a
@@ -70,12 +72,15 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	/** Said when the application's own client manager removed a login: only the starter's revokes its tokens. */
 	private static final String NOT_REVOKED = "The tokens were only forgotten here; they were not revoked at the "
 			+ "provider (the starter's client manager revokes them, and the application replaced it).";
+	private static final String DEVICE = "--device";
 
 	private final ObjectProvider<ClientRegistrationRepository> registrations;
 
 	private final ObjectProvider<OAuth2AuthorizedClientService> authorizedClients;
 
 	private final ObjectProvider<LoopbackAuthorizer> authorizer;
+
+	private final ObjectProvider<DeviceAuthorizer> deviceAuthorizer;
 
 	private final ObjectProvider<TokenStore> tokenStore;
 
@@ -93,13 +98,14 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	public SampleCommands(ObjectProvider<ClientRegistrationRepository> registrations,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
-			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<TokenStore> tokenStore,
-			ObjectProvider<OAuthCallbackRestClients> restClients,
+			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<DeviceAuthorizer> deviceAuthorizer,
+			ObjectProvider<TokenStore> tokenStore, ObjectProvider<OAuthCallbackRestClients> restClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties oauthCallback,
 			SampleProperties properties) {
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.authorizer = authorizer;
+		this.deviceAuthorizer = deviceAuthorizer;
 		this.tokenStore = tokenStore;
 		this.restClients = restClients;
 		this.manager = manager;
@@ -194,9 +200,14 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 				Commands:
 				  login [registration] [--paste]
-				                            Log in through the browser and store the result for the current account.
+				                            Log in through the browser and store the result for the current account;
+				                            a device-grant registration ('demo-device' in the demo profile) logs in
+				                            with a code entered on any device instead.
 				                            --paste: only print the URL, and accept the address the browser ended on
 				                            pasted here (when the browser cannot reach this machine).
+				  login [registration] --device
+				                            Log in with a code entered on any device (RFC 8628), for SSH sessions and
+				                            containers; the provider needs a device authorization endpoint.
 				  status                    Show where logins are stored and every stored login (no token values).
 				  logout [registration]     Remove the stored login of the current account and revoke its tokens at
 				                            the provider (RFC 7009; says so when the provider cannot revoke them).
@@ -217,7 +228,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 				Useful properties:
 				  --oauth-callback.login.mode=paste      the same as --paste (auto picks the way and says which)
-				  --oauth-callback.login.browser=print   only print the URL instead of opening a browser
+				  --oauth-callback.login.browser=print   only print the URL (or the device login's page) instead of
+				                                         opening a browser
 				  --oauth-callback.login.account=NAME    store the login under NAME (default: the OS user name)
 				  --oauth-callback.login.timeout=2m      how long login waits for the browser
 
@@ -230,24 +242,41 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	}
 
 	private int login(List<String> operands, PrintStream out, PrintStream err) {
+		boolean forceDevice = operands.contains(DEVICE);
+		List<String> registrationOperands = operands.stream().filter((operand) -> !DEVICE.equals(operand)).toList();
 		ClientRegistrationRepository repository = repository();
 		// The starter itself reports an unknown registration, with the declared ones.
-		String id = registrationOperand(operands, repository, "login", false);
+		String id = registrationOperand(registrationOperands, repository, "login", false);
 		LoopbackAuthorizer loopback = this.authorizer.getIfAvailable();
 		if (loopback == null) {
 			throw new NotConfiguredException("The loopback login is not configured (no LoopbackAuthorizer "
 					+ "bean). Check that an OAuth2AuthorizedClientService is available.");
 		}
-		if (repository.findByRegistrationId(id) != null) {
-			err.println("Logging in to '" + id + "' as account '" + account() + "': finish in the browser (waiting up "
-					+ "to " + human(this.oauthCallback.login().timeout()) + ").");
+		ClientRegistration registration = repository.findByRegistrationId(id);
+		boolean device = forceDevice || (registration != null
+				&& AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType()));
+		DeviceAuthorizer deviceLogin = this.deviceAuthorizer.getIfAvailable();
+		if (device && (deviceLogin == null || (registration != null && !deviceLogin.supports(id)))) {
+			throw new NotConfiguredException("'" + id + "' cannot log in with a device code: its provider has no "
+					+ "device authorization endpoint (set oauth-callback.registrations." + id
+					+ ".device-authorization-uri, or log in without --device).");
+		}
+		if (registration != null) {
+			err.println("Logging in to '" + id + "' as account '" + account() + "': "
+					+ (device ? "enter the code below on any device" : "finish in the browser") + " (waiting up to "
+					+ human(this.oauthCallback.login().timeout()) + ").");
 			err.flush();
 		}
 		// Through the manager, the login takes its turn with refreshes of the same login.
 		OAuthCallbackAuthorizedClientManager clientManager = this.manager.getIfUnique();
-		OAuth2AuthorizedClient client = (clientManager != null)
-				? clientManager.login(id, AuthorizationOptions.defaults().withAccount(account()))
-				: loopback.authorize(id);
+		AuthorizationOptions options = AuthorizationOptions.defaults().withAccount(account());
+		OAuth2AuthorizedClient client;
+		if (clientManager != null) {
+			client = forceDevice ? clientManager.deviceLogin(id, options) : clientManager.login(id, options);
+		}
+		else {
+			client = device ? deviceLogin.authorize(id, options) : loopback.authorize(id, options);
+		}
 		out.println("Logged in to '" + id + "'. Stored for account '" + client.getPrincipalName() + "':");
 		out.println("  " + describe(client, this.clock.instant()));
 		if (client instanceof OidcAuthorizedClient oidc) {
@@ -531,6 +560,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			}
 			else if (ALL.equals(lower)) {
 				words.add(ALL);
+			}
+			else if (DEVICE.equals(lower)) {
+				words.add(DEVICE);
 			}
 			else if (!arg.startsWith("--")) {
 				words.add(arg);

@@ -14,10 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.sample.demo.DemoIdentityProvider;
+import io.github.oauthcallback.support.DeviceApprover;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +77,7 @@ class DemoLoginTests {
 			assertThat(output.getOut()).contains("HTTP 200", "\"sub\":\"demo\"");
 
 			assertThat(commands.execute("status")).isZero();
-			assertThat(output.getOut()).contains("Account '" + ACCOUNT + "', 1 registration:",
+			assertThat(output.getOut()).contains("Account '" + ACCOUNT + "', 2 registrations:",
 					"  demo (client demo-cli at " + issuer + "/oauth2/authorize): logged in; access token (Bearer)");
 
 			assertThat(commands.execute("logout")).isZero();
@@ -129,6 +132,49 @@ class DemoLoginTests {
 		}
 	}
 
+	/** The demo provider's device login: 'login demo-device'; 'login demo --device' is refused by the provider. */
+	@Test
+	void deviceLoginAgainstTheDemoProvider(@TempDir Path dir, CapturedOutput output) throws Exception {
+		try (ConfigurableApplicationContext context = SampleApplication.application(ApproveOnAnotherDevice.class)
+			.run("login", "demo-device", "--oauth-callback.login.timeout=60s",
+					"--oauth-callback.store.file.path=" + dir.resolve("tokens.json"),
+					"--oauth-callback.login.account=" + ACCOUNT)) {
+			SampleCommands commands = context.getBean(SampleCommands.class);
+			ApproveOnAnotherDevice device = context.getBean(ApproveOnAnotherDevice.class);
+			assertThat(device.failures).isEmpty();
+			assertThat(commands.getExitCode()).isZero();
+			assertThat(output.getErr()).contains("Logging in to 'demo-device' as account '" + ACCOUNT
+					+ "': enter the code below on any device", "open this page on any device:",
+					"/oauth2/device_verification", "and enter the code:  ",
+					"Enter the code only if you started this login yourself");
+			OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientService.class)
+				.loadAuthorizedClient("demo-device", ACCOUNT);
+			assertThat(stored).isNotNull();
+			assertThat(stored.getRefreshToken()).isNotNull();
+			assertThat(output.getOut()).contains("Logged in to 'demo-device'. Stored for account '" + ACCOUNT + "':",
+					"with scopes profile", "refresh token: stored");
+			assertThat(output.toString()).doesNotContain(stored.getAccessToken().getTokenValue(),
+					stored.getRefreshToken().getTokenValue());
+
+			// The demo browser client may not use the device grant at the provider: a clear failure, nothing stored.
+			assertThat(commands.execute("login", "demo", "--device")).isEqualTo(SampleCommands.FAILED);
+			assertThat(output.getErr()).contains("The device authorization endpoint", "of registration 'demo'",
+					"unauthorized_client");
+		}
+	}
+
+	/** Not a {@code @Configuration}: approves each device login at the page the sample opens, as its user. */
+	public static class ApproveOnAnotherDevice {
+
+		final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+		@Bean
+		BrowserLauncher approvingDevice(DemoIdentityProvider provider) {
+			return (uri) -> DeviceApprover.approveLater(uri, provider.username(), provider.password(), this.failures);
+		}
+
+	}
+
 	private static String[] concat(String[] common, String... command) {
 		List<String> all = new ArrayList<>(List.of(command));
 		all.addAll(List.of(common));
@@ -142,8 +188,10 @@ class DemoLoginTests {
 		DemoIdentityProvider provider = context.getBean(DemoIdentityProvider.class);
 		assertThat(provider.isRunning()).isTrue();
 		assertThat(SpringApplication.exit(context)).isEqualTo(SampleCommands.FAILED);
-		assertThat(output.getErr()).contains("There is no client registration 'nosuch' (declared: demo)",
+		assertThat(output.getErr()).contains("There is no client registration 'nosuch' (declared: ",
 				"spring.security.oauth2.client.registration.nosuch");
+		// Both demo registrations, in the repository's order.
+		assertThat(output.getErr()).containsPattern("\\(declared: (demo, demo-device|demo-device, demo)\\)");
 		assertThat(provider.isRunning()).isFalse();
 	}
 

@@ -7,16 +7,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.InvalidRegistrationException;
-import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.browser.BrowserLauncher;
@@ -162,43 +158,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 
 	@Override
 	public OAuth2AuthorizedClient authorize(String registrationId, @Nullable AuthorizationOptions options) {
-		CompletableFuture<OAuth2AuthorizedClient> login = authorizeAsync(registrationId, options);
-		try {
-			return login.get();
-		}
-		catch (InterruptedException ex) {
-			boolean cancelled = login.cancel(true);
-			try {
-				if (cancelled) {
-					throw new AuthorizationCancelledException(registrationId);
-				}
-				// Too late: the login already ended or is being saved, so its result is what happened.
-				return login.join();
-			}
-			catch (CancellationException cancellation) {
-				throw new AuthorizationCancelledException(registrationId);
-			}
-			catch (CompletionException failure) {
-				throw failed(registrationId, failure.getCause());
-			}
-			finally {
-				Thread.currentThread().interrupt();
-			}
-		}
-		catch (CancellationException ex) {
-			throw new AuthorizationCancelledException(registrationId);
-		}
-		catch (ExecutionException ex) {
-			throw failed(registrationId, ex.getCause());
-		}
-	}
-
-	private static OAuthCallbackException failed(String registrationId, Throwable cause) {
-		if (cause instanceof OAuthCallbackException oauthCallbackException) {
-			return oauthCallbackException;
-		}
-		return new OAuthCallbackException("The login for registration '" + registrationId + "' failed unexpectedly: "
-				+ SafeText.describe(cause) + ". Run the login again once it is fixed.", cause);
+		return LoginFuture.await(registrationId, authorizeAsync(registrationId, options));
 	}
 
 	/**
@@ -225,7 +185,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				this.listener);
 		String state = AuthorizationRequests.newState();
 		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
-		Login login = new Login();
+		LoginFuture login = new LoginFuture();
 		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(endpoint, this.listener.pages(),
 				AuthorizationResponseCheck.forRegistration(registration, state), timeout, (code) -> {
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
@@ -332,68 +292,6 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 					+ "a public client: set spring.security.oauth2.client.registration." + id
 					+ ".client-authentication-method=none, or give it a client-secret.");
 		}
-	}
-
-	/**
-	 * The future handed to the caller, fed from the listener's outcome. Ending it from outside (cancel, complete,
-	 * completeExceptionally) abandons the login, which releases the listener; the exchange then saves nothing. Once
-	 * the login has committed to saving, ending it from outside is refused, so a caller is never told "cancelled"
-	 * about tokens that were saved.
-	 */
-	private static final class Login extends CompletableFuture<OAuth2AuthorizedClient> {
-
-		private final Object lock = new Object();
-
-		private boolean saving;
-
-		private boolean abandoned;
-
-		/**
-		 * @return whether the exchanged tokens may be saved: {@code false} if the caller already ended the login
-		 */
-		boolean commit() {
-			synchronized (this.lock) {
-				if (this.abandoned || isDone()) {
-					return false;
-				}
-				this.saving = true;
-				return true;
-			}
-		}
-
-		private boolean abandon() {
-			synchronized (this.lock) {
-				if (this.saving) {
-					return false;
-				}
-				this.abandoned = true;
-				return true;
-			}
-		}
-
-		@Override
-		public boolean cancel(boolean mayInterruptIfRunning) {
-			return abandon() && super.cancel(mayInterruptIfRunning);
-		}
-
-		@Override
-		public boolean complete(OAuth2AuthorizedClient value) {
-			return abandon() && super.complete(value);
-		}
-
-		@Override
-		public boolean completeExceptionally(Throwable ex) {
-			return abandon() && super.completeExceptionally(ex);
-		}
-
-		void succeed(OAuth2AuthorizedClient client) {
-			super.complete(client);
-		}
-
-		void fail(Throwable failure) {
-			super.completeExceptionally(failure);
-		}
-
 	}
 
 }

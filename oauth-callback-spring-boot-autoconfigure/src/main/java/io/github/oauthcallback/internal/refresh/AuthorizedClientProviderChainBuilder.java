@@ -20,7 +20,8 @@ import org.springframework.util.Assert;
 /**
  * Builds the provider chain of {@link OAuthCallbackAuthorizedClientManager}: refresh token, then the interactive
  * login, then client credentials, then any {@linkplain #provider(OAuth2AuthorizedClientProvider) further providers}
- * in the order added. (A stored login that is still valid never reaches the chain: the manager returns it.) Each
+ * in the order added (the auto-configured chain adds {@link DeviceAuthorizedClientProvider} there, for device-grant
+ * registrations). (A stored login that is still valid never reaches the chain: the manager returns it.) Each
  * provider answers only the requests it is for and passes on the rest, as in Spring Security's
  * {@link DelegatingOAuth2AuthorizedClientProvider}.
  */

@@ -2,10 +2,8 @@ package io.github.oauthcallback.internal.refresh;
 
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import io.github.oauthcallback.ReauthorizationRequiredException;
-import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import org.jspecify.annotations.Nullable;
 
@@ -39,11 +37,7 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 
 	private final LoopbackAuthorizer authorizer;
 
-	private final BooleanSupplier interactive;
-
-	private final String loginCommand;
-
-	private final Clock clock;
+	private final InteractiveLogins logins;
 
 	/**
 	 * @param authorizer the loopback authorizer
@@ -54,10 +48,16 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 	 */
 	public LoopbackAuthorizedClientProvider(LoopbackAuthorizer authorizer, BooleanSupplier interactive,
 			String loginCommand, Clock clock) {
+		this(authorizer, new InteractiveLogins(interactive, loginCommand, clock));
+	}
+
+	/**
+	 * @param authorizer the loopback authorizer
+	 * @param logins when a login may run, shared with the chain's other interactive provider
+	 */
+	public LoopbackAuthorizedClientProvider(LoopbackAuthorizer authorizer, InteractiveLogins logins) {
 		this.authorizer = authorizer;
-		this.interactive = interactive;
-		this.loginCommand = loginCommand;
-		this.clock = clock;
+		this.logins = logins;
 	}
 
 	@Override
@@ -66,38 +66,8 @@ public final class LoopbackAuthorizedClientProvider implements OAuth2AuthorizedC
 		if (!AuthorizationGrantType.AUTHORIZATION_CODE.equals(registration.getAuthorizationGrantType())) {
 			return null;
 		}
-		OAuth2AuthorizedClient existing = context.getAuthorizedClient();
-		if (existing != null && (existing.getRefreshToken() != null || !expired(existing))) {
-			return null;
-		}
-		String account = context.getPrincipal().getName();
-		boolean background = Boolean.FALSE.equals(context.getAttribute(INTERACTIVE_ATTRIBUTE));
-		if (background || !this.interactive.getAsBoolean()) {
-			String reason = context.getAttribute(REASON_ATTRIBUTE);
-			if (reason == null) {
-				reason = (existing == null) ? "no login is stored"
-						: "the stored access token expired and there is no refresh token";
-			}
-			if (background) {
-				reason += " (found by a background refresh, which never opens a browser)";
-			}
-			throw new ReauthorizationRequiredException(registration.getRegistrationId(), account, reason,
-					this.loginCommand);
-		}
-		Supplier<OAuth2AuthorizedClient> login = () -> this.authorizer.authorize(registration.getRegistrationId(),
-				AuthorizationOptions.defaults().withAccount(account));
-		PendingLogin pending = PendingLogin.in(context.getAttributes());
-		if (pending != null) {
-			// The client manager runs it once it has released the store's lock.
-			pending.needed(login);
-			return null;
-		}
-		return login.get();
-	}
-
-	private boolean expired(OAuth2AuthorizedClient client) {
-		return client.getAccessToken().getExpiresAt() != null
-				&& !this.clock.instant().isBefore(client.getAccessToken().getExpiresAt());
+		// Resolved only when a login runs: a chain built for refreshes alone may have no authorizer.
+		return this.logins.authorize(context, (id, options) -> this.authorizer.authorize(id, options));
 	}
 
 }

@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 
 /**
- * A browser login that {@link LoopbackAuthorizedClientProvider} found needed but left to the client manager to run,
- * once the manager has released the store's lock: the login saves its result from the listener's thread, and a store
- * lock (a database row lock, a file lock) must not be held for the minutes a user takes to log in. The manager puts
+ * A browser or device login that {@link LoopbackAuthorizedClientProvider} or {@link DeviceAuthorizedClientProvider}
+ * found needed but left to the client manager to run, once the manager has released the store's lock: the login
+ * saves its result from another thread (the listener's, the poller's), and a store lock (a database row lock, a file
+ * lock) must not be held for the minutes a user takes to log in. The manager puts
  * one into the context attributes under {@link #ATTRIBUTE}; the provider records the login in it and authorizes
  * nothing.
  */

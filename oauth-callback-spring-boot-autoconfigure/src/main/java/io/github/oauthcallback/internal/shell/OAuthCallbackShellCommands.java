@@ -11,6 +11,7 @@ import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
@@ -30,11 +31,12 @@ import org.springframework.shell.core.command.CommandOption;
 /**
  * The {@code login}, {@code logout} and {@code status} commands for applications built on Spring Shell:
  * <ul>
- * <li>{@code login [registration] [--account NAME]}</li>
+ * <li>{@code login [registration] [--account NAME] [--device]}: through the browser, or with the device
+ * authorization grant for a device-grant registration or with {@code --device}</li>
  * <li>{@code logout [registration] [--account NAME]} or {@code logout --all}</li>
  * <li>{@code status}</li>
  * </ul>
- * {@code [registration]} may be left out when only one authorization-code registration is declared. No command
+ * {@code [registration]} may be left out when only one authorization-code or device-grant registration is declared. No command
  * prints a token value. With the starter's client manager, {@code login} and {@code logout} take the login's turn
  * (see {@link OAuthCallbackAuthorizedClientManager#logout}), so a refresh under way cannot undo them, and
  * {@code logout} revokes the removed tokens at the provider: it prints one line per login saying whether they were
@@ -46,6 +48,8 @@ public final class OAuthCallbackShellCommands {
 	public static final String GROUP = "OAuth login";
 
 	private final LoopbackAuthorizer authorizer;
+
+	private final @Nullable DeviceAuthorizer deviceAuthorizer;
 
 	private final ClientRegistrationRepository registrations;
 
@@ -76,7 +80,23 @@ public final class OAuthCallbackShellCommands {
 	 */
 	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, ClientRegistrationRepository registrations,
 			TokenStore store, @Nullable OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
+		this(authorizer, null, registrations, store, manager, defaultAccount);
+	}
+
+	/**
+	 * @param authorizer logs in through the browser
+	 * @param deviceAuthorizer logs in with the device authorization grant, or {@code null} if it is not offered
+	 * @param registrations the client registrations
+	 * @param store the token store
+	 * @param manager the starter's client manager, through which {@code login} and {@code logout} take the login's
+	 * turn, or {@code null} to use the authorizers and the store directly
+	 * @param defaultAccount the account when none is given
+	 */
+	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, @Nullable DeviceAuthorizer deviceAuthorizer,
+			ClientRegistrationRepository registrations, TokenStore store,
+			@Nullable OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
 		this.authorizer = authorizer;
+		this.deviceAuthorizer = deviceAuthorizer;
 		this.registrations = registrations;
 		this.store = store;
 		this.manager = manager;
@@ -90,14 +110,21 @@ public final class OAuthCallbackShellCommands {
 		return Command.builder()
 			.name("login")
 			.group(GROUP)
-			.description("Log in through the browser and store the login: login [registration] [--account NAME]")
-			.options(accountOption())
+			.description("Log in (through the browser, or with a code entered on any device for a device-grant "
+					+ "registration or with --device) and store the login: login [registration] [--account NAME] "
+					+ "[--device]")
+			.options(accountOption(), CommandOption.with()
+				.longName("device")
+				.description("Log in with the device authorization grant: enter a code on any device (the provider "
+						+ "must have a device authorization endpoint)")
+				.type(boolean.class)
+				.defaultValue("false")
+				.build())
 			.execute(handled((context, out) -> {
 				String registrationId = registration(context);
 				String account = account(context);
 				AuthorizationOptions options = AuthorizationOptions.defaults().withAccount(account);
-				OAuth2AuthorizedClient client = (this.manager != null) ? this.manager.login(registrationId, options)
-						: this.authorizer.authorize(registrationId, options);
+				OAuth2AuthorizedClient client = login(registrationId, options, flag(context, "device"));
 				out.println("Logged in to '" + registrationId + "' as account '" + account + "': "
 						+ describe(summary(client)));
 				if (client instanceof OidcAuthorizedClient oidc) {
@@ -105,6 +132,20 @@ public final class OAuthCallbackShellCommands {
 				}
 				out.println("Stored in " + this.store.location());
 			}));
+	}
+
+	private OAuth2AuthorizedClient login(String registrationId, AuthorizationOptions options, boolean device) {
+		if (this.manager != null) {
+			return device ? this.manager.deviceLogin(registrationId, options)
+					: this.manager.login(registrationId, options);
+		}
+		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);
+		boolean deviceGrant = registration != null
+				&& AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType());
+		if ((device || deviceGrant) && this.deviceAuthorizer != null) {
+			return this.deviceAuthorizer.authorize(registrationId, options);
+		}
+		return this.authorizer.authorize(registrationId, options);
 	}
 
 	/**
@@ -203,7 +244,8 @@ public final class OAuthCallbackShellCommands {
 		List<String> ids = Registrations.all(this.registrations)
 			.stream()
 			.filter((registration) -> AuthorizationGrantType.AUTHORIZATION_CODE
-				.equals(registration.getAuthorizationGrantType()))
+				.equals(registration.getAuthorizationGrantType())
+					|| AuthorizationGrantType.DEVICE_CODE.equals(registration.getAuthorizationGrantType()))
 			.map(ClientRegistration::getRegistrationId)
 			.toList();
 		if (ids.size() == 1) {

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointErrorHandler.TokenEndpointStatusException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -115,18 +116,27 @@ public final class TokenEndpointClients {
 	private static OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter(
 			@Nullable Duration lifetimeWhenUnknown) {
 		OAuth2AccessTokenResponseHttpMessageConverter converter = new OAuth2AccessTokenResponseHttpMessageConverter();
-		if (lifetimeWhenUnknown != null) {
-			DefaultMapOAuth2AccessTokenResponseConverter defaults = new DefaultMapOAuth2AccessTokenResponseConverter();
-			converter.setAccessTokenResponseConverter((parameters) -> {
-				if (parameters.get(OAuth2ParameterNames.EXPIRES_IN) == null) {
-					Map<String, Object> completed = new HashMap<>(parameters);
-					completed.put(OAuth2ParameterNames.EXPIRES_IN, lifetimeWhenUnknown.toSeconds());
-					return defaults.convert(completed);
-				}
-				return defaults.convert(parameters);
-			});
-		}
+		DefaultMapOAuth2AccessTokenResponseConverter defaults = new DefaultMapOAuth2AccessTokenResponseConverter();
+		converter.setAccessTokenResponseConverter((parameters) -> {
+			// Some providers (GitHub) answer an error with 200: it is that error, not a response without a token.
+			if (parameters.get(OAuth2ParameterNames.ERROR) != null) {
+				throw new TokenEndpointStatusException(cleaned(new OAuth2Error(
+						String.valueOf(parameters.get(OAuth2ParameterNames.ERROR)),
+						text(parameters.get(OAuth2ParameterNames.ERROR_DESCRIPTION)),
+						text(parameters.get(OAuth2ParameterNames.ERROR_URI)))), 200, null);
+			}
+			if (lifetimeWhenUnknown != null && parameters.get(OAuth2ParameterNames.EXPIRES_IN) == null) {
+				Map<String, Object> completed = new HashMap<>(parameters);
+				completed.put(OAuth2ParameterNames.EXPIRES_IN, lifetimeWhenUnknown.toSeconds());
+				return defaults.convert(completed);
+			}
+			return defaults.convert(parameters);
+		});
 		return converter;
+	}
+
+	private static @Nullable String text(@Nullable Object value) {
+		return (value != null) ? value.toString() : null;
 	}
 
 	/**

@@ -60,6 +60,22 @@ public final class TokenResponseClients {
 		return new TokenRevocationClient(this.restClients);
 	}
 
+	/**
+	 * @return a client for the device authorization grant's token requests (RFC 8628 section 3.4), one attempt per
+	 * request: the device login polls by the RFC's rules
+	 */
+	public OAuth2AccessTokenResponseClient<DeviceCodeGrantRequest> deviceCode() {
+		return new LazyTokenResponseClient<>(() -> new DeviceCodeTokenResponseClient(this.restClients.get()));
+	}
+
+	/**
+	 * @return a client for device authorization requests (RFC 8628 section 3.1), on a {@code RestClient} of its own
+	 * created on its first request
+	 */
+	public DeviceAuthorizationClient deviceAuthorization() {
+		return new DeviceAuthorizationClient(this.restClients);
+	}
+
 	private <T extends AbstractOAuth2AuthorizationGrantRequest, C extends AbstractRestClientOAuth2AccessTokenResponseClient<T>> OAuth2AccessTokenResponseClient<T> lazy(
 			Supplier<C> client) {
 		// Spring's RestClient... clients build a default RestClient, and with it an HTTP client, in their constructor.

@@ -165,6 +165,44 @@ class ShellCommandsTests {
 		}
 	}
 
+	@Test
+	void deviceLogins() {
+		deviceLogins(runner());
+	}
+
+	@Test
+	void deviceLoginsThroughTheClientManager() {
+		deviceLogins(
+				runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class)));
+	}
+
+	/** {@code login tv} for a device-grant registration, {@code login api --device} for a browser-login one. */
+	private void deviceLogins(ApplicationContextRunner runner) {
+		this.wireMock.stubFor(post(urlEqualTo("/device_authorization"))
+			.willReturn(okJson("{\"device_code\":\"DC-SHELL-device-code\",\"user_code\":\"SHEL-LCOD\","
+					+ "\"verification_uri\":\"https://idp.example/device\",\"expires_in\":300,\"interval\":1}")));
+		String tv = "spring.security.oauth2.client.registration.tv.";
+		runner
+			.withPropertyValues(tv + "client-id=tv", tv + "client-authentication-method=none",
+					tv + "authorization-grant-type=urn:ietf:params:oauth:grant-type:device_code", tv + "scope=read",
+					tv + "provider=stub",
+					"oauth-callback.registrations.tv.device-authorization-uri=" + this.wireMock.baseUrl()
+							+ "/device_authorization",
+					"oauth-callback.registrations.api.device-authorization-uri=" + this.wireMock.baseUrl()
+							+ "/device_authorization")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(run(context, "login", "tv")).contains("Logged in to 'tv' as account 'ada': scopes read");
+				assertThat(run(context, "login", "api", "--device"))
+					.contains("Logged in to 'api' as account 'ada': scopes read");
+				this.wireMock.verify(2, postRequestedFor(urlEqualTo("/device_authorization")));
+				this.wireMock.verify(postRequestedFor(urlEqualTo("/token"))
+					.withRequestBody(containing("device_code=DC-SHELL-device-code"))
+					.withRequestBody(containing("client_id=cli")));
+				assertThat(run(context, "status")).contains("(2 login(s))", "api / ada", "tv / ada");
+			});
+	}
+
 	private void loginStatusAndLogout(ApplicationContextRunner runner) {
 		runner.run((context) -> {
 			assertThat(context.getBeansOfType(Command.class)).containsOnlyKeys("oauthCallbackLoginCommand",

@@ -58,6 +58,17 @@ class RedactedFormTests {
 	}
 
 	@Test
+	void aDeviceCodeIsRedactedAndItsGrantTypeShown() {
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+		form.add("client_id", "cli");
+		form.add("device_code", "dev-Code-6621-secret");
+		RedactedForm.redact(form);
+		assertThat(form.toString()).isEqualTo("{grant_type=[urn:ietf:params:oauth:grant-type:device_code], "
+				+ "client_id=[cli], device_code=[redacted]}");
+	}
+
+	@Test
 	void valuesAddedAfterwardsStayRedacted() {
 		MultiValueMap<String, String> form = form();
 		RedactedForm.redact(form);

@@ -17,19 +17,26 @@ import org.springframework.util.StringUtils;
 
 /**
  * An embedded OpenID Connect provider for the 'demo' profile: Spring Authorization Server in its own servlet
- * application context on {@code 127.0.0.1} (port {@code sample.demo.port}; by default a free port), with one user and one
- * public client. It keeps nothing between runs: tokens stored by an earlier run are refused, and the starter logs in
+ * application context on {@code 127.0.0.1} (port {@code sample.demo.port}; by default a free port), with one user and
+ * two public clients. It keeps nothing between runs: tokens stored by an earlier run are refused, and the starter logs in
  * again.
  * <p>
  * The client {@value #CLIENT_ID} uses no client authentication, requires PKCE, may use the authorization_code and
  * refresh_token grants (Spring Authorization Server issues no refresh token to a public client), and is registered
  * with the redirect URI {@value #REDIRECT_URI}, which Spring Authorization Server accepts with any port (RFC 8252
  * section 7.3).
+ * <p>
+ * The client {@value #DEVICE_CLIENT_ID} is a public client of the device authorization grant (RFC 8628): the provider
+ * offers its device authorization endpoint and its verification page ({@link DemoDeviceGrant}), where the user
+ * signs in, enters the code and approves; it issues it a refresh token.
  */
 public final class DemoIdentityProvider implements AutoCloseable {
 
 	/** The public client registered at the provider. */
 	public static final String CLIENT_ID = "demo-cli";
+
+	/** The public client of the device authorization grant registered at the provider. */
+	public static final String DEVICE_CLIENT_ID = "demo-device-cli";
 
 	/** The registered redirect URI; any port is accepted for it. */
 	public static final String REDIRECT_URI = "http://127.0.0.1/callback";
@@ -72,6 +79,7 @@ public final class DemoIdentityProvider implements AutoCloseable {
 		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(
 				User.withUsername(username).password("{noop}" + secret).roles("USER").build());
 		String client = "--spring.security.oauth2.authorizationserver.client." + CLIENT_ID + ".";
+		String device = "--spring.security.oauth2.authorizationserver.client." + DEVICE_CLIENT_ID + ".";
 		List<String> args = new ArrayList<>(List.of(
 				// Command-line arguments outrank system properties and environment variables (SERVER_PORT, ...)
 				// meant for the sample itself.
@@ -84,10 +92,17 @@ public final class DemoIdentityProvider implements AutoCloseable {
 				client + "registration.redirect-uris=" + REDIRECT_URI,
 				client + "registration.scopes=openid,profile",
 				client + "require-proof-key=true",
-				client + "require-authorization-consent=" + consent));
+				client + "require-authorization-consent=" + consent,
+				device + "registration.client-id=" + DEVICE_CLIENT_ID,
+				device + "registration.client-authentication-methods=none",
+				device + "registration.authorization-grant-types=urn:ietf:params:oauth:grant-type:device_code,"
+						+ "refresh_token",
+				// No openid: Spring Authorization Server refuses it for device logins.
+				device + "registration.scopes=profile"));
 		ConfigurableApplicationContext context;
 		try {
-			context = new SpringApplicationBuilder(DemoIdentityProviderApplication.class).web(WebApplicationType.SERVLET)
+			context = new SpringApplicationBuilder(DemoIdentityProviderApplication.class, DemoDeviceGrant.class)
+				.web(WebApplicationType.SERVLET)
 				.initializers((applicationContext) -> applicationContext.getBeanFactory()
 					.registerSingleton("demoUsers", users))
 				.run(args.toArray(String[]::new));
