@@ -7,6 +7,7 @@ import io.github.oauthcallback.internal.authorize.LoginWays;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.internal.device.DefaultDeviceAuthorizer;
+import io.github.oauthcallback.internal.device.DeviceAuthorizerLoginStarter;
 import io.github.oauthcallback.internal.device.DeviceEndpoints;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 import io.github.oauthcallback.browser.BrowserLauncher;
@@ -39,8 +40,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
  * {@code spring.security.oauth2.client.*}, and the parts they use, each replaceable by a bean of the same type. The
  * authorizer prints the authorization URL to {@code System.err} before any {@link BrowserLauncher} is called, chooses
  * how the login runs from {@code oauth-callback.login.mode} and reads a pasted address from standard input only when
- * it is a terminal. A {@link DeviceLoginStarter} bean, if there is one, runs the logins
- * that take the device authorization grant. It needs a {@link ClientRegistrationRepository} and an
+ * it is a terminal. A {@link DeviceLoginStarter} (by default one on the {@link DeviceAuthorizer}) runs the logins
+ * that the mode sends to the device authorization grant. It needs a {@link ClientRegistrationRepository} and an
  * {@link OAuth2AuthorizedClientService}, so it runs after the auto-configurations that may define them.
  */
 @AutoConfiguration(after = { OAuthCallbackDiscoveryAutoConfiguration.class, OAuthCallbackStoreAutoConfiguration.class,
@@ -107,6 +108,18 @@ public final class OAuthCallbackLoginAutoConfiguration {
 		return new DefaultDeviceAuthorizer(registrations, authorizedClients, clients.deviceAuthorization(),
 				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
 				properties.login().account(), properties.login().timeout());
+	}
+
+	/**
+	 * The device-grant hook of the loopback login: {@code oauth-callback.login.mode=device}, and {@code auto} where no
+	 * browser can be used here, run the login with the {@link DeviceAuthorizer} when the registration's provider has a
+	 * device authorization endpoint.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DeviceAuthorizer.class)
+	DeviceLoginStarter oauthCallbackDeviceLoginStarter(DeviceAuthorizer deviceAuthorizer) {
+		return new DeviceAuthorizerLoginStarter(deviceAuthorizer);
 	}
 
 }

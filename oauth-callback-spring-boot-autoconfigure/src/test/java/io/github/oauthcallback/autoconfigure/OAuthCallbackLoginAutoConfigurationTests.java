@@ -474,16 +474,23 @@ class OAuthCallbackLoginAutoConfigurationTests {
 		assertThat(asked).containsExactly("demo ada PT2M");
 	}
 
+	/**
+	 * The device-grant hook is there by default (on the DeviceAuthorizer); a registration whose provider has no device
+	 * authorization endpoint still fails clearly. (Without any hook: LoginModeTests.)
+	 */
 	@Test
-	void withoutADeviceLoginStarterTheDeviceModeFailsClearly() {
+	void withoutADeviceEndpointTheDeviceModeFailsClearly() {
 		this.runner.withPropertyValues(REGISTRATION)
 			.withPropertyValues("oauth-callback.login.mode=device")
-			.run((context) -> assertThatExceptionOfType(DeviceGrantUnavailableException.class)
-				.isThrownBy(() -> context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null))
-				.isInstanceOf(InvalidRegistrationException.class)
-				.withMessageStartingWith("The device authorization grant is not available for registration 'demo': "
-						+ "this application has no device-grant support")
-				.withMessageContaining("Set oauth-callback.login.mode to auto, browser or paste"));
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DeviceLoginStarter.class);
+				assertThatExceptionOfType(DeviceGrantUnavailableException.class)
+					.isThrownBy(() -> context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null))
+					.isInstanceOf(InvalidRegistrationException.class)
+					.withMessageStartingWith("The device authorization grant is not available for registration "
+							+ "'demo': its provider has no device authorization endpoint")
+					.withMessageContaining("Set oauth-callback.login.mode to auto, browser or paste");
+			});
 		assertThat(ListenerResources.listenerThreads()).isEmpty();
 	}
 

@@ -14,6 +14,7 @@ import io.github.oauthcallback.autoconfigure.OAuthCallbackRestClientAutoConfigur
 import io.github.oauthcallback.autoconfigure.OAuthCallbackStoreAutoConfiguration;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.authorize.DeviceLoginStarter;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.DeviceApprover;
 import io.github.oauthcallback.support.TestAuthorizationServer;
@@ -159,6 +160,29 @@ class DeviceLoginEndToEndTests {
 			assertThat(server.isActive(client.getAccessToken().getTokenValue())).isTrue();
 			assertThat(context.getBean(TokenStore.class).<OAuth2AuthorizedClient>loadAuthorizedClient("forced",
 					"ada-cli")).isNotNull();
+		});
+	}
+
+	@Test
+	void loginModeDeviceLogsAnAuthorizationCodeRegistrationInWithTheDeviceGrant() throws Exception {
+		List<URI> opened = new CopyOnWriteArrayList<>();
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		runner(approving(opened, failures)).withPropertyValues("oauth-callback.login.mode=device").run((context) -> {
+			assertThat(context).hasSingleBean(DeviceLoginStarter.class);
+			// The plain login of a browser-login registration: the mode, not the caller, picks the device grant.
+			OAuth2AuthorizedClient client = context.getBean(OAuthCallbackAuthorizedClientManager.class)
+				.login("forced", AuthorizationOptions.defaults());
+			assertThat(failures).isEmpty();
+			assertThat(opened).as("the device verification page, not an authorization URL")
+				.singleElement()
+				.satisfies((uri) -> assertThat(uri.toString())
+					.startsWith(server.issuer() + "/oauth2/device_verification?user_code="));
+			assertThat(server.isActive(client.getAccessToken().getTokenValue())).isTrue();
+			assertThat(client.getPrincipalName()).isEqualTo("ada-cli");
+			assertThat(context.getBean(TokenStore.class)
+				.<OAuth2AuthorizedClient>loadAuthorizedClient("forced", "ada-cli")
+				.getAccessToken()
+				.getTokenValue()).isEqualTo(client.getAccessToken().getTokenValue());
 		});
 	}
 
