@@ -1,5 +1,6 @@
 package io.github.oauthcallback.autoconfigure;
 
+import io.github.oauthcallback.support.UnusedLoopbackAuthorizer;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -159,18 +160,7 @@ class OAuthCallbackLoginAutoConfigurationTests {
 	void eachBeanBacksOff() {
 		BrowserLauncher browser = (uri) -> {
 		};
-		LoopbackAuthorizer authorizer = new LoopbackAuthorizer() {
-			@Override
-			public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
-				return null;
-			}
-
-			@Override
-			public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
-					AuthorizationOptions options) {
-				return null;
-			}
-		};
+		LoopbackAuthorizer authorizer = new UnusedLoopbackAuthorizer();
 		this.runner.withPropertyValues(REGISTRATION)
 			.withBean("myBrowser", BrowserLauncher.class, () -> browser)
 			.withBean("myAuthorizer", LoopbackAuthorizer.class, () -> authorizer)
@@ -288,18 +278,7 @@ class OAuthCallbackLoginAutoConfigurationTests {
 
 	@Test
 	void authorizerBacksOffAloneAndItsPartsRemain() {
-		LoopbackAuthorizer authorizer = new LoopbackAuthorizer() {
-			@Override
-			public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
-				return null;
-			}
-
-			@Override
-			public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
-					AuthorizationOptions options) {
-				return null;
-			}
-		};
+		LoopbackAuthorizer authorizer = new UnusedLoopbackAuthorizer();
 		this.runner.withPropertyValues(REGISTRATION)
 			.withBean("myAuthorizer", LoopbackAuthorizer.class, () -> authorizer)
 			.run((context) -> {

@@ -1,8 +1,7 @@
 package io.github.oauthcallback.autoconfigure;
 
-import java.util.concurrent.CompletableFuture;
+import io.github.oauthcallback.support.UnusedLoopbackAuthorizer;
 
-import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
@@ -13,7 +12,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.shell.core.command.Command;
 
@@ -61,18 +59,7 @@ class OAuthCallbackShellAutoConfigurationTests {
 
 	@Test
 	void theCommandsBackOffForCommandsOfTheApplication() {
-		LoopbackAuthorizer authorizer = new LoopbackAuthorizer() {
-			@Override
-			public OAuth2AuthorizedClient authorize(String registrationId, AuthorizationOptions options) {
-				return null;
-			}
-
-			@Override
-			public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
-					AuthorizationOptions options) {
-				return null;
-			}
-		};
+		LoopbackAuthorizer authorizer = new UnusedLoopbackAuthorizer();
 		OAuthCallbackShellCommands mine = new OAuthCallbackShellCommands(authorizer, (id) -> null,
 				new InMemoryTokenStore(), "ada");
 		this.runner.withBean("myCommands", OAuthCallbackShellCommands.class, () -> mine).run((context) -> {
