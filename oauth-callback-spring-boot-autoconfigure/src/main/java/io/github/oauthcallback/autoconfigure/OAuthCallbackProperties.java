@@ -56,7 +56,9 @@ import org.springframework.util.StringUtils;
  * Boot's provider properties have no place for: 'revocation-uri', the provider's revocation endpoint (RFC 7009) when
  * its discovery metadata has no revocation_endpoint or the provider is not discovered, an absolute https URI (http only
  * for a loopback host); 'device-authorization-uri', the provider's device authorization endpoint (RFC 8628) for
- * device logins, which defaults to the device_authorization_endpoint of the provider's discovery document.
+ * device logins, which defaults to the device_authorization_endpoint of the provider's discovery document;
+ * 'resource', the RFC 8707 resource indicator (an absolute URI without fragment) sent as 'resource' on the
+ * registration's authorization requests, code exchanges, refreshes and device requests.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
@@ -553,8 +555,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param deviceAuthorizationUri Device authorization endpoint (RFC 8628) of the registration's provider, used
 	 * by device logins (authorization-grant-type urn:ietf:params:oauth:grant-type:device_code, or a forced device
 	 * login). Defaults to the device_authorization_endpoint of the provider's discovery document (issuer-uri).
+	 * @param resource Resource indicator (RFC 8707) of the API the registration's tokens are for: an absolute URI
+	 * without fragment, sent as the 'resource' parameter on the authorization request, the code exchange, every
+	 * refresh, and the device authorization and device token requests, so the provider can restrict the tokens'
+	 * audience to it. Not set by default (no 'resource' parameter is sent).
 	 */
-	public record Registration(@Nullable URI revocationUri, @Nullable URI deviceAuthorizationUri) {
+	public record Registration(@Nullable URI revocationUri, @Nullable URI deviceAuthorizationUri,
+			@Nullable URI resource) {
 
 		/**
 		 * The check of the registrations' settings.
@@ -584,6 +591,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 									+ "endpoint as an absolute https URI (http only to 127.0.0.1, [::1] or "
 									+ "localhost), for example https://idp.example.com/oauth2/device_authorization.");
 				}
+				URI resource = registration.resource();
+				if (resource != null && (!resource.isAbsolute() || resource.getRawFragment() != null)) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "registrations." + id + ".resource",
+							SafeText.providerText(resource.toString()), "It must be an absolute URI without a fragment "
+									+ "(RFC 8707 section 2): the API the tokens are for, for example "
+									+ "https://api.example.com/ or https://mcp.example.com/mcp.");
+				}
 			});
 			return Map.copyOf(registrations);
 		}
@@ -603,6 +617,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 									+ "or remove the settings.");
 				}
 			});
+		}
+
+		/**
+		 * @return the resource indicators set, by registration id
+		 */
+		static Map<String, URI> resources(Map<String, Registration> registrations) {
+			return endpoints(registrations, Registration::resource);
 		}
 
 		/**
