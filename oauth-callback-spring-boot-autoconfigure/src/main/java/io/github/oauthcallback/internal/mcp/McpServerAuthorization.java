@@ -209,9 +209,9 @@ public final class McpServerAuthorization {
 	/** Builds the server's registration from discovery and a client identity, registering the client if needed. */
 	private ClientRegistration register(List<String> wwwAuthenticate, List<String> challengedScopes) {
 		McpServerMetadata found = this.metadata.discover(this.server, wwwAuthenticate);
-		McpClientCredentials client = this.clients.obtain(this.registrationId, found);
-		ClientRegistration registration = this.factory.build(this.registrationId, found, client,
-				McpScopes.first(challengedScopes, found));
+		Set<String> scopes = McpScopes.first(challengedScopes, found);
+		McpClientCredentials client = this.clients.obtain(this.server, this.registrationId, found, scopes);
+		ClientRegistration registration = this.factory.build(this.registrationId, found, client, scopes);
 		this.registrations.put(registration, found.resource().resource());
 		return registration;
 	}
@@ -253,7 +253,7 @@ public final class McpServerAuthorization {
 		if (cached.isEmpty()) {
 			return null;
 		}
-		Optional<McpClientCredentials> client = this.clients.known(this.registrationId, cached.get());
+		Optional<McpClientCredentials> client = this.clients.known(this.server, this.registrationId, cached.get());
 		if (client.isEmpty()) {
 			return null;
 		}
