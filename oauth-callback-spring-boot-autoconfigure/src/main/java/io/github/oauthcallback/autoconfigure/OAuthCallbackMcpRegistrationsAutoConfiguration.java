@@ -11,6 +11,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import io.github.oauthcallback.internal.mcp.BlockingReactiveClientRegistrations;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
 /**
@@ -23,7 +27,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  */
 @AutoConfiguration(after = OAuthCallbackDiscoveryAutoConfiguration.class,
 		before = { OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
-				OAuth2ClientAutoConfiguration.class })
+				OAuth2ClientAutoConfiguration.class },
+		beforeName = "org.springframework.boot.security.oauth2.client.autoconfigure.reactive."
+				+ "ReactiveOAuth2ClientAutoConfiguration")
 @ConditionalOnClass(name = OAuthCallbackMcpRegistrationsAutoConfiguration.SDK_TRANSPORT,
 		value = ClientRegistrationRepository.class)
 @ConditionalOnBooleanProperty(name = "oauth-callback.mcp.enabled", matchIfMissing = true)
@@ -67,6 +73,26 @@ public final class OAuthCallbackMcpRegistrationsAutoConfiguration {
 			}
 
 		};
+	}
+
+	/**
+	 * With Reactor on the classpath (the MCP Java SDK brings it), Spring Boot would map the registrations again for
+	 * a reactive repository, and refuse an MCP server's pre-registered client (it has no provider): the starter's
+	 * registrations serve as the reactive ones instead.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "reactor.core.publisher.Mono",
+			"org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository" })
+	static class ReactiveRegistrationsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ReactiveClientRegistrationRepository.class)
+		@ConditionalOnBean(ClientRegistrationRepository.class)
+		BlockingReactiveClientRegistrations oauthCallbackReactiveClientRegistrationRepository(
+				ObjectProvider<ClientRegistrationRepository> registrations) {
+			return new BlockingReactiveClientRegistrations(registrations::getObject);
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.mcp.BlockingReactiveClientRegistrations;
 import io.github.oauthcallback.internal.mcp.McpClientRegistrationRepository;
 import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import io.github.oauthcallback.store.InMemoryTokenStore;
@@ -17,10 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +43,8 @@ class OAuthCallbackMcpAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(OAuthCallbackDiscoveryAutoConfiguration.class,
 					OAuthCallbackMcpRegistrationsAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
 					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
-					OAuthCallbackClientManagerAutoConfiguration.class, OAuthCallbackMcpAutoConfiguration.class))
+					OAuthCallbackClientManagerAutoConfiguration.class, OAuthCallbackMcpAutoConfiguration.class,
+					ReactiveOAuth2ClientAutoConfiguration.class))
 			.withPropertyValues("oauth-callback.store.file.path=" + this.dir.resolve("tokens.json"));
 	}
 
@@ -91,6 +95,9 @@ class OAuthCallbackMcpAutoConfigurationTests {
 				assertThat(context.getBean(ClientRegistrationRepository.class).findByRegistrationId("conformance"))
 					.as("its provider is the MCP server's authorization server, found when the server is used")
 					.isNull();
+				// Reactor is on the classpath with the SDK: Spring Boot's reactive mapping would refuse it.
+				assertThat(context.getBean(ReactiveClientRegistrationRepository.class))
+					.isInstanceOf(BlockingReactiveClientRegistrations.class);
 			});
 	}
 
