@@ -117,6 +117,7 @@ public final class DynamicClientRegistration {
 				.uri(endpoint)
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.APPLICATION_JSON)
+				.contentLength(body.length)
 				.body((output) -> output.write(body))
 				.exchange((request, response) -> new Answer(response.getStatusCode().value(),
 						response.getHeaders().getContentType(), response.getBody().readNBytes(MAX_ANSWER_BYTES)), true);
