@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.github.oauthcallback.McpAuthorizationException;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -265,14 +268,21 @@ class DynamicClientRegistrationTests {
 	}
 
 	@Test
-	void noSecretInLogsOrToString() {
+	void noSecretInLogsEvenAtTraceNorInToString() {
 		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody(
 				"{\"client_id\":\"dyn-6\",\"client_secret\":\"" + SECRET + "\",\"registration_access_token\":\"rat-"
 						+ SECRET + "\",\"token_endpoint_auth_method\":\"client_secret_basic\"}"));
 		McpClient client;
+		Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		Level level = root.getLevel();
+		root.setLevel(Level.TRACE);
 		try (CapturedLogs logs = new CapturedLogs()) {
 			client = registration().register(SERVER, metadata(this.authorizationServer, List.of()), null, List.of());
-			assertThat(logs.text()).contains("Registered a client for the MCP server " + SERVER).doesNotContain(SECRET);
+			assertThat(logs.text()).contains("Registered a client for the MCP server " + SERVER)
+				.doesNotContain(SECRET);
+		}
+		finally {
+			root.setLevel(level);
 		}
 		assertThat(client.clientSecret()).isEqualTo(SECRET);
 		assertThat(client.toString()).doesNotContain(SECRET);
