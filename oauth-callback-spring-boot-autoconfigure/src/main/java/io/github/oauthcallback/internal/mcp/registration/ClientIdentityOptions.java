@@ -57,7 +57,7 @@ public record ClientIdentityOptions(@Nullable PreRegisteredClient preRegistered,
 	 */
 	public static URI clientIdMetadataDocument(URI url) {
 		String problem = null;
-		if (!url.isAbsolute() || !"https".equals(url.getScheme())) {
+		if (!url.isAbsolute() || !"https".equalsIgnoreCase(url.getScheme())) {
 			problem = "it must be an https URL";
 		}
 		else if (url.getHost() == null) {
