@@ -3,6 +3,7 @@ package io.github.oauthcallback.internal.mcp.registration;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -121,6 +122,7 @@ public final class FileRegisteredClients implements RegisteredClients {
 
 	private void update(UnaryOperator<Document> change) {
 		this.lock.lockedForKey(LOCK_KEY, () -> {
+			removeStaleTemporaryFiles();
 			Document before = read();
 			Document after = change.apply(before);
 			if (after != before) {
@@ -172,7 +174,7 @@ public final class FileRegisteredClients implements RegisteredClients {
 		byte[] content = json.writeValueAsBytes(document);
 		Path temporary = null;
 		try {
-			temporary = Files.createTempFile(this.file.getParent(), "." + this.file.getFileName() + ".tmp-", ".tmp",
+			temporary = Files.createTempFile(this.file.getParent(), temporaryPrefix(), ".tmp",
 					PrivateFiles.creationAttributes(this.posix, OWNER_RW));
 			if (!this.posix) {
 				PrivateFiles.restrictAcl(temporary);
@@ -203,6 +205,28 @@ public final class FileRegisteredClients implements RegisteredClients {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Temporary files are only made under the lock, so any found while holding it were left by a process that died
+	 * mid-write.
+	 */
+	private void removeStaleTemporaryFiles() {
+		String prefix = temporaryPrefix();
+		try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.file.getParent(),
+				(path) -> path.getFileName().toString().startsWith(prefix)
+						&& path.getFileName().toString().endsWith(".tmp"))) {
+			for (Path path : stale) {
+				Files.deleteIfExists(path);
+			}
+		}
+		catch (IOException ex) {
+			// leftovers do no harm; the write that follows reports real problems
+		}
+	}
+
+	private String temporaryPrefix() {
+		return "." + this.file.getFileName() + ".tmp-";
 	}
 
 	private TokenStoreException unusable(String problem, String wayOut, @Nullable Throwable cause) {

@@ -134,6 +134,18 @@ class RegisteredClientsStorageTests {
 	}
 
 	@Test
+	void aTemporaryFileLeftByACrashedWriteIsRemovedByTheNextWrite() throws Exception {
+		FileRegisteredClients clients = file(TokenCipher.none());
+		clients.save("server-a", confidential(ISSUER));
+		Path leftover = Files.writeString(clients.path().resolveSibling(".tokens.mcp-clients.json.tmp-123.tmp"), "x");
+		Path sibling = Files.writeString(clients.path().resolveSibling(".tokens.json.tmp-123.tmp"), "x");
+		clients.save("server-b", publicClient(ISSUER));
+		assertThat(leftover).doesNotExist();
+		assertThat(sibling).exists();
+		assertThat(clients.find("server-a")).contains(confidential(ISSUER));
+	}
+
+	@Test
 	void aNewerFormatIsNotOverwritten() throws Exception {
 		FileRegisteredClients clients = file(TokenCipher.none());
 		Files.createDirectories(clients.path().getParent());
