@@ -200,6 +200,14 @@ class McpTestPeerTests {
 		assertThat(widened.status()).isEqualTo(400);
 		assertThat(widened.error()).isEqualTo("invalid_target");
 		assertThat(post(mcpServer.url(), INITIALIZE, refreshed.accessToken()).statusCode()).isEqualTo(200);
+		Answer narrowed = flow.login(List.of("mcp:tools"), List.of(mcpServer.url(), "https://other.example/mcp"),
+				List.of(mcpServer.url()));
+		assertThat(narrowed.audience()).containsExactly(mcpServer.url());
+		assertThat(flow.refresh(narrowed.refreshToken()).audience()).as("the audience of the replaced token")
+			.containsExactly(mcpServer.url());
+		Answer onlyOnExchange = flow.login(List.of("mcp:tools"), List.of(), List.of(mcpServer.url()));
+		assertThat(onlyOnExchange.audience()).containsExactly(mcpServer.url());
+		assertThat(flow.refresh(onlyOnExchange.refreshToken()).audience()).containsExactly(mcpServer.url());
 	}
 
 	@Test
