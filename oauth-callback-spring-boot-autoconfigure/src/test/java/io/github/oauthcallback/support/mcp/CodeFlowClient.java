@@ -151,8 +151,21 @@ public final class CodeFlowClient {
 		return token(form, List.of(resources));
 	}
 
+	/** A revocation request (RFC 7009) for a refresh token; a public client sends only its {@code client_id}. */
+	public Answer revoke(String refreshToken) throws IOException, InterruptedException {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("token", refreshToken);
+		form.put("token_type_hint", "refresh_token");
+		return post(URI.create(this.server.issuer() + "/oauth2/revoke"), form, List.of());
+	}
+
 	private Answer token(Map<String, String> form, List<String> resources) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.server.tokenEndpoint())
+		return post(this.server.tokenEndpoint(), form, resources);
+	}
+
+	private Answer post(URI endpoint, Map<String, String> form, List<String> resources)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("Accept", "application/json");
 		String secret = this.client.clientSecret();

@@ -211,6 +211,16 @@ class McpTestPeerTests {
 	}
 
 	@Test
+	void aPublicClientRevokesItsRefreshTokenWithItsIdOnly() throws Exception {
+		CodeFlowClient flow = new CodeFlowClient(authorizationServer, publicClient);
+		Answer tokens = flow.login(List.of("mcp:tools"), mcpServer.url());
+		assertThat(flow.revoke(tokens.refreshToken()).status()).isEqualTo(200);
+		Answer refused = flow.refresh(tokens.refreshToken());
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.error()).isEqualTo("invalid_grant");
+	}
+
+	@Test
 	void aConfidentialRegisteredClientLogsInWithItsSecret() throws Exception {
 		Registration confidential = CodeFlowClient.register(authorizationServer, "client_secret_basic").registration();
 		Answer tokens = new CodeFlowClient(authorizationServer, confidential).login(List.of("mcp:tools"),
