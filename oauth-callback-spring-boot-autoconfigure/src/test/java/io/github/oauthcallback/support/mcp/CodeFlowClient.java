@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.oauthcallback.support.DeviceApprover;
 import io.github.oauthcallback.support.UserAgentBrowser;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,7 +34,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * A minimal OAuth client of {@link McpAuthorizationServer} written with {@code java.net.http} only, for tests of the
  * peers themselves (no starter code): registers a client (RFC 7591), logs in with the authorization code grant and
  * PKCE (the user played by {@link UserAgentBrowser#approving()}, the redirect received by a JDK {@code HttpServer}
- * on 127.0.0.1 that lives for one login), refreshes, each with optional {@code resource} parameters.
+ * on 127.0.0.1 that lives for one login) or with the device grant ({@link DeviceApprover}), refreshes and revokes,
+ * with optional {@code resource} parameters.
  */
 public final class CodeFlowClient {
 
@@ -141,6 +143,30 @@ public final class CodeFlowClient {
 		finally {
 			callback.stop(0);
 		}
+	}
+
+	/**
+	 * Logs in with the device authorization grant: device authorization request with the scopes and resources, the
+	 * user approves ({@link DeviceApprover}), then the device-code token request with the same resources.
+	 */
+	public Answer deviceLogin(List<String> scopes, String... resources) throws Exception {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("scope", String.join(" ", scopes));
+		Answer authorization = post(URI.create(this.server.issuer() + "/oauth2/device_authorization"), form,
+				List.of(resources));
+		if (authorization.status() != 200) {
+			return authorization;
+		}
+		DeviceApprover.approve(URI.create(authorization.required("verification_uri_complete")));
+		Map<String, String> poll = new LinkedHashMap<>();
+		poll.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+		poll.put("device_code", authorization.required("device_code"));
+		Answer answer = token(new LinkedHashMap<>(poll), List.of(resources));
+		for (int attempt = 0; attempt < 10 && "authorization_pending".equals(answer.error()); attempt++) {
+			Thread.sleep(1000);
+			answer = token(new LinkedHashMap<>(poll), List.of(resources));
+		}
+		return answer;
 	}
 
 	/** A refresh-token request with the resources. */

@@ -31,6 +31,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * configuration at {@code /.well-known/openid-configuration}, both with {@code registration_endpoint},
  * {@code code_challenge_methods_supported: [S256]}, {@code scopes_supported} and {@code none} among the token
  * endpoint authentication methods.</li>
+ * <li>The device authorization grant (RFC 8628) with a one-second {@code interval}, for the pre-registered clients
+ * and for registered clients that ask for the grant; a public client sends only its {@code client_id}. The
+ * {@code resource} of a device authorization request is recorded but not kept by Spring Authorization Server, so
+ * the device-code token request's {@code resource} sets the audience. {@code DeviceApprover} plays the user.</li>
  * <li>The user {@link TestAuthorizationServer#USER} / {@link TestAuthorizationServer#PASSWORD} signs in with form
  * login, so {@link UserAgentBrowser#approving()} plays the user.</li>
  * </ul>
@@ -43,7 +47,10 @@ public final class McpAuthorizationServer implements AutoCloseable {
 	public static final List<String> SCOPES = List.of("openid", "profile", "offline_access", TestMcpServer.TOOLS_SCOPE,
 			TestMcpServer.ADMIN_SCOPE);
 
-	/** A pre-registered public client (PKCE, refresh tokens, every scope, redirect http://127.0.0.1/callback). */
+	/**
+	 * A pre-registered public client: authorization code with PKCE, refresh token and device code grants, every
+	 * scope, redirect http://127.0.0.1/callback.
+	 */
 	public static final String PUBLIC_CLIENT = "mcp-public-cli";
 
 	/** A pre-registered confidential client (client_secret_basic and client_secret_post), otherwise as the public one. */
@@ -180,8 +187,8 @@ public final class McpAuthorizationServer implements AutoCloseable {
 
 	/**
 	 * The {@code resource} parameters of one request.
-	 * @param endpoint {@code "authorize"} or {@code "token"}
-	 * @param grantType the token request's {@code grant_type}; {@code null} for an authorization request
+	 * @param endpoint {@code "authorize"}, {@code "device_authorization"} or {@code "token"}
+	 * @param grantType the token request's {@code grant_type}; {@code null} for the other endpoints
 	 * @param clientId the {@code client_id} parameter, if the request had one (a confidential client may send its id
 	 * in the {@code Authorization} header only)
 	 * @param resources the {@code resource} values, in order; empty if none was sent

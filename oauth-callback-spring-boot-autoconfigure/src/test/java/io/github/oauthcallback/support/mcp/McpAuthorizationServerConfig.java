@@ -1,5 +1,6 @@
 package io.github.oauthcallback.support.mcp;
 
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +21,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.Filter;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,14 +31,19 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.endpoint.OAuth2DeviceAuthorizationResponse;
+import org.springframework.security.oauth2.core.http.converter.OAuth2DeviceAuthorizationResponseHttpMessageConverter;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientRegistrationAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientRegistrationAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
@@ -47,6 +54,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.springframework.security.config.Customizer.withDefaults;
 
@@ -120,6 +128,9 @@ class McpAuthorizationServerConfig {
 				.providerConfigurationCustomizer((metadata) -> metadata.claims(McpAuthorizationServerConfig::advertise))));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata
 				.authorizationServerMetadataCustomizer((builder) -> builder.claims(McpAuthorizationServerConfig::advertise)));
+			server.deviceAuthorizationEndpoint((endpoint) -> endpoint
+				.deviceAuthorizationResponseHandler(McpAuthorizationServerConfig::respondWithInterval));
+			server.deviceVerificationEndpoint(withDefaults());
 			server.clientRegistrationEndpoint((registration) -> registration.openRegistrationAllowed(true)
 				.authenticationProviders(configureRegistration(converter)));
 			server.clientAuthentication((authentication) -> authentication
@@ -168,6 +179,27 @@ class McpAuthorizationServerConfig {
 		claims.put("token_endpoint_auth_methods_supported", methods);
 		claims.put("registration_endpoint", claims.get("issuer") + "/oauth2/register");
 		claims.put("code_challenge_methods_supported", List.of("S256"));
+	}
+
+	/**
+	 * The device authorization response with a one-second {@code interval}: Spring Authorization Server sends none,
+	 * so a client would wait five seconds per poll.
+	 */
+	private static void respondWithInterval(HttpServletRequest request, HttpServletResponse response,
+			Authentication authentication) throws IOException {
+		OAuth2DeviceAuthorizationRequestAuthenticationToken token = (OAuth2DeviceAuthorizationRequestAuthenticationToken) authentication;
+		String verificationUri = UriComponentsBuilder.fromUriString(request.getRequestURL().toString())
+			.replacePath("/oauth2/device_verification")
+			.replaceQuery(null)
+			.toUriString();
+		OAuth2DeviceAuthorizationResponse answer = OAuth2DeviceAuthorizationResponse
+			.with(token.getDeviceCode(), token.getUserCode())
+			.verificationUri(verificationUri)
+			.verificationUriComplete(verificationUri + "?user_code=" + token.getUserCode().getTokenValue())
+			.interval(1)
+			.build();
+		new OAuth2DeviceAuthorizationResponseHttpMessageConverter().write(answer, null,
+				new ServletServerHttpResponse(response));
 	}
 
 	@Bean

@@ -55,6 +55,9 @@ final class McpAuthorizationServerState {
 			this.authorization.incrementAndGet();
 			this.resourceIndicators.add(indicator("authorize", null, request));
 		}
+		else if (path.equals("/oauth2/device_authorization") && "POST".equals(request.getMethod())) {
+			this.resourceIndicators.add(indicator("device_authorization", null, request));
+		}
 		else if (path.equals("/oauth2/token") && "POST".equals(request.getMethod())) {
 			this.token.incrementAndGet();
 			this.resourceIndicators.add(indicator("token", request.getParameter("grant_type"), request));

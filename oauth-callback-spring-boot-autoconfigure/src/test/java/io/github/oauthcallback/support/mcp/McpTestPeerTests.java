@@ -221,6 +221,20 @@ class McpTestPeerTests {
 	}
 
 	@Test
+	void aDeviceLoginOfAPublicClientGetsATokenForTheResourceThatTheServerAccepts() throws Exception {
+		authorizationServer.resetRecordings();
+		CodeFlowClient flow = new CodeFlowClient(authorizationServer,
+				new Registration(McpAuthorizationServer.PUBLIC_CLIENT, null));
+		Answer tokens = flow.deviceLogin(List.of("mcp:tools"), mcpServer.url());
+		assertThat(tokens.status()).isEqualTo(200);
+		assertThat(tokens.audience()).containsExactly(mcpServer.url());
+		assertThat(tokens.refreshToken()).isNotBlank();
+		assertThat(authorizationServer.resourceIndicators()).extracting(McpAuthorizationServer.ResourceIndicator::endpoint)
+			.containsExactly("device_authorization", "token");
+		assertThat(post(mcpServer.url(), INITIALIZE, tokens.accessToken()).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void aConfidentialRegisteredClientLogsInWithItsSecret() throws Exception {
 		Registration confidential = CodeFlowClient.register(authorizationServer, "client_secret_basic").registration();
 		Answer tokens = new CodeFlowClient(authorizationServer, confidential).login(List.of("mcp:tools"),

@@ -18,9 +18,10 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
- * Lets public clients of {@link McpAuthorizationServer} refresh and revoke with only their {@code client_id}.
- * Spring Authorization Server authenticates a public client only on a token request with a {@code code_verifier}
- * (PKCE); a refresh-token request or a revocation of a client registered with method {@code none} is turned into
+ * Lets public clients of {@link McpAuthorizationServer} refresh, revoke and use the device grant with only their
+ * {@code client_id}. Spring Authorization Server authenticates a public client only on a token request with a
+ * {@code code_verifier} (PKCE); a refresh-token or device-code token request, a device authorization request or a
+ * revocation of a client registered with method {@code none} is turned into
  * a client token of its own type here (so Spring's PKCE provider does not claim it) and authenticated when the
  * client exists and is public. The same approach as the device-grant support of {@code TestAuthorizationServer}.
  */
@@ -29,7 +30,7 @@ final class PublicClients {
 	private PublicClients() {
 	}
 
-	/** A public client's refresh-token request or revocation: {@code client_id} and no secret. */
+	/** A public client's request of those kinds: {@code client_id} and no secret. */
 	static final class Converter implements AuthenticationConverter {
 
 		@Override
@@ -40,10 +41,12 @@ final class PublicClients {
 				return null;
 			}
 			String path = request.getRequestURI();
-			boolean refresh = path.equals("/oauth2/token") && AuthorizationGrantType.REFRESH_TOKEN.getValue()
-				.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
+			String grant = request.getParameter(OAuth2ParameterNames.GRANT_TYPE);
+			boolean token = path.equals("/oauth2/token") && (AuthorizationGrantType.REFRESH_TOKEN.getValue().equals(grant)
+					|| AuthorizationGrantType.DEVICE_CODE.getValue().equals(grant));
+			boolean handled = token || path.equals("/oauth2/revoke") || path.equals("/oauth2/device_authorization");
 			String[] ids = request.getParameterValues(OAuth2ParameterNames.CLIENT_ID);
-			if (!(refresh || path.equals("/oauth2/revoke")) || ids == null || ids.length != 1 || ids[0].isBlank()) {
+			if (!handled || ids == null || ids.length != 1 || ids[0].isBlank()) {
 				return null;
 			}
 			return new PublicClient(ids[0]);

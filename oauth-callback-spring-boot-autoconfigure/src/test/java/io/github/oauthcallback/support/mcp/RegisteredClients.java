@@ -49,6 +49,7 @@ final class RegisteredClients implements Converter<OAuth2ClientRegistration, Reg
 			.clientId(clientId)
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 			.authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+			.authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
 			.redirectUri(McpAuthorizationServer.REDIRECT_URI)
 			.scopes((scopes) -> scopes.addAll(McpAuthorizationServer.SCOPES))
 			.clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
