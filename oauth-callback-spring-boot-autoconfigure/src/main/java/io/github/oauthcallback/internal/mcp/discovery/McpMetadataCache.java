@@ -66,9 +66,10 @@ final class McpMetadataCache {
 					+ " is discovered again");
 			return Optional.empty();
 		}
-		if (!stillHolds(entry.metadata(), server)) {
+		URI readFrom = entry.resourceMetadataUrl();
+		if (readFrom == null || !ResourceUris.isHttpUrl(readFrom) || !stillHolds(entry.metadata(), server)) {
 			logger.warn("Ignoring the discovery cache file " + file(server) + ": its metadata does not pass the "
-					+ "checks of a discovery (resource of the server, issuer, PKCE S256). It is replaced after the "
+					+ "checks of a discovery (resource of the server, issuer, PKCE S256, metadata URL). It is replaced after the "
 					+ "next discovery of " + subject + ".");
 			return Optional.empty();
 		}

@@ -207,31 +207,32 @@ public final class McpMetadataDiscovery {
 	/** The first authorization server of the resource whose metadata is found and passes the checks. */
 	private AuthorizationServerMetadata authorizationServer(URI server, Found<ProtectedResourceMetadata> resource) {
 		List<String> unusable = new ArrayList<>();
-		McpAuthorizationException refusal = null;
+		McpAuthorizationException failure = null;
 		for (URI issuer : resource.value().authorizationServers()) {
 			AuthorizationServerOutcome outcome = authorizationServer(server, issuer);
 			if (outcome.metadata() != null) {
 				return outcome.metadata();
 			}
-			if (outcome.refusal() != null && refusal == null) {
-				refusal = outcome.refusal();
+			if (outcome.failure() != null && failure == null) {
+				failure = outcome.failure();
 			}
 			unusable.add(outcome.problem());
 		}
-		if (refusal != null && unusable.size() == 1) {
-			throw refusal;
+		if (failure != null && unusable.size() == 1) {
+			throw failure;
 		}
 		throw new McpAuthorizationException(server, "No authorization server of MCP server " + server + " (from "
-				+ resource.url() + ") can be used: " + String.join("; ", unusable) + ".", refusal);
+				+ resource.url() + ") can be used: " + String.join("; ", unusable) + ".", failure);
 	}
 
 	/**
 	 * @param metadata the usable metadata, if found
 	 * @param problem why there is none, for a message
-	 * @param refusal the failure that refused the metadata found, if that was the reason
+	 * @param failure the failure to report when this is the only authorization server: a refusal of its metadata
+	 * (issuer, {@code S256}) or no answer; {@code null} when no metadata was found
 	 */
 	private record AuthorizationServerOutcome(@Nullable AuthorizationServerMetadata metadata, String problem,
-			@Nullable McpAuthorizationException refusal) {
+			@Nullable McpAuthorizationException failure) {
 
 	}
 

@@ -27,6 +27,20 @@ class BearerChallengeTests {
 	}
 
 	@Test
+	void readsWhatTheConformanceSuitesServersSend() {
+		BearerChallenge missingToken = parse("Bearer error=\"invalid_token\", error_description=\"Missing Authorization "
+				+ "header\", resource_metadata=\"" + METADATA + "\"");
+		assertThat(missingToken.resourceMetadata()).isEqualTo(URI.create(METADATA));
+		assertThat(missingToken.scope()).isEmpty();
+		BearerChallenge stepUp = parse("Bearer error=\"insufficient_scope\", scope=\"mcp:basic mcp:write\", "
+				+ "resource_metadata=\"" + METADATA + "\"");
+		assertThat(stepUp.error()).isEqualTo("insufficient_scope");
+		assertThat(stepUp.scope()).containsExactly("mcp:basic", "mcp:write");
+		assertThat(parse("Bearer scope=\"mcp:admin\", resource_metadata=\"" + METADATA + "\"").scope())
+			.containsExactly("mcp:admin");
+	}
+
+	@Test
 	void schemeAndParameterNamesAreCaseInsensitiveAndTokensNeedNoQuotes() {
 		BearerChallenge challenge = parse("bEaReR Resource_Metadata=\"" + METADATA + "\", SCOPE=files.read, "
 				+ "Error=insufficient_scope");

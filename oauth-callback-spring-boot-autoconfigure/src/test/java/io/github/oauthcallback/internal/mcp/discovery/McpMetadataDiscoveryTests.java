@@ -392,7 +392,8 @@ class McpMetadataDiscoveryTests {
 		String good = Files.readString(file);
 		for (String damaged : List.of("{not json", "[]", "{\"version\":1}", good.replace("\"version\" : 1",
 				"\"version\" : 2"), good.replace("[ \"S256\" ]", "[ \"plain\" ]"),
-				good.replaceFirst("\"resource\" : \"[^\"]*\"", "\"resource\" : \"https://evil.example.com/mcp\""))) {
+				good.replaceFirst("\"resource\" : \"[^\"]*\"", "\"resource\" : \"https://evil.example.com/mcp\""),
+				good.replaceFirst("\"resourceMetadataUrl\" : \"[^\"]*\"", "\"resourceMetadataUrl\" : \"x\""))) {
 			Files.writeString(file, damaged);
 			try (CapturedLogs logs = new CapturedLogs()) {
 				assertThat(discovery(TTL, NOW).cached(URI.create(server()))).as(damaged).isEmpty();
