@@ -46,6 +46,15 @@ public record CachedMcpServerMetadata(int version, @Nullable URI serverUrl, @Nul
 	}
 
 	/**
+	 * @param now the current time
+	 * @return whether it was discovered at or before that time (an entry dated in the future is not trusted)
+	 */
+	boolean isDatedBefore(Instant now) {
+		Instant at = this.discoveredAt;
+		return at != null && !at.isAfter(now);
+	}
+
+	/**
 	 * @return the metadata; only for a complete entry
 	 */
 	McpServerMetadata metadata() {

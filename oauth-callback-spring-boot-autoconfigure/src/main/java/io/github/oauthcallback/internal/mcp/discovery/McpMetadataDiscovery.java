@@ -46,7 +46,9 @@ import org.springframework.web.client.RestClient;
  * What was found is kept in the {@link DiscoveryCache} (its {@code mcp} sub-folder, same trust rules and time to
  * live as provider discovery), so {@link #cached} answers without the network and {@link #discover} makes no request
  * while the entry is fresh, unless the server's challenge names another {@code resource_metadata} URL than the one the
- * entry was read from. Thread-safe; all HTTP through the given {@link RestClient}.
+ * entry was read from. When the entry has expired and a metadata URL then gives no answer or a server error, the
+ * expired entry stands in, with a warning, as it does for provider discovery (not when a server answered with other
+ * metadata, nothing, or metadata that is refused). Thread-safe; all HTTP through the given {@link RestClient}.
  */
 public final class McpMetadataDiscovery {
 
@@ -103,6 +105,7 @@ public final class McpMetadataDiscovery {
 		URI server = server(serverUrl);
 		URI named = (challenge != null) ? challenge.resourceMetadata() : null;
 		Instant now = this.clock.instant();
+		CachedMcpServerMetadata expired = null;
 		if (this.cache != null) {
 			Optional<CachedMcpServerMetadata> cached = this.cache.read(server);
 			if (cached.isPresent()) {
@@ -113,25 +116,40 @@ public final class McpMetadataDiscovery {
 					logger.debug("MCP server " + server + " names the resource metadata " + named + ", not the cached "
 							+ cachedFrom + "; discovering again");
 				}
-				else if (!entry.isFresh(now, this.timeToLive)) {
-					logger.debug("The cached metadata of MCP server " + server + " is older than its time to live; "
-							+ "discovering again");
-				}
-				else {
+				else if (entry.isFresh(now, this.timeToLive)) {
 					logger.debug("MCP server " + server + " metadata taken from the discovery cache "
 							+ this.cache.file(server));
 					return entry.metadata();
 				}
+				else {
+					logger.debug("The cached metadata of MCP server " + server + " is older than its time to live; "
+							+ "discovering again");
+					expired = entry.isDatedBefore(now) ? entry : null;
+				}
 			}
 		}
-		Found<ProtectedResourceMetadata> resource = (named != null) ? namedResource(server, named)
-				: wellKnownResource(server);
-		AuthorizationServerMetadata authorizationServer = authorizationServer(server, resource);
-		McpServerMetadata metadata = new McpServerMetadata(resource.value(), authorizationServer);
-		if (this.cache != null) {
-			this.cache.write(server, resource.url(), metadata, now);
+		McpServerMetadata metadata;
+		URI readFrom;
+		try {
+			Found<ProtectedResourceMetadata> resource = (named != null) ? namedResource(server, named)
+					: wellKnownResource(server);
+			metadata = new McpServerMetadata(resource.value(), authorizationServer(server, resource));
+			readFrom = resource.url();
 		}
-		logger.debug("MCP server " + server + " uses the authorization server " + authorizationServer.issuer());
+		catch (MetadataUnreachableException ex) {
+			if (expired == null || this.cache == null) {
+				throw ex;
+			}
+			// as provider discovery does: what was checked before stands in while its servers cannot answer
+			logger.warn(ex.getMessage() + " Using the metadata of MCP server " + server + " cached at "
+					+ expired.discoveredAt() + " in " + this.cache.file(server) + " instead.");
+			return expired.metadata();
+		}
+		if (this.cache != null) {
+			this.cache.write(server, readFrom, metadata, now);
+		}
+		logger.debug("MCP server " + server + " uses the authorization server "
+				+ metadata.authorizationServer().issuer());
 		return metadata;
 	}
 
@@ -152,11 +170,14 @@ public final class McpMetadataDiscovery {
 			}
 			return new Found<>(checkedResource(server, read.value(), url), url);
 		}
-		String reason = (fetched instanceof Failed failed) ? failed.reason() : ((NotMetadata) fetched).reason();
-		throw new McpAuthorizationException(server, where + " could not be read: " + reason + ". "
-				+ ((fetched instanceof Failed) ? "Check that the server can be reached from here (proxy settings, or "
-						+ "a company CA in the JVM's trust store) and try again."
-						: "Ask the server's operator to serve its protected resource metadata there (RFC 9728)."));
+		if (fetched instanceof Failed failed) {
+			throw new MetadataUnreachableException(server, where + " could not be read: " + failed.reason()
+					+ ". Check that the server can be reached from here (proxy settings, or a company CA in the "
+					+ "JVM's trust store) and try again.");
+		}
+		throw new McpAuthorizationException(server, where + " could not be read: "
+				+ ((NotMetadata) fetched).reason()
+				+ ". Ask the server's operator to serve its protected resource metadata there (RFC 9728).");
 	}
 
 	private Found<ProtectedResourceMetadata> wellKnownResource(URI server) {
@@ -164,7 +185,7 @@ public final class McpMetadataDiscovery {
 		for (URI url : WellKnownUris.protectedResource(server)) {
 			Fetched fetched = this.fetcher.fetch(url);
 			if (fetched instanceof Failed failed) {
-				throw new McpAuthorizationException(server, "The protected resource metadata of MCP server " + server
+				throw new MetadataUnreachableException(server, "The protected resource metadata of MCP server " + server
 						+ " could not be read: " + url + " gave " + failed.reason()
 						+ triedBefore(tried) + ". Check that the server can be reached from here (proxy settings, "
 						+ "or a company CA in the JVM's trust store) and try again.");
@@ -208,6 +229,7 @@ public final class McpMetadataDiscovery {
 	private AuthorizationServerMetadata authorizationServer(URI server, Found<ProtectedResourceMetadata> resource) {
 		List<String> unusable = new ArrayList<>();
 		McpAuthorizationException failure = null;
+		boolean allUnreachable = true;
 		for (URI issuer : resource.value().authorizationServers()) {
 			AuthorizationServerOutcome outcome = authorizationServer(server, issuer);
 			if (outcome.metadata() != null) {
@@ -216,13 +238,18 @@ public final class McpMetadataDiscovery {
 			if (outcome.failure() != null && failure == null) {
 				failure = outcome.failure();
 			}
+			allUnreachable &= outcome.failure() instanceof MetadataUnreachableException;
 			unusable.add(outcome.problem());
 		}
 		if (failure != null && unusable.size() == 1) {
 			throw failure;
 		}
-		throw new McpAuthorizationException(server, "No authorization server of MCP server " + server + " (from "
-				+ resource.url() + ") can be used: " + String.join("; ", unusable) + ".", failure);
+		String message = "No authorization server of MCP server " + server + " (from " + resource.url()
+				+ ") can be used: " + String.join("; ", unusable) + ".";
+		if (allUnreachable) {
+			throw new MetadataUnreachableException(server, message);
+		}
+		throw new McpAuthorizationException(server, message, failure);
 	}
 
 	/**
@@ -245,7 +272,7 @@ public final class McpMetadataDiscovery {
 						+ " gave " + failed.reason() + triedBefore(tried)
 						+ "; check that it can be reached from here and try again";
 				return new AuthorizationServerOutcome(null, problem,
-						new McpAuthorizationException(server, capitalized(problem) + "."));
+						new MetadataUnreachableException(server, capitalized(problem) + "."));
 			}
 			if (fetched instanceof NotMetadata notMetadata) {
 				tried.add(url + " (" + notMetadata.reason() + ")");

@@ -2,6 +2,7 @@ package io.github.oauthcallback.internal.mcp.discovery;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -186,7 +187,7 @@ class BearerChallengeTests {
 		assertThat(BearerChallenge.parse(List.of("Bearer " + "=".repeat(1_000_000)))).isEmpty();
 		assertThat(BearerChallenge.parse(List.of(",".repeat(1_000_000) + "Bearer"))).as("past the length read")
 			.isEmpty();
-		List<String> manyHeaders = java.util.Collections.nCopies(10_000, "Basic realm=x");
+		List<String> manyHeaders = Collections.nCopies(10_000, "Basic realm=x");
 		assertThat(BearerChallenge.parse(manyHeaders)).isEmpty();
 	}
 

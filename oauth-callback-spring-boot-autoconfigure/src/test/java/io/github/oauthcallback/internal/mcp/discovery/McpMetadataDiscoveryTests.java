@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.web.client.RestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -33,7 +36,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -307,7 +309,7 @@ class McpMetadataDiscoveryTests {
 		this.mcp.verify(0, anyRequestedFor(anyUrl()));
 		this.auth.verify(0, anyRequestedFor(anyUrl()));
 		assertThat(discovered.authorizationServer().metadata()).containsEntry("x_ratio", 0.5)
-			.containsEntry("mtls_endpoint_aliases", java.util.Map.of("token_endpoint", issuer + "/mtls/token"));
+			.containsEntry("mtls_endpoint_aliases", Map.of("token_endpoint", issuer + "/mtls/token"));
 		assertThat(later.cached(URI.create(this.mcp.baseUrl() + "/other"))).as("another server").isEmpty();
 	}
 
@@ -332,6 +334,43 @@ class McpMetadataDiscoveryTests {
 
 		discovery(TTL, NOW.minus(Duration.ofHours(2))).discover(URI.create(server()), null);
 		assertThat(requests()).as("metadata dated in the future is not used").isEqualTo(4 * requests);
+	}
+
+	@Test
+	void anExpiredEntryStandsInOnlyWhileTheMetadataServersCannotAnswer() {
+		String issuer = serveDefault();
+		McpServerMetadata discovered = discovery(TTL, NOW).discover(URI.create(server()), null);
+		Instant later = NOW.plus(Duration.ofHours(2));
+
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(aResponse().withStatus(503)));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(discovery(TTL, later).discover(URI.create(server()), null)).isEqualTo(discovered);
+			assertThat(logs.text()).contains("WARN", "authorization server " + issuer + " could not be read",
+					"HTTP 503", "Using the metadata of MCP server " + server() + " cached at " + NOW);
+		}
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp")
+			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		assertThat(discovery(TTL, later).discover(URI.create(server()), challenge(resourceMetadataUrl())))
+			.isEqualTo(discovered);
+		assertThat(discovery(TTL, later).cached(URI.create(server()))).as("cached() gives fresh entries only")
+			.isEmpty();
+
+		// a server that answers is believed: nothing there, or metadata that is refused, is not papered over
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp").willReturn(notFound()));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, later).discover(URI.create(server()), null))
+			.withMessageContaining("has no usable protected resource metadata");
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp")
+			.willReturn(okJson(resource("https://evil.example.com/mcp", issuer))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, later).discover(URI.create(server()), null))
+			.withMessageContaining("is for the resource 'https://evil.example.com/mcp'");
+		// nor when the server names other metadata than the cached
+		this.mcp.stubFor(get("/elsewhere").willReturn(aResponse().withStatus(502)));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, later).discover(URI.create(server()), challenge(this.mcp.baseUrl()
+					+ "/elsewhere")))
+			.withMessageContaining("HTTP 502");
 	}
 
 	@Test
@@ -449,7 +488,7 @@ class McpMetadataDiscoveryTests {
 				timeToLive, Clock.fixed(now, ZoneOffset.UTC));
 	}
 
-	private org.springframework.web.client.RestClient restClient() {
+	private RestClient restClient() {
 		return McpMetadataClients.restClient(ClientHttpRequestFactoryBuilder.detect(), HttpClientSettings.defaults(),
 				Duration.ofSeconds(5), Duration.ofSeconds(5));
 	}
@@ -474,7 +513,7 @@ class McpMetadataDiscoveryTests {
 	private static List<String> paths(WireMockServer server) {
 		return server.getAllServeEvents()
 			.stream()
-			.sorted(java.util.Comparator.comparing((ServeEvent event) -> event.getRequest().getLoggedDate()))
+			.sorted(Comparator.comparing((ServeEvent event) -> event.getRequest().getLoggedDate()))
 			.map((event) -> event.getRequest().getUrl())
 			.toList();
 	}
