@@ -3,6 +3,14 @@ package io.github.oauthcallback.autoconfigure;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Clock;
+
+import io.github.oauthcallback.internal.discovery.DiscoveryCache;
+import io.github.oauthcallback.internal.mcp.DiscoveryMetadataSource;
+import io.github.oauthcallback.internal.mcp.discovery.McpMetadataClients;
+import io.github.oauthcallback.internal.mcp.discovery.McpMetadataDiscovery;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.Accounts;
@@ -47,6 +55,33 @@ public final class OAuthCallbackMcpAutoConfiguration {
 
 	/** The client name when neither oauth-callback.mcp.client-name nor spring.application.name is set. */
 	static final String DEFAULT_CLIENT_NAME = "oauth-callback";
+
+	/**
+	 * Discovery of MCP servers and their authorization servers, cached like provider discovery
+	 * ({@code oauth-callback.discovery.cache.*}, an {@code mcp} sub-folder), through the token endpoints' HTTP client
+	 * settings and timeouts.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	McpMetadataDiscovery oauthCallbackMcpMetadataDiscovery(OAuthCallbackProperties properties,
+			Environment environment, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<HttpClientSettings> settings) {
+		OAuthCallbackProperties.Discovery.Cache cache = properties.discovery().cache();
+		DiscoveryCache discoveryCache = cache.enabled()
+				? new DiscoveryCache(OAuthCallbackDiscoveryAutoConfiguration.cacheDirectory(properties, environment))
+				: null;
+		return new McpMetadataDiscovery(
+				() -> McpMetadataClients.restClient(factories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
+						settings.getIfAvailable(HttpClientSettings::defaults),
+						properties.tokenEndpoint().connectTimeout(), properties.tokenEndpoint().readTimeout()),
+				discoveryCache, cache.timeToLive(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	McpMetadataSource oauthCallbackMcpMetadataSource(McpMetadataDiscovery discovery) {
+		return new DiscoveryMetadataSource(discovery);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
