@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
@@ -28,9 +27,6 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import static io.github.oauthcallback.internal.mcp.registration.RegistrationFixtures.SECRET;
@@ -150,15 +146,7 @@ abstract class JdbcRegisteredClientsContract {
 		WireMockServer authorizationServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
 		authorizationServer.start();
 		try {
-			for (int i = 1; i <= 3; i++) {
-				authorizationServer.stubFor(post(urlEqualTo("/register")).inScenario("registrations")
-					.whenScenarioStateIs((i == 1) ? Scenario.STARTED : "r" + i)
-					.willSetStateTo("r" + (i + 1))
-					.willReturn(aResponse().withStatus(201)
-						.withFixedDelay(500)
-						.withHeader("Content-Type", "application/json")
-						.withBody("{\"client_id\":\"dyn-" + i + "\",\"client_secret\":\"" + SECRET + "\"}")));
-			}
+			RegistrationFixtures.answerDistinctRegistrationsSlowly(authorizationServer);
 			AuthorizationServerMetadata metadata = RegistrationFixtures.metadata(authorizationServer,
 					List.of("client_secret_basic"));
 			TokenCipher cipher = cipher();

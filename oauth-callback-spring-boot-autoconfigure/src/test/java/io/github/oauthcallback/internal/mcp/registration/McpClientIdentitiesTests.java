@@ -328,7 +328,7 @@ class McpClientIdentitiesTests {
 	/** Two processes (two instances over one file) registering at once: one registration, one client for both. */
 	@Test
 	void twoProcessesRegisteringAtOnceOverOneFileKeepOneRegistrationAndUseIt() throws Exception {
-		answerRegistrationsSlowly();
+		RegistrationFixtures.answerDistinctRegistrationsSlowly(this.authorizationServer);
 		Path tokens = this.directory.resolve("shared").resolve("tokens.json");
 		RegisteredClients first = new FileRegisteredClients(tokens, TokenCipher.none(), Duration.ofSeconds(30));
 		RegisteredClients second = new FileRegisteredClients(tokens, TokenCipher.none(), Duration.ofSeconds(30));
@@ -360,22 +360,6 @@ class McpClientIdentitiesTests {
 		}
 		finally {
 			pool.shutdownNow();
-		}
-	}
-
-	/**
-	 * Each registration gets a new client id (dyn-1, dyn-2, ...) after a delay, so that a second process starts
-	 * registering while the first one waits for its answer.
-	 */
-	void answerRegistrationsSlowly() {
-		for (int i = 1; i <= 3; i++) {
-			this.authorizationServer.stubFor(post(urlEqualTo("/register")).inScenario("registrations")
-				.whenScenarioStateIs((i == 1) ? Scenario.STARTED : "r" + i)
-				.willSetStateTo("r" + (i + 1))
-				.willReturn(aResponse().withStatus(201)
-					.withFixedDelay(500)
-					.withHeader("Content-Type", "application/json")
-					.withBody("{\"client_id\":\"dyn-" + i + "\",\"client_secret\":\"" + SECRET + "\"}")));
 		}
 	}
 
