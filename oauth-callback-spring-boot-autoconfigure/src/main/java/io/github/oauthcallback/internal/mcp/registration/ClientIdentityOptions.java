@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.oauthcallback.internal.SafeText;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -49,8 +50,10 @@ public record ClientIdentityOptions(@Nullable PreRegisteredClient preRegistered,
 	}
 
 	/**
-	 * The Client ID Metadata Document rules for the URL that serves as client id: {@code https}, a host, a path
-	 * other than {@code /}, no fragment, no user information, no dot segments.
+	 * The Client ID Metadata Document rules for the URL that serves as client id: {@code https}, a host (an ASCII
+	 * host name: an internationalized one in its punycode {@code xn--} form), a port from 1 to 65535 if any, a path
+	 * other than {@code /}, no fragment, no user information, no dot segments (also not percent-encoded ones such as
+	 * {@code %2e%2e}). A message about the URL never repeats its user information.
 	 * @param url the URL
 	 * @return the URL
 	 * @throws IllegalArgumentException if it breaks one of them
@@ -60,8 +63,17 @@ public record ClientIdentityOptions(@Nullable PreRegisteredClient preRegistered,
 		if (!url.isAbsolute() || !"https".equalsIgnoreCase(url.getScheme())) {
 			problem = "it must be an https URL";
 		}
+		else if (url.getRawUserInfo() != null || (url.getHost() == null && url.getRawAuthority() != null
+				&& url.getRawAuthority().contains("@"))) {
+			problem = "it must not hold user information (a name or password before @)";
+		}
 		else if (url.getHost() == null) {
-			problem = "it has no host";
+			problem = (url.getRawAuthority() == null || url.getRawAuthority().isEmpty()) ? "it has no host"
+					: "its host is not a valid host name (an internationalized name must be written in its punycode "
+							+ "form, xn--..., and a host name cannot contain '_')";
+		}
+		else if (url.getPort() == 0 || url.getPort() > 65535) {
+			problem = "its port must be between 1 and 65535";
 		}
 		else if (url.getRawPath() == null || url.getRawPath().isEmpty() || "/".equals(url.getRawPath())) {
 			problem = "it must have a path naming the document, such as /client-metadata.json";
@@ -69,20 +81,41 @@ public record ClientIdentityOptions(@Nullable PreRegisteredClient preRegistered,
 		else if (url.getRawFragment() != null) {
 			problem = "it must not have a fragment";
 		}
-		else if (url.getRawUserInfo() != null) {
-			problem = "it must not hold user information";
-		}
-		else if (url.getRawPath().contains("/./") || url.getRawPath().contains("/../")
-				|| url.getRawPath().endsWith("/.") || url.getRawPath().endsWith("/..")) {
-			problem = "its path must not hold . or .. segments";
+		else if (hasDotSegment(url.getPath())) {
+			problem = "its path must not hold . or .. segments (also not percent-encoded, such as %2e%2e)";
 		}
 		if (problem != null) {
-			throw new IllegalArgumentException("The Client ID Metadata Document URL '" + url + "' cannot be used as a "
-					+ "client id: " + problem + ". It is the https address where this program's client metadata "
-					+ "(client_id equal to that address, client_name, redirect_uris) is published, for example "
+			throw new IllegalArgumentException("The Client ID Metadata Document URL '" + shown(url) + "' cannot be "
+					+ "used as a client id: " + problem + ". It is the https address where this program's client "
+					+ "metadata (client_id equal to that address, client_name, redirect_uris) is published, for example "
 					+ "https://example.com/my-cli/client-metadata.json.");
 		}
 		return url;
+	}
+
+	/** Whether the decoded path has a {@code .} or {@code ..} segment. */
+	private static boolean hasDotSegment(@Nullable String decodedPath) {
+		if (decodedPath == null) {
+			return false;
+		}
+		for (String segment : decodedPath.split("/", -1)) {
+			if (".".equals(segment) || "..".equals(segment)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The URL for a message: without user information (which may hold a password), cleaned of control characters. */
+	private static String shown(URI url) {
+		String text = url.toString();
+		String authority = url.getRawAuthority();
+		if (authority != null && authority.contains("@")) {
+			String withoutUser = authority.substring(authority.lastIndexOf('@') + 1);
+			int at = text.indexOf(authority);
+			text = text.substring(0, at) + withoutUser + text.substring(at + authority.length());
+		}
+		return SafeText.providerText(text);
 	}
 
 	/**

@@ -19,6 +19,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -50,6 +52,15 @@ public final class DynamicClientRegistration {
 	private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
 	private static final JsonMapper json = JsonMapper.builder().build();
+
+	/** The longest client id kept: the {@code client_id} column of the registered clients' table. */
+	static final int MAX_CLIENT_ID = 1000;
+
+	/** The longest client secret kept (the table's {@code client_secret} column holds 2000). */
+	static final int MAX_CLIENT_SECRET = 1000;
+
+	/** 9999-12-31T23:59:59Z in seconds: the latest secret expiry taken literally. */
+	private static final long LATEST_EXPIRY = 253402300799L;
 
 	private final Supplier<RestClient> restClient;
 
@@ -120,7 +131,8 @@ public final class DynamicClientRegistration {
 				.contentLength(body.length)
 				.body((output) -> output.write(body))
 				.exchange((request, response) -> new Answer(response.getStatusCode().value(),
-						response.getHeaders().getContentType(), response.getBody().readNBytes(MAX_ANSWER_BYTES)), true);
+						response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE),
+						response.getBody().readNBytes(MAX_ANSWER_BYTES)), true);
 		}
 		catch (RestClientException ex) {
 			throw new McpAuthorizationException(server, "The registration endpoint " + endpoint + " of the "
@@ -138,6 +150,11 @@ public final class DynamicClientRegistration {
 	/** The first method of {@link ClientIdentityOptions#USABLE} the server lists; {@code none} if it lists none. */
 	static @Nullable ClientAuthenticationMethod method(List<String> supported) {
 		if (supported.isEmpty()) {
+			// RFC 8414 says an omitted token_endpoint_auth_methods_supported means client_secret_basic. This program
+			// still asks for none: it is a native application that cannot keep a secret (RFC 8252 section 8.4, the MCP
+			// specification's public clients), the list describes the token endpoint rather than what registration
+			// allows, and the registration answer is authoritative (RFC 7591 section 3.2.1): a server that wants
+			// client_secret_basic registers the client so and sends a secret, which is then used.
 			return ClientAuthenticationMethod.NONE;
 		}
 		return ClientIdentityOptions.USABLE.stream()
@@ -192,13 +209,26 @@ public final class DynamicClientRegistration {
 		if (document == null || !document.isObject()) {
 			throw new McpAuthorizationException(server, refused + " answered the client registration at " + endpoint
 					+ " with status " + answer.status() + " but not with a JSON client information response (content "
-					+ "type " + answer.contentType() + "). Check that the registration_endpoint in its metadata is "
+					+ "type " + SafeText.providerText(answer.contentType()) + "). Check that the registration_endpoint in its metadata is "
 					+ "right, or register a client in advance and configure it for this server.");
+		}
+		String badField = firstNotString(document, "client_id", "client_secret", "token_endpoint_auth_method");
+		if (badField != null) {
+			throw new McpAuthorizationException(server, refused + " answered the client registration at " + endpoint
+					+ " with a " + badField + " that is not a JSON string (RFC 7591 section 3.2.1). Its registration "
+					+ "endpoint does not follow the standard: register a client in advance and configure it for this "
+					+ "server.");
 		}
 		String clientId = text(document, "client_id");
 		if (clientId == null || clientId.isBlank()) {
 			throw new McpAuthorizationException(server, refused + " answered the client registration at " + endpoint
 					+ " without a client_id. Register a client in advance and configure it for this server.");
+		}
+		String unusableId = unusable(clientId, MAX_CLIENT_ID);
+		if (unusableId != null) {
+			throw new McpAuthorizationException(server, refused + " answered the client registration at " + endpoint
+					+ " with a client_id that " + unusableId + ", which this program does not use. Register a client "
+					+ "in advance and configure it for this server.");
 		}
 		String methodValue = text(document, "token_endpoint_auth_method");
 		ClientAuthenticationMethod method = (methodValue != null) ? ClientIdentityOptions.usable(methodValue) : asked;
@@ -218,10 +248,72 @@ public final class DynamicClientRegistration {
 					+ method.getValue() + " but sent no client_secret. Register a client in advance and configure it "
 					+ "for this server.");
 		}
-		JsonNode expires = document.get("client_secret_expires_at");
-		Instant expiresAt = (secret != null && expires != null && expires.isNumber() && expires.asLong() > 0)
-				? Instant.ofEpochSecond(expires.asLong()) : null;
+		else {
+			String unusableSecret = unusable(secret, MAX_CLIENT_SECRET);
+			if (unusableSecret != null) {
+				throw new McpAuthorizationException(server, refused + " answered the client registration at " + endpoint
+						+ " with a client_secret that " + unusableSecret + ", which this program does not use. Register "
+						+ "a client in advance and configure it for this server.");
+			}
+		}
+		Instant expiresAt = (secret != null) ? expiresAt(server, issuer, document.get("client_secret_expires_at"))
+				: null;
 		return new McpClient(clientId, secret, method, issuer, Source.DYNAMIC_REGISTRATION, expiresAt);
+	}
+
+	/**
+	 * {@code client_secret_expires_at}: {@code 0} or absent means the secret does not expire (RFC 7591). A value that
+	 * is not a whole number of seconds from 1 to {@link #LATEST_EXPIRY} (the end of the year 9999) is a server's
+	 * mistake that no secret can mean; it is taken as "does not expire", with a warning, rather than refusing a client
+	 * the server did create: if the secret does expire, the token endpoint's {@code invalid_client} makes the next login
+	 * register again.
+	 */
+	private static @Nullable Instant expiresAt(URI server, URI issuer, @Nullable JsonNode expires) {
+		if (expires == null || expires.isNull()) {
+			return null;
+		}
+		if (expires.isNumber() && expires.canConvertToLong()) {
+			long seconds = expires.longValue();
+			if (seconds == 0) {
+				return null;
+			}
+			if (seconds > 0 && seconds <= LATEST_EXPIRY) {
+				return Instant.ofEpochSecond(seconds);
+			}
+		}
+		logger.warn("The authorization server " + issuer + " of the MCP server " + server + " registered a client with "
+				+ "a client_secret_expires_at that is not a time in seconds from 1970 to 9999 (RFC 7591): the secret "
+				+ "is taken as not expiring; a login that the server refuses with invalid_client registers again");
+		return null;
+	}
+
+	/** The first of the fields that is present but not a JSON string, or {@code null}. */
+	private static @Nullable String firstNotString(JsonNode document, String... fields) {
+		for (String field : fields) {
+			JsonNode value = document.get(field);
+			if (value != null && !value.isNull() && !value.isString()) {
+				return field;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Why a value the server issued cannot be kept, or {@code null}: control or invisible formatting characters (they
+	 * could forge log lines or terminal output) or more characters than the storage columns hold.
+	 */
+	static @Nullable String unusable(String value, int maxLength) {
+		if (value.length() > maxLength) {
+			return "is " + value.length() + " characters long (at most " + maxLength + " are kept)";
+		}
+		for (int i = 0; i < value.length(); i++) {
+			int type = Character.getType(value.charAt(i));
+			if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+					|| type == Character.PARAGRAPH_SEPARATOR) {
+				return "holds control or invisible formatting characters";
+			}
+		}
+		return null;
 	}
 
 	/** {@code , error: description} of an RFC 7591 error response, cleaned, or nothing. */
@@ -242,13 +334,16 @@ public final class DynamicClientRegistration {
 		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
-	/** What the registration endpoint answered. */
-	private record Answer(int status, @Nullable MediaType contentType, byte[] body) {
+	/**
+	 * What the registration endpoint answered.
+	 *
+	 * @param contentType the {@code Content-Type} header as sent, or {@code null}: parsed only when read
+	 */
+	private record Answer(int status, @Nullable String contentType, byte[] body) {
 
 		/** The body as JSON, if it is declared (or not declared) as JSON and parses; never its text in a message. */
 		@Nullable JsonNode json() {
-			if (this.contentType != null && !MediaType.APPLICATION_JSON.isCompatibleWith(this.contentType)
-					&& !this.contentType.getSubtype().endsWith("+json")) {
+			if (this.contentType != null && !json(this.contentType)) {
 				return null;
 			}
 			try {
@@ -259,9 +354,21 @@ public final class DynamicClientRegistration {
 			}
 		}
 
+		/** Whether a content type is JSON; one that cannot be parsed is not. */
+		private static boolean json(String contentType) {
+			MediaType type;
+			try {
+				type = MediaType.parseMediaType(contentType);
+			}
+			catch (InvalidMediaTypeException ex) {
+				return false;
+			}
+			return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
+		}
+
 		@Override
 		public String toString() {
-			return "Answer[" + this.status + ", " + this.contentType + "]";
+			return "Answer[" + this.status + ", " + SafeText.providerText(this.contentType) + "]";
 		}
 
 	}

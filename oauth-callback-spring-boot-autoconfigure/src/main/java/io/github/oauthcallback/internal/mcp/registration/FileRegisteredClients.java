@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -37,11 +38,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code tokens.mcp-clients.json}), sealed with the token file's cipher when a key is configured
  * ({@link ClientProtection}; without a key it is plaintext, like the token file). It is written like the token file:
  * owner-only from its creation ({@link PrivateFiles}), into a temporary file in the same directory that is forced to
- * disk and atomically moved over it. Every read and read-modify-write runs under the cross-process lock that
- * {@link TokenFile} takes on a sibling {@code .lock} file (which also refuses a directory other users can write), so
- * concurrent processes never lose each other's registrations. A file that is a symbolic link, cannot be read, is not
- * the expected JSON or of a newer format is reported ({@link TokenStoreException}) and never overwritten; the token
- * file is not touched.
+ * disk and atomically moved over it, and the directory is then forced to disk too. Every read and read-modify-write
+ * runs under the cross-process lock that {@link TokenFile} takes on a sibling {@code .lock} file (which also refuses a
+ * directory other users can write), so concurrent processes never lose each other's registrations;
+ * {@link #exclusively} holds a per-registration lock on the same file around "find, else register and save", so two
+ * processes starting at once register once. A file that is a symbolic link, cannot be read, is not the expected JSON
+ * or of a newer format is reported ({@link TokenStoreException}) and never overwritten; the token file is not touched.
  */
 public final class FileRegisteredClients implements RegisteredClients {
 
@@ -49,6 +51,9 @@ public final class FileRegisteredClients implements RegisteredClients {
 
 	/** The key of the file's lock: one lock for the whole file. */
 	private static final String LOCK_KEY = "mcp-clients";
+
+	/** The key prefix of the per-registration lock that {@link #exclusively} holds. */
+	private static final String REGISTRATION_LOCK_KEY = "mcp-registration:";
 
 	private static final JsonMapper json = JsonMapper.builder()
 		.enable(SerializationFeature.INDENT_OUTPUT)
@@ -104,10 +109,44 @@ public final class FileRegisteredClients implements RegisteredClients {
 
 	@Override
 	public void save(String registrationId, McpClient client) {
-		Entry entry = this.protection.sealing()
+		Entry entry = entry(registrationId, client);
+		update((document) -> document.with(entry));
+	}
+
+	/**
+	 * Under the file's lock: stores the client unless the stored one is usable and not {@code replaced}, which is
+	 * then returned.
+	 */
+	@Override
+	public McpClient saveUnlessChanged(String registrationId, @Nullable McpClient replaced, McpClient client) {
+		Entry entry = entry(registrationId, client);
+		return this.lock.lockedForKey(LOCK_KEY, () -> {
+			removeStaleTemporaryFiles();
+			Document before = read();
+			Entry current = before.find(registrationId);
+			McpClient stored = (current != null)
+					? this.protection.read(registrationId, current.client(), current.sealed()) : null;
+			if (stored != null && !stored.equals(replaced)) {
+				return stored;
+			}
+			write(before.with(entry));
+			return client;
+		});
+	}
+
+	/**
+	 * Holds a cross-process lock of its own for the registration id (on the file's {@code .lock} file, as the token
+	 * file's per-key locks), so a second process waits for the first one's registration and then finds it.
+	 */
+	@Override
+	public <T> T exclusively(String registrationId, Supplier<T> action) {
+		return this.lock.lockedForKey(REGISTRATION_LOCK_KEY + registrationId, action::get);
+	}
+
+	private Entry entry(String registrationId, McpClient client) {
+		return this.protection.sealing()
 				? new Entry(registrationId, null, this.protection.seal(registrationId, client))
 				: new Entry(registrationId, StoredClient.of(client), null);
-		update((document) -> document.with(entry));
 	}
 
 	@Override
@@ -189,6 +228,7 @@ public final class FileRegisteredClients implements RegisteredClients {
 			}
 			Files.move(temporary, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			temporary = null;
+			PrivateFiles.forceDirectory(this.file.getParent(), this.posix);
 		}
 		catch (IOException ex) {
 			throw new TokenStoreException(location(), "The file of registered MCP clients " + this.file + " cannot be "

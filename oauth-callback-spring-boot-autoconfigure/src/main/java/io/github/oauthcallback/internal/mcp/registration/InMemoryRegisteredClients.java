@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Registered clients kept in this process only, as the memory token store keeps tokens: every run registers again.
  */
@@ -19,6 +21,12 @@ public final class InMemoryRegisteredClients implements RegisteredClients {
 	@Override
 	public void save(String registrationId, McpClient client) {
 		this.clients.put(registrationId, client);
+	}
+
+	@Override
+	public McpClient saveUnlessChanged(String registrationId, @Nullable McpClient replaced, McpClient client) {
+		return this.clients.compute(registrationId,
+				(id, current) -> (current == null || current.equals(replaced)) ? client : current);
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.oauthcallback.McpAuthorizationException;
 import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
@@ -18,7 +20,8 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
  * Chooses the client an MCP login uses at the server's authorization server, in the order of the MCP authorization
  * specification (2025-11-25, client registration approaches):
  * <ol>
- * <li>a client registered in advance, when the user configured one for the server;</li>
+ * <li>a client registered in advance, when the user configured one for the server; when it is tied to an issuer
+ * ({@link PreRegisteredClient#issuer()}) and the server names another, the login is refused;</li>
  * <li>a Client ID Metadata Document URL, when the user configured one and the authorization server advertises
  * {@code client_id_metadata_document_supported};</li>
  * <li>the client registered dynamically earlier for the server, when it belongs to the current issuer and its secret
@@ -28,7 +31,9 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
  * <li>else an {@link McpAuthorizationException} naming the ways the user can provide an identity.</li>
  * </ol>
  * Registrations for the same server are made one at a time in this process, so concurrent first requests register
- * once. {@link #forget} drops a stored registration the server no longer knows ({@code invalid_client}).
+ * once; across processes the storage makes "find, else register and save" exclusive
+ * ({@link RegisteredClients#exclusively}, the file) or settles a race with a compare-and-set save
+ * ({@link RegisteredClients#saveUnlessChanged}, JDBC) whose loser uses the winner's client. {@link #forget} drops a stored registration the server no longer knows ({@code invalid_client}).
  */
 public final class McpClientIdentities {
 
@@ -41,6 +46,9 @@ public final class McpClientIdentities {
 	private final Clock clock;
 
 	private final KeyLocks locks = new KeyLocks();
+
+	/** The registration ids whose pre-registered client without issuer was warned about. */
+	private final Set<String> unpinnedWarned = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * @param registered where dynamic registrations are kept
@@ -76,6 +84,7 @@ public final class McpClientIdentities {
 		URI issuer = authorizationServer.issuer();
 		PreRegisteredClient preRegistered = options.preRegistered();
 		if (preRegistered != null) {
+			checkIssuer(server, registrationId, preRegistered, issuer);
 			return new McpClient(preRegistered.clientId(), preRegistered.clientSecret(),
 					preRegisteredMethod(preRegistered, authorizationServer), issuer, Source.PRE_REGISTERED, null);
 		}
@@ -84,8 +93,8 @@ public final class McpClientIdentities {
 			return new McpClient(document.toString(), null, ClientAuthenticationMethod.NONE, issuer,
 					Source.CLIENT_ID_METADATA_DOCUMENT, null);
 		}
-		return this.locks.locked(registrationId,
-				() -> storedOrRegistered(server, registrationId, authorizationServer, options, scopes));
+		return this.locks.locked(registrationId, () -> this.registered.exclusively(registrationId,
+				() -> storedOrRegistered(server, registrationId, authorizationServer, options, scopes)));
 	}
 
 	/**
@@ -104,27 +113,68 @@ public final class McpClientIdentities {
 			AuthorizationServerMetadata authorizationServer, ClientIdentityOptions options, List<String> scopes) {
 		URI issuer = authorizationServer.issuer();
 		Optional<McpClient> stored = this.registered.find(registrationId);
-		if (stored.isPresent()) {
-			McpClient client = stored.get();
-			if (!client.issuer().toString().equals(issuer.toString())) {
-				logger.info("The client registered for the MCP server " + server + " belongs to " + client.issuer()
-						+ ", but the server's authorization server is now " + issuer + ": registering again");
-			}
-			else if (client.secretExpired(this.clock.instant())) {
-				logger.info("The secret of the client registered for the MCP server " + server + " at " + issuer
-						+ " expired at " + client.clientSecretExpiresAt() + ": registering again");
-			}
-			else {
-				return client;
-			}
+		if (stored.isPresent() && usable(server, stored.get(), issuer)) {
+			return stored.get();
 		}
 		if (authorizationServer.registrationEndpoint() == null) {
 			throw noWay(server, authorizationServer, options);
 		}
 		McpClient client = this.registration.register(server, authorizationServer, options.registrationMethod(),
 				scopes);
-		this.registered.save(registrationId, client);
+		McpClient replaced = stored.orElse(null);
+		for (int attempt = 1; attempt <= 3; attempt++) {
+			McpClient kept = this.registered.saveUnlessChanged(registrationId, replaced, client);
+			if (kept.equals(client)) {
+				return client;
+			}
+			if (kept.issuer().toString().equals(issuer.toString()) && !kept.secretExpired(this.clock.instant())) {
+				logger.info("Another process registered a client for the MCP server " + server + " at " + issuer
+						+ " at the same time; using that one");
+				return kept;
+			}
+			replaced = kept;
+		}
+		// the storage keeps changing under us: the client just registered works all the same
 		return client;
+	}
+
+	/** Whether a stored client belongs to the issuer and its secret has not expired; logs why not. */
+	private boolean usable(URI server, McpClient client, URI issuer) {
+		if (!client.issuer().toString().equals(issuer.toString())) {
+			logger.info("The client registered for the MCP server " + server + " belongs to " + client.issuer()
+					+ ", but the server's authorization server is now " + issuer + ": registering again");
+			return false;
+		}
+		if (client.secretExpired(this.clock.instant())) {
+			logger.info("The secret of the client registered for the MCP server " + server + " at " + issuer
+					+ " expired at " + client.clientSecretExpiresAt() + ": registering again");
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * A pre-registered client is only used with the issuer it is tied to; its secret would otherwise go to whichever
+	 * authorization server the MCP server names. Without a tie, a client with a secret is warned about once.
+	 */
+	private void checkIssuer(URI server, String registrationId, PreRegisteredClient client, URI issuer) {
+		URI expected = client.issuer();
+		if (expected == null) {
+			if (client.clientSecret() != null && this.unpinnedWarned.add(registrationId)) {
+				logger.warn("The pre-registered client configured for the MCP server registration '" + registrationId
+						+ "' has a client secret but no issuer: the secret will be sent to whichever authorization "
+						+ "server the MCP server names in its metadata. Configure the issuer of the authorization server "
+						+ "the client is registered at, so that any other is refused.");
+			}
+			return;
+		}
+		if (!expected.toString().equals(issuer.toString())) {
+			throw new McpAuthorizationException(server, "The MCP server " + server + " names the authorization server "
+					+ issuer + ", but the pre-registered client configured for it is registered at " + expected
+					+ ". Nothing was sent (the client's credentials go only to its own issuer). If the server really "
+					+ "moved to " + issuer + ", register a client there and configure it with that issuer; otherwise "
+					+ "the MCP server's metadata may be forged: check the server's URL.");
+		}
 	}
 
 	/** The configured method, else {@code none} without a secret, else basic, or post where only post is listed. */

@@ -1,6 +1,9 @@
 package io.github.oauthcallback.internal.mcp.registration;
 
 import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the clients registered dynamically for MCP servers are kept, next to the tokens: one per registration id (the
@@ -25,6 +28,35 @@ public interface RegisteredClients {
 	 * @throws io.github.oauthcallback.TokenStoreException if the storage cannot be written (nothing is changed)
 	 */
 	void save(String registrationId, McpClient client);
+
+	/**
+	 * Stores a newly registered client unless another process changed what is stored for the registration id since
+	 * {@code replaced} was read (a compare-and-set), so that of two processes registering at once one registration is
+	 * kept and both use it. The default implementation, for storage only this process uses, always stores.
+	 * @param registrationId the MCP server's registration id
+	 * @param replaced the usable client read before registering ({@link #find}), or {@code null} if none was
+	 * @param client the newly registered client
+	 * @return the client now stored: {@code client}, or the one another process stored first (to be used instead)
+	 * @throws io.github.oauthcallback.TokenStoreException if the storage cannot be read or written
+	 */
+	default McpClient saveUnlessChanged(String registrationId, @Nullable McpClient replaced, McpClient client) {
+		save(registrationId, client);
+		return client;
+	}
+
+	/**
+	 * Runs "find the stored client, else register and save" for one registration id exclusively among the processes
+	 * that share the storage, where the storage can lock across processes (the file); elsewhere the action just runs
+	 * and {@link #saveUnlessChanged} settles a race.
+	 * @param <T> the action's result
+	 * @param registrationId the MCP server's registration id
+	 * @param action the work
+	 * @return the action's result
+	 * @throws io.github.oauthcallback.TokenStoreException if the lock cannot be had
+	 */
+	default <T> T exclusively(String registrationId, Supplier<T> action) {
+		return action.get();
+	}
 
 	/**
 	 * Removes the client stored for a registration id, if any.

@@ -49,7 +49,7 @@ record StoredClient(@Nullable String clientId, @Nullable String clientSecret, @N
 					Source.valueOf(this.source),
 					(this.clientSecretExpiresAt != null) ? Instant.ofEpochSecond(this.clientSecretExpiresAt) : null);
 		}
-		catch (java.net.URISyntaxException | IllegalArgumentException ex) {
+		catch (java.net.URISyntaxException | IllegalArgumentException | java.time.DateTimeException ex) {
 			return null;
 		}
 	}

@@ -288,6 +288,115 @@ class DynamicClientRegistrationTests {
 		assertThat(client.toString()).doesNotContain(SECRET);
 	}
 
+	@ParameterizedTest(name = "client_secret_expires_at {0}")
+	@CsvSource(delimiter = ';', value = { "9e18", "1e30", "99999999999999999999", "-5", "'\"soon\"'",
+			"9223372036854775807", "253402300800" })
+	void anAbsurdSecretExpiryIsTakenAsNeverExpiringWithAWarning(String expires) {
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"dyn-e\",\"client_secret\":\"" + SECRET + "\","
+					+ "\"token_endpoint_auth_method\":\"client_secret_basic\",\"client_secret_expires_at\":" + expires
+					+ "}"));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			McpClient client = registration().register(SERVER,
+					metadata(this.authorizationServer, List.of("client_secret_basic")), null, List.of());
+			assertThat(client.clientSecretExpiresAt()).isNull();
+			assertThat(client.clientSecret()).isEqualTo(SECRET);
+			assertThat(logs.text()).contains("client_secret_expires_at that is not a time in seconds")
+				.doesNotContain(SECRET);
+		}
+	}
+
+	@Test
+	void theLatestPlausibleSecretExpiryIsKept() {
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"dyn-e\",\"client_secret\":\"" + SECRET + "\","
+					+ "\"token_endpoint_auth_method\":\"client_secret_basic\",\"client_secret_expires_at\":253402300799}"));
+		McpClient client = registration().register(SERVER,
+				metadata(this.authorizationServer, List.of("client_secret_basic")), null, List.of());
+		assertThat(client.clientSecretExpiresAt()).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+	}
+
+	@Test
+	void aContentTypeThatIsNotAMediaTypeIsNotJson() {
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "foo")
+			.withBody("{\"client_id\":\"dyn-1\",\"token_endpoint_auth_method\":\"none\"}"));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> registration().register(SERVER, metadata(this.authorizationServer, List.of("none")), null,
+					List.of()))
+			.withMessageContaining("not with a JSON client information response (content type foo)")
+			.withMessageContaining("Check that the registration_endpoint in its metadata is right");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = ';', value = { "client_id;{\"client_id\":4711}",
+			"client_id;{\"client_id\":{\"value\":\"x\"}}",
+			"client_secret;{\"client_id\":\"dyn-1\",\"client_secret\":42,\"token_endpoint_auth_method\":\"client_secret_basic\"}",
+			"token_endpoint_auth_method;{\"client_id\":\"dyn-1\",\"token_endpoint_auth_method\":[\"none\"]}" })
+	void fieldsOfTheWrongJsonTypeAreAClearError(String field, String body) {
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody(body));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> registration().register(SERVER, metadata(this.authorizationServer, List.of("none")), null,
+					List.of()))
+			.withMessageContaining("with a " + field + " that is not a JSON string")
+			.withMessageContaining("register a client in advance");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = ';', value = { "carriage return and line feed;dyn\\r\\nINFO forged line",
+			"escape;dyn\\u001b[31mred", "bidi override;dyn\\u202eevil", "line separator;dyn\\u2028x" })
+	void aClientIdWithControlCharactersIsRefused(String what, String clientId) {
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"" + clientId + "\",\"token_endpoint_auth_method\":\"none\"}"));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> registration().register(SERVER, metadata(this.authorizationServer, List.of("none")), null,
+					List.of()))
+			.withMessageContaining("with a client_id that holds control or invisible formatting characters")
+			.withMessageNotContaining("forged")
+			.withMessageNotContaining("evil");
+	}
+
+	@Test
+	void overLongClientIdsAndSecretsAreRefused() {
+		String longId = "i".repeat(DynamicClientRegistration.MAX_CLIENT_ID + 1);
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"" + longId + "\",\"token_endpoint_auth_method\":\"none\"}"));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> registration().register(SERVER, metadata(this.authorizationServer, List.of("none")), null,
+					List.of()))
+			.withMessageContaining("with a client_id that is 1001 characters long (at most 1000 are kept)")
+			.withMessageNotContaining(longId);
+		String longSecret = SECRET + "x".repeat(DynamicClientRegistration.MAX_CLIENT_SECRET);
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"dyn-1\",\"client_secret\":\"" + longSecret
+					+ "\",\"token_endpoint_auth_method\":\"client_secret_basic\"}"));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> registration().register(SERVER,
+					metadata(this.authorizationServer, List.of("client_secret_basic")), null, List.of()))
+			.withMessageContaining("with a client_secret that is")
+			.withMessageNotContaining(SECRET);
+		String longestId = "i".repeat(DynamicClientRegistration.MAX_CLIENT_ID);
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"" + longestId + "\",\"token_endpoint_auth_method\":\"none\"}"));
+		assertThat(registration().register(SERVER, metadata(this.authorizationServer, List.of("none")), null, List.of())
+			.clientId()).isEqualTo(longestId);
+	}
+
+	/**
+	 * RFC 8414 reads an omitted token_endpoint_auth_methods_supported as client_secret_basic; this program asks for
+	 * none all the same (a native public client) and uses what the server registered.
+	 */
+	@Test
+	void withoutTheServersListNoneIsAskedForAndTheAnswersMethodIsUsed() {
+		answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+			.withBody("{\"client_id\":\"dyn-b\",\"client_secret\":\"" + SECRET
+					+ "\",\"token_endpoint_auth_method\":\"client_secret_basic\"}"));
+		McpClient client = registration().register(SERVER, metadata(this.authorizationServer, List.of()), null,
+				List.of());
+		assertThat(sentBody().get("token_endpoint_auth_method").asString()).isEqualTo("none");
+		assertThat(client.method()).isEqualTo(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+		assertThat(client.clientSecret()).isEqualTo(SECRET);
+	}
+
 	private void answer(ResponseDefinitionBuilder response) {
 		this.authorizationServer.stubFor(post(urlEqualTo("/register")).willReturn(response));
 	}

@@ -1,11 +1,20 @@
 package io.github.oauthcallback.internal.mcp.registration;
 
+import java.net.URI;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.TokenStoreException;
+import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
+import io.github.oauthcallback.internal.mcp.registration.McpClient.Source;
 import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.internal.store.TokenTableSchema;
 import io.github.oauthcallback.store.TestDatabases;
@@ -16,6 +25,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import static io.github.oauthcallback.internal.mcp.registration.RegistrationFixtures.SECRET;
 import static io.github.oauthcallback.internal.mcp.registration.RegistrationFixtures.confidential;
@@ -29,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 abstract class JdbcRegisteredClientsContract {
 
-	private static final String ISSUER = "https://as.example.com";
+	static final String ISSUER = "https://as.example.com";
 
 	protected HikariDataSource dataSource;
 
@@ -125,6 +137,72 @@ abstract class JdbcRegisteredClientsContract {
 			.withMessageContaining("mcp-client-schema.sql");
 	}
 
+	/**
+	 * Two nodes registering at once over one table: both register (no lock spans the HTTP request), one insert wins,
+	 * and the loser re-reads and uses the winner's client.
+	 */
+	@Test
+	void twoNodesRegisteringAtOnceKeepOneRegistrationAndBothUseIt() throws Exception {
+		WireMockServer authorizationServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		authorizationServer.start();
+		try {
+			RegistrationFixtures.answerDistinctRegistrationsSlowly(authorizationServer);
+			AuthorizationServerMetadata metadata = RegistrationFixtures.metadata(authorizationServer,
+					List.of("client_secret_basic"));
+			TokenCipher cipher = cipher();
+			CyclicBarrier start = new CyclicBarrier(2);
+			ExecutorService pool = Executors.newFixedThreadPool(2);
+			List<Future<McpClient>> results = new ArrayList<>();
+			try {
+				for (int node = 0; node < 2; node++) {
+					McpClientIdentities identities = new McpClientIdentities(store(cipher),
+							RegistrationFixtures.registration());
+					results.add(pool.submit(() -> {
+						start.await();
+						return identities.identify(RegistrationFixtures.SERVER, "server-a", metadata,
+								ClientIdentityOptions.none(), List.of());
+					}));
+				}
+				McpClient one = results.get(0).get();
+				McpClient other = results.get(1).get();
+				assertThat(one).isEqualTo(other);
+				assertThat(store(cipher).find("server-a")).contains(one);
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+		finally {
+			authorizationServer.stop();
+		}
+	}
+
+	@Test
+	void aCompareAndSetSaveKeepsAnotherNodesNewerClientAndReplacesTheOneItRead() {
+		JdbcRegisteredClients clients = store(cipher());
+		McpClient stale = confidential("https://old.example.com");
+		McpClient mine = publicClient(ISSUER);
+		assertThat(clients.saveUnlessChanged("server-a", null, stale)).isEqualTo(stale);
+		McpClient newer = confidential(ISSUER);
+		assertThat(clients.saveUnlessChanged("server-a", stale, newer)).isEqualTo(newer);
+		assertThat(clients.saveUnlessChanged("server-a", stale, mine)).isEqualTo(newer);
+		assertThat(clients.find("server-a")).contains(newer);
+		assertThat(clients.saveUnlessChanged("server-a", null, mine)).isEqualTo(newer);
+	}
+
+	@Test
+	void aClientTooLongForTheColumnsSaysSoNotThatTheTableIsMissing() {
+		JdbcRegisteredClients clients = store(cipher());
+		McpClient client = new McpClient("c", SECRET + "x".repeat(3000), ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+				URI.create(ISSUER), Source.DYNAMIC_REGISTRATION, null);
+		assertThatExceptionOfType(TokenStoreException.class).isThrownBy(() -> clients.save("server-a", client))
+			.withMessageContaining("its sealed client is")
+			.withMessageContaining("its column holds 4000")
+			.withMessageNotContaining("Check that it exists")
+			.withMessageNotContaining(SECRET);
+		assertThat(clients.find("server-a")).isEmpty();
+	}
+
 	private void roundTrip(JdbcRegisteredClients clients) {
 		assertThat(clients.find("server-a")).isEmpty();
 		McpClient confidential = confidential(ISSUER);
@@ -143,7 +221,7 @@ abstract class JdbcRegisteredClientsContract {
 		assertThat(clients.location()).contains(this.table);
 	}
 
-	private JdbcRegisteredClients store(TokenCipher cipher) {
+	JdbcRegisteredClients store(TokenCipher cipher) {
 		return new JdbcRegisteredClients(new JdbcTemplate(this.dataSource), cipher, this.table,
 				() -> TokenTableSchema.describe(this.dataSource));
 	}

@@ -19,10 +19,13 @@ import io.github.oauthcallback.McpAuthorizationException;
 import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
 import io.github.oauthcallback.internal.mcp.registration.McpClient.Source;
 import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 
@@ -260,6 +263,148 @@ class McpClientIdentitiesTests {
 			.isThrownBy(() -> new ClientIdentityOptions(null, null, ClientAuthenticationMethod.PRIVATE_KEY_JWT))
 			.withMessageContaining("Use none, client_secret_basic or client_secret_post");
 		assertThat(new PreRegisteredClient("c", SECRET, null, List.of()).toString()).doesNotContain(SECRET);
+	}
+
+	@Test
+	void aPreRegisteredClientTiedToAnIssuerIsUsedOnlyWithThatIssuer() {
+		answerRegistrations();
+		URI own = URI.create(this.authorizationServer.baseUrl());
+		PreRegisteredClient pinned = new PreRegisteredClient("pre-registered-client", SECRET, null, List.of(), own);
+		McpClient client = identities().identify(SERVER, ID, withEverything(List.of("client_secret_basic")),
+				new ClientIdentityOptions(pinned, null, null), List.of());
+		assertThat(client.clientSecret()).isEqualTo(SECRET);
+		AuthorizationServerMetadata attacker = metadata("https://attacker.example.net",
+				"https://attacker.example.net/register", List.of("client_secret_basic"), false);
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> identities().identify(SERVER, ID, attacker, new ClientIdentityOptions(pinned, null, null),
+					List.of()))
+			.satisfies((ex) -> assertThat(ex.getServer()).isEqualTo(SERVER))
+			.withMessageContaining("names the authorization server https://attacker.example.net")
+			.withMessageContaining("registered at " + own)
+			.withMessageContaining("register a client there and configure it with that issuer")
+			.withMessageNotContaining(SECRET);
+		this.authorizationServer.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void aPreRegisteredSecretWithoutIssuerIsWarnedAboutOnceWithoutValues() {
+		PreRegisteredClient unpinned = new PreRegisteredClient("pre-registered-client", SECRET, null, List.of());
+		McpClientIdentities identities = identities();
+		try (CapturedLogs logs = new CapturedLogs()) {
+			for (int i = 0; i < 3; i++) {
+				identities.identify(SERVER, ID, withEverything(List.of("client_secret_basic")),
+						new ClientIdentityOptions(unpinned, null, null), List.of());
+			}
+			String text = logs.text();
+			assertThat(text).contains("the secret will be sent to whichever authorization server the MCP server names")
+				.contains("Configure the issuer")
+				.doesNotContain(SECRET)
+				.doesNotContain("pre-registered-client");
+			assertThat(text.split("the secret will be sent", -1)).hasSize(2);
+		}
+		try (CapturedLogs logs = new CapturedLogs()) {
+			identities().identify(SERVER, ID, withEverything(List.of()),
+					new ClientIdentityOptions(new PreRegisteredClient("public", null, null, List.of()), null, null),
+					List.of());
+			assertThat(logs.text()).doesNotContain("the secret will be sent");
+		}
+	}
+
+	@Test
+	void aPreRegisteredClientThatNeedsASecretAndHasNoneIsRefused() {
+		for (ClientAuthenticationMethod method : List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+				ClientAuthenticationMethod.CLIENT_SECRET_POST)) {
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> new PreRegisteredClient("c", null, method, List.of()))
+				.withMessageContaining("authenticates with " + method.getValue() + " but has no client secret")
+				.withMessageContaining("Configure the secret");
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> new PreRegisteredClient("c", "", method, List.of(), null));
+		}
+		assertThat(new PreRegisteredClient("c", null, ClientAuthenticationMethod.NONE, List.of()).clientSecret())
+			.isNull();
+	}
+
+	/** Two processes (two instances over one file) registering at once: one registration, one client for both. */
+	@Test
+	void twoProcessesRegisteringAtOnceOverOneFileKeepOneRegistrationAndUseIt() throws Exception {
+		RegistrationFixtures.answerDistinctRegistrationsSlowly(this.authorizationServer);
+		Path tokens = this.directory.resolve("shared").resolve("tokens.json");
+		RegisteredClients first = new FileRegisteredClients(tokens, TokenCipher.none(), Duration.ofSeconds(30));
+		RegisteredClients second = new FileRegisteredClients(tokens, TokenCipher.none(), Duration.ofSeconds(30));
+		List<McpClient> clients = registerAtOnce(first, second);
+		assertThat(clients.get(0)).isEqualTo(clients.get(1));
+		assertThat(first.find(ID)).contains(clients.get(0));
+		this.authorizationServer.verify(1, postRequestedFor(urlEqualTo("/register")));
+	}
+
+	/** Registers through two {@link McpClientIdentities}, one per storage, started together. */
+	List<McpClient> registerAtOnce(RegisteredClients first, RegisteredClients second) throws Exception {
+		AuthorizationServerMetadata metadata = metadata(this.authorizationServer, List.of("client_secret_basic"));
+		CyclicBarrier start = new CyclicBarrier(2);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<McpClient>> results = new ArrayList<>();
+			for (RegisteredClients storage : List.of(first, second)) {
+				McpClientIdentities identities = new McpClientIdentities(storage, registration());
+				results.add(pool.submit(() -> {
+					start.await();
+					return identities.identify(SERVER, ID, metadata, ClientIdentityOptions.none(), List.of());
+				}));
+			}
+			List<McpClient> clients = new ArrayList<>();
+			for (Future<McpClient> result : results) {
+				clients.add(result.get());
+			}
+			return clients;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void aClientIdMetadataDocumentUrlWithUserInformationIsRefusedWithoutRepeatingIt() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> ClientIdentityOptions
+				.clientIdMetadataDocument(URI.create("https://user:hunter2-pw@cli.example.com/m.json")))
+			.withMessageContaining("it must not hold user information")
+			.withMessageContaining("'https://cli.example.com/m.json'")
+			.withMessageNotContaining("hunter2")
+			.withMessageNotContaining("user:");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> ClientIdentityOptions
+				.clientIdMetadataDocument(URI.create("https://user:hunter2-pw@my_host.example.com/m.json")))
+			.withMessageContaining("it must not hold user information")
+			.withMessageNotContaining("hunter2");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://cli.example.com/a/../m.json", "https://cli.example.com/a/./m.json",
+			"https://cli.example.com/a/..", "https://cli.example.com/a/%2e%2e/m.json",
+			"https://cli.example.com/a/%2E./m.json", "https://cli.example.com/a/%2e/m.json" })
+	void aClientIdMetadataDocumentUrlWithDotSegmentsIsRefused(String url) {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> ClientIdentityOptions.clientIdMetadataDocument(URI.create(url)))
+			.withMessageContaining("its path must not hold . or .. segments");
+	}
+
+	@Test
+	void aClientIdMetadataDocumentUrlsHostMustBeAnAsciiHostName() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> ClientIdentityOptions.clientIdMetadataDocument(URI.create("https:///m.json")))
+			.withMessageContaining("it has no host");
+		for (String url : List.of("https://m\u00fcnchen.example/m.json", "https://my_host.example.com/m.json")) {
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> ClientIdentityOptions.clientIdMetadataDocument(URI.create(url)))
+				.withMessageContaining("its host is not a valid host name")
+				.withMessageContaining("punycode form, xn--");
+		}
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> ClientIdentityOptions.clientIdMetadataDocument(URI.create("https://cli.example.com:99999/m.json")))
+			.withMessageContaining("its port must be between 1 and 65535");
+		URI punycode = URI.create("https://xn--mnchen-3ya.example:8443/cli/m.json");
+		assertThat(ClientIdentityOptions.clientIdMetadataDocument(punycode)).isEqualTo(punycode);
 	}
 
 	private McpClientIdentities identities() {

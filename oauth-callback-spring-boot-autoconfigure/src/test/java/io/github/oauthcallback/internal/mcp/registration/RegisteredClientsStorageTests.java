@@ -6,7 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.internal.store.TokenCipher;
@@ -186,7 +191,62 @@ class RegisteredClientsStorageTests {
 		McpClient client = confidential(ISSUER);
 		assertThat(client.toString()).doesNotContain(SECRET).contains("[hidden]").contains(client.clientId());
 		assertThat(StoredClient.of(client).toString()).doesNotContain(SECRET);
-		assertThat(new InMemoryRegisteredClients().toString()).doesNotContain(SECRET);
+		InMemoryRegisteredClients memory = new InMemoryRegisteredClients();
+		memory.save("server-a", client);
+		assertThat(memory.toString()).contains("server-a").doesNotContain(SECRET);
+		FileRegisteredClients file = file(TokenCipher.none());
+		file.save("server-a", client);
+		assertThat(file.toString()).doesNotContain(SECRET);
+	}
+
+	/** Two processes (two instances over one file) saving different servers at once: every save is kept. */
+	@Test
+	void twoInstancesSavingAtOnceKeepEverySave() throws Exception {
+		FileRegisteredClients first = file(TokenCipher.none());
+		FileRegisteredClients second = file(TokenCipher.none());
+		int saves = 20;
+		CyclicBarrier start = new CyclicBarrier(2);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (FileRegisteredClients clients : List.of(first, second)) {
+				String prefix = (clients == first) ? "first-" : "second-";
+				done.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < saves; i++) {
+						clients.save(prefix + i, publicClient(ISSUER));
+					}
+					return null;
+				}));
+			}
+			for (Future<?> each : done) {
+				each.get();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		FileRegisteredClients reader = file(TokenCipher.none());
+		for (int i = 0; i < saves; i++) {
+			assertThat(reader.find("first-" + i)).as("first-" + i).contains(publicClient(ISSUER));
+			assertThat(reader.find("second-" + i)).as("second-" + i).contains(publicClient(ISSUER));
+		}
+	}
+
+	@Test
+	void aCompareAndSetSaveKeepsAnotherProcesssNewerClient() {
+		for (RegisteredClients clients : List.of(new InMemoryRegisteredClients(), file(TokenCipher.none()),
+				file(cipher()))) {
+			McpClient stale = confidential("https://old.example.com");
+			McpClient newer = confidential(ISSUER);
+			McpClient mine = publicClient(ISSUER);
+			assertThat(clients.saveUnlessChanged("server-a", null, stale)).isEqualTo(stale);
+			assertThat(clients.saveUnlessChanged("server-a", stale, newer)).isEqualTo(newer);
+			assertThat(clients.saveUnlessChanged("server-a", stale, mine)).isEqualTo(newer);
+			assertThat(clients.saveUnlessChanged("server-a", null, mine)).isEqualTo(newer);
+			assertThat(clients.find("server-a")).contains(newer);
+			clients.remove("server-a");
+		}
 	}
 
 	private void roundTrip(RegisteredClients clients) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
 import io.github.oauthcallback.internal.mcp.registration.McpClient.Source;
@@ -43,6 +44,22 @@ final class RegistrationFixtures {
 	/** Metadata of the WireMock server as authorization server, with its /register endpoint. */
 	static AuthorizationServerMetadata metadata(WireMockServer server, List<String> methods) {
 		return metadata(server.baseUrl(), server.baseUrl() + "/register", methods, false);
+	}
+
+	/**
+	 * Answers every registration with a new client id (a random one, as a real server's; the answer is a template so
+	 * that concurrent requests cannot get the same one) and a secret, after a delay, so that a second process starts
+	 * registering while the first one waits for its answer.
+	 */
+	static void answerDistinctRegistrationsSlowly(WireMockServer server) {
+		server.stubFor(WireMock.post(WireMock.urlEqualTo("/register"))
+			.willReturn(WireMock.aResponse()
+				.withStatus(201)
+				.withFixedDelay(500)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"client_id\":\"dyn-{{randomValue length=16 type='ALPHANUMERIC'}}\",\"client_secret\":\""
+						+ SECRET + "\"}")
+				.withTransformers("response-template")));
 	}
 
 	static DynamicClientRegistration registration() {
