@@ -220,7 +220,8 @@ public final class OAuthCallbackMcpAutoConfiguration {
 						new PreRegisteredClient(declared.getClientId(),
 								StringUtils.hasText(declared.getClientSecret()) ? declared.getClientSecret() : null,
 								StringUtils.hasText(method) ? new ClientAuthenticationMethod(method) : null,
-								(declared.getScope() != null) ? List.copyOf(declared.getScope()) : List.of()),
+								(declared.getScope() != null) ? List.copyOf(declared.getScope()) : List.of(),
+								server.issuer()),
 						document, null));
 			}
 			else if (server.tokenEndpointAuthMethod() != null) {

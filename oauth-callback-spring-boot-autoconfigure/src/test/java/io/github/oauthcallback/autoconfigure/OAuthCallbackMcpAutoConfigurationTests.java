@@ -157,7 +157,8 @@ class OAuthCallbackMcpAutoConfigurationTests {
 			"oauth-callback.mcp.client-id-metadata-document|https://app.example|It must be an https URL with a path",
 			"oauth-callback.mcp.servers.x.url|http://mcp.example/mcp|requires https for every server but one on this machine",
 			"oauth-callback.mcp.servers.x.url|/mcp|is not an absolute http(s) URL with a host",
-			"oauth-callback.mcp.servers.x.token-endpoint-auth-method|private_key_jwt|It must be one of none, client_secret_basic, client_secret_post" })
+			"oauth-callback.mcp.servers.x.token-endpoint-auth-method|private_key_jwt|It must be one of none, client_secret_basic, client_secret_post",
+			"oauth-callback.mcp.servers.x.issuer|http://as.example|It must be the authorization server's issuer" })
 	void invalidValuesFailNamingThePropertyAndWhatIsValid(String name, String value, String valid) {
 		runner().withPropertyValues(name + "=" + value, "oauth-callback.mcp.servers.x.url=https://mcp.example/mcp")
 			.withPropertyValues(name + "=" + value)
