@@ -17,6 +17,7 @@ import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.UserAgentBrowser;
 import io.github.oauthcallback.support.mcp.McpAuthorizationServer;
 import io.github.oauthcallback.support.mcp.McpAuthorizationServer.ResourceIndicator;
@@ -175,8 +176,15 @@ class McpEndToEndTests {
 		});
 	}
 
+	/** The starter's loggers at DEBUG and the SDK's client at TRACE ({@link CapturedLogs}): no token in them. */
 	@Test
 	void aStoredTokenThatExpiredOrIsRefusedIsRefreshedWithoutANewLogin() {
+		CapturedLogs logs = new CapturedLogs();
+		ch.qos.logback.classic.Logger sdk = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger("io.modelcontextprotocol.client");
+		ch.qos.logback.classic.Level sdkLevel = sdk.getLevel();
+		sdk.setLevel(ch.qos.logback.classic.Level.TRACE);
+		List<String> secrets = new CopyOnWriteArrayList<>();
 		runner().run((context) -> {
 			OAuthCallbackMcpTransports transports = context.getBean(OAuthCallbackMcpTransports.class);
 			McpSyncClient client = client(transports);
@@ -208,7 +216,18 @@ class McpEndToEndTests {
 			assertThat(authorizationServer.resourceIndicators()).filteredOn((each) -> "refresh_token".equals(each.grantType()))
 				.hasSize(2)
 				.allSatisfy((each) -> assertThat(each.resources()).containsExactly(mcpServer.resource().toString()));
+			OAuth2AuthorizedClient third = store.loadAuthorizedClient(registrationId, "ada-cli");
+			for (OAuth2AuthorizedClient each : List.of(first, second, third)) {
+				secrets.add(each.getAccessToken().getTokenValue());
+				secrets.add(each.getRefreshToken().getTokenValue());
+			}
+			this.browsers.forEach((browser) -> secrets.addAll(browser.secretsSeen()));
 		});
+		String text = logs.text();
+		logs.close();
+		sdk.setLevel(sdkLevel);
+		assertThat(text).contains("Sending message");
+		assertThat(secrets).hasSizeGreaterThanOrEqualTo(6).allSatisfy((secret) -> assertThat(text).doesNotContain(secret));
 	}
 
 	@Test
