@@ -51,15 +51,21 @@ public final class OAuthCallbackDiscoveryAutoConfiguration {
 		if (!cache.enabled()) {
 			return repository(new OAuth2ClientPropertiesMapper(providers).asClientRegistrations());
 		}
-		Path directory = cache.directory();
-		if (directory == null) {
-			directory = OAuthCallbackStoreAutoConfiguration.tokenFile(properties, environment)
-				.toAbsolutePath()
-				.resolveSibling("discovery");
-		}
 		CachingClientRegistrationMapper mapper = new CachingClientRegistrationMapper(providers,
-				new DiscoveryCache(directory), cache.timeToLive(), Clock.systemUTC(), properties.discovery().timeout());
+				new DiscoveryCache(cacheDirectory(properties, environment)), cache.timeToLive(), Clock.systemUTC(), properties.discovery().timeout());
 		return repository(mapper.asClientRegistrations());
+	}
+
+	/**
+	 * @return the folder of the discovery cache: {@code oauth-callback.discovery.cache.directory}, else a
+	 * {@code discovery} folder next to the token file
+	 */
+	static Path cacheDirectory(OAuthCallbackProperties properties, Environment environment) {
+		Path directory = properties.discovery().cache().directory();
+		return (directory != null) ? directory
+				: OAuthCallbackStoreAutoConfiguration.tokenFile(properties, environment)
+					.toAbsolutePath()
+					.resolveSibling("discovery");
 	}
 
 	/**

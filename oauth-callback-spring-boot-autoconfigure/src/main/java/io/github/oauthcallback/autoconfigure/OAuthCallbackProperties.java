@@ -651,7 +651,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			return Map.copyOf(uris);
 		}
 
-		private static boolean secureOrLoopback(URI uri) {
+		static boolean secureOrLoopback(URI uri) {
 			if (!uri.isAbsolute() || uri.getHost() == null) {
 				return false;
 			}
@@ -741,8 +741,12 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param registration A spring.security.oauth2.client.registration id: the server's pre-registered client.
 	 * @param tokenEndpointAuthMethod The token endpoint authentication method a dynamic registration for this server
 	 * asks for: 'none' (default), 'client_secret_basic' or 'client_secret_post'.
+	 * @param issuer The issuer of the authorization server the pre-registered client ('registration') belongs to: a
+	 * login is refused before anything is sent when the server names another one. Set it for every client with a
+	 * secret, or the secret goes to whichever authorization server the MCP server names (a warning says so).
 	 */
-	public record McpServer(@Nullable URI url, @Nullable String registration, @Nullable String tokenEndpointAuthMethod) {
+	public record McpServer(@Nullable URI url, @Nullable String registration, @Nullable String tokenEndpointAuthMethod,
+			@Nullable URI issuer) {
 
 		static final List<String> METHODS = List.of("none", "client_secret_basic",
 				"client_secret_post");
@@ -756,6 +760,12 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			}
 			checked("mcp.servers." + name + ".url", SafeText.providerText(url.toString()),
 					() -> McpServerUrls.check(url));
+			URI issuer = server.issuer();
+			if (issuer != null && !Registration.secureOrLoopback(issuer)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "issuer",
+						SafeText.providerText(issuer.toString()), "It must be the authorization server's issuer, an "
+								+ "absolute https URI (http only for 127.0.0.1, [::1] or localhost).");
+			}
 			String method = server.tokenEndpointAuthMethod();
 			if (method != null && !METHODS.contains(method)) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "token-endpoint-auth-method", method,

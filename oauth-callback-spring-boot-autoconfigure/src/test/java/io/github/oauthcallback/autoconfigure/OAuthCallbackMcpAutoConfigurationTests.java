@@ -6,7 +6,15 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.mcp.BlockingReactiveClientRegistrations;
 import io.github.oauthcallback.internal.mcp.McpClientRegistrationRepository;
+import io.github.oauthcallback.internal.mcp.McpAuthorizations;
 import io.github.oauthcallback.internal.mcp.McpRegistrations;
+import io.github.oauthcallback.internal.mcp.discovery.McpMetadataDiscovery;
+import io.github.oauthcallback.internal.mcp.registration.FileRegisteredClients;
+import io.github.oauthcallback.internal.mcp.registration.InMemoryRegisteredClients;
+import io.github.oauthcallback.internal.mcp.registration.JdbcRegisteredClients;
+import io.github.oauthcallback.internal.mcp.registration.McpClientIdentities;
+import io.github.oauthcallback.internal.mcp.registration.RegisteredClients;
+import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.TokenStore;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -149,7 +157,8 @@ class OAuthCallbackMcpAutoConfigurationTests {
 			"oauth-callback.mcp.client-id-metadata-document|https://app.example|It must be an https URL with a path",
 			"oauth-callback.mcp.servers.x.url|http://mcp.example/mcp|requires https for every server but one on this machine",
 			"oauth-callback.mcp.servers.x.url|/mcp|is not an absolute http(s) URL with a host",
-			"oauth-callback.mcp.servers.x.token-endpoint-auth-method|private_key_jwt|It must be one of none, client_secret_basic, client_secret_post" })
+			"oauth-callback.mcp.servers.x.token-endpoint-auth-method|private_key_jwt|It must be one of none, client_secret_basic, client_secret_post",
+			"oauth-callback.mcp.servers.x.issuer|http://as.example|It must be the authorization server's issuer" })
 	void invalidValuesFailNamingThePropertyAndWhatIsValid(String name, String value, String valid) {
 		runner().withPropertyValues(name + "=" + value, "oauth-callback.mcp.servers.x.url=https://mcp.example/mcp")
 			.withPropertyValues(name + "=" + value)
@@ -163,6 +172,46 @@ class OAuthCallbackMcpAutoConfigurationTests {
 	}
 
 	@Test
+	void theTransportsAndTheirPartsComeUpAndEachBacksOffForOneOfTheApplication() {
+		runner().run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(OAuthCallbackMcpTransports.class)
+			.hasSingleBean(McpAuthorizations.class)
+			.hasSingleBean(McpMetadataDiscovery.class)
+			.hasSingleBean(McpClientIdentities.class)
+			.getBean(RegisteredClients.class)
+			.isInstanceOf(FileRegisteredClients.class));
+		OAuthCallbackMcpTransports own = new OAuthCallbackMcpTransports(null);
+		InMemoryRegisteredClients registered = new InMemoryRegisteredClients();
+		runner().withBean(OAuthCallbackMcpTransports.class, () -> own)
+			.withBean(RegisteredClients.class, () -> registered)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(OAuthCallbackMcpTransports.class)).isSameAs(own);
+				assertThat(context.getBean(RegisteredClients.class)).isSameAs(registered);
+			});
+	}
+
+	@Test
+	void dynamicRegistrationsAreKeptWhereTheTokensAre() {
+		runner().withPropertyValues("oauth-callback.store.type=memory")
+			.run((context) -> assertThat(context.getBean(RegisteredClients.class))
+				.isInstanceOf(InMemoryRegisteredClients.class));
+		runner().withPropertyValues("oauth-callback.store.type=jdbc", "spring.datasource.url=jdbc:h2:mem:mcp-clients",
+				"spring.datasource.username=sa")
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(RegisteredClients.class))
+				.isInstanceOf(JdbcRegisteredClients.class));
+	}
+
+	@Test
+	void withoutTheClientManagerThereAreNoTransports() {
+		runner().withBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager.class,
+				() -> (request) -> null)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OAuthCallbackMcpTransports.class));
+	}
+
+	@Test
 	void aServerWithoutUrlOrWithAnUndeclaredRegistrationIsRefused() {
 		runner().withPropertyValues("oauth-callback.mcp.servers.x.registration=nope")
 			.run((context) -> assertThat(context).hasFailed()
@@ -170,6 +219,15 @@ class OAuthCallbackMcpAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
 						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.x.url")));
+		runner().withPropertyValues("oauth-callback.mcp.servers.x.url=https://mcp.example.com/mcp",
+				"oauth-callback.mcp.servers.x.registration=nope")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.x.registration");
+					assertThat(ex.getReason()).contains("No registration 'nope' is declared");
+				}));
 	}
 
 }

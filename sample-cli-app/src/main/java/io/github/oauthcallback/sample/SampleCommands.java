@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.StreamSupport;
 
+import io.github.oauthcallback.McpAuthorizationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
@@ -23,6 +24,7 @@ import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
 import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
@@ -430,7 +432,21 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		catch (RuntimeException ex) {
 			// The SDK wraps what the authorization hooks threw: their message says what to do.
 			OAuthCallbackException cause = Causes.find(ex, OAuthCallbackException.class);
-			throw (cause != null) ? cause : ex;
+			if (cause != null) {
+				throw cause;
+			}
+			McpHttpClientTransportAuthorizationException refused = Causes.find(ex,
+					McpHttpClientTransportAuthorizationException.class);
+			if (refused != null) {
+				int status = refused.getResponseInfo().statusCode();
+				throw new McpAuthorizationException(refused.getRequestSnapshot().requestUri(), "The MCP server "
+						+ refused.getRequestSnapshot().requestUri() + " still answered HTTP " + status
+						+ ((status == 403) ? " (the account lacks a scope it asks for)" : "") + " after "
+						+ this.oauthCallback.mcp().maxAuthorizationAttempts() + " authorization attempt(s) for one "
+						+ "request (oauth-callback.mcp.max-authorization-attempts). Check that the account may use it, "
+						+ "or log out of it ('logout <registration>' after 'status') and try again.");
+			}
+			throw ex;
 		}
 	}
 

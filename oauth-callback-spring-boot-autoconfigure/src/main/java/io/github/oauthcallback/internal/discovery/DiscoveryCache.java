@@ -38,6 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  * symbolic link, and only for the configured issuer. Anything else is ignored with a warning and replaced after the
  * next successful discovery; failing to write only costs a discovery at the next start. Elsewhere (Windows) files
  * and the folder get an owner-only ACL when written, and are read without an ownership check, like the token file.
+ * <p>
+ * Other discoveries keep their entries with the same rules through {@link #read(String, Class, String)} and
+ * {@link #write(String, Object, String)}, in a sub-folder of their own ({@link #within(String)}): MCP server metadata
+ * ({@code internal.mcp.discovery}) does.
  */
 public final class DiscoveryCache {
 
@@ -89,41 +93,30 @@ public final class DiscoveryCache {
 	}
 
 	/**
+	 * @param name the name of a sub-folder (a plain file name)
+	 * @return a cache of the same user's in that sub-folder of this cache's folder, held to the same rules
+	 */
+	public DiscoveryCache within(String name) {
+		if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+			throw new IllegalArgumentException("Not a plain folder name: " + name);
+		}
+		return new DiscoveryCache(this.directory.resolve(name), this.userId);
+	}
+
+	/**
 	 * @param providerId the provider's id
 	 * @param issuer the provider's configured issuer
 	 * @return the metadata cached for that provider and issuer, if a usable file holds it
 	 */
 	Optional<DiscoveredProvider> read(String providerId, String issuer) {
 		Path file = file(providerId);
-		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-			return Optional.empty();
+		String subject = "provider '" + providerId + "'";
+		Optional<DiscoveredProvider> read = read(providerId, DiscoveredProvider.class, subject);
+		if (read.isEmpty()) {
+			return read;
 		}
-		String problem = untrusted(this.directory, true);
-		if (problem != null) {
-			logger.warn("Ignoring the discovery cache folder " + this.directory + ": " + problem + ". Provider '"
-					+ providerId + "' is discovered over the network instead; set "
-					+ "the discovery cache directory to a folder of your own.");
-			return Optional.empty();
-		}
-		problem = untrusted(file, false);
-		if (problem != null) {
-			logger.warn("Ignoring the discovery cache file " + file + ": " + problem + ". Provider '" + providerId
-					+ "' is discovered over the network instead.");
-			return Optional.empty();
-		}
-		DiscoveredProvider cached;
-		try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
-				LinkOption.NOFOLLOW_LINKS)) {
-			byte[] content = Channels.newInputStream(channel).readAllBytes();
-			cached = Json.MAPPER.readValue(new String(content, StandardCharsets.UTF_8), DiscoveredProvider.class);
-		}
-		catch (IOException | JacksonException | IllegalArgumentException ex) {
-			logger.warn("Ignoring the discovery cache file " + file + ": it cannot be read as cached provider "
-					+ "metadata (" + ex.getClass().getSimpleName() + "). It is replaced after the next discovery of "
-					+ "provider '" + providerId + "'.");
-			return Optional.empty();
-		}
-		if (cached == null || !cached.isComplete()) {
+		DiscoveredProvider cached = read.get();
+		if (!cached.isComplete()) {
 			logger.warn("Ignoring the discovery cache file " + file + ": it is incomplete or of another format "
 					+ "version. It is replaced after the next discovery of provider '" + providerId + "'.");
 			return Optional.empty();
@@ -137,12 +130,70 @@ public final class DiscoveryCache {
 	}
 
 	/**
+	 * Reads one entry, if its file and this folder can be trusted (see the class description) and the file holds
+	 * JSON of the given type. Anything else is logged (a warning naming the file and the reason) and gives nothing.
+	 * @param <T> the type of the entry
+	 * @param name the entry's name, made a file name by {@link #file(String)}
+	 * @param type the type of the entry (a record, read by Jackson)
+	 * @param subject what the entry describes, for the log, such as {@code provider 'keycloak'}
+	 * @return the entry, if a usable file holds it; the caller checks that its content is complete and current
+	 */
+	public <T> Optional<T> read(String name, Class<T> type, String subject) {
+		Path file = file(name);
+		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+			return Optional.empty();
+		}
+		String problem = untrusted(this.directory, true);
+		if (problem != null) {
+			logger.warn("Ignoring the discovery cache folder " + this.directory + ": " + problem + ". "
+					+ capitalized(subject) + " is discovered over the network instead; set "
+					+ "the discovery cache directory to a folder of your own.");
+			return Optional.empty();
+		}
+		problem = untrusted(file, false);
+		if (problem != null) {
+			logger.warn("Ignoring the discovery cache file " + file + ": " + problem + ". " + capitalized(subject)
+					+ " is discovered over the network instead.");
+			return Optional.empty();
+		}
+		T cached;
+		try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
+				LinkOption.NOFOLLOW_LINKS)) {
+			byte[] content = Channels.newInputStream(channel).readAllBytes();
+			cached = Json.MAPPER.readValue(new String(content, StandardCharsets.UTF_8), type);
+		}
+		catch (IOException | JacksonException | IllegalArgumentException ex) {
+			logger.warn("Ignoring the discovery cache file " + file + ": it cannot be read as cached "
+					+ "metadata (" + ex.getClass().getSimpleName() + "). It is replaced after the next discovery of "
+					+ subject + ".");
+			return Optional.empty();
+		}
+		if (cached == null) {
+			logger.warn("Ignoring the discovery cache file " + file + ": it holds no metadata. It is replaced after "
+					+ "the next discovery of " + subject + ".");
+			return Optional.empty();
+		}
+		return Optional.of(cached);
+	}
+
+	/**
 	 * Replaces the provider's file atomically. A failure is logged, never thrown: the cache only saves time.
 	 * @param providerId the provider's id
 	 * @param provider what was discovered
 	 */
 	void write(String providerId, DiscoveredProvider provider) {
-		Path file = file(providerId);
+		write(providerId, provider, "provider '" + providerId + "'");
+	}
+
+	/**
+	 * Replaces an entry's file atomically with an owner-only file in an owner-only folder (created if missing). A
+	 * failure is logged, never thrown: the cache only saves time.
+	 * @param name the entry's name, made a file name by {@link #file(String)}
+	 * @param entry what to keep (a record, written by Jackson)
+	 * @param subject what the entry describes, for the log, such as {@code provider 'keycloak'}
+	 */
+	public void write(String name, Object entry, String subject) {
+		Path file = file(name);
 		Path temporary = null;
 		try {
 			boolean posix = isPosix(this.directory);
@@ -161,7 +212,7 @@ public final class DiscoveryCache {
 			if (!posix) {
 				PrivateFiles.restrictAcl(temporary);
 			}
-			Files.writeString(temporary, Json.MAPPER.writeValueAsString(provider), StandardCharsets.UTF_8);
+			Files.writeString(temporary, Json.MAPPER.writeValueAsString(entry), StandardCharsets.UTF_8);
 			try {
 				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}
@@ -171,8 +222,8 @@ public final class DiscoveryCache {
 			temporary = null;
 		}
 		catch (IOException | JacksonException ex) {
-			logger.warn("Cannot write the discovery cache file " + file + " (" + describe(ex) + "); provider '"
-					+ providerId + "' will be discovered over the network again at the next start. Make "
+			logger.warn("Cannot write the discovery cache file " + file + " (" + describe(ex) + "); " + subject
+					+ " will be discovered over the network again at the next start. Make "
 					+ this.directory + " writable, or set the discovery cache directory elsewhere.");
 		}
 		finally {
@@ -185,6 +236,10 @@ public final class DiscoveryCache {
 				}
 			}
 		}
+	}
+
+	private static String capitalized(String text) {
+		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
 	/**

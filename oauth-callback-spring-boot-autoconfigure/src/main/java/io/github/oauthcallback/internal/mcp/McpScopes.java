@@ -36,6 +36,18 @@ public final class McpScopes {
 	}
 
 	/**
+	 * @param first the scopes of the first login
+	 * @param metadata what discovery found
+	 * @return the scopes a dynamic registration asks for: those and every scope the server lists, so that a later
+	 * step-up to one of them is allowed for the client
+	 */
+	public static Set<String> registration(Set<String> first, McpServerMetadata metadata) {
+		Set<String> scopes = new LinkedHashSet<>(first);
+		scopes.addAll(metadata.resource().scopesSupported());
+		return Collections.unmodifiableSet(scopes);
+	}
+
+	/**
 	 * @param held the scopes held (granted, or asked for when the token response named none)
 	 * @param demanded the scopes of the server's {@code insufficient_scope} challenge
 	 * @return the scopes of the step-up login: both

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.oauthcallback.McpAuthorizationException;
 import io.github.oauthcallback.ReauthorizationRequiredException;
+import io.github.oauthcallback.TokenExchangeException;
+import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.Accounts;
@@ -210,7 +212,9 @@ public final class McpServerAuthorization {
 	private ClientRegistration register(List<String> wwwAuthenticate, List<String> challengedScopes) {
 		McpServerMetadata found = this.metadata.discover(this.server, wwwAuthenticate);
 		Set<String> scopes = McpScopes.first(challengedScopes, found);
-		McpClientCredentials client = this.clients.obtain(this.server, this.registrationId, found, scopes);
+		// Registered for every scope the server lists, so a step-up to one of them is not refused as invalid_scope.
+		McpClientCredentials client = this.clients.obtain(this.server, this.registrationId, found,
+				McpScopes.registration(scopes, found));
 		ClientRegistration registration = this.factory.build(this.registrationId, found, client, scopes);
 		this.registrations.put(registration, found.resource().resource());
 		return registration;
@@ -272,9 +276,22 @@ public final class McpServerAuthorization {
 		return builder.build();
 	}
 
-	private static boolean invalidClient(Throwable failure) {
-		OAuth2AuthorizationException oauth = Causes.find(failure, OAuth2AuthorizationException.class);
-		return oauth != null && OAuth2ErrorCodes.INVALID_CLIENT.equals(oauth.getError().getErrorCode());
+	/** Whether the token endpoint refused the client: on a refresh, on a code exchange, or as Spring reports it. */
+	static boolean invalidClient(Throwable failure) {
+		return Causes.first(failure, (cause) -> OAuth2ErrorCodes.INVALID_CLIENT.equals(errorCode(cause))) != null;
+	}
+
+	private static @Nullable String errorCode(Throwable failure) {
+		if (failure instanceof TokenRefreshException refresh) {
+			return refresh.getErrorCode();
+		}
+		if (failure instanceof TokenExchangeException exchange) {
+			return exchange.getErrorCode();
+		}
+		if (failure instanceof OAuth2AuthorizationException oauth) {
+			return oauth.getError().getErrorCode();
+		}
+		return null;
 	}
 
 }

@@ -1,11 +1,13 @@
 package io.github.oauthcallback.internal.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.AclEntryPermission;
 import java.nio.file.attribute.AclEntryType;
@@ -94,6 +96,25 @@ public final class PrivateFiles {
 	 */
 	public static @Nullable Long currentUserId() {
 		return CurrentUser.UID;
+	}
+
+	/**
+	 * Forces a directory's entries to disk after a file in it was atomically renamed, so that the rename survives a
+	 * crash. Does nothing where directories cannot be opened (not POSIX) or synced (some file systems): the rename
+	 * itself is already atomic.
+	 * @param directory the directory
+	 * @param posix whether the file system is POSIX
+	 */
+	public static void forceDirectory(Path directory, boolean posix) {
+		if (!posix) {
+			return;
+		}
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// some file systems cannot sync a directory; the rename itself is already atomic
+		}
 	}
 
 	/**

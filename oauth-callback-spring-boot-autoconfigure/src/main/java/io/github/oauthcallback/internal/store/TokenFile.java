@@ -499,15 +499,7 @@ public final class TokenFile {
 	}
 
 	private void forceDirectory() {
-		if (!this.posix) {
-			return;
-		}
-		try (FileChannel directory = FileChannel.open(this.file.getParent(), StandardOpenOption.READ)) {
-			directory.force(true);
-		}
-		catch (IOException ex) {
-			// some file systems cannot sync a directory; the rename itself is already atomic
-		}
+		PrivateFiles.forceDirectory(this.file.getParent(), this.posix);
 	}
 
 	private void refuseSymlink() {

@@ -1,0 +1,38 @@
+package io.github.oauthcallback.internal.mcp.discovery;
+
+import java.time.Duration;
+
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The {@link RestClient} MCP metadata is fetched with, built like the token endpoint's
+ * ({@code internal.tokenendpoint.TokenEndpointClients}): the application's HTTP client (Spring Boot's request factory
+ * builder and {@code spring.http.clients.*} settings, so an SSL bundle with a company CA applies), the given connect
+ * and read timeouts, and no redirects followed (a redirected metadata URL is reported, not followed). It carries no
+ * bearer-token interceptor; {@link McpMetadataDiscovery} reads the bodies itself.
+ */
+public final class McpMetadataClients {
+
+	private McpMetadataClients() {
+	}
+
+	/**
+	 * @param factories builds the request factory (Spring Boot's {@code ClientHttpRequestFactoryBuilder} bean, or
+	 * {@code ClientHttpRequestFactoryBuilder.detect()})
+	 * @param base the application's HTTP client settings (Spring Boot's {@code HttpClientSettings} bean, or
+	 * {@code HttpClientSettings.defaults()})
+	 * @param connectTimeout the connect timeout
+	 * @param readTimeout the read timeout
+	 * @return a new client for metadata requests
+	 */
+	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
+			Duration connectTimeout, Duration readTimeout) {
+		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
+			.withRedirects(HttpRedirects.DONT_FOLLOW);
+		return RestClient.builder().requestFactory(factories.build(settings)).build();
+	}
+
+}

@@ -1,0 +1,339 @@
+package io.github.oauthcallback.internal.mcp.discovery;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.github.oauthcallback.McpAuthorizationException;
+import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.discovery.DiscoveryCache;
+import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
+import io.github.oauthcallback.internal.mcp.McpServerMetadata;
+import io.github.oauthcallback.internal.mcp.ProtectedResourceMetadata;
+import io.github.oauthcallback.internal.mcp.discovery.MetadataDocuments.Read;
+import io.github.oauthcallback.internal.mcp.discovery.MetadataFetcher.Document;
+import io.github.oauthcallback.internal.mcp.discovery.MetadataFetcher.Failed;
+import io.github.oauthcallback.internal.mcp.discovery.MetadataFetcher.Fetched;
+import io.github.oauthcallback.internal.mcp.discovery.MetadataFetcher.NotMetadata;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.client.RestClient;
+
+/**
+ * Finds what a client needs to log in to a protected MCP server, knowing only its URL (MCP authorization
+ * specification 2025-11-25, "Authorization Server Discovery"):
+ * <ol>
+ * <li>the server's protected resource metadata (RFC 9728): from the {@code resource_metadata} URL of its
+ * {@link BearerChallenge} when it gave one, else from the well-known URL with the server's path inserted, then the
+ * root one ({@link WellKnownUris#protectedResource}); refused when its {@code resource} is not the server's
+ * ({@link ResourceUris} documents the rule);</li>
+ * <li>the metadata of the first of its authorization servers that has usable metadata, tried at RFC 8414 path
+ * insertion, OpenID Connect path insertion, OpenID Connect path appending ({@link WellKnownUris#authorizationServer});
+ * refused when its {@code issuer} is not identical to the one the resource names (RFC 8414 section 3.3) or it does
+ * not list {@code S256} in {@code code_challenge_methods_supported}.</li>
+ * </ol>
+ * A well-known URL answering 3xx, 4xx, something other than a JSON object, or malformed metadata is passed over for
+ * the next one; no answer or a 5xx status ends that server's discovery. Every failure is an
+ * {@link McpAuthorizationException} naming the server, the URLs tried and what to do.
+ * <p>
+ * What was found is kept in the {@link DiscoveryCache} (its {@code mcp} sub-folder, same trust rules and time to
+ * live as provider discovery), so {@link #cached} answers without the network and {@link #discover} makes no request
+ * while the entry is fresh, unless the server's challenge names another {@code resource_metadata} URL than the one the
+ * entry was read from. When the entry has expired and a metadata URL then gives no answer or a server error, the
+ * expired entry stands in, with a warning, as it does for provider discovery (not when a server answered with other
+ * metadata, nothing, or metadata that is refused). Thread-safe; all HTTP through the given {@link RestClient}.
+ */
+public final class McpMetadataDiscovery {
+
+	private static final Log logger = LogFactory.getLog(McpMetadataDiscovery.class);
+
+	private final MetadataFetcher fetcher;
+
+	private final @Nullable McpMetadataCache cache;
+
+	private final Duration timeToLive;
+
+	private final Clock clock;
+
+	/**
+	 * @param restClient creates the {@code RestClient} for metadata requests, once, on the first request: usually
+	 * {@link McpMetadataClients#restClient}
+	 * @param cache the discovery cache (MCP entries go to its {@code mcp} sub-folder), or {@code null} for none
+	 * @param timeToLive how long a cache entry is used before the server is discovered again; zero never uses it
+	 * @param clock the clock the age of cache entries is measured with
+	 */
+	public McpMetadataDiscovery(Supplier<RestClient> restClient, @Nullable DiscoveryCache cache, Duration timeToLive,
+			Clock clock) {
+		this.fetcher = new MetadataFetcher(restClient);
+		this.cache = (cache != null) ? new McpMetadataCache(cache) : null;
+		this.timeToLive = timeToLive;
+		this.clock = clock;
+	}
+
+	/**
+	 * The metadata an earlier discovery cached for this server, without any network call.
+	 * @param serverUrl the MCP server's URL
+	 * @return its cached metadata, if a trusted entry for this URL is within its time to live
+	 * @throws McpAuthorizationException if the URL is not an absolute http(s) URL
+	 */
+	public Optional<McpServerMetadata> cached(URI serverUrl) {
+		URI server = server(serverUrl);
+		if (this.cache == null) {
+			return Optional.empty();
+		}
+		Instant now = this.clock.instant();
+		return this.cache.read(server)
+			.filter((entry) -> entry.isFresh(now, this.timeToLive))
+			.map(CachedMcpServerMetadata::metadata);
+	}
+
+	/**
+	 * Discovers the server's metadata, or takes it from the cache (see the class description).
+	 * @param serverUrl the MCP server's URL, as the client sends its requests to it
+	 * @param challenge the Bearer challenge of the server's 401 (or 403), if there was one
+	 * @return the checked metadata of the server and of its authorization server
+	 * @throws McpAuthorizationException if the metadata cannot be found or is refused
+	 */
+	public McpServerMetadata discover(URI serverUrl, @Nullable BearerChallenge challenge) {
+		URI server = server(serverUrl);
+		URI named = (challenge != null) ? challenge.resourceMetadata() : null;
+		Instant now = this.clock.instant();
+		CachedMcpServerMetadata expired = null;
+		if (this.cache != null) {
+			Optional<CachedMcpServerMetadata> cached = this.cache.read(server);
+			if (cached.isPresent()) {
+				CachedMcpServerMetadata entry = cached.get();
+				URI cachedFrom = entry.resourceMetadataUrl();
+				if (named != null && cachedFrom != null
+						&& !ResourceUris.canonical(named).equals(ResourceUris.canonical(cachedFrom))) {
+					logger.debug("MCP server " + server + " names the resource metadata " + named + ", not the cached "
+							+ cachedFrom + "; discovering again");
+				}
+				else if (entry.isFresh(now, this.timeToLive)) {
+					logger.debug("MCP server " + server + " metadata taken from the discovery cache "
+							+ this.cache.file(server));
+					return entry.metadata();
+				}
+				else {
+					logger.debug("The cached metadata of MCP server " + server + " is older than its time to live; "
+							+ "discovering again");
+					expired = entry.isDatedBefore(now) ? entry : null;
+				}
+			}
+		}
+		McpServerMetadata metadata;
+		URI readFrom;
+		try {
+			Found<ProtectedResourceMetadata> resource = (named != null) ? namedResource(server, named)
+					: wellKnownResource(server);
+			metadata = new McpServerMetadata(resource.value(), authorizationServer(server, resource));
+			readFrom = resource.url();
+		}
+		catch (MetadataUnreachableException ex) {
+			if (expired == null || this.cache == null) {
+				throw ex;
+			}
+			// as provider discovery does: what was checked before stands in while its servers cannot answer
+			logger.warn(ex.getMessage() + " Using the metadata of MCP server " + server + " cached at "
+					+ expired.discoveredAt() + " in " + this.cache.file(server) + " instead.");
+			return expired.metadata();
+		}
+		if (this.cache != null) {
+			this.cache.write(server, readFrom, metadata, now);
+		}
+		logger.debug("MCP server " + server + " uses the authorization server "
+				+ metadata.authorizationServer().issuer());
+		return metadata;
+	}
+
+	/** Metadata and the URL it was read from. */
+	private record Found<T>(T value, URI url) {
+
+	}
+
+	private Found<ProtectedResourceMetadata> namedResource(URI server, URI url) {
+		String where = "The protected resource metadata of MCP server " + server + " at " + url
+				+ " (named by resource_metadata in its WWW-Authenticate challenge)";
+		Fetched fetched = this.fetcher.fetch(url);
+		if (fetched instanceof Document document) {
+			Read<ProtectedResourceMetadata> read = MetadataDocuments.protectedResource(document.members());
+			if (read.value() == null) {
+				throw new McpAuthorizationException(server, where + " is not usable: " + read.problem()
+						+ ". Ask the server's operator to correct it (RFC 9728 section 2).");
+			}
+			return new Found<>(checkedResource(server, read.value(), url), url);
+		}
+		if (fetched instanceof Failed failed) {
+			throw new MetadataUnreachableException(server, where + " could not be read: " + failed.reason()
+					+ ". Check that the server can be reached from here (proxy settings, or a company CA in the "
+					+ "JVM's trust store) and try again.");
+		}
+		throw new McpAuthorizationException(server, where + " could not be read: "
+				+ ((NotMetadata) fetched).reason()
+				+ ". Ask the server's operator to serve its protected resource metadata there (RFC 9728).");
+	}
+
+	private Found<ProtectedResourceMetadata> wellKnownResource(URI server) {
+		List<String> tried = new ArrayList<>();
+		for (URI url : WellKnownUris.protectedResource(server)) {
+			Fetched fetched = this.fetcher.fetch(url);
+			if (fetched instanceof Failed failed) {
+				throw new MetadataUnreachableException(server, "The protected resource metadata of MCP server " + server
+						+ " could not be read: " + url + " gave " + failed.reason()
+						+ triedBefore(tried) + ". Check that the server can be reached from here (proxy settings, "
+						+ "or a company CA in the JVM's trust store) and try again.");
+			}
+			if (fetched instanceof NotMetadata notMetadata) {
+				tried.add(url + " (" + notMetadata.reason() + ")");
+				continue;
+			}
+			Read<ProtectedResourceMetadata> read = MetadataDocuments.protectedResource(((Document) fetched).members());
+			if (read.value() == null) {
+				tried.add(url + " (malformed: " + read.problem() + ")");
+				continue;
+			}
+			return new Found<>(checkedResource(server, read.value(), url), url);
+		}
+		throw new McpAuthorizationException(server, "MCP server " + server + " has no usable protected resource "
+				+ "metadata (RFC 9728): its 401 named no resource_metadata, and " + String.join(", ", tried)
+				+ ". Check that the URL is the server's MCP endpoint (often ending in /mcp) and that the server "
+				+ "supports MCP authorization (2025-06-18 or later); a server of the 2025-03-26 specification without "
+				+ "protected resource metadata is not supported.");
+	}
+
+	private static String triedBefore(List<String> tried) {
+		return tried.isEmpty() ? "" : " (after " + String.join(", ", tried) + ")";
+	}
+
+	/** MCP authorization, "Token Audience Binding and Validation"; RFC 9728 section 3.3. */
+	private static ProtectedResourceMetadata checkedResource(URI server, ProtectedResourceMetadata metadata, URI url) {
+		if (!ResourceUris.covers(metadata.resource(), server)) {
+			throw new McpAuthorizationException(server, "The protected resource metadata at " + url + " is for the "
+					+ "resource " + MetadataDocuments.quoted(metadata.resource().toString()) + ", which is not MCP "
+					+ "server " + server + ": the resource must be the server's URL, or a prefix of its path, with "
+					+ "the same scheme, host and port. No login is attempted, so that no token for another resource "
+					+ "is asked for or sent. Check the server URL you connect to; if it is right, the server's "
+					+ "metadata is wrong or not the server's: tell its operator.");
+		}
+		return metadata;
+	}
+
+	/** The first authorization server of the resource whose metadata is found and passes the checks. */
+	private AuthorizationServerMetadata authorizationServer(URI server, Found<ProtectedResourceMetadata> resource) {
+		List<String> unusable = new ArrayList<>();
+		McpAuthorizationException failure = null;
+		boolean allUnreachable = true;
+		for (URI issuer : resource.value().authorizationServers()) {
+			AuthorizationServerOutcome outcome = authorizationServer(server, issuer);
+			if (outcome.metadata() != null) {
+				return outcome.metadata();
+			}
+			if (outcome.failure() != null && failure == null) {
+				failure = outcome.failure();
+			}
+			allUnreachable &= outcome.failure() instanceof MetadataUnreachableException;
+			unusable.add(outcome.problem());
+		}
+		if (failure != null && unusable.size() == 1) {
+			throw failure;
+		}
+		String message = "No authorization server of MCP server " + server + " (from " + resource.url()
+				+ ") can be used: " + String.join("; ", unusable) + ".";
+		if (allUnreachable) {
+			throw new MetadataUnreachableException(server, message);
+		}
+		throw new McpAuthorizationException(server, message, failure);
+	}
+
+	/**
+	 * @param metadata the usable metadata, if found
+	 * @param problem why there is none, for a message
+	 * @param failure the failure to report when this is the only authorization server: a refusal of its metadata
+	 * (issuer, {@code S256}) or no answer; {@code null} when no metadata was found
+	 */
+	private record AuthorizationServerOutcome(@Nullable AuthorizationServerMetadata metadata, String problem,
+			@Nullable McpAuthorizationException failure) {
+
+	}
+
+	private AuthorizationServerOutcome authorizationServer(URI server, URI issuer) {
+		List<String> tried = new ArrayList<>();
+		for (URI url : WellKnownUris.authorizationServer(issuer)) {
+			Fetched fetched = this.fetcher.fetch(url);
+			if (fetched instanceof Failed failed) {
+				String problem = "the metadata of authorization server " + issuer + " could not be read: " + url
+						+ " gave " + failed.reason() + triedBefore(tried)
+						+ "; check that it can be reached from here and try again";
+				return new AuthorizationServerOutcome(null, problem,
+						new MetadataUnreachableException(server, capitalized(problem) + "."));
+			}
+			if (fetched instanceof NotMetadata notMetadata) {
+				tried.add(url + " (" + notMetadata.reason() + ")");
+				continue;
+			}
+			Read<AuthorizationServerMetadata> read = MetadataDocuments
+				.authorizationServer(((Document) fetched).members());
+			AuthorizationServerMetadata metadata = read.value();
+			if (metadata == null) {
+				tried.add(url + " (malformed: " + read.problem() + ")");
+				continue;
+			}
+			String refused = refusal(server, issuer, metadata, url);
+			if (refused != null) {
+				return new AuthorizationServerOutcome(null, refused, new McpAuthorizationException(server, refused));
+			}
+			return new AuthorizationServerOutcome(metadata, "", null);
+		}
+		String problem = "authorization server " + issuer + " has no usable metadata (RFC 8414, OpenID Connect "
+				+ "Discovery): " + String.join(", ", tried) + "; check the issuer the MCP server names in "
+				+ "authorization_servers, or ask its operator to publish the authorization server's metadata";
+		return new AuthorizationServerOutcome(null, problem, null);
+	}
+
+	/**
+	 * @return why well-formed metadata is refused, or {@code null}
+	 */
+	private static @Nullable String refusal(URI server, URI issuer, AuthorizationServerMetadata metadata, URI url) {
+		if (!metadata.issuer().toString().equals(issuer.toString())) {
+			return "The authorization server metadata at " + url + " states the issuer "
+					+ MetadataDocuments.quoted(metadata.issuer().toString()) + ", not " + issuer
+					+ ", the authorization server MCP server " + server + " names; RFC 8414 requires them to be "
+					+ "identical, so this metadata may be another server's and is not used. Ask the MCP server's "
+					+ "operator to name the authorization server by its exact issuer in authorization_servers.";
+		}
+		List<String> methods = MetadataDocuments.codeChallengeMethods(metadata);
+		if (!methods.contains(MetadataDocuments.S256)) {
+			return "The authorization server " + issuer + " of MCP server " + server + " does not support PKCE "
+					+ "with S256: its metadata at " + url + " has "
+					+ (metadata.metadata().containsKey("code_challenge_methods_supported")
+							? "code_challenge_methods_supported " + SafeText.providerText(methods.toString())
+							: "no code_challenge_methods_supported")
+					+ ". The MCP authorization specification requires a client to refuse such an authorization "
+					+ "server, so no login is attempted. Ask its operator to enable PKCE with S256 and to list it "
+					+ "in code_challenge_methods_supported.";
+		}
+		return null;
+	}
+
+	private static URI server(URI serverUrl) {
+		if (!ResourceUris.isHttpUrl(serverUrl)) {
+			throw new McpAuthorizationException(serverUrl, "The MCP server URL "
+					+ SafeText.providerText(serverUrl.toString()) + " is not an absolute http or https URL with a host "
+					+ "(and without user info or fragment). Give the URL the server's MCP endpoint is reached at, "
+					+ "such as https://mcp.example.com/mcp.");
+		}
+		return ResourceUris.canonical(serverUrl);
+	}
+
+	private static String capitalized(String text) {
+		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+	}
+
+}
