@@ -179,7 +179,8 @@ class BearerChallengeTests {
 
 	@Test
 	void onlyTheFirstChallengesUpToTheCapAreRead() {
-		int cap = AuthenticateChallenges.MAX_CHALLENGES;
+		// the documented cap, as a literal: a test relative to the constant would pass with any cap
+		int cap = 32;
 		String bearer = "Bearer scope=\"found\"";
 		assertThat(BearerChallenge.parse(List.of("Basic realm=x, ".repeat(cap - 1) + bearer))).as("the last one read")
 			.map(BearerChallenge::scope)
