@@ -131,7 +131,7 @@ public final class Harness {
 			}
 		}
 		boolean quick = options.containsKey("quick");
-		Set<String> figures = new LinkedHashSet<>(List.of("P1", "P2", "P3", "P4", "P5", "P6", "P7"));
+		Set<String> figures = new LinkedHashSet<>(List.of("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"));
 		if (options.containsKey("only")) {
 			figures.retainAll(List.of(options.get("only").toUpperCase(Locale.ROOT).split(",")));
 		}
@@ -159,6 +159,9 @@ public final class Harness {
 		}
 		if (figures.contains("P7")) {
 			harness.deviceLogin();
+		}
+		if (figures.contains("P8")) {
+			harness.mcpFirstToolCall();
 		}
 		Files.writeString(output, harness.report(figures), StandardCharsets.UTF_8);
 		System.out.println("Wrote " + output.toAbsolutePath());
@@ -568,6 +571,67 @@ public final class Harness {
 				"—", "every login ≤ interval + 1 s (2000 ms), one poll after the approval", Status.of(met));
 	}
 
+	/**
+	 * P8: an MCP client knowing only the server's URL, up to the moment its first tool call could be sent (tools
+	 * listed): cold (nothing stored: discovery, dynamic registration, a browser login, a token request) and warm (a new
+	 * application run with the registration, the metadata and the token stored: no discovery, no registration, no
+	 * token request). HTTP requests counted by the local stub, by kind.
+	 */
+	void mcpFirstToolCall() throws Exception {
+		int runs = this.quick ? 3 : 10;
+		long[] cold = new long[runs];
+		long[] warm = new long[runs];
+		McpFirstToolCall.Run lastCold = null;
+		McpFirstToolCall.Run lastWarm = null;
+		boolean met = true;
+		for (int run = 0; run < runs; run++) {
+			Path folder = Files.createTempDirectory("p8-");
+			try (StubMcpServer stub = new StubMcpServer()) {
+				lastCold = McpFirstToolCall.run(stub, folder);
+				lastWarm = McpFirstToolCall.run(stub, folder);
+			}
+			finally {
+				deleteTree(folder);
+			}
+			check(lastCold.tools() == 1 && lastWarm.tools() == 1, "P8: the tools were not listed");
+			cold[run] = lastCold.nanos();
+			warm[run] = lastWarm.nanos();
+			met &= lastWarm.requests().get(StubMcpServer.Kind.DISCOVERY) == 0
+					&& lastWarm.requests().get(StubMcpServer.Kind.REGISTRATION) == 0
+					&& lastWarm.requests().get(StubMcpServer.Kind.TOKEN) == 0
+					&& lastWarm.requests().get(StubMcpServer.Kind.AUTHORIZATION) == 0
+					&& lastWarm.requests().get(StubMcpServer.Kind.MCP_REFUSED) == 0;
+			System.out.printf("P8: run %d: cold %.0f ms %s, warm %.0f ms %s%n", run + 1, cold[run] / 1e6,
+					lastCold.requests(), warm[run] / 1e6, lastWarm.requests());
+		}
+		Stats coldStats = Stats.ofNanos(cold);
+		Stats warmStats = Stats.ofNanos(warm);
+		row("P8", "MCP client with only the server's URL, to its first possible tool call (tools listed; local stub "
+				+ "server and authorization server; application start-up excluded)",
+				String.format("cold %s, %d HTTP requests (%s); warm %s, %d HTTP requests (%s)", coldStats.millis(),
+						lastCold.total(), describe(lastCold.requests()), warmStats.millis(), lastWarm.total(),
+						describe(lastWarm.requests())),
+				"—", "warm: no discovery, registration, authorization or token request; no 401", Status.of(met));
+	}
+
+	private static String describe(Map<StubMcpServer.Kind, Integer> requests) {
+		List<String> parts = new ArrayList<>();
+		requests.forEach((kind, count) -> {
+			if (count > 0) {
+				parts.add(count + " " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+			}
+		});
+		return String.join(", ", parts);
+	}
+
+	private static void deleteTree(Path folder) throws IOException {
+		try (var paths = Files.walk(folder)) {
+			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
 	private static void check(boolean condition, String what) {
 		if (!condition) {
 			throw new IllegalStateException(what);
@@ -592,7 +656,7 @@ public final class Harness {
 			text.append("**Quick run (`--quick`): reduced iterations, for checking the harness only. These figures are "
 					+ "noisy; rerun without `--quick` on a quiet machine before quoting them.**\n\n");
 		}
-		if (figures.size() < 7) {
+		if (figures.size() < 8) {
 			text.append("**Partial run: only ").append(String.join(", ", figures)).append(".**\n\n");
 		}
 		text.append("Measured ")
@@ -609,7 +673,7 @@ public final class Harness {
 			.append(System.getProperty("java.vm.name"))
 			.append(' ')
 			.append(Runtime.version())
-			.append(" (P1, P2, P4–P7; P3 names its JDKs). Median with the 10th–90th percentile spread unless stated.")
+			.append(" (P1, P2, P4–P8; P3 names its JDKs). Median with the 10th–90th percentile spread unless stated.")
 			.append(loadAverage())
 			.append("\n\n");
 		text.append("| # | What | This starter | Peer / baseline | Target | |\n|---|---|---|---|---|---|\n");

@@ -14,6 +14,7 @@ import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.refresh.RefreshEventsAfterSave;
 import io.github.oauthcallback.internal.revocation.LoginRevocation;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,9 +56,12 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings) {
+			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
 		// One attempt per request: the client manager retries, with the store lock released between attempts.
-		return TokenEndpointRestClients.tokenResponseClients(properties, factories, settings).refreshToken();
+		return TokenEndpointRestClients
+			.tokenResponseClients(properties, factories, settings,
+					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.refreshToken();
 	}
 
 	/**
@@ -67,8 +71,11 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> oauthCallbackClientCredentialsTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings) {
-		return TokenEndpointRestClients.tokenResponseClients(properties, factories, settings).clientCredentials();
+			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+		return TokenEndpointRestClients
+			.tokenResponseClients(properties, factories, settings,
+					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.clientCredentials();
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.github.oauthcallback.autoconfigure;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
 
 import io.github.oauthcallback.internal.discovery.CachingClientRegistrationMapper;
 import io.github.oauthcallback.internal.discovery.DiscoveryCache;
@@ -20,6 +22,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 
@@ -42,20 +45,55 @@ public final class OAuthCallbackDiscoveryAutoConfiguration {
 	@ConditionalOnMissingBean(ClientRegistrationRepository.class)
 	InMemoryClientRegistrationRepository clientRegistrationRepository(OAuth2ClientProperties clientProperties,
 			OAuthCallbackProperties properties, Environment environment) {
+		// The pre-registered clients of MCP servers have no provider: theirs is discovered from the server.
+		OAuth2ClientProperties providers = withoutMcpClients(clientProperties, properties);
 		OAuthCallbackProperties.Discovery.Cache cache = properties.discovery().cache();
 		if (!cache.enabled()) {
-			return new InMemoryClientRegistrationRepository(
-					new ArrayList<>(new OAuth2ClientPropertiesMapper(clientProperties).asClientRegistrations().values()));
+			return repository(new OAuth2ClientPropertiesMapper(providers).asClientRegistrations());
 		}
-		Path directory = cache.directory();
-		if (directory == null) {
-			directory = OAuthCallbackStoreAutoConfiguration.tokenFile(properties, environment)
-				.toAbsolutePath()
-				.resolveSibling("discovery");
+		CachingClientRegistrationMapper mapper = new CachingClientRegistrationMapper(providers,
+				new DiscoveryCache(cacheDirectory(properties, environment)), cache.timeToLive(), Clock.systemUTC(), properties.discovery().timeout());
+		return repository(mapper.asClientRegistrations());
+	}
+
+	/**
+	 * @return the folder of the discovery cache: {@code oauth-callback.discovery.cache.directory}, else a
+	 * {@code discovery} folder next to the token file
+	 */
+	static Path cacheDirectory(OAuthCallbackProperties properties, Environment environment) {
+		Path directory = properties.discovery().cache().directory();
+		return (directory != null) ? directory
+				: OAuthCallbackStoreAutoConfiguration.tokenFile(properties, environment)
+					.toAbsolutePath()
+					.resolveSibling("discovery");
+	}
+
+	/**
+	 * Empty when every registration is an MCP server's pre-registered client: the MCP servers' registrations are put
+	 * in front of it.
+	 */
+	private static InMemoryClientRegistrationRepository repository(Map<String, ClientRegistration> registrations) {
+		return registrations.isEmpty() ? new InMemoryClientRegistrationRepository(Map.of())
+				: new InMemoryClientRegistrationRepository(new ArrayList<>(registrations.values()));
+	}
+
+	/**
+	 * The properties without the registrations that {@code oauth-callback.mcp.servers.<name>.registration} names.
+	 */
+	static OAuth2ClientProperties withoutMcpClients(OAuth2ClientProperties clientProperties,
+			OAuthCallbackProperties properties) {
+		Set<String> mcpClients = properties.mcp().preRegisteredRegistrations();
+		if (mcpClients.isEmpty()) {
+			return clientProperties;
 		}
-		CachingClientRegistrationMapper mapper = new CachingClientRegistrationMapper(clientProperties,
-				new DiscoveryCache(directory), cache.timeToLive(), Clock.systemUTC(), properties.discovery().timeout());
-		return new InMemoryClientRegistrationRepository(new ArrayList<>(mapper.asClientRegistrations().values()));
+		OAuth2ClientProperties providers = new OAuth2ClientProperties();
+		providers.getProvider().putAll(clientProperties.getProvider());
+		clientProperties.getRegistration().forEach((id, registration) -> {
+			if (!mcpClients.contains(id)) {
+				providers.getRegistration().put(id, registration);
+			}
+		});
+		return providers;
 	}
 
 	/** As Spring Boot's own client registrations: not in a reactive web application. */

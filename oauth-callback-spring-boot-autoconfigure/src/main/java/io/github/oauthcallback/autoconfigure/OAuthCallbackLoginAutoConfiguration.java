@@ -9,6 +9,7 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.internal.device.DefaultDeviceAuthorizer;
 import io.github.oauthcallback.internal.device.DeviceAuthorizerLoginStarter;
 import io.github.oauthcallback.internal.device.DeviceEndpoints;
+import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
@@ -60,8 +61,11 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings) {
-		return TokenEndpointRestClients.tokenResponseClients(properties, factories, settings).authorizationCode();
+			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+		return TokenEndpointRestClients
+			.tokenResponseClients(properties, factories, settings,
+					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.authorizationCode();
 	}
 
 	@Bean
@@ -78,7 +82,7 @@ public final class OAuthCallbackLoginAutoConfiguration {
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
 			OAuthCallbackProperties properties, ResourceLoader resourceLoader,
-			ObjectProvider<DeviceLoginStarter> deviceLogins) {
+			ObjectProvider<DeviceLoginStarter> deviceLogins, ObjectProvider<ResourceIndicators> resources) {
 		OAuthCallbackProperties.Listener listener = properties.listener();
 		OAuthCallbackProperties.Pages pages = listener.pages();
 		ListenerSettings settings = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
@@ -88,6 +92,7 @@ public final class OAuthCallbackLoginAutoConfiguration {
 				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
 				properties.login().timeout());
 		authorizer.setAuthorizationParameters(properties.login().authorizationParameters());
+		authorizer.setResourceIndicators(TokenEndpointRestClients.resourceIndicators(properties, resources));
 		authorizer.setLoginWays(LoginWays.system(LoginMode.parse(properties.login().mode()), browser,
 				deviceLogins.getIfUnique()));
 		return authorizer;
@@ -103,8 +108,10 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	@ConditionalOnBean({ ClientRegistrationRepository.class, OAuth2AuthorizedClientService.class })
 	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
-		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings);
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<ResourceIndicators> resources) {
+		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings,
+				TokenEndpointRestClients.resourceIndicators(properties, resources));
 		return new DefaultDeviceAuthorizer(registrations, authorizedClients, clients.deviceAuthorization(),
 				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
 				properties.login().account(), properties.login().timeout());

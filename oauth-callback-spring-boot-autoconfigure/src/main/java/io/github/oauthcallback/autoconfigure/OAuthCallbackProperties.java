@@ -4,9 +4,12 @@ import io.github.oauthcallback.internal.Accounts;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,6 +20,7 @@ import io.github.oauthcallback.internal.SecureUris;
 import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
+import io.github.oauthcallback.internal.mcp.McpServerUrls;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.refresh.Interactivity;
 import io.github.oauthcallback.internal.store.EncryptionKeyException;
@@ -57,13 +61,17 @@ import org.springframework.util.StringUtils;
  * Boot's provider properties have no place for: 'revocation-uri', the provider's revocation endpoint (RFC 7009) when
  * its discovery metadata has no revocation_endpoint or the provider is not discovered, an absolute https URI (http only
  * for a loopback host); 'device-authorization-uri', the provider's device authorization endpoint (RFC 8628) for
- * device logins, which defaults to the device_authorization_endpoint of the provider's discovery document.
+ * device logins, which defaults to the device_authorization_endpoint of the provider's discovery document;
+ * 'resource', the RFC 8707 resource indicator (an absolute URI without fragment) sent as 'resource' on the
+ * registration's authorization requests, code exchanges, refreshes and device requests.
+ * @param mcp Authorization of MCP servers (MCP authorization specification 2025-11-25) for the MCP Java SDK's
+ * transports, when the SDK is on the classpath.
  */
 @ConfigurationProperties("oauth-callback")
 public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue Listener listener,
 		@DefaultValue TokenEndpoint tokenEndpoint, @DefaultValue Store store, @DefaultValue Refresh refresh,
 		Map<String, Client> clients, @DefaultValue Shell shell, @DefaultValue Discovery discovery,
-		@DefaultValue Logout logout, Map<String, Registration> registrations) {
+		@DefaultValue Logout logout, Map<String, Registration> registrations, @DefaultValue Mcp mcp) {
 
 	private static final String PREFIX = "oauth-callback.";
 
@@ -554,8 +562,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param deviceAuthorizationUri Device authorization endpoint (RFC 8628) of the registration's provider, used
 	 * by device logins (authorization-grant-type urn:ietf:params:oauth:grant-type:device_code, or a forced device
 	 * login). Defaults to the device_authorization_endpoint of the provider's discovery document (issuer-uri).
+	 * @param resource Resource indicator (RFC 8707) of the API the registration's tokens are for: an absolute URI
+	 * without fragment, sent as the 'resource' parameter on the authorization request, the code exchange, every
+	 * refresh, and the device authorization and device token requests, so the provider can restrict the tokens'
+	 * audience to it. Not set by default (no 'resource' parameter is sent).
 	 */
-	public record Registration(@Nullable URI revocationUri, @Nullable URI deviceAuthorizationUri) {
+	public record Registration(@Nullable URI revocationUri, @Nullable URI deviceAuthorizationUri,
+			@Nullable URI resource) {
 
 		/**
 		 * The check of the registrations' settings.
@@ -585,6 +598,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 									+ "endpoint as an absolute https URI (http only to 127.0.0.1, [::1] or "
 									+ "localhost), for example https://idp.example.com/oauth2/device_authorization.");
 				}
+				URI resource = registration.resource();
+				if (resource != null && (!resource.isAbsolute() || resource.getRawFragment() != null)) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "registrations." + id + ".resource",
+							SafeText.providerText(resource.toString()), "It must be an absolute URI without a fragment "
+									+ "(RFC 8707 section 2): the API the tokens are for, for example "
+									+ "https://api.example.com/ or https://mcp.example.com/mcp.");
+				}
 			});
 			return Map.copyOf(registrations);
 		}
@@ -607,6 +627,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 		}
 
 		/**
+		 * @return the resource indicators set, by registration id
+		 */
+		static Map<String, URI> resources(Map<String, Registration> registrations) {
+			return endpoints(registrations, Registration::resource);
+		}
+
+		/**
 		 * @return the revocation endpoints set, by registration id
 		 */
 		static Map<String, URI> revocationUris(Map<String, Registration> registrations) {
@@ -625,7 +652,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			return Map.copyOf(uris);
 		}
 
-		private static boolean secureOrLoopback(URI uri) {
+		static boolean secureOrLoopback(URI uri) {
 			return SecureUris.isSecureOrLoopback(uri);
 		}
 
@@ -638,6 +665,109 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * on the classpath.
 	 */
 	public record Shell(@DefaultValue("true") boolean enabled) {
+
+	}
+
+	/**
+	 * Authorization of MCP servers for the MCP Java SDK's transports ({@code OAuthCallbackMcpTransports}).
+	 *
+	 * @param enabled Whether MCP servers are authorized when the MCP Java SDK (io.modelcontextprotocol.sdk:mcp-core)
+	 * is on the classpath. With it, the token store, the login and the client manager come up even without any
+	 * spring.security.oauth2.client registration.
+	 * @param clientIdMetadataDocument URL of this client's Client ID Metadata Document, used as its client id at
+	 * authorization servers that advertise client_id_metadata_document_supported (instead of a dynamic
+	 * registration): an https URL with a path, for example https://app.example.com/oauth/client.json. The document
+	 * must list the loopback redirect URI (http://127.0.0.1/callback unless oauth-callback.listener.* says otherwise).
+	 * @param clientName The client_name of dynamic client registrations and the name of the servers' registrations.
+	 * Defaults to spring.application.name, else 'oauth-callback'.
+	 * @param maxAuthorizationAttempts How many authorization attempts (a login, a refresh after a 401, a step-up
+	 * login after a 403 insufficient_scope) one MCP request may cause before it fails: 1 to 10.
+	 * @param servers MCP servers by a name of your choice: 'url', the server's URL (https, or http to this machine);
+	 * 'registration', a spring.security.oauth2.client.registration id whose client-id (client-secret,
+	 * client-authentication-method, scope) is the server's pre-registered client: it needs no provider block, the
+	 * server's authorization server is discovered; 'token-endpoint-auth-method', the method a dynamic registration
+	 * for this server asks for: 'none' (default, a public client), 'client_secret_basic' or 'client_secret_post'.
+	 */
+	public record Mcp(@DefaultValue("true") boolean enabled, @Nullable URI clientIdMetadataDocument,
+			@Nullable String clientName, @DefaultValue("3") int maxAuthorizationAttempts,
+			Map<String, McpServer> servers) {
+
+		static final int MAX_ATTEMPTS = 10;
+
+		private static final String MCP = PREFIX + "mcp.";
+
+		public Mcp {
+			URI document = clientIdMetadataDocument;
+			if (document != null && !("https".equalsIgnoreCase(document.getScheme()) && document.getHost() != null
+					&& document.getRawPath() != null && document.getRawPath().length() > 1
+					&& document.getRawFragment() == null && document.getRawUserInfo() == null)) {
+				throw new InvalidConfigurationPropertyValueException(MCP + "client-id-metadata-document",
+						SafeText.providerText(document.toString()), "It must be an https URL with a path and without "
+								+ "fragment or user-info (it is the client id), for example "
+								+ "https://app.example.com/oauth/client.json.");
+			}
+			if (maxAuthorizationAttempts < 1 || maxAuthorizationAttempts > MAX_ATTEMPTS) {
+				throw new InvalidConfigurationPropertyValueException(MCP + "max-authorization-attempts",
+						maxAuthorizationAttempts, "It must be between 1 and " + MAX_ATTEMPTS + ": it bounds the logins, "
+								+ "refreshes and step-ups one MCP request may cause (the default is 3).");
+			}
+			servers = (servers != null) ? Map.copyOf(servers) : Map.of();
+			servers.forEach(McpServer::check);
+		}
+
+		/**
+		 * @return the registration ids named by servers, which are pre-registered MCP clients rather than providers
+		 */
+		public Set<String> preRegisteredRegistrations() {
+			Set<String> ids = new LinkedHashSet<>();
+			this.servers.values().forEach((server) -> {
+				if (StringUtils.hasText(server.registration())) {
+					ids.add(server.registration());
+				}
+			});
+			return Collections.unmodifiableSet(ids);
+		}
+
+	}
+
+	/**
+	 * An MCP server.
+	 *
+	 * @param url The server's URL (its Streamable HTTP endpoint): https, or http to this machine.
+	 * @param registration A spring.security.oauth2.client.registration id: the server's pre-registered client.
+	 * @param tokenEndpointAuthMethod The token endpoint authentication method a dynamic registration for this server
+	 * asks for: 'none' (default), 'client_secret_basic' or 'client_secret_post'.
+	 * @param issuer The issuer of the authorization server the pre-registered client ('registration') belongs to: a
+	 * login is refused before anything is sent when the server names another one. Set it for every client with a
+	 * secret, or the secret goes to whichever authorization server the MCP server names (a warning says so).
+	 */
+	public record McpServer(@Nullable URI url, @Nullable String registration, @Nullable String tokenEndpointAuthMethod,
+			@Nullable URI issuer) {
+
+		static final List<String> METHODS = List.of("none", "client_secret_basic",
+				"client_secret_post");
+
+		static void check(String name, McpServer server) {
+			String prefix = PREFIX + "mcp.servers." + name + ".";
+			URI url = server.url();
+			if (url == null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "url", null, "It is required: the MCP "
+						+ "server's URL, for example https://mcp.example.com/mcp.");
+			}
+			checked("mcp.servers." + name + ".url", SafeText.providerText(url.toString()),
+					() -> McpServerUrls.check(url));
+			URI issuer = server.issuer();
+			if (issuer != null && !Registration.secureOrLoopback(issuer)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "issuer",
+						SafeText.providerText(issuer.toString()), "It must be the authorization server's issuer, an "
+								+ "absolute https URI (http only for 127.0.0.1, [::1] or localhost).");
+			}
+			String method = server.tokenEndpointAuthMethod();
+			if (method != null && !METHODS.contains(method)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "token-endpoint-auth-method", method,
+						"It must be one of " + String.join(", ", METHODS) + ".");
+			}
+		}
 
 	}
 

@@ -24,6 +24,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.context.annotation.Conditional;
+import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,13 +40,15 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 /**
  * The token store, chosen by {@code oauth-callback.store.type}. It runs before Spring Boot's OAuth2 client
  * auto-configuration, whose in-memory {@link OAuth2AuthorizedClientService} would otherwise win; a store the user
- * defines wins over both.
+ * defines wins over both. It comes up when registrations are declared
+ * ({@code spring.security.oauth2.client.registration.*}) or MCP servers may be authorized
+ * ({@link OAuthCallbackMcpRegistrationsAutoConfiguration}).
  */
 @AutoConfiguration(before = OAuth2ClientAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
 				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
-@ConditionalOnOAuth2ClientRegistrationProperties
+@Conditional(OAuthCallbackStoreAutoConfiguration.RegistrationsOrMcpServers.class)
 @EnableConfigurationProperties(OAuthCallbackProperties.class)
 public final class OAuthCallbackStoreAutoConfiguration {
 
@@ -159,6 +165,28 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		Path path = properties.store().file().path();
 		return (path != null) ? path
 				: TokenFileLocation.defaultPath(environment.getProperty("spring.application.name"));
+	}
+
+
+	/**
+	 * Registrations declared, or the MCP servers' registrations there (the MCP Java SDK on the classpath).
+	 */
+	static final class RegistrationsOrMcpServers extends AnyNestedCondition {
+
+		RegistrationsOrMcpServers() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnOAuth2ClientRegistrationProperties
+		static final class Registrations {
+
+		}
+
+		@ConditionalOnBean(McpRegistrations.class)
+		static final class McpServers {
+
+		}
+
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
+import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -22,10 +24,31 @@ final class TokenEndpointRestClients {
 	 */
 	static TokenResponseClients tokenResponseClients(OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+		return tokenResponseClients(properties, factories, settings, ResourceIndicators.none());
+	}
+
+	/**
+	 * The factory of the token response clients, which send the RFC 8707 {@code resource} of a registration.
+	 */
+	static TokenResponseClients tokenResponseClients(OAuthCallbackProperties properties,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
+			ResourceIndicators resources) {
 		return new TokenResponseClients(() -> TokenEndpointClients.restClient(
 				factories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
 				settings.getIfAvailable(HttpClientSettings::defaults), properties.tokenEndpoint().connectTimeout(),
-				properties.tokenEndpoint().readTimeout(), properties.refresh().lifetimeWhenUnknown()));
+				properties.tokenEndpoint().readTimeout(), properties.refresh().lifetimeWhenUnknown()), resources);
+	}
+
+	/**
+	 * The resource indicators of the registrations: {@code oauth-callback.registrations.<id>.resource} first, then
+	 * the application's {@link ResourceIndicators} beans (the MCP servers' among them) in their order, asked at each
+	 * request so that beans created after the token clients take part.
+	 */
+	static ResourceIndicators resourceIndicators(OAuthCallbackProperties properties,
+			ObjectProvider<ResourceIndicators> beans) {
+		ResourceIndicators configured = ResourceIndicators
+			.byRegistrationId(OAuthCallbackProperties.Registration.resources(properties.registrations()));
+		return ResourceIndicators.firstOf(() -> Stream.concat(Stream.of(configured), beans.orderedStream()));
 	}
 
 }

@@ -124,7 +124,9 @@ class OAuthCallbackPropertiesTests {
 			"oauth-callback.store.jdbc.cache-time-to-live|-1s|PT-1S|must be zero or positive",
 			"oauth-callback.store.encryption.key-file|/nonexistent/key|/nonexistent/key|Cannot read the encryption key file /nonexistent/key",
 			"oauth-callback.registrations.google.revocation-uri|http://idp.example/revoke|http://idp.example/revoke|It must be an absolute https URI (http only for 127.0.0.1, [::1] or localhost)",
-			"oauth-callback.registrations.google.revocation-uri|/revoke|/revoke|It must be an absolute https URI" })
+			"oauth-callback.registrations.google.revocation-uri|/revoke|/revoke|It must be an absolute https URI",
+			"oauth-callback.registrations.google.resource|/mcp|/mcp|It must be an absolute URI without a fragment (RFC 8707 section 2)",
+			"oauth-callback.registrations.google.resource|https://api.example/mcp#part|https://api.example/mcp#part|It must be an absolute URI without a fragment" })
 	void invalidValueFailsNamingThePropertyTheValueAndWhatIsValid(String name, String value, String shown,
 			String valid) {
 		this.runner.withPropertyValues(name + "=" + value)

@@ -25,7 +25,12 @@ public class SampleApplication {
 		}
 		int status;
 		try {
-			ConfigurableApplicationContext context = application().run(args);
+			SpringApplication application = application();
+			if (mcp(args)) {
+				// The MCP command talks to the server it is given: not the demo provider (the default profile).
+				application.setAdditionalProfiles(MCP_PROFILE);
+			}
+			ConfigurableApplicationContext context = application.run(args);
 			// Runs the ExitCodeGenerator beans (the command's status) and closes the context, which also stops
 			// the demo identity provider.
 			status = SpringApplication.exit(context);
@@ -40,6 +45,21 @@ public class SampleApplication {
 		}
 		// Ends the JVM even if some library left a non-daemon thread behind.
 		System.exit(status);
+	}
+
+	/** The profile of the {@code mcp} command (application-mcp.yml), active instead of the default 'demo'. */
+	static final String MCP_PROFILE = "mcp";
+
+	/**
+	 * Whether the command is {@code mcp}.
+	 */
+	static boolean mcp(String[] args) {
+		for (String arg : args) {
+			if (!arg.startsWith("--")) {
+				return "mcp".equals(arg);
+			}
+		}
+		return false;
 	}
 
 	/**

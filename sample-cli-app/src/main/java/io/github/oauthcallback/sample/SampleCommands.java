@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.StreamSupport;
 
+import io.github.oauthcallback.McpAuthorizationException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.OidcAuthorizedClient;
@@ -20,7 +21,10 @@ import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackProperties;
+import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
@@ -46,7 +50,8 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * The sample's commands: {@code login [registration] [--paste | --device]}, {@code status},
- * {@code logout [registration]}, {@code logout --all}, {@code call <registration> <url>} and {@code help}. Not active in the 'batch' profile, which
+ * {@code logout [registration]}, {@code logout --all}, {@code call <registration> <url>},
+ * {@code mcp <server-url> [call <tool> [json-arguments]]} ({@link McpCommand}) and {@code help}. Not active in the 'batch' profile, which
  * runs {@link BatchJob} instead. Results go to standard output, problems to standard error. Token values are never printed.
  * <p>
  * Exit status: 0 on success, 1 when the login or the configuration fails (the message says what to do), 2 for a
@@ -65,7 +70,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	/** Exit status of a command line this program does not understand. */
 	public static final int USAGE = 2;
 
-	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout", "call");
+	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout", "call", "mcp");
 
 	private static final String ALL = "--all";
 
@@ -88,6 +93,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	private final ObjectProvider<OAuthCallbackAuthorizedClientManager> manager;
 
+	private final ObjectProvider<OAuthCallbackMcpTransports> mcpTransports;
+
 	private final OAuthCallbackProperties oauthCallback;
 
 	private final SampleProperties properties;
@@ -100,8 +107,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClients,
 			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<DeviceAuthorizer> deviceAuthorizer,
 			ObjectProvider<TokenStore> tokenStore, ObjectProvider<OAuthCallbackRestClients> restClients,
-			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties oauthCallback,
+			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager,
+			ObjectProvider<OAuthCallbackMcpTransports> mcpTransports, OAuthCallbackProperties oauthCallback,
 			SampleProperties properties) {
+		this.mcpTransports = mcpTransports;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.authorizer = authorizer;
@@ -148,6 +157,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				case "status" -> status(operands, out, err);
 				case "logout" -> logout(operands, out, err);
 				case "call" -> call(operands, out, err);
+				case "mcp" -> mcp(operands, out);
 				default -> throw new IllegalStateException("Unhandled command " + command);
 			};
 		}
@@ -214,6 +224,12 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				  logout --all              Remove every stored login of this program, revoking each.
 				  call <registration> <url> GET the URL with the registration's token (logging in or refreshing
 				                            first when needed) and print the response status and body.
+				  mcp <server-url>          Connect to an MCP server knowing only its URL (discovery, client
+				                            registration and login on first use; later runs use the stored login),
+				                            initialize and print its tools. Does not start the demo provider.
+				  mcp <server-url> call <tool> [json-arguments]
+				                            Call one tool, for example: mcp https://mcp.example/mcp call echo
+				                            '{"text":"hi"}', and print what it returns.
 				  help                      Show this text.
 
 				[registration] defaults to sample.default-registration ('demo' in the demo profile), else to the
@@ -402,6 +418,36 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	/** What happened at the provider, in one line; a token that may still be valid there is a warning. */
 	private static String outcome(LoggedOut loggedOut) {
 		return ((loggedOut.revocation() == LoggedOut.Revocation.FAILED) ? "Warning: " : "") + loggedOut.description();
+	}
+
+	private int mcp(List<String> operands, PrintStream out) {
+		OAuthCallbackMcpTransports transports = this.mcpTransports.getIfAvailable();
+		if (transports == null) {
+			throw new NotConfiguredException("'mcp' needs the starter's MCP support (the MCP Java SDK on the classpath, "
+					+ "oauth-callback.mcp.enabled not false, and the starter's client manager).");
+		}
+		try {
+			return new McpCommand(transports, account()).run(operands, out);
+		}
+		catch (RuntimeException ex) {
+			// The SDK wraps what the authorization hooks threw: their message says what to do.
+			OAuthCallbackException cause = Causes.find(ex, OAuthCallbackException.class);
+			if (cause != null) {
+				throw cause;
+			}
+			McpHttpClientTransportAuthorizationException refused = Causes.find(ex,
+					McpHttpClientTransportAuthorizationException.class);
+			if (refused != null) {
+				int status = refused.getResponseInfo().statusCode();
+				throw new McpAuthorizationException(refused.getRequestSnapshot().requestUri(), "The MCP server "
+						+ refused.getRequestSnapshot().requestUri() + " still answered HTTP " + status
+						+ ((status == 403) ? " (the account lacks a scope it asks for)" : "") + " after "
+						+ this.oauthCallback.mcp().maxAuthorizationAttempts() + " authorization attempt(s) for one "
+						+ "request (oauth-callback.mcp.max-authorization-attempts). Check that the account may use it, "
+						+ "or log out of it ('logout <registration>' after 'status') and try again.");
+			}
+			throw ex;
+		}
 	}
 
 	private int call(List<String> operands, PrintStream out, PrintStream err) {

@@ -51,6 +51,20 @@ class CommandLineTests {
 	}
 
 	@Test
+	void theMcpCommandIsListedAndRunsInItsOwnProfileInsteadOfTheDemo() {
+		Streams streams = new Streams();
+		SampleCommands.answerWithoutSpring(new String[] { "help" }, streams.out, streams.err);
+		assertThat(streams.out()).contains("mcp <server-url>", "mcp <server-url> call <tool> [json-arguments]");
+		assertThat(SampleCommands.answerWithoutSpring(new String[] { "mcp", "https://mcp.example/mcp" }, streams.out,
+				streams.err))
+			.as("needs the application context").isNull();
+		assertThat(SampleApplication.mcp(new String[] { "mcp", "--oauth-callback.store.type=memory",
+				"http://localhost:3000/mcp" })).isTrue();
+		assertThat(SampleApplication.mcp(new String[] { "--spring.profiles.active=demo", "login" })).isFalse();
+		assertThat(SampleApplication.mcp(new String[0])).isFalse();
+	}
+
+	@Test
 	void unknownCommandIsAUsageError() {
 		Streams streams = new Streams();
 		assertThat(SampleCommands.answerWithoutSpring(new String[] { "frobnicate" }, streams.out, streams.err))

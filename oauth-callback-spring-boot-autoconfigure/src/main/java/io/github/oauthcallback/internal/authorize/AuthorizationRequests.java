@@ -1,6 +1,7 @@
 package io.github.oauthcallback.internal.authorize;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +10,8 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.crypto.keygen.Base64StringKeyGenerator;
 import org.springframework.security.crypto.keygen.StringKeyGenerator;
@@ -52,6 +55,21 @@ public final class AuthorizationRequests {
 
 	public static OAuth2AuthorizationRequest build(ClientRegistration registration, URI redirectUri, String state,
 			AuthorizationOptions options, java.util.Map<String, String> extraParameters) {
+		return build(registration, redirectUri, state, options, extraParameters, null);
+	}
+
+	/**
+	 * @param registration the registration
+	 * @param redirectUri the listener's redirect URI
+	 * @param state the state
+	 * @param options the login's options
+	 * @param extraParameters configured extra parameters ({@link #RESERVED} ones are left out)
+	 * @param resource the RFC 8707 resource indicator sent as {@code resource}, or {@code null}; it replaces one
+	 * given among the extra parameters
+	 * @return the authorization request, with PKCE
+	 */
+	public static OAuth2AuthorizationRequest build(ClientRegistration registration, URI redirectUri, String state,
+			AuthorizationOptions options, java.util.Map<String, String> extraParameters, @Nullable URI resource) {
 		Set<String> scopes = new LinkedHashSet<>(registration.getScopes());
 		scopes.addAll(options.additionalScopes());
 		OAuth2AuthorizationRequest.Builder builder = OAuth2AuthorizationRequest.authorizationCode()
@@ -73,6 +91,9 @@ public final class AuthorizationRequests {
 				}
 				if (options.prompt() != null) {
 					parameters.put("prompt", options.prompt());
+				}
+				if (resource != null) {
+					parameters.put(ResourceIndicators.PARAMETER, resource.toString());
 				}
 			});
 		OAuth2AuthorizationRequestCustomizers.withPkce().accept(builder);

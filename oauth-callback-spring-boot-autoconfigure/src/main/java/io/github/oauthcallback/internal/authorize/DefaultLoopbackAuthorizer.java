@@ -17,6 +17,7 @@ import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.environment.LoginPlan;
@@ -73,6 +74,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private Map<String, Map<String, String>> authorizationParameters = Map.of();
 
 	private LoginWays ways;
+
+	private ResourceIndicators resources = ResourceIndicators.none();
 
 	/**
 	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
@@ -147,6 +150,15 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	}
 
 	/**
+	 * The RFC 8707 {@code resource} of each registration, sent on its authorization requests (the token client sends
+	 * it on the code exchange). Defaults to none.
+	 * @param resources the resource indicators
+	 */
+	public void setResourceIndicators(ResourceIndicators resources) {
+		this.resources = Objects.requireNonNull(resources, "resources must not be null");
+	}
+
+	/**
 	 * How logins choose their way: the mode ({@code oauth-callback.login.mode}), the run, the terminal a pasted
 	 * address is read from, and the device-grant hook. Defaults to {@code auto} for this process, without the device
 	 * grant.
@@ -215,7 +227,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		try {
 			OAuth2AuthorizationRequest authorizationRequest = AuthorizationRequests.build(registration,
 					listener.redirectUri(), state, given,
-					this.authorizationParameters.getOrDefault(registrationId, Map.of()));
+					this.authorizationParameters.getOrDefault(registrationId, Map.of()),
+					this.resources.resource(registration));
 			request.set(authorizationRequest);
 			URI authorizationUri = URI.create(authorizationRequest.getAuthorizationRequestUri());
 			BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");

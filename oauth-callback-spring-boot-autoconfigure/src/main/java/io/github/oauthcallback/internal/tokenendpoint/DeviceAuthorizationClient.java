@@ -53,6 +53,8 @@ public final class DeviceAuthorizationClient {
 
 	private final SingletonSupplier<RestClient> restClient;
 
+	private final ResourceIndicators resources;
+
 	private final SingletonSupplier<OAuth2DeviceAuthorizationResponseHttpMessageConverter> converter = SingletonSupplier
 		.of(DeviceAuthorizationClient::converter);
 
@@ -61,7 +63,17 @@ public final class DeviceAuthorizationClient {
 	 * {@link TokenEndpointClients#restClient}
 	 */
 	public DeviceAuthorizationClient(Supplier<RestClient> restClient) {
+		this(restClient, ResourceIndicators.none());
+	}
+
+	/**
+	 * @param restClient creates the {@code RestClient}, once, on the first request; usually one of
+	 * {@link TokenEndpointClients#restClient}
+	 * @param resources the RFC 8707 {@code resource} of each registration, sent with its requests
+	 */
+	public DeviceAuthorizationClient(Supplier<RestClient> restClient, ResourceIndicators resources) {
 		this.restClient = SingletonSupplier.of(restClient);
+		this.resources = resources;
 	}
 
 	/**
@@ -82,6 +94,7 @@ public final class DeviceAuthorizationClient {
 		if (!scopes.isEmpty()) {
 			form.set(OAuth2ParameterNames.SCOPE, String.join(" ", scopes));
 		}
+		form.addAll(this.resources.parameters(registration));
 		RedactedForm.redact(form);
 		try {
 			return this.restClient.obtain()

@@ -33,14 +33,22 @@ final class DeviceCodeTokenResponseClient implements OAuth2AccessTokenResponseCl
 
 	private final RestClient restClient;
 
+	private final ResourceIndicators resources;
+
 	DeviceCodeTokenResponseClient(RestClient restClient) {
+		this(restClient, ResourceIndicators.none());
+	}
+
+	DeviceCodeTokenResponseClient(RestClient restClient, ResourceIndicators resources) {
 		this.restClient = restClient;
+		this.resources = resources;
 	}
 
 	@Override
 	public OAuth2AccessTokenResponse getTokenResponse(DeviceCodeGrantRequest grantRequest) {
 		MultiValueMap<String, String> form = this.parameters.convert(grantRequest);
 		form.set(OAuth2ParameterNames.DEVICE_CODE, grantRequest.getDeviceCode());
+		form.addAll(this.resources.parameters(grantRequest.getClientRegistration()));
 		RedactedForm.redact(form);
 		OAuth2AccessTokenResponse response;
 		try {

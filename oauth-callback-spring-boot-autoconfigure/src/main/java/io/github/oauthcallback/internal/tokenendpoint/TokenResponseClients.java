@@ -1,5 +1,6 @@
 package io.github.oauthcallback.internal.tokenendpoint;
 
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
@@ -23,12 +24,26 @@ public final class TokenResponseClients {
 
 	private final Supplier<RestClient> restClients;
 
+	private final ResourceIndicators resources;
+
 	/**
+	 * Clients that send no RFC 8707 {@code resource} parameter.
 	 * @param restClients creates the {@code RestClient} of one token response client, when that client is created;
 	 * usually one of {@link TokenEndpointClients#restClient}
 	 */
 	public TokenResponseClients(Supplier<RestClient> restClients) {
+		this(restClients, ResourceIndicators.none());
+	}
+
+	/**
+	 * @param restClients creates the {@code RestClient} of one token response client, when that client is created;
+	 * usually one of {@link TokenEndpointClients#restClient}
+	 * @param resources the RFC 8707 {@code resource} of each registration, added to every token request (code
+	 * exchange, refresh, client credentials, device code) and device authorization request of that registration
+	 */
+	public TokenResponseClients(Supplier<RestClient> restClients, ResourceIndicators resources) {
 		this.restClients = restClients;
+		this.resources = Objects.requireNonNull(resources, "resources must not be null");
 	}
 
 	/**
@@ -65,7 +80,8 @@ public final class TokenResponseClients {
 	 * request: the device login polls by the RFC's rules
 	 */
 	public OAuth2AccessTokenResponseClient<DeviceCodeGrantRequest> deviceCode() {
-		return new LazyTokenResponseClient<>(() -> new DeviceCodeTokenResponseClient(this.restClients.get()));
+		return new LazyTokenResponseClient<>(
+				() -> new DeviceCodeTokenResponseClient(this.restClients.get(), this.resources));
 	}
 
 	/**
@@ -73,13 +89,20 @@ public final class TokenResponseClients {
 	 * created on its first request
 	 */
 	public DeviceAuthorizationClient deviceAuthorization() {
-		return new DeviceAuthorizationClient(this.restClients);
+		return new DeviceAuthorizationClient(this.restClients, this.resources);
 	}
 
 	private <T extends AbstractOAuth2AuthorizationGrantRequest, C extends AbstractRestClientOAuth2AccessTokenResponseClient<T>> OAuth2AccessTokenResponseClient<T> lazy(
 			Supplier<C> client) {
 		// Spring's RestClient... clients build a default RestClient, and with it an HTTP client, in their constructor.
-		return new LazyTokenResponseClient<>(() -> TokenEndpointClients.configure(client.get(), this.restClients.get()));
+		ResourceIndicators resources = this.resources;
+		return new LazyTokenResponseClient<>(() -> {
+			C configured = TokenEndpointClients.configure(client.get(), this.restClients.get());
+			// RFC 8707: the resource on the code exchange and on every refresh (Spring Security sends none).
+			configured.addParametersConverter(
+					(grantRequest) -> resources.parameters(grantRequest.getClientRegistration()));
+			return configured;
+		});
 	}
 
 }

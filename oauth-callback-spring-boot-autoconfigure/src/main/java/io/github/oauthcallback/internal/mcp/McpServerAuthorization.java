@@ -1,0 +1,297 @@
+package io.github.oauthcallback.internal.mcp;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.oauthcallback.McpAuthorizationException;
+import io.github.oauthcallback.ReauthorizationRequiredException;
+import io.github.oauthcallback.TokenExchangeException;
+import io.github.oauthcallback.TokenRefreshException;
+import io.github.oauthcallback.authorize.AuthorizationOptions;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.Accounts;
+import io.github.oauthcallback.internal.Causes;
+import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
+import io.github.oauthcallback.store.TokenStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+
+/**
+ * The authorization of one MCP server for one account, which the SDK hooks call: the token to send, and what to do
+ * when the server answers 401 or 403. Tokens are kept by the starter's client manager and store under the server's
+ * registration id and the account, like any login (single-flight refresh, {@code status}, {@code logout}).
+ * <ul>
+ * <li>{@link #accessToken()}: the stored token, refreshed without the user when it expired; never a login. Without
+ * a stored login the request goes without a token, so the server's 401 challenge drives discovery.</li>
+ * <li>{@link #onAuthorizationError}: a 401 to a request without token (or after a change of server) discovers the
+ * server's metadata, gets a client identity, builds the server's registration and logs in (browser, or device grant
+ * or paste-back by the login's rules); a 401 to the stored token marks it expired so the manager refreshes it, and
+ * only logs in again when that cannot work; a 403 {@code insufficient_scope} logs in again asking for the scopes
+ * held and those demanded. An {@code invalid_client} answer to a stored dynamic registration forgets it and
+ * registers again, once.</li>
+ * </ul>
+ * Calls for one server and account take turns; one that finds the stored token already renewed by another only asks
+ * for a retry. How often one request may be retried is the SDK's bound ({@code maxRetries}), set from
+ * {@code oauth-callback.mcp.max-authorization-attempts}.
+ */
+public final class McpServerAuthorization {
+
+	private static final Log logger = LogFactory.getLog(McpServerAuthorization.class);
+
+	private final URI server;
+
+	private final String registrationId;
+
+	private final String account;
+
+	private final McpMetadataSource metadata;
+
+	private final McpClientSource clients;
+
+	private final McpRegistrations registrations;
+
+	private final McpClientRegistrationFactory factory;
+
+	private final OAuthCallbackAuthorizedClientManager manager;
+
+	private final TokenStore store;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/**
+	 * @param server the MCP server's URL
+	 * @param registrationId the registration id the server's logins are stored under
+	 * @param account the account
+	 * @param metadata discovery
+	 * @param clients client identities
+	 * @param registrations the MCP servers' registrations
+	 * @param factory builds a server's registration
+	 * @param manager the client manager
+	 * @param store the store the manager keeps logins in
+	 */
+	public McpServerAuthorization(URI server, String registrationId, String account, McpMetadataSource metadata,
+			McpClientSource clients, McpRegistrations registrations, McpClientRegistrationFactory factory,
+			OAuthCallbackAuthorizedClientManager manager, TokenStore store) {
+		this.server = server;
+		this.registrationId = registrationId;
+		this.account = account;
+		this.metadata = metadata;
+		this.clients = clients;
+		this.registrations = registrations;
+		this.factory = factory;
+		this.manager = manager;
+		this.store = store;
+	}
+
+	/**
+	 * @return the MCP server's URL
+	 */
+	public URI server() {
+		return this.server;
+	}
+
+	/**
+	 * @return the registration id its logins are stored under
+	 */
+	public String registrationId() {
+		return this.registrationId;
+	}
+
+	/**
+	 * @return the account
+	 */
+	public String account() {
+		return this.account;
+	}
+
+	/**
+	 * The access token to send: the stored one, refreshed first if it expired and can be refreshed without the user.
+	 * Never starts a login and makes no network call unless a refresh is due.
+	 * @return the token, or {@code null} to send the request without one
+	 */
+	public @Nullable String accessToken() {
+		ClientRegistration registration = knownRegistration();
+		if (registration == null || this.store.loadAuthorizedClient(this.registrationId, this.account) == null) {
+			return null;
+		}
+		try {
+			OAuth2AuthorizedClient client = this.manager.authorize(request(false));
+			return (client != null) ? client.getAccessToken().getTokenValue() : null;
+		}
+		catch (ReauthorizationRequiredException ex) {
+			// The stored login cannot be renewed without the user: the server's 401 starts a login.
+			logger.debug("No usable login for MCP server " + this.server + " (" + ex.getClass().getSimpleName() + ")");
+			return null;
+		}
+		catch (RuntimeException ex) {
+			if (!invalidClient(ex)) {
+				throw ex;
+			}
+			forget();
+			return null;
+		}
+	}
+
+	/**
+	 * Handles a 401 or 403 answer of the server.
+	 * @param status the answer's status
+	 * @param wwwAuthenticate its {@code WWW-Authenticate} values
+	 * @param sentToken the access token the request carried, or {@code null}
+	 * @return whether the request should be sent again (with the token {@link #accessToken()} then gives)
+	 * @throws McpAuthorizationException if discovery or the client identity failed
+	 * @throws io.github.oauthcallback.OAuthCallbackException if the login failed
+	 */
+	public boolean onAuthorizationError(int status, List<String> wwwAuthenticate, @Nullable String sentToken) {
+		this.lock.lock();
+		try {
+			McpChallenge challenge = this.metadata.challenge(wwwAuthenticate);
+			if (status == 403) {
+				return challenge.insufficientScope() && stepUp(challenge, sentToken);
+			}
+			if (status != 401) {
+				return false;
+			}
+			ClientRegistration registration = this.registrations.find(this.registrationId);
+			if (sentToken != null && registration != null) {
+				OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(this.registrationId, this.account);
+				if (stored != null && !sentToken.equals(stored.getAccessToken().getTokenValue())) {
+					// Renewed by another request meanwhile.
+					return true;
+				}
+				if (stored != null) {
+					this.manager.invalidate(stored);
+				}
+				authorize(wwwAuthenticate, challenge);
+				return true;
+			}
+			register(wwwAuthenticate, challenge.scope());
+			authorize(wwwAuthenticate, challenge);
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * A 403 {@code insufficient_scope}: a new login for the scopes held and those demanded, unless another request
+	 * already got a token with them.
+	 */
+	private boolean stepUp(McpChallenge challenge, @Nullable String sentToken) {
+		ClientRegistration registration = this.registrations.find(this.registrationId);
+		if (registration == null) {
+			return false;
+		}
+		OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(this.registrationId, this.account);
+		Set<String> held = (stored != null) ? stored.getAccessToken().getScopes() : registration.getScopes();
+		if (stored != null && sentToken != null && !sentToken.equals(stored.getAccessToken().getTokenValue())
+				&& held.containsAll(challenge.scope())) {
+			return true;
+		}
+		Set<String> scopes = McpScopes.stepUp(held, challenge.scope());
+		URI resource = this.registrations.resource(registration);
+		this.registrations.put(McpClientRegistrationFactory.withScopes(registration, scopes),
+				(resource != null) ? resource : this.server);
+		logger.info("MCP server " + this.server + " asks for more scopes (" + String.join(" ", challenge.scope())
+				+ "): logging in again for " + String.join(" ", scopes));
+		this.manager.login(this.registrationId, AuthorizationOptions.defaults().withAccount(this.account));
+		return true;
+	}
+
+	/** Builds the server's registration from discovery and a client identity, registering the client if needed. */
+	private ClientRegistration register(List<String> wwwAuthenticate, List<String> challengedScopes) {
+		McpServerMetadata found = this.metadata.discover(this.server, wwwAuthenticate);
+		Set<String> scopes = McpScopes.first(challengedScopes, found);
+		// Registered for every scope the server lists, so a step-up to one of them is not refused as invalid_scope.
+		McpClientCredentials client = this.clients.obtain(this.server, this.registrationId, found,
+				McpScopes.registration(scopes, found));
+		ClientRegistration registration = this.factory.build(this.registrationId, found, client, scopes);
+		this.registrations.put(registration, found.resource().resource());
+		return registration;
+	}
+
+	/**
+	 * The stored login, refreshed, or a new one; a refused client identity is forgotten and the client registered
+	 * again, once.
+	 */
+	private void authorize(List<String> wwwAuthenticate, McpChallenge challenge) {
+		try {
+			this.manager.authorize(request(true));
+		}
+		catch (RuntimeException ex) {
+			if (!invalidClient(ex)) {
+				throw ex;
+			}
+			forget();
+			register(wwwAuthenticate, challenge.scope());
+			this.manager.authorize(request(true));
+		}
+	}
+
+	private void forget() {
+		logger.info("The authorization server of MCP server " + this.server + " refused its client (invalid_client): "
+				+ "registering again");
+		this.clients.forget(this.registrationId);
+	}
+
+	/**
+	 * The server's registration when it is known or can be built from cached metadata and a client identity at hand,
+	 * without any network call.
+	 */
+	private @Nullable ClientRegistration knownRegistration() {
+		ClientRegistration known = this.registrations.find(this.registrationId);
+		if (known != null) {
+			return known;
+		}
+		Optional<McpServerMetadata> cached = this.metadata.cached(this.server);
+		if (cached.isEmpty()) {
+			return null;
+		}
+		Optional<McpClientCredentials> client = this.clients.known(this.server, this.registrationId, cached.get());
+		if (client.isEmpty()) {
+			return null;
+		}
+		ClientRegistration registration = this.factory.build(this.registrationId, cached.get(), client.get(),
+				McpScopes.first(List.of(), cached.get()));
+		this.registrations.put(registration, cached.get().resource().resource());
+		return registration;
+	}
+
+	private OAuth2AuthorizeRequest request(boolean interactive) {
+		OAuth2AuthorizeRequest.Builder builder = OAuth2AuthorizeRequest.withClientRegistrationId(this.registrationId)
+			.principal(Accounts.principal(this.account));
+		if (!interactive) {
+			builder.attribute(LoopbackAuthorizedClientProvider.INTERACTIVE_ATTRIBUTE, false);
+		}
+		return builder.build();
+	}
+
+	/** Whether the token endpoint refused the client: on a refresh, on a code exchange, or as Spring reports it. */
+	static boolean invalidClient(Throwable failure) {
+		return Causes.first(failure, (cause) -> OAuth2ErrorCodes.INVALID_CLIENT.equals(errorCode(cause))) != null;
+	}
+
+	private static @Nullable String errorCode(Throwable failure) {
+		if (failure instanceof TokenRefreshException refresh) {
+			return refresh.getErrorCode();
+		}
+		if (failure instanceof TokenExchangeException exchange) {
+			return exchange.getErrorCode();
+		}
+		if (failure instanceof OAuth2AuthorizationException oauth) {
+			return oauth.getError().getErrorCode();
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,233 @@
+package io.github.oauthcallback.autoconfigure;
+
+import java.nio.file.Path;
+
+import io.github.oauthcallback.authorize.LoopbackAuthorizer;
+import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.mcp.BlockingReactiveClientRegistrations;
+import io.github.oauthcallback.internal.mcp.McpClientRegistrationRepository;
+import io.github.oauthcallback.internal.mcp.McpAuthorizations;
+import io.github.oauthcallback.internal.mcp.McpRegistrations;
+import io.github.oauthcallback.internal.mcp.discovery.McpMetadataDiscovery;
+import io.github.oauthcallback.internal.mcp.registration.FileRegisteredClients;
+import io.github.oauthcallback.internal.mcp.registration.InMemoryRegisteredClients;
+import io.github.oauthcallback.internal.mcp.registration.JdbcRegisteredClients;
+import io.github.oauthcallback.internal.mcp.registration.McpClientIdentities;
+import io.github.oauthcallback.internal.mcp.registration.RegisteredClients;
+import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
+import io.github.oauthcallback.store.InMemoryTokenStore;
+import io.github.oauthcallback.store.TokenStore;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The MCP auto-configurations: what comes up with MCP servers alone, with the application's registrations, without
+ * the SDK or when turned off, which beans back off, and the checks of {@code oauth-callback.mcp.*}.
+ */
+class OAuthCallbackMcpAutoConfigurationTests {
+
+	private static final String DEMO = "spring.security.oauth2.client.registration.demo.";
+
+	@TempDir
+	Path dir;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OAuthCallbackDiscoveryAutoConfiguration.class,
+					OAuthCallbackMcpRegistrationsAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
+					OAuthCallbackStoreAutoConfiguration.class, OAuthCallbackLoginAutoConfiguration.class,
+					OAuthCallbackClientManagerAutoConfiguration.class, OAuthCallbackMcpAutoConfiguration.class,
+					ReactiveOAuth2ClientAutoConfiguration.class))
+			.withPropertyValues("oauth-callback.store.file.path=" + this.dir.resolve("tokens.json"));
+	}
+
+	private static String[] demoRegistration() {
+		return new String[] { DEMO + "client-id=cli", DEMO + "authorization-grant-type=authorization_code",
+				DEMO + "client-authentication-method=none", DEMO + "redirect-uri=http://127.0.0.1/callback",
+				DEMO + "provider=demo",
+				"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+				"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token" };
+	}
+
+	@Test
+	void withMcpServersAloneTheStoreTheLoginAndTheManagerComeUp() {
+		runner().run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(McpRegistrations.class)
+				.hasSingleBean(TokenStore.class)
+				.hasSingleBean(LoopbackAuthorizer.class)
+				.hasSingleBean(OAuthCallbackAuthorizedClientManager.class);
+			ClientRegistrationRepository repository = context.getBean(ClientRegistrationRepository.class);
+			assertThat(repository).isInstanceOfSatisfying(McpClientRegistrationRepository.class,
+					(mcp) -> assertThat(mcp.application()).isNull());
+		});
+	}
+
+	@Test
+	void theApplicationsRegistrationsStayAndTheMcpServersAreInFront() {
+		runner().withPropertyValues(demoRegistration()).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(ClientRegistrationRepository.class);
+			ClientRegistrationRepository repository = context.getBean(ClientRegistrationRepository.class);
+			assertThat(repository).isInstanceOfSatisfying(McpClientRegistrationRepository.class,
+					(mcp) -> assertThat(mcp.application()).isInstanceOf(InMemoryClientRegistrationRepository.class));
+			assertThat(repository.findByRegistrationId("demo")).isNotNull();
+		});
+	}
+
+	@Test
+	void aPreRegisteredClientOfAnMcpServerNeedsNoProviderAndIsNotMappedAsOne() {
+		runner()
+			.withPropertyValues("spring.security.oauth2.client.registration.conformance.client-id=pre-registered",
+					"spring.security.oauth2.client.registration.conformance.client-secret=s3cret",
+					"spring.security.oauth2.client.registration.conformance.client-authentication-method="
+							+ "client_secret_basic",
+					"oauth-callback.mcp.servers.conformance.url=http://localhost:3000/mcp",
+					"oauth-callback.mcp.servers.conformance.registration=conformance")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(OAuthCallbackAuthorizedClientManager.class);
+				assertThat(context.getBean(ClientRegistrationRepository.class).findByRegistrationId("conformance"))
+					.as("its provider is the MCP server's authorization server, found when the server is used")
+					.isNull();
+				// Reactor is on the classpath with the SDK: Spring Boot's reactive mapping would refuse it.
+				assertThat(context.getBean(ReactiveClientRegistrationRepository.class))
+					.isInstanceOf(BlockingReactiveClientRegistrations.class);
+			});
+	}
+
+	@Test
+	void withoutTheSdkNothingOfMcpAndNoStoreWithoutRegistrations() {
+		runner().withClassLoader(new FilteredClassLoader(HttpClientStreamableHttpTransport.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(McpRegistrations.class)
+				.doesNotHaveBean(TokenStore.class)
+				.doesNotHaveBean(ClientRegistrationRepository.class)
+				.doesNotHaveBean(OAuthCallbackAuthorizedClientManager.class));
+	}
+
+	@Test
+	void turnedOffNothingOfMcpAndTheApplicationsRepositoryIsNotWrapped() {
+		runner().withPropertyValues("oauth-callback.mcp.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(McpRegistrations.class)
+				.doesNotHaveBean(TokenStore.class));
+		runner().withPropertyValues("oauth-callback.mcp.enabled=false")
+			.withPropertyValues(demoRegistration())
+			.run((context) -> assertThat(context.getBean(ClientRegistrationRepository.class))
+				.isInstanceOf(InMemoryClientRegistrationRepository.class));
+	}
+
+	@Test
+	void theRegistrationsBackOffForOnesOfTheApplicationAndItsRepositoryIsWrapped() {
+		McpRegistrations own = new McpRegistrations();
+		InMemoryClientRegistrationRepository repository = new InMemoryClientRegistrationRepository(
+				java.util.Map.of());
+		runner().withBean(McpRegistrations.class, () -> own)
+			.withBean("myRepository", ClientRegistrationRepository.class, () -> repository)
+			.withBean(InMemoryTokenStore.class, InMemoryTokenStore::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(McpRegistrations.class);
+				assertThat(context.getBean(McpRegistrations.class)).isSameAs(own);
+				assertThat(context.getBean(ClientRegistrationRepository.class))
+					.isInstanceOfSatisfying(McpClientRegistrationRepository.class,
+							(mcp) -> assertThat(mcp.application()).isSameAs(repository));
+				assertThat(context).doesNotHaveBean("oauthCallbackMcpClientRegistrationRepository");
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"oauth-callback.mcp.max-authorization-attempts|0|It must be between 1 and 10",
+			"oauth-callback.mcp.max-authorization-attempts|11|It must be between 1 and 10",
+			"oauth-callback.mcp.client-id-metadata-document|http://app.example/client.json|It must be an https URL with a path",
+			"oauth-callback.mcp.client-id-metadata-document|https://app.example|It must be an https URL with a path",
+			"oauth-callback.mcp.servers.x.url|http://mcp.example/mcp|requires https for every server but one on this machine",
+			"oauth-callback.mcp.servers.x.url|/mcp|is not an absolute http(s) URL with a host",
+			"oauth-callback.mcp.servers.x.token-endpoint-auth-method|private_key_jwt|It must be one of none, client_secret_basic, client_secret_post",
+			"oauth-callback.mcp.servers.x.issuer|http://as.example|It must be the authorization server's issuer" })
+	void invalidValuesFailNamingThePropertyAndWhatIsValid(String name, String value, String valid) {
+		runner().withPropertyValues(name + "=" + value, "oauth-callback.mcp.servers.x.url=https://mcp.example/mcp")
+			.withPropertyValues(name + "=" + value)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo(name);
+					assertThat(ex.getReason()).contains(valid);
+				}));
+	}
+
+	@Test
+	void theTransportsAndTheirPartsComeUpAndEachBacksOffForOneOfTheApplication() {
+		runner().run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(OAuthCallbackMcpTransports.class)
+			.hasSingleBean(McpAuthorizations.class)
+			.hasSingleBean(McpMetadataDiscovery.class)
+			.hasSingleBean(McpClientIdentities.class)
+			.getBean(RegisteredClients.class)
+			.isInstanceOf(FileRegisteredClients.class));
+		OAuthCallbackMcpTransports own = new OAuthCallbackMcpTransports(null);
+		InMemoryRegisteredClients registered = new InMemoryRegisteredClients();
+		runner().withBean(OAuthCallbackMcpTransports.class, () -> own)
+			.withBean(RegisteredClients.class, () -> registered)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(OAuthCallbackMcpTransports.class)).isSameAs(own);
+				assertThat(context.getBean(RegisteredClients.class)).isSameAs(registered);
+			});
+	}
+
+	@Test
+	void dynamicRegistrationsAreKeptWhereTheTokensAre() {
+		runner().withPropertyValues("oauth-callback.store.type=memory")
+			.run((context) -> assertThat(context.getBean(RegisteredClients.class))
+				.isInstanceOf(InMemoryRegisteredClients.class));
+		runner().withPropertyValues("oauth-callback.store.type=jdbc", "spring.datasource.url=jdbc:h2:mem:mcp-clients",
+				"spring.datasource.username=sa")
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(RegisteredClients.class))
+				.isInstanceOf(JdbcRegisteredClients.class));
+	}
+
+	@Test
+	void withoutTheClientManagerThereAreNoTransports() {
+		runner().withBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager.class,
+				() -> (request) -> null)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OAuthCallbackMcpTransports.class));
+	}
+
+	@Test
+	void aServerWithoutUrlOrWithAnUndeclaredRegistrationIsRefused() {
+		runner().withPropertyValues("oauth-callback.mcp.servers.x.registration=nope")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.x.url")));
+		runner().withPropertyValues("oauth-callback.mcp.servers.x.url=https://mcp.example.com/mcp",
+				"oauth-callback.mcp.servers.x.registration=nope")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.x.registration");
+					assertThat(ex.getReason()).contains("No registration 'nope' is declared");
+				}));
+	}
+
+}
