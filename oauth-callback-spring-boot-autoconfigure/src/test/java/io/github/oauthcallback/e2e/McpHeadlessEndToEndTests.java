@@ -185,15 +185,17 @@ class McpHeadlessEndToEndTests {
 			// The registration asked for the device grant: Spring Authorization Server refuses a device authorization
 			// request (unauthorized_client) of a client registered without it.
 			assertThat(authorizationServer.dynamicallyRegisteredClients()).hasSize(registeredBefore + 1);
-			assertThat(authorizationServer.resourceIndicators()).extracting(ResourceIndicator::endpoint)
-				.as("no authorization request: the device grant only")
-				.containsExactly("device_authorization", "token");
-			assertThat(authorizationServer.resourceIndicators()).last()
-				.satisfies((token) -> assertThat(token.grantType())
-					.isEqualTo("urn:ietf:params:oauth:grant-type:device_code"));
+			// RFC 8707: the server's resource on the device authorization and the device token request (Spring
+			// Authorization Server takes the audience from the latter).
 			assertThat(authorizationServer.resourceIndicators()).allSatisfy((indicator) -> assertThat(
 					indicator.resources())
+				.as(indicator.endpoint() + " " + indicator.grantType())
 				.containsExactly(mcpServer.resource().toString()));
+			assertThat(authorizationServer.resourceIndicators())
+				.as("no authorization request, and a token the server accepted at once (no refresh)")
+				.extracting(ResourceIndicator::endpoint, ResourceIndicator::grantType)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("device_authorization", null),
+						org.assertj.core.groups.Tuple.tuple("token", "urn:ietf:params:oauth:grant-type:device_code"));
 			OAuth2AuthorizedClient login = stored(context, mcpServer.url());
 			assertThat(login).isNotNull();
 			assertThat(audience(login.getAccessToken().getTokenValue())).containsExactly(mcpServer.resource().toString());
