@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.SecureUris;
 import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
@@ -652,12 +653,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 		}
 
 		static boolean secureOrLoopback(URI uri) {
-			if (!uri.isAbsolute() || uri.getHost() == null) {
-				return false;
-			}
-			String host = uri.getHost();
-			return "https".equalsIgnoreCase(uri.getScheme()) || ("http".equalsIgnoreCase(uri.getScheme())
-					&& (host.equals("127.0.0.1") || host.equals("[::1]") || host.equalsIgnoreCase("localhost")));
+			return SecureUris.isSecureOrLoopback(uri);
 		}
 
 	}

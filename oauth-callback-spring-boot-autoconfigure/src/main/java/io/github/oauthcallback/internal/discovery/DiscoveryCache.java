@@ -57,6 +57,9 @@ public final class DiscoveryCache {
 
 	private final @Nullable Long userId;
 
+	/** The folder this one is a sub-folder of ({@link #within}), held to the same rules; {@code null} for none. */
+	private final @Nullable Path parent;
+
 	/**
 	 * @param directory the folder of the cache files; created (owner-only) on the first write
 	 */
@@ -69,8 +72,13 @@ public final class DiscoveryCache {
 	 * @param userId the running user's id, {@code null} if unknown (then names are compared)
 	 */
 	DiscoveryCache(Path directory, @Nullable Long userId) {
+		this(directory, userId, null);
+	}
+
+	private DiscoveryCache(Path directory, @Nullable Long userId, @Nullable Path parent) {
 		this.directory = directory.toAbsolutePath();
 		this.userId = userId;
+		this.parent = parent;
 	}
 
 	/**
@@ -94,13 +102,27 @@ public final class DiscoveryCache {
 
 	/**
 	 * @param name the name of a sub-folder (a plain file name)
-	 * @return a cache of the same user's in that sub-folder of this cache's folder, held to the same rules
+	 * @return a cache of the same user's in that sub-folder of this cache's folder, held to the same rules: its
+	 * entries are used only while both the sub-folder and this folder can be trusted
 	 */
 	public DiscoveryCache within(String name) {
 		if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
 			throw new IllegalArgumentException("Not a plain folder name: " + name);
 		}
-		return new DiscoveryCache(this.directory.resolve(name), this.userId);
+		return new DiscoveryCache(this.directory.resolve(name), this.userId, this.directory);
+	}
+
+	/**
+	 * @return why this cache's folder, or the folder it is a sub-folder of, must not be trusted, or {@code null}
+	 */
+	private @Nullable String untrustedFolder() {
+		if (this.parent != null) {
+			String problem = untrusted(this.parent, true);
+			if (problem != null) {
+				return "its parent folder " + this.parent + " cannot be trusted: " + problem;
+			}
+		}
+		return untrusted(this.directory, true);
 	}
 
 	/**
@@ -143,7 +165,7 @@ public final class DiscoveryCache {
 		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
 			return Optional.empty();
 		}
-		String problem = untrusted(this.directory, true);
+		String problem = untrustedFolder();
 		if (problem != null) {
 			logger.warn("Ignoring the discovery cache folder " + this.directory + ": " + problem + ". "
 					+ capitalized(subject) + " is discovered over the network instead; set "
@@ -197,6 +219,12 @@ public final class DiscoveryCache {
 		Path temporary = null;
 		try {
 			boolean posix = isPosix(this.directory);
+			if (this.parent != null && Files.exists(this.parent, LinkOption.NOFOLLOW_LINKS)
+					&& untrusted(this.parent, true) != null) {
+				logger.debug("Not writing to the discovery cache folder " + this.directory + ", whose parent folder is "
+						+ "not trusted");
+				return;
+			}
 			if (!Files.exists(this.directory, LinkOption.NOFOLLOW_LINKS)) {
 				Files.createDirectories(this.directory, ownerOnly(posix, OWNER_RWX));
 				if (!posix) {

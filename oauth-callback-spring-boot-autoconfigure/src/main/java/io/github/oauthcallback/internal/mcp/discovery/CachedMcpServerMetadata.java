@@ -47,11 +47,14 @@ public record CachedMcpServerMetadata(int version, @Nullable URI serverUrl, @Nul
 
 	/**
 	 * @param now the current time
-	 * @return whether it was discovered at or before that time (an entry dated in the future is not trusted)
+	 * @param timeToLive how long metadata is used before the server is asked again
+	 * @param maxStaleAge how long past its time to live an entry may still stand in
+	 * @return whether it was discovered at or before that time (an entry dated in the future is not trusted) and
+	 * its time to live ended less than {@code maxStaleAge} ago
 	 */
-	boolean isDatedBefore(Instant now) {
+	boolean mayStandIn(Instant now, Duration timeToLive, Duration maxStaleAge) {
 		Instant at = this.discoveredAt;
-		return at != null && !at.isAfter(now);
+		return at != null && !at.isAfter(now) && now.isBefore(at.plus(timeToLive).plus(maxStaleAge));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 import io.github.oauthcallback.internal.discovery.DiscoveryCache;
@@ -20,7 +21,8 @@ import org.apache.commons.logging.LogFactory;
  * form), under the cache's rules: owner-only files in an owner-only folder, neither a symbolic link nor writable by
  * others, atomic replacement, anything untrusted or unreadable ignored with a warning. An entry is used only for the
  * server URL it was discovered for, and only while what discovery checked still holds for it (resource of the
- * server, issuer among the resource's authorization servers, {@code S256}).
+ * server in canonical form, issuer among the resource's authorization servers, {@code S256}, every URL https or
+ * loopback and none on this machine for a server elsewhere: {@link MetadataUrls}).
  */
 final class McpMetadataCache {
 
@@ -67,10 +69,10 @@ final class McpMetadataCache {
 			return Optional.empty();
 		}
 		URI readFrom = entry.resourceMetadataUrl();
-		if (readFrom == null || !ResourceUris.isHttpUrl(readFrom) || !stillHolds(entry.metadata(), server)) {
+		if (readFrom == null || !ResourceUris.isHttpUrl(readFrom) || !stillHolds(entry.metadata(), server, readFrom)) {
 			logger.warn("Ignoring the discovery cache file " + file(server) + ": its metadata does not pass the "
-					+ "checks of a discovery (resource of the server, issuer, PKCE S256, metadata URL). It is replaced after the "
-					+ "next discovery of " + subject + ".");
+					+ "checks of a discovery (resource of the server, issuer, PKCE S256, https or loopback URLs). It is "
+					+ "replaced after the next discovery of " + subject + ".");
 			return Optional.empty();
 		}
 		return Optional.of(entry);
@@ -88,15 +90,24 @@ final class McpMetadataCache {
 				resourceMetadataUrl, metadata.resource(), metadata.authorizationServer()), subject(server));
 	}
 
-	private static boolean stillHolds(McpServerMetadata metadata, URI server) {
+	/** The checks of a discovery, again: a file can be edited, or be left from before a check was added. */
+	private static boolean stillHolds(McpServerMetadata metadata, URI server, URI readFrom) {
 		AuthorizationServerMetadata authorizationServer = metadata.authorizationServer();
-		return ResourceUris.covers(metadata.resource().resource(), server)
-				&& metadata.resource().authorizationServers().contains(authorizationServer.issuer())
-				&& MetadataDocuments.codeChallengeMethods(authorizationServer).contains(MetadataDocuments.S256);
+		URI resource = metadata.resource().resource();
+		List<URI> authorizationServers = metadata.resource().authorizationServers();
+		return ResourceUris.matches(resource, server, readFrom) && ResourceUris.canonical(resource).equals(resource)
+				&& authorizationServers.size() <= MetadataDocuments.MAX_AUTHORIZATION_SERVERS
+				&& authorizationServers.contains(authorizationServer.issuer())
+				&& MetadataDocuments.codeChallengeMethods(authorizationServer).contains(MetadataDocuments.S256)
+				&& MetadataUrls.refusal(server, readFrom, "the metadata URL") == null
+				&& MetadataUrls.refusal(server, resource, "the resource") == null
+				&& authorizationServers.stream()
+					.allMatch((issuer) -> MetadataUrls.refusal(server, issuer, "the authorization server") == null)
+				&& MetadataUrls.refusal(server, authorizationServer) == null;
 	}
 
 	private static String subject(URI server) {
-		return "MCP server " + server;
+		return "MCP server " + MetadataUrls.shown(server);
 	}
 
 	/** The host and port for people looking at the folder, and a hash of the whole URL to tell paths apart. */

@@ -20,6 +20,12 @@ final class MetadataDocuments {
 
 	static final String S256 = "S256";
 
+	/**
+	 * Most {@code authorization_servers} a protected resource document may name; one naming more is malformed (a
+	 * resource has one or a few, and each is a round of requests).
+	 */
+	static final int MAX_AUTHORIZATION_SERVERS = 8;
+
 	private MetadataDocuments() {
 	}
 
@@ -43,9 +49,9 @@ final class MetadataDocuments {
 
 	/**
 	 * RFC 9728 section 2: {@code resource} (required), {@code authorization_servers} (required here: a client can do
-	 * nothing without one), {@code scopes_supported}.
+	 * nothing without one, and at most {@value #MAX_AUTHORIZATION_SERVERS}), {@code scopes_supported}.
 	 * @param members the document
-	 * @return the metadata, with {@code resource} as the document gives it
+	 * @return the metadata, with {@code resource} as the document gives it (discovery keeps its canonical form)
 	 */
 	static Read<ProtectedResourceMetadata> protectedResource(Map<String, Object> members) {
 		Object resourceValue = members.get("resource");
@@ -62,6 +68,10 @@ final class MetadataDocuments {
 		if (servers == null || servers.isEmpty()) {
 			return Read.malformed((serversValue == null) ? "it names no authorization server (authorization_servers)"
 					: "its authorization_servers is not a non-empty array of strings");
+		}
+		if (servers.size() > MAX_AUTHORIZATION_SERVERS) {
+			return Read.malformed("it names " + servers.size() + " authorization servers, more than the "
+					+ MAX_AUTHORIZATION_SERVERS + " a client accepts");
 		}
 		List<URI> issuers = new ArrayList<>();
 		for (String server : servers) {

@@ -94,7 +94,7 @@ final class MetadataFetcher {
 	 * @return what it gave
 	 */
 	Fetched fetch(URI url) {
-		logger.debug("Fetching metadata " + url);
+		logger.debug("Fetching metadata " + MetadataUrls.shown(url));
 		try {
 			return this.restClient.obtain()
 				.get()

@@ -14,16 +14,18 @@ import org.jspecify.annotations.Nullable;
  * <b>Canonical form</b>: scheme and host in lower case, the scheme's default port (80, 443) dropped, no fragment, no
  * user info; the path and query as given (percent-encoding and case kept, dot segments removed).
  * <p>
- * <b>Match rule</b> ({@link #covers}): the metadata's {@code resource} belongs to the server URL when both are
- * {@code http}/{@code https} URLs with the same scheme, host and port, the resource has no query or the server URL's
- * query, and the resource's path is the server URL's path or a whole-segment prefix of it, a trailing slash on either
- * not counting. So for the server {@code https://mcp.example.com/mcp} the resources {@code https://mcp.example.com/mcp},
- * {@code https://mcp.example.com/mcp/}, {@code https://MCP.example.com:443/mcp} and {@code https://mcp.example.com}
- * (a server whose resource is its origin, as the conformance suite's {@code auth/metadata-var2} serves) are accepted;
- * {@code https://mcp.example.com/mcp2}, {@code https://mcp.example.com/mcp/tools} (narrower than the server),
- * {@code http://mcp.example.com/mcp}, {@code https://mcp.example.com:8443/mcp} and
- * {@code https://evil.example.com/mcp} are not. A resource that covers the server in this sense is what the
- * server's tokens are issued for (RFC 8707 section 2: the resource may be less specific than the URL used).
+ * <b>Match rule</b> ({@link #matches}, RFC 9728 section 3.3): the metadata's {@code resource} must be the resource
+ * identifier the metadata URL was built from, compared in canonical form; only a trailing slash may differ. That
+ * identifier is the server URL, except for the document at the root well-known URL of the server's origin
+ * ({@code https://host[:port]/.well-known/oauth-protected-resource}, built from the origin, as the conformance
+ * suite's {@code auth/metadata-var2} serves it), whose {@code resource} may also be the origin. So for the server
+ * {@code https://mcp.example.com/mcp} the resources {@code https://mcp.example.com/mcp},
+ * {@code https://mcp.example.com/mcp/}, {@code https://MCP.example.com:443/mcp} and {@code https://mcp.example.com/a/../mcp}
+ * are accepted, and {@code https://mcp.example.com} only from the root document; {@code https://mcp.example.com/mcp2},
+ * {@code https://mcp.example.com/mcp/tools}, {@code https://mcp.example.com/tenant} (a prefix),
+ * {@code https://mcp.example.com/mcp?tenant=2}, {@code http://mcp.example.com/mcp},
+ * {@code https://mcp.example.com:8443/mcp} and {@code https://evil.example.com/mcp} are not. Discovery keeps the
+ * canonical form of the accepted {@code resource}, which is what the client then names as the RFC 8707 resource.
  */
 final class ResourceUris {
 
@@ -86,23 +88,39 @@ final class ResourceUris {
 	/**
 	 * @param resource the {@code resource} of protected resource metadata
 	 * @param server the MCP server's URL
+	 * @param readFrom the URL the metadata was read from, {@code null} if unknown
 	 * @return whether the resource is the server's, by the rule of the class description
 	 */
-	static boolean covers(URI resource, URI server) {
+	static boolean matches(URI resource, URI server, @Nullable URI readFrom) {
 		if (!isHttpUrl(resource) || !isHttpUrl(server)) {
 			return false;
 		}
-		URI r = canonical(resource);
-		URI s = canonical(server);
-		if (!r.getScheme().equals(s.getScheme()) || !r.getHost().equals(s.getHost()) || r.getPort() != s.getPort()) {
-			return false;
+		if (sameIgnoringTrailingSlash(canonical(resource), canonical(server))) {
+			return true;
 		}
-		if (r.getRawQuery() != null && !r.getRawQuery().equals(s.getRawQuery())) {
-			return false;
-		}
-		String resourcePath = withoutTrailingSlash(r.getRawPath());
-		String serverPath = withoutTrailingSlash(s.getRawPath());
-		return serverPath.equals(resourcePath) || serverPath.startsWith(resourcePath + "/");
+		return readFrom != null && isHttpUrl(readFrom) && isRootDocument(readFrom, server)
+				&& sameIgnoringTrailingSlash(canonical(resource), canonical(URI.create(origin(server))));
+	}
+
+	/**
+	 * @param resource the {@code resource} of protected resource metadata
+	 * @param server the MCP server's URL
+	 * @return whether the resource is exactly the server's URL (a trailing slash aside)
+	 */
+	static boolean matches(URI resource, URI server) {
+		return matches(resource, server, null);
+	}
+
+	/** Whether the URL is the root well-known protected resource URL of the server's origin. */
+	private static boolean isRootDocument(URI readFrom, URI server) {
+		URI root = canonical(URI.create(origin(server) + WellKnownUris.PROTECTED_RESOURCE));
+		return canonical(readFrom).equals(root);
+	}
+
+	private static boolean sameIgnoringTrailingSlash(URI a, URI b) {
+		return a.getScheme().equals(b.getScheme()) && a.getHost().equals(b.getHost()) && a.getPort() == b.getPort()
+				&& withoutTrailingSlash(a.getRawPath()).equals(withoutTrailingSlash(b.getRawPath()))
+				&& Objects.equals(a.getRawQuery(), b.getRawQuery());
 	}
 
 	/**

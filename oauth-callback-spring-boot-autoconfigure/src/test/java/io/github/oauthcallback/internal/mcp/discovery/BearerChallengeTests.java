@@ -2,6 +2,7 @@ package io.github.oauthcallback.internal.mcp.discovery;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -177,7 +178,24 @@ class BearerChallengeTests {
 	}
 
 	@Test
-	void hostileSizesAreReadInBoundedTime() {
+	void onlyTheFirstChallengesUpToTheCapAreRead() {
+		// the documented cap, as a literal: a test relative to the constant would pass with any cap
+		int cap = 32;
+		String bearer = "Bearer scope=\"found\"";
+		assertThat(BearerChallenge.parse(List.of("Basic realm=x, ".repeat(cap - 1) + bearer))).as("the last one read")
+			.map(BearerChallenge::scope)
+			.contains(List.of("found"));
+		assertThat(BearerChallenge.parse(List.of("Basic realm=x, ".repeat(cap) + bearer))).as("one past the cap")
+			.isEmpty();
+		List<String> headers = new ArrayList<>(Collections.nCopies(cap - 1, "Basic realm=x"));
+		headers.add(bearer);
+		assertThat(BearerChallenge.parse(headers)).as("over several headers, the last one read").isPresent();
+		headers.add(0, "Basic realm=x");
+		assertThat(BearerChallenge.parse(headers)).as("over several headers, one past the cap").isEmpty();
+	}
+
+	@Test
+	void hostileSizesAreCutAtTheLimitsAndGiveNoChallengeOrTheOneWithinThem() {
 		String manyChallenges = "Basic realm=x, ".repeat(100_000) + "Bearer scope=\"late\"";
 		assertThat(BearerChallenge.parse(List.of(manyChallenges))).as("past the length read").isEmpty();
 		String manyParameters = "Bearer " + "a=b, ".repeat(2_000) + "scope=\"found\"";

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.web.client.RestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -465,6 +466,298 @@ class McpMetadataDiscoveryTests {
 				.withMessageContaining("such as https://mcp.example.com/mcp");
 		}
 		assertThat(requests()).isZero();
+	}
+
+	@Test
+	void plainHttpIsRefusedForEveryUrlButOnesToThisMachine() throws Exception {
+		String issuer = this.auth.baseUrl();
+		// the server itself
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create("http://mcp.example.com/mcp"), null))
+			.withMessageContaining("The MCP server URL http://mcp.example.com/mcp is not https");
+		// the challenge's resource_metadata
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()),
+					challenge("http://mcp.example.com/.well-known/oauth-protected-resource/mcp")))
+			.withMessageContaining("The resource_metadata URL of the WWW-Authenticate challenge of MCP server "
+					+ server() + ", http://mcp.example.com/.well-known/oauth-protected-resource/mcp, is not https");
+		assertThat(requests()).isZero();
+		// an authorization server the resource names
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp")
+			.willReturn(okJson(resource(server(), "http://auth.example.com"))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), null))
+			.withMessageContaining("The authorization server its protected resource metadata names of MCP server "
+					+ server() + ", http://auth.example.com, is not https");
+		assertThat(paths(this.auth)).isEmpty();
+		// an endpoint of the authorization server
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp").willReturn(okJson(resource(server(), issuer))));
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(okJson(oauth(issuer)
+			.replace("\"" + issuer + "/token\"", "\"http://auth.example.com/token\""))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), null))
+			.withMessageContaining("The token_endpoint of the authorization server metadata of MCP server " + server()
+					+ ", http://auth.example.com/token, is not https");
+		assertThat(mcpCacheFolder()).doesNotExist();
+		// a cache entry edited to send the token elsewhere over plain http
+		serveDefault();
+		discovery(TTL, NOW).discover(URI.create(server()), null);
+		Path file = onlyCacheFile();
+		Files.writeString(file, Files.readString(file).replace("\"" + issuer + "/token\"",
+				"\"http://auth.example.com/token\""));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(discovery(TTL, NOW).cached(URI.create(server()))).isEmpty();
+			assertThat(logs.text()).contains("Ignoring the discovery cache file " + file, "https or loopback URLs");
+		}
+	}
+
+	@Test
+	void aServerElsewhereCannotSendTheClientToThisMachineOrALinkLocalAddress() {
+		URI elsewhere = URI.create("https://mcp.example.com/mcp");
+		for (String url : List.of(this.mcp.baseUrl() + "/prm", "https://127.0.0.1/prm", "https://[::1]/prm",
+				"https://169.254.169.254/latest/meta-data", "https://[fe80::1]/prm", "https://api.localhost/prm",
+				"https://0.0.0.0/prm")) {
+			assertThatExceptionOfType(McpAuthorizationException.class).as(url)
+				.isThrownBy(() -> discovery(TTL, NOW).discover(elsewhere, challenge(url)))
+				.withMessageContaining(", " + url + ", points at this machine or a link-local address");
+		}
+		// the server's metadata and its authorization server's, served here as if from mcp.example.com
+		McpMetadataDiscovery routed = new McpMetadataDiscovery(this::routedRestClient, null, TTL,
+				Clock.fixed(NOW, ZoneOffset.UTC));
+		for (String issuer : List.of(this.auth.baseUrl(), "https://169.254.169.254", "https://localhost:8443")) {
+			this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp")
+				.willReturn(okJson(resource(elsewhere.toString(), issuer))));
+			assertThatExceptionOfType(McpAuthorizationException.class).as(issuer)
+				.isThrownBy(() -> routed.discover(elsewhere, null))
+				.withMessageContaining("The authorization server its protected resource metadata names of MCP server "
+						+ elsewhere + ", " + issuer + ", points at this machine");
+		}
+		assertThat(paths(this.auth)).isEmpty();
+		// and the endpoints of an authorization server elsewhere
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp")
+			.willReturn(okJson(resource(elsewhere.toString(), "https://auth.example.com"))));
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(okJson(oauth("https://auth.example.com")
+			.replace("\"https://auth.example.com/token\"", "\"http://127.0.0.1:9/token\""))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> routed.discover(elsewhere, null))
+			.withMessageContaining("The token_endpoint of the authorization server metadata of MCP server " + elsewhere
+					+ ", http://127.0.0.1:9/token, points at this machine");
+		// while the server here may (the conformance suite's set-up): every other test of this class
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(okJson(oauth("https://auth.example.com"))));
+		assertThat(routed.discover(elsewhere, null).authorizationServer().tokenEndpoint())
+			.isEqualTo(URI.create("https://auth.example.com/token"));
+	}
+
+	@Test
+	void theResourceMustBeTheServersExactlyAndIsReturnedInCanonicalForm() {
+		String issuer = this.auth.baseUrl();
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(okJson(oauth(issuer))));
+		URI tenant = URI.create(this.mcp.baseUrl() + "/tenant/mcp");
+		// a prefix of the server's path is another resource
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/tenant/mcp")
+			.willReturn(okJson(resource(this.mcp.baseUrl() + "/tenant", issuer))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(tenant, null))
+			.withMessageContaining("is for the resource '" + this.mcp.baseUrl() + "/tenant'");
+		// the origin only from the root document
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/tenant/mcp")
+			.willReturn(okJson(resource(this.mcp.baseUrl(), issuer))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(tenant, null))
+			.withMessageContaining("is for the resource '" + this.mcp.baseUrl() + "'");
+		this.mcp.stubFor(get("/meta").willReturn(okJson(resource(this.mcp.baseUrl(), issuer))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(tenant, challenge(this.mcp.baseUrl() + "/meta")))
+			.withMessageContaining("is for the resource '" + this.mcp.baseUrl() + "'");
+		// dot segments and spelling: the client names the canonical resource, never the text as given
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/tenant/mcp")
+			.willReturn(okJson(resource(this.mcp.baseUrl().toUpperCase().replace("HTTP:", "http:") + "/other/../tenant/./mcp",
+					issuer))));
+		assertThat(discovery(TTL, NOW).discover(tenant, null).resource().resource()).isEqualTo(tenant);
+		assertThat(paths(this.auth)).as("asked only once a resource was accepted")
+			.containsExactly("/.well-known/oauth-authorization-server");
+	}
+
+	@Test
+	void moreThanEightAuthorizationServersAreRefusedAndOnlyTheFirstThreeAreTried() {
+		String base = this.auth.baseUrl();
+		this.mcp.stubFor(get("/nine").willReturn(okJson(resources(server(), 9))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), challenge(this.mcp.baseUrl() + "/nine")))
+			.withMessageContaining("names 9 authorization servers, more than the 8 a client accepts");
+		assertThat(paths(this.auth)).isEmpty();
+
+		// eight are read; the fourth has metadata but is never asked
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server/as4").willReturn(okJson(oauth(base + "/as4"))));
+		this.mcp.stubFor(get("/eight").willReturn(okJson(resources(server(), 8))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), challenge(this.mcp.baseUrl() + "/eight")))
+			.withMessageContaining("No authorization server of MCP server " + server());
+		assertThat(paths(this.auth)).allMatch((path) -> path.contains("/as1") || path.contains("/as2")
+				|| path.contains("/as3")).hasSize(9);
+
+		// the first that answers with usable metadata is used, the ones after it are not asked
+		this.auth.resetRequests();
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server/as2").willReturn(okJson(oauth(base + "/as2"))));
+		assertThat(discovery(TTL, NOW).discover(URI.create(server()), challenge(this.mcp.baseUrl() + "/eight"))
+			.authorizationServer()
+			.issuer()).isEqualTo(URI.create(base + "/as2"));
+		assertThat(paths(this.auth)).noneMatch((path) -> path.contains("/as3"));
+	}
+
+	@Test
+	void anExpiredEntryStandsInNeitherForMetadataNamingAnotherAuthorizationServerNorPastItsMaximumStaleAge() {
+		String issuer = serveDefault();
+		McpServerMetadata discovered = discovery(TTL, NOW).discover(URI.create(server()), null);
+		Instant later = NOW.plus(Duration.ofHours(2));
+
+		// the resource now names another authorization server, which cannot answer: the old one is not used
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp")
+			.willReturn(okJson(resource(server(), issuer + "/moved"))));
+		this.auth.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, later).discover(URI.create(server()), null))
+			.withMessageContaining("authorization server " + issuer + "/moved could not be read");
+		// the same resource and issuer: it stands in
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp").willReturn(okJson(resource(server(), issuer))));
+		assertThat(discovery(TTL, later).discover(URI.create(server()), null)).isEqualTo(discovered);
+
+		// nothing read at all: it stands in up to seven days past its time to live, not longer
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp").willReturn(aResponse().withStatus(503)));
+		Instant lastMinute = NOW.plus(TTL).plus(McpMetadataDiscovery.MAX_STALE_AGE).minus(Duration.ofMinutes(1));
+		assertThat(discovery(TTL, lastMinute).discover(URI.create(server()), null)).isEqualTo(discovered);
+		Instant tooOld = NOW.plus(TTL).plus(McpMetadataDiscovery.MAX_STALE_AGE);
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, tooOld).discover(URI.create(server()), null))
+			.withMessageContaining("HTTP 503");
+	}
+
+	@Test
+	void urlsInMessagesAreShownInAsciiWithoutFormattingCharacters() {
+		String issuer = this.auth.baseUrl() + "/\u202Etenant";
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp").willReturn(okJson(resource(server(), issuer))));
+		this.auth.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThatExceptionOfType(McpAuthorizationException.class)
+				.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), null))
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains(this.auth.baseUrl() + "/%E2%80%AEtenant")
+					.doesNotContain("\u202E"));
+			assertThat(logs.text()).doesNotContain("\u202E");
+		}
+	}
+
+	@Test
+	void aDocumentWithAMemberGivenTwiceIsNotUsed() {
+		String issuer = this.auth.baseUrl();
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(okJson(oauth(issuer))));
+		// a parser that kept the last member would accept this document for the server
+		this.mcp.stubFor(get("/meta").willReturn(okJson(resource(server(), issuer)
+			.replace("{\"resource\":", "{\"resource\":\"https://evil.example.com/mcp\",\"resource\":"))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), challenge(this.mcp.baseUrl() + "/meta")))
+			.withMessageContaining("a body that is not a JSON object");
+		assertThat(paths(this.auth)).isEmpty();
+	}
+
+	@Test
+	void aBodyLargerThanTheCapIsNotRead() {
+		String issuer = this.auth.baseUrl();
+		this.auth.stubFor(get("/.well-known/oauth-authorization-server").willReturn(okJson(oauth(issuer))));
+		String padding = "\"x_padding\":\"" + "a".repeat(MetadataFetcher.MAX_BODY) + "\",";
+		this.mcp.stubFor(get("/meta").willReturn(okJson(resource(server(), issuer).replace("{\"resource\":",
+				"{" + padding + "\"resource\":"))));
+		assertThatExceptionOfType(McpAuthorizationException.class)
+			.isThrownBy(() -> discovery(TTL, NOW).discover(URI.create(server()), challenge(this.mcp.baseUrl() + "/meta")))
+			.withMessageContaining("a body larger than " + MetadataFetcher.MAX_BODY + " bytes");
+		// just under the cap is read
+		String fits = "\"x_padding\":\"" + "a".repeat(MetadataFetcher.MAX_BODY - 400) + "\",";
+		this.mcp.stubFor(get("/meta").willReturn(okJson(resource(server(), issuer).replace("{\"resource\":",
+				"{" + fits + "\"resource\":"))));
+		assertThat(discovery(TTL, NOW).discover(URI.create(server()), challenge(this.mcp.baseUrl() + "/meta"))
+			.authorizationServer()
+			.issuer()).isEqualTo(URI.create(issuer));
+	}
+
+	@Test
+	void aCacheFileCopiedUnderAnotherServersNameIsNotUsed() throws Exception {
+		String issuer = serveDefault();
+		// the same resource answers at /mcp/ (a trailing slash aside), a server URL of its own in the cache
+		URI slashed = URI.create(server() + "/");
+		this.mcp.stubFor(get("/.well-known/oauth-protected-resource/mcp/").willReturn(okJson(resource(server(), issuer))));
+		discovery(TTL, NOW).discover(URI.create(server()), null);
+		Path file = onlyCacheFile();
+		discovery(TTL, NOW).discover(slashed, null);
+		Path other;
+		try (Stream<Path> files = Files.list(mcpCacheFolder())) {
+			other = files.filter((path) -> !path.equals(file)).findFirst().orElseThrow();
+		}
+		Files.writeString(other, Files.readString(file));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(discovery(TTL, NOW).cached(slashed)).isEmpty();
+			assertThat(logs.text()).contains("describes another server");
+		}
+		assertThat(discovery(TTL, NOW).cached(URI.create(server()))).isPresent();
+	}
+
+	@Test
+	void anEntryWhoseIssuerWasSwappedIsNotUsed() throws Exception {
+		String issuer = serveDefault();
+		discovery(TTL, NOW).discover(URI.create(server()), null);
+		Path file = onlyCacheFile();
+		String good = Files.readString(file);
+		String swapped = good.replace("\"issuer\" : \"" + issuer + "\"", "\"issuer\" : \"" + issuer + "/other\"");
+		assertThat(swapped).isNotEqualTo(good);
+		Files.writeString(file, swapped);
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(discovery(TTL, NOW).cached(URI.create(server()))).isEmpty();
+			assertThat(logs.text()).contains("Ignoring the discovery cache file " + file);
+		}
+	}
+
+	@Test
+	void entriesAreNotUsedWhenTheDiscoveryCacheFolderAboveTheirsCannotBeTrusted() throws Exception {
+		serveDefault();
+		discovery(TTL, NOW).discover(URI.create(server()), null);
+		Path parent = this.directory.resolve("discovery");
+		Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
+		try (CapturedLogs logs = new CapturedLogs()) {
+			assertThat(discovery(TTL, NOW).cached(URI.create(server()))).isEmpty();
+			assertThat(logs.text()).contains("its parent folder " + parent + " cannot be trusted",
+					"other users can write it");
+		}
+		Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
+		assertThat(discovery(TTL, NOW).cached(URI.create(server()))).isPresent();
+	}
+
+	/** A RestClient that sends what is meant for mcp.example.com and auth.example.com to the WireMock servers. */
+	private RestClient routedRestClient() {
+		return restClient().mutate().requestInterceptor((request, body, execution) -> {
+			URI uri = request.getURI();
+			WireMockServer target = switch (uri.getHost()) {
+				case "mcp.example.com" -> this.mcp;
+				case "auth.example.com" -> this.auth;
+				default -> throw new IllegalStateException("Not routed: " + uri);
+			};
+			URI routed = URI.create(target.baseUrl() + uri.getRawPath()
+					+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
+			return execution.execute(new HttpRequestWrapper(request) {
+
+				@Override
+				public URI getURI() {
+					return routed;
+				}
+
+			}, body);
+		}).build();
+	}
+
+	/** Protected resource metadata naming as1, as2, ... on the authorization server. */
+	private String resources(String resource, int count) {
+		StringBuilder servers = new StringBuilder();
+		for (int i = 1; i <= count; i++) {
+			servers.append((i > 1) ? "," : "").append('"').append(this.auth.baseUrl()).append("/as").append(i).append('"');
+		}
+		return "{\"resource\":\"" + resource + "\",\"authorization_servers\":[" + servers + "]}";
 	}
 
 	/** The shape of the conformance suite's auth/metadata-default. */

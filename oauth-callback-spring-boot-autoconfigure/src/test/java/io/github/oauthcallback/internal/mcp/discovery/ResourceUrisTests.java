@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The canonical form, the rule that decides whether protected resource metadata is the server's, and the well-known
+ * The canonical form, the rule that decides whether protected resource metadata is the server's (RFC 9728 section
+ * 3.3: exact, a trailing slash aside; the origin only from the root document), and the well-known
  * URLs, including the shapes the MCP conformance suite (0.1.16) serves.
  */
 class ResourceUrisTests {
@@ -27,27 +28,44 @@ class ResourceUrisTests {
 	void theConformanceSuitesResourcesAreAccepted() {
 		URI server = URI.create("http://localhost:49152/mcp");
 		// auth/metadata-default, -var1, -var3 and the scope scenarios: resource = server URL
-		assertThat(ResourceUris.covers(URI.create("http://localhost:49152/mcp"), server)).isTrue();
+		assertThat(ResourceUris.matches(URI.create("http://localhost:49152/mcp"), server)).isTrue();
+		assertThat(ResourceUris.matches(URI.create("http://localhost:49152/mcp"), server,
+				URI.create("http://localhost:49152/custom/metadata/location.json"))).isTrue();
 		// auth/metadata-var2: metadata at the root, resource = the origin without a slash
-		assertThat(ResourceUris.covers(URI.create("http://localhost:49152"), server)).isTrue();
+		assertThat(ResourceUris.matches(URI.create("http://localhost:49152"), server,
+				URI.create("http://localhost:49152/.well-known/oauth-protected-resource"))).isTrue();
 		// auth/resource-mismatch (draft)
-		assertThat(ResourceUris.covers(URI.create("https://evil.example.com/mcp"), server)).isFalse();
+		assertThat(ResourceUris.matches(URI.create("https://evil.example.com/mcp"), server)).isFalse();
 	}
 
 	@Test
 	void sameResourceInOtherSpellingsIsAccepted() {
 		URI server = URI.create("https://mcp.example.com/mcp");
 		for (String resource : List.of("https://mcp.example.com/mcp", "https://mcp.example.com/mcp/",
-				"HTTPS://MCP.EXAMPLE.COM:443/mcp", "https://mcp.example.com", "https://mcp.example.com/",
-				"https://mcp.example.com/./mcp")) {
-			assertThat(ResourceUris.covers(URI.create(resource), server)).as(resource).isTrue();
+				"HTTPS://MCP.EXAMPLE.COM:443/mcp", "https://mcp.example.com/./mcp", "https://mcp.example.com/a/../mcp")) {
+			assertThat(ResourceUris.matches(URI.create(resource), server)).as(resource).isTrue();
 		}
-		assertThat(ResourceUris.covers(URI.create("https://mcp.example.com/mcp"),
+		assertThat(ResourceUris.matches(URI.create("https://mcp.example.com/mcp"),
 				URI.create("https://mcp.example.com/mcp/"))).isTrue();
-		assertThat(ResourceUris.covers(URI.create("https://mcp.example.com/tenant"),
-				URI.create("https://mcp.example.com/tenant/a/mcp"))).as("whole-segment prefix").isTrue();
-		assertThat(ResourceUris.covers(URI.create("https://mcp.example.com/mcp"),
-				URI.create("https://mcp.example.com/mcp?session=1"))).as("resource without query").isTrue();
+		assertThat(ResourceUris.matches(URI.create("https://mcp.example.com/mcp?session=1"),
+				URI.create("https://mcp.example.com/mcp?session=1"))).as("same query").isTrue();
+	}
+
+	@Test
+	void theOriginIsTheResourceOnlyOfTheDocumentAtTheOriginsRootWellKnownUrl() {
+		URI server = URI.create("https://mcp.example.com/mcp");
+		URI root = URI.create("https://mcp.example.com/.well-known/oauth-protected-resource");
+		for (String origin : List.of("https://mcp.example.com", "https://mcp.example.com/",
+				"https://MCP.example.com:443")) {
+			assertThat(ResourceUris.matches(URI.create(origin), server, root)).as(origin).isTrue();
+			assertThat(ResourceUris.matches(URI.create(origin), server)).as(origin).isFalse();
+			assertThat(ResourceUris.matches(URI.create(origin), server,
+					URI.create("https://mcp.example.com/.well-known/oauth-protected-resource/mcp"))).as(origin).isFalse();
+			assertThat(ResourceUris.matches(URI.create(origin), server,
+					URI.create("https://other.example.com/.well-known/oauth-protected-resource"))).as(origin).isFalse();
+		}
+		assertThat(ResourceUris.matches(URI.create("https://mcp.example.com/tenant"),
+				URI.create("https://mcp.example.com/tenant/mcp"), root)).as("a path prefix, even from the root").isFalse();
 	}
 
 	@Test
@@ -58,9 +76,15 @@ class ResourceUrisTests {
 				"https://mcp.example.com/mcp/tools", "https://mcp.example.com/other", "https://example.com/mcp",
 				"https://mcp.example.com.evil.example/mcp", "https://mcp.example.com/mcp?tenant=2",
 				"https://user@mcp.example.com/mcp", "https://mcp.example.com/mcp#x", "urn:mcp:server",
-				"/mcp", "https://mcp.example.com/MCP")) {
-			assertThat(ResourceUris.covers(URI.create(resource), server)).as(resource).isFalse();
+				"/mcp", "https://mcp.example.com/MCP", "https://mcp.example.com", "https://mcp.example.com/",
+				"https://mcp.example.com/%2e%2e/mcp", "https://mcp.example.com/mcp/../other")) {
+			assertThat(ResourceUris.matches(URI.create(resource), server)).as(resource).isFalse();
 		}
+		// the loose rule this replaced: a whole-segment prefix of the path, or no query for a server with one
+		assertThat(ResourceUris.matches(URI.create("https://mcp.example.com/tenant"),
+				URI.create("https://mcp.example.com/tenant/a/mcp"))).as("whole-segment prefix").isFalse();
+		assertThat(ResourceUris.matches(URI.create("https://mcp.example.com/mcp"),
+				URI.create("https://mcp.example.com/mcp?session=1"))).as("resource without the query").isFalse();
 	}
 
 	@Test
