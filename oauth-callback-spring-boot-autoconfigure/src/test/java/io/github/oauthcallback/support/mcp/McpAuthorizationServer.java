@@ -173,24 +173,34 @@ public final class McpAuthorizationServer implements AutoCloseable {
 	 * @param refreshTokensForPublicClients whether public clients get refresh tokens (a confidential client with the
 	 * {@code refresh_token} grant always does)
 	 * @param consent whether the user sees a consent page for the clients it registers
+	 * @param deviceGrant whether its metadata offers the device grant ({@code device_authorization_endpoint} and
+	 * {@code urn:ietf:params:oauth:grant-type:device_code} in {@code grant_types_supported}); without, both are left
+	 * out, as an authorization server without the device grant has neither
 	 */
-	public record Options(Duration accessTokenTimeToLive, boolean refreshTokensForPublicClients, boolean consent) {
+	public record Options(Duration accessTokenTimeToLive, boolean refreshTokensForPublicClients, boolean consent,
+			boolean deviceGrant) {
 
-		/** Access tokens for five minutes, refresh tokens for public clients, no consent page. */
+		/** Access tokens for five minutes, refresh tokens for public clients, no consent page, the device grant. */
 		public static Options defaults() {
-			return new Options(Duration.ofMinutes(5), true, false);
+			return new Options(Duration.ofMinutes(5), true, false, true);
 		}
 
 		public Options withAccessTokenTimeToLive(Duration timeToLive) {
-			return new Options(timeToLive, this.refreshTokensForPublicClients, this.consent);
+			return new Options(timeToLive, this.refreshTokensForPublicClients, this.consent, this.deviceGrant);
 		}
 
 		public Options withRefreshTokensForPublicClients(boolean refreshTokens) {
-			return new Options(this.accessTokenTimeToLive, refreshTokens, this.consent);
+			return new Options(this.accessTokenTimeToLive, refreshTokens, this.consent, this.deviceGrant);
 		}
 
 		public Options withConsent(boolean consent) {
-			return new Options(this.accessTokenTimeToLive, this.refreshTokensForPublicClients, consent);
+			return new Options(this.accessTokenTimeToLive, this.refreshTokensForPublicClients, consent,
+					this.deviceGrant);
+		}
+
+		public Options withDeviceGrant(boolean deviceGrant) {
+			return new Options(this.accessTokenTimeToLive, this.refreshTokensForPublicClients, this.consent,
+					deviceGrant);
 		}
 
 	}

@@ -37,6 +37,7 @@ import org.springframework.security.config.annotation.web.configuration.OAuth2Au
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.endpoint.OAuth2DeviceAuthorizationResponse;
 import org.springframework.security.oauth2.core.http.converter.OAuth2DeviceAuthorizationResponseHttpMessageConverter;
@@ -123,12 +124,13 @@ class McpAuthorizationServerConfig {
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, McpAuthorizationServerState state)
 			throws Exception {
 		RegisteredClients converter = new RegisteredClients(state.options());
+		boolean deviceGrant = state.options().deviceGrant();
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.oidc((oidc) -> oidc.providerConfigurationEndpoint((configuration) -> configuration
-				.providerConfigurationCustomizer((metadata) -> metadata.claims(McpAuthorizationServerConfig::advertise))));
+				.providerConfigurationCustomizer((metadata) -> metadata.claims((claims) -> advertise(claims, deviceGrant)))));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata
-				.authorizationServerMetadataCustomizer((builder) -> builder.claims(McpAuthorizationServerConfig::advertise)));
+				.authorizationServerMetadataCustomizer((builder) -> builder.claims((claims) -> advertise(claims, deviceGrant))));
 			server.deviceAuthorizationEndpoint((endpoint) -> endpoint
 				.deviceAuthorizationResponseHandler(McpAuthorizationServerConfig::respondWithInterval));
 			server.deviceVerificationEndpoint(withDefaults());
@@ -167,8 +169,20 @@ class McpAuthorizationServerConfig {
 		});
 	}
 
-	/** Scopes, public clients and the RFC 7591 registration endpoint, in both metadata documents. */
-	private static void advertise(Map<String, Object> claims) {
+	/**
+	 * Scopes, public clients and the RFC 7591 registration endpoint, in both metadata documents; without the device
+	 * grant, neither its endpoint nor its grant type.
+	 */
+	private static void advertise(Map<String, Object> claims, boolean deviceGrant) {
+		if (!deviceGrant) {
+			claims.remove("device_authorization_endpoint");
+			if (claims.get("grant_types_supported") instanceof List<?> grants) {
+				claims.put("grant_types_supported", grants.stream()
+					.map(String::valueOf)
+					.filter((grant) -> !AuthorizationGrantType.DEVICE_CODE.getValue().equals(grant))
+					.toList());
+			}
+		}
 		claims.put("scopes_supported", McpAuthorizationServer.SCOPES);
 		List<String> methods = new ArrayList<>();
 		if (claims.get("token_endpoint_auth_methods_supported") instanceof List<?> supported) {
