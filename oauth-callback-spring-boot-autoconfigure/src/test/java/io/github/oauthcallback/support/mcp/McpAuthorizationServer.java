@@ -38,8 +38,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li>The user {@link TestAuthorizationServer#USER} / {@link TestAuthorizationServer#PASSWORD} signs in with form
  * login, so {@link UserAgentBrowser#approving()} plays the user.</li>
  * </ul>
- * It records what tests check: requests per endpoint ({@link #counts()}) and the {@code resource} parameters of
- * every authorization and token request ({@link #resourceIndicators()}).
+ * It records what tests check: requests per endpoint ({@link #counts()}), the {@code resource} parameters of
+ * every authorization and token request ({@link #resourceIndicators()}), and every secret it received or issued
+ * ({@link #secrets()}).
  */
 public final class McpAuthorizationServer implements AutoCloseable {
 
@@ -120,6 +121,26 @@ public final class McpAuthorizationServer implements AutoCloseable {
 	/** The {@code resource} parameters of the authorization and token requests, in order of arrival. */
 	public List<ResourceIndicator> resourceIndicators() {
 		return this.state.resourceIndicators();
+	}
+
+	/**
+	 * Every secret received or issued since start, in order: from the clients' requests to the token, revocation,
+	 * introspection and device authorization endpoints the authorization codes, PKCE verifiers, device codes, refresh
+	 * tokens, tokens, form-body client secrets and {@code client_secret_basic} credentials (the header's Base64 and the
+	 * secret in it); from the token endpoint's answers the access, refresh and ID tokens; from the registration
+	 * endpoint's answers the client secrets and registration access tokens. Not forgotten by
+	 * {@link #resetRecordings()}.
+	 */
+	public List<String> secrets() {
+		return this.state.secrets().all();
+	}
+
+	/**
+	 * @return the names of the secret fields ({@code client_secret}, {@code registration_access_token}) in the
+	 * registration endpoint's answers since start, in order
+	 */
+	public List<String> registrationSecretFields() {
+		return this.state.secrets().registrationFields();
 	}
 
 	/** Forgets counts and resource indicators (registered clients and tokens stay). */

@@ -55,6 +55,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.springframework.security.config.Customizer.withDefaults;
@@ -223,12 +224,27 @@ class McpAuthorizationServerConfig {
 		return http.build();
 	}
 
-	/** Records requests ahead of Spring Security's filters, which answer the endpoints without passing them on. */
+	/**
+	 * Records requests ahead of Spring Security's filters, which answer the endpoints without passing them on, and the
+	 * secrets of the token and registration endpoints' answers.
+	 */
 	@Bean
 	FilterRegistrationBean<Filter> mcpAuthorizationServerRecorder(McpAuthorizationServerState state) {
 		Filter recorder = (request, response, chain) -> {
-			state.record((HttpServletRequest) request);
-			chain.doFilter(request, response);
+			HttpServletRequest http = (HttpServletRequest) request;
+			state.record(http);
+			if (!ServerSecrets.answersWithSecrets(http)) {
+				chain.doFilter(request, response);
+				return;
+			}
+			ContentCachingResponseWrapper answer = new ContentCachingResponseWrapper((HttpServletResponse) response);
+			try {
+				chain.doFilter(request, answer);
+			}
+			finally {
+				state.secrets().answer(http, answer.getContentAsByteArray());
+				answer.copyBodyToResponse();
+			}
 		};
 		FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(recorder);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
