@@ -183,12 +183,12 @@ class McpServerAuthorizationTests {
 			a.closeGracefully();
 
 			McpSyncClient b = client(transports.transport(serverB.url()));
-			assertThatException().isThrownBy(b::initialize)
-				.satisfies((ex) -> assertThat(rootCauseChain(ex)).anySatisfy((cause) -> assertThat(cause)
-					.isInstanceOf(McpAuthorizationException.class)
-					.hasMessageContaining("already uses in this process")));
+			Throwable refused = org.assertj.core.api.Assertions.catchThrowable(b::initialize);
 			b.close();
 			assertThat(serverB.counts().bearerRequests()).as("no token ever reached server B").isEqualTo(bearerAtB);
+			assertThat(rootCauseChain(refused)).anySatisfy((cause) -> assertThat(cause)
+				.isInstanceOf(McpAuthorizationException.class)
+				.hasMessageContaining("already uses in this process"));
 			assertThat(this.browsers).as("no login for server B").hasSize(1);
 
 			// and server A is unaffected
@@ -268,7 +268,8 @@ class McpServerAuthorizationTests {
 	 */
 	@Test
 	void aRequestWithoutTokenRefusedWhileALoginIsStoredOnlyRetriesAndKeepsTheSteppedUpScopes() {
-		runner().run((context) -> {
+		// without the discovery cache, a discovery (of a new registration) would show as a request
+		runner().withPropertyValues("oauth-callback.discovery.cache.enabled=false").run((context) -> {
 			OAuthCallbackMcpTransports transports = context.getBean(OAuthCallbackMcpTransports.class);
 			McpSyncClient client = initialized(transports, serverA);
 			assertThat(echo(client, TestMcpServer.ADMIN_ECHO_TOOL, "up")).isEqualTo("admin: up");
