@@ -685,10 +685,11 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * Defaults to spring.application.name, else 'oauth-callback'.
 	 * @param maxAuthorizationAttempts How many authorization attempts (a login, a refresh after a 401, a step-up
 	 * login after a 403 insufficient_scope) one MCP request may cause before it fails: 1 to 10.
-	 * @param servers MCP servers by a name of your choice: 'url', the server's URL (https, or http to this machine);
-	 * 'registration', a spring.security.oauth2.client.registration id whose client-id (client-secret,
-	 * client-authentication-method, scope) is the server's pre-registered client: it needs no provider block, the
-	 * server's authorization server is discovered; 'token-endpoint-auth-method', the method a dynamic registration
+	 * @param servers MCP servers by a name of your choice, each server once: 'url', the server's URL (https, or http
+	 * to this machine; no two entries with the same URL); 'registration', a spring.security.oauth2.client.registration
+	 * id whose client-id (client-secret, client-authentication-method, scope) is the server's pre-registered client:
+	 * it needs no provider block, the server's authorization server is discovered, and no other server may name it;
+	 * 'token-endpoint-auth-method', the method a dynamic registration
 	 * for this server asks for: 'none' (default, a public client), 'client_secret_basic' or 'client_secret_post'.
 	 */
 	public record Mcp(@DefaultValue("true") boolean enabled, @Nullable URI clientIdMetadataDocument,
