@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 import io.github.oauthcallback.support.DeviceApprover;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 import io.github.oauthcallback.support.UserAgentBrowser;
+import io.github.oauthcallback.support.mcp.McpAuthorizationServer;
+import io.github.oauthcallback.support.mcp.TestMcpServer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,6 +43,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * credentials), so a cut-off value is caught too. It runs once with the JDK's {@code HttpClient} and once with
  * {@code HttpURLConnection}, which logs request headers. The authorization URL (with its state, PKCE challenge and
  * hashed nonce) is printed on purpose, for the user to open; the test opens it as the user would.
+ * <p>
+ * MCP client authorization runs once more, in {@link McpTraceLoggingApplication} with the JDK's {@code HttpClient},
+ * against an MCP server of the SDK ({@link TestMcpServer}) whose authorization server is Spring Authorization Server
+ * with open dynamic registration ({@link McpAuthorizationServer}): from the server's URL alone a dynamic registration
+ * of a confidential client ({@code client_secret_basic}), a browser login, {@code tools/list} and a tool call, a
+ * refresh of a token that expired as stored, a refresh after a 401 to the token sent, a step-up after a 403
+ * {@code insufficient_scope}, and a logout that revokes. Searched for: every secret the authorization server received
+ * or issued (codes, verifiers, refresh tokens, the {@code client_secret_basic} header's Base64 and the secret in it,
+ * the access, refresh and ID tokens of its answers, the registered client secret and the registration access token
+ * if it issued one), and the tokens the application held and sent as {@code Authorization: Bearer} to the MCP
+ * server, including the refused one. The MCP SDK's own loggers are at TRACE too.
  * <p>
  * Set the system property {@code oauth-callback.test.java-home} to run the application on another JDK.
  */
@@ -70,19 +84,8 @@ class NoSecretInLogsAtTraceTests {
 		int exit;
 		try (TestAuthorizationServer server = TestAuthorizationServer.start()) {
 			int before = TestAuthorizationServer.tokenRequestSecrets().size();
-			Process process = new ProcessBuilder(java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-					System.getProperty("java.class.path"), TraceLoggingApplication.class.getName(), server.issuer(),
-					dir.toString(), encryptionKey, factory)
-				.redirectErrorStream(true)
-				.start();
-			Thread user = new Thread(() -> playUser(process, captured), "test-user");
-			user.setDaemon(true);
-			user.start();
-			if (!process.waitFor(3, TimeUnit.MINUTES)) {
-				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-			user.join(10_000);
-			exit = process.exitValue();
+			exit = run(captured, TraceLoggingApplication.class, server.issuer(), dir.toString(), encryptionKey,
+					factory);
 			List<String> all = TestAuthorizationServer.tokenRequestSecrets();
 			received = all.subList(before, all.size());
 		}
@@ -116,6 +119,77 @@ class NoSecretInLogsAtTraceTests {
 					.encodeToString(("refreshing-cli:" + TestAuthorizationServer.REFRESHING_SECRET)
 						.getBytes(StandardCharsets.UTF_8))));
 		assertThat(leaks(text, secrets)).isEmpty();
+	}
+
+	/**
+	 * MCP client authorization with every logger at TRACE, the MCP SDK's included: dynamic registration of a
+	 * confidential client, login, tools, two refreshes (expired as stored; refused with 401), step-up, logout.
+	 */
+	@Test
+	void mcpRegistrationLoginRefreshStepUpAndLogoutWithEveryLoggerAtTraceLogNoSecret(@TempDir Path dir)
+			throws Exception {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		String encryptionKey = Base64.getEncoder().encodeToString(key);
+		List<String> received;
+		List<String> registrationSecretFields;
+		TestMcpServer.Counts answered;
+		StringBuilder captured = new StringBuilder();
+		int exit;
+		try (McpAuthorizationServer authorizationServer = McpAuthorizationServer.start();
+				TestMcpServer mcpServer = TestMcpServer.start(authorizationServer.issuer())) {
+			exit = run(captured, McpTraceLoggingApplication.class, mcpServer.url(), dir.toString(), encryptionKey);
+			received = authorizationServer.secrets();
+			registrationSecretFields = authorizationServer.registrationSecretFields();
+			answered = mcpServer.counts();
+		}
+		String text;
+		synchronized (captured) {
+			text = captured.toString();
+		}
+		assertThat(exit).as("exit status; the output ends with:%n%s", tail(text)).isZero();
+
+		assertThat(text).as("a TRACE line of Spring").containsPattern("(?m)^\\S+\\s+TRACE .* o\\.s\\.");
+		assertThat(text).as("the MCP SDK's client transport logs what it sends")
+			.containsPattern("(?m)^\\S+\\s+DEBUG .*HttpClientStreamableHttpTransport\\s*: Sending message");
+		assertThat(text).as("the token and revocation requests' form bodies, logged at TRACE with their values redacted")
+			.contains("grant_type=[authorization_code]", "grant_type=[refresh_token]", "code=[redacted]",
+					"code_verifier=[redacted]", "refresh_token=[redacted]",
+					"token=[redacted], token_type_hint=[refresh_token]",
+					"token=[redacted], token_type_hint=[access_token]");
+		assertThat(registrationSecretFields).as("one dynamic registration of a confidential client")
+			.containsOnlyOnce("client_secret");
+		assertThat(answered.unauthorized()).as("the first request, and the refused token").isEqualTo(2);
+		assertThat(answered.forbidden()).as("the admin tool before the step-up").isEqualTo(1);
+
+		List<String> secrets = new ArrayList<>(Files.readAllLines(dir.resolve("secrets.txt")));
+		assertThat(secrets).as("its client secret, the access and refresh tokens the application held, the refused one")
+			.hasSizeGreaterThanOrEqualTo(10);
+		assertThat(received).as("codes, verifiers, refresh tokens, Basic credentials and tokens the authorization "
+				+ "server received or issued, and the registered client secret")
+			.hasSizeGreaterThanOrEqualTo(20)
+			.contains(secrets.get(0));
+		secrets.addAll(received);
+		assertThat(leaks(text, secrets)).isEmpty();
+	}
+
+	/**
+	 * Runs an application in a JVM of its own while {@link #playUser playing the user}.
+	 * @return its exit status
+	 */
+	private static int run(StringBuilder captured, Class<?> application, String... arguments) throws Exception {
+		List<String> command = new ArrayList<>(List.of(java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), application.getName()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Thread user = new Thread(() -> playUser(process, captured), "test-user");
+		user.setDaemon(true);
+		user.start();
+		if (!process.waitFor(3, TimeUnit.MINUTES)) {
+			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		user.join(10_000);
+		return process.exitValue();
 	}
 
 	/**

@@ -39,6 +39,8 @@ public class UserAgentBrowser implements BrowserLauncher {
 
 	private final boolean forgeFirst;
 
+	private final boolean reachesListener;
+
 	private final List<String> secretsSeen = new ArrayList<>();
 
 	private volatile URI authorizationUri;
@@ -47,27 +49,47 @@ public class UserAgentBrowser implements BrowserLauncher {
 
 	private volatile HttpResponse<String> forgedResponse;
 
+	private volatile CompletableFuture<URI> endedOn = new CompletableFuture<>();
+
 	public UserAgentBrowser(String username, String password, boolean approve, boolean forgeFirst) {
+		this(username, password, approve, forgeFirst, true);
+	}
+
+	private UserAgentBrowser(String username, String password, boolean approve, boolean forgeFirst,
+			boolean reachesListener) {
 		this.username = username;
 		this.password = password;
 		this.approve = approve;
 		this.forgeFirst = forgeFirst;
+		this.reachesListener = reachesListener;
 	}
 
 	public static UserAgentBrowser approving() {
 		return new UserAgentBrowser(TestAuthorizationServer.USER, TestAuthorizationServer.PASSWORD, true, false);
 	}
 
+	/**
+	 * A browser on another machine, which cannot reach the loopback listener: it signs in and approves, then stops at
+	 * the redirect to the listener ("This site can't be reached") without sending it; {@link #endedOn()} is the
+	 * address in its address bar, which the user pastes.
+	 */
+	public static UserAgentBrowser elsewhere() {
+		return new UserAgentBrowser(TestAuthorizationServer.USER, TestAuthorizationServer.PASSWORD, true, false,
+				false);
+	}
+
 	@Override
 	public void open(URI uri) {
 		this.authorizationUri = uri;
 		this.callbackResponse = new CompletableFuture<>();
+		this.endedOn = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			try {
 				this.callbackResponse.complete(play(uri));
 			}
 			catch (Throwable ex) {
 				this.callbackResponse.completeExceptionally(ex);
+				this.endedOn.completeExceptionally(ex);
 			}
 		}, "test-user-agent");
 		thread.setDaemon(true);
@@ -97,6 +119,10 @@ public class UserAgentBrowser implements BrowserLauncher {
 					String code = parameters(location).get("code");
 					if (code != null) {
 						this.secretsSeen.add(code);
+					}
+					this.endedOn.complete(location);
+					if (!this.reachesListener) {
+						return null;
 					}
 					return client.send(get(location), HttpResponse.BodyHandlers.ofString());
 				}
@@ -197,6 +223,11 @@ public class UserAgentBrowser implements BrowserLauncher {
 	/** The listener's answer to the forged callback sent before the genuine one, if any. */
 	public HttpResponse<String> forgedResponse() {
 		return this.forgedResponse;
+	}
+
+	/** The address the browser ended on: the redirect to the listener, whether or not it reached it. */
+	public URI endedOn() throws Exception {
+		return this.endedOn.get();
 	}
 
 	/** The state and code this user agent saw. */

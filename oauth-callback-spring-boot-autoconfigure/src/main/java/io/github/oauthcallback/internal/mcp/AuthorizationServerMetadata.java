@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+
 /**
  * The part of an authorization server's metadata (RFC 8414 or OpenID Connect Discovery) that an MCP login uses, already
  * checked: the issuer matches the one asked for and {@code S256} is among the PKCE methods.
@@ -37,4 +39,13 @@ public record AuthorizationServerMetadata(URI issuer, URI authorizationEndpoint,
 		metadata = Map.copyOf(metadata);
 	}
 
+	/**
+	 * Whether the server offers the device authorization grant (RFC 8628) to its clients: it has a device
+	 * authorization endpoint and lists {@code urn:ietf:params:oauth:grant-type:device_code} in {@code grant_types_supported} (an omitted list
+	 * means {@code authorization_code} and {@code implicit} only, RFC 8414 section 2).
+	 * @return whether a client may be registered for the device grant and log in with it
+	 */
+	public boolean offersDeviceGrant() {
+		return this.deviceAuthorizationEndpoint != null && this.grantTypesSupported.contains(AuthorizationGrantType.DEVICE_CODE.getValue());
+	}
 }

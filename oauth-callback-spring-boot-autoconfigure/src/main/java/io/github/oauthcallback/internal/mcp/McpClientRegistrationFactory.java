@@ -1,6 +1,10 @@
 package io.github.oauthcallback.internal.mcp;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+
+import io.github.oauthcallback.internal.device.DeviceEndpoints;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -10,7 +14,11 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
  * identity: the authorization code grant with the loopback listener's redirect URI, the authorization server's
  * endpoints, its issuer and its whole metadata document as the provider's configuration metadata (so the RFC 9207
  * {@code iss} check of the authorization response, revocation and the device grant read it as for any discovered
- * provider), and the scopes chosen by {@link McpScopes}.
+ * provider), and the scopes chosen by {@link McpScopes}. Its {@code device_authorization_endpoint} stays in that metadata
+ * only when the server offers the device grant ({@link AuthorizationServerMetadata#offersDeviceGrant()}, the grant a
+ * dynamic registration then asks for): the login then takes the device grant by the rules of
+ * {@code oauth-callback.login.mode} as for any registration whose provider has a device authorization endpoint, and
+ * never tries it with a client the server did not offer it to.
  */
 public final class McpClientRegistrationFactory {
 
@@ -46,7 +54,7 @@ public final class McpClientRegistrationFactory {
 			.authorizationUri(server.authorizationEndpoint().toString())
 			.tokenUri(server.tokenEndpoint().toString())
 			.issuerUri(server.issuer().toString())
-			.providerConfigurationMetadata(server.metadata());
+			.providerConfigurationMetadata(configurationMetadata(server));
 		if (client.clientSecret() != null) {
 			builder.clientSecret(client.clientSecret());
 		}
@@ -54,6 +62,16 @@ public final class McpClientRegistrationFactory {
 			builder.jwkSetUri(server.jwksUri().toString());
 		}
 		return builder.build();
+	}
+
+	/** The server's metadata, without its device authorization endpoint unless it offers the device grant. */
+	private static Map<String, Object> configurationMetadata(AuthorizationServerMetadata server) {
+		if (server.offersDeviceGrant() || !server.metadata().containsKey(DeviceEndpoints.METADATA_NAME)) {
+			return server.metadata();
+		}
+		Map<String, Object> metadata = new LinkedHashMap<>(server.metadata());
+		metadata.remove(DeviceEndpoints.METADATA_NAME);
+		return metadata;
 	}
 
 	/**

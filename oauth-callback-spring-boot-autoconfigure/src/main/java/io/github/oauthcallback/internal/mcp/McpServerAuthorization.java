@@ -14,6 +14,8 @@ import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.internal.Causes;
+import io.github.oauthcallback.internal.authorize.DeviceGrantUnavailableException;
+import io.github.oauthcallback.internal.device.DeviceEndpoints;
 import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.store.TokenStore;
 import org.apache.commons.logging.Log;
@@ -300,6 +302,10 @@ public final class McpServerAuthorization {
 			this.manager.authorize(request(true));
 		}
 		catch (RuntimeException ex) {
+			DeviceGrantUnavailableException noDevice = Causes.find(ex, DeviceGrantUnavailableException.class);
+			if (noDevice != null) {
+				throw deviceGrantUnavailable(noDevice);
+			}
 			if (!invalidClient(ex)) {
 				throw ex;
 			}
@@ -308,6 +314,26 @@ public final class McpServerAuthorization {
 			register(wwwAuthenticate, challenge.scope(), entry);
 			this.manager.authorize(request(true));
 		}
+	}
+
+	/**
+	 * {@code oauth-callback.login.mode=device} for a server whose authorization server does not offer the device grant:
+	 * said in the server's terms (the registration id is the starter's own), with what to set instead.
+	 */
+	private RuntimeException deviceGrantUnavailable(DeviceGrantUnavailableException failure) {
+		ClientRegistration registration = this.registrations.find(this.registrationId, this.server);
+		if (registration == null || registration.getProviderDetails()
+			.getConfigurationMetadata()
+			.containsKey(DeviceEndpoints.METADATA_NAME)) {
+			return failure;
+		}
+		return new McpAuthorizationException(this.server, "oauth-callback.login.mode=device, but the authorization "
+				+ "server " + registration.getProviderDetails().getIssuerUri() + " of the MCP server " + this.server
+				+ " does not offer the device authorization grant (its metadata has no device_authorization_endpoint, "
+				+ "or does not list urn:ietf:params:oauth:grant-type:device_code in grant_types_supported). Set "
+				+ "oauth-callback.login.mode=paste to open the login URL in a browser on any machine and paste the "
+				+ "address it ends on here, or oauth-callback.login.mode=browser where a browser can be opened on "
+				+ "this machine.", failure);
 	}
 
 	/**

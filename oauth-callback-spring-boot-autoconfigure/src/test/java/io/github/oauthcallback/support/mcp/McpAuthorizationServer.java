@@ -38,8 +38,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li>The user {@link TestAuthorizationServer#USER} / {@link TestAuthorizationServer#PASSWORD} signs in with form
  * login, so {@link UserAgentBrowser#approving()} plays the user.</li>
  * </ul>
- * It records what tests check: requests per endpoint ({@link #counts()}) and the {@code resource} parameters of
- * every authorization and token request ({@link #resourceIndicators()}).
+ * It records what tests check: requests per endpoint ({@link #counts()}), the {@code resource} parameters of
+ * every authorization and token request ({@link #resourceIndicators()}), and every secret it received or issued
+ * ({@link #secrets()}).
  */
 public final class McpAuthorizationServer implements AutoCloseable {
 
@@ -122,6 +123,26 @@ public final class McpAuthorizationServer implements AutoCloseable {
 		return this.state.resourceIndicators();
 	}
 
+	/**
+	 * Every secret received or issued since start, in order: from the clients' requests to the token, revocation,
+	 * introspection and device authorization endpoints the authorization codes, PKCE verifiers, device codes, refresh
+	 * tokens, tokens, form-body client secrets and {@code client_secret_basic} credentials (the header's Base64 and the
+	 * secret in it); from the token endpoint's answers the access, refresh and ID tokens; from the registration
+	 * endpoint's answers the client secrets and registration access tokens. Not forgotten by
+	 * {@link #resetRecordings()}.
+	 */
+	public List<String> secrets() {
+		return this.state.secrets().all();
+	}
+
+	/**
+	 * @return the names of the secret fields ({@code client_secret}, {@code registration_access_token}) in the
+	 * registration endpoint's answers since start, in order
+	 */
+	public List<String> registrationSecretFields() {
+		return this.state.secrets().registrationFields();
+	}
+
 	/** Forgets counts and resource indicators (registered clients and tokens stay). */
 	public void resetRecordings() {
 		this.state.reset();
@@ -152,24 +173,34 @@ public final class McpAuthorizationServer implements AutoCloseable {
 	 * @param refreshTokensForPublicClients whether public clients get refresh tokens (a confidential client with the
 	 * {@code refresh_token} grant always does)
 	 * @param consent whether the user sees a consent page for the clients it registers
+	 * @param deviceGrant whether its metadata offers the device grant ({@code device_authorization_endpoint} and
+	 * {@code urn:ietf:params:oauth:grant-type:device_code} in {@code grant_types_supported}); without, both are left
+	 * out, as an authorization server without the device grant has neither
 	 */
-	public record Options(Duration accessTokenTimeToLive, boolean refreshTokensForPublicClients, boolean consent) {
+	public record Options(Duration accessTokenTimeToLive, boolean refreshTokensForPublicClients, boolean consent,
+			boolean deviceGrant) {
 
-		/** Access tokens for five minutes, refresh tokens for public clients, no consent page. */
+		/** Access tokens for five minutes, refresh tokens for public clients, no consent page, the device grant. */
 		public static Options defaults() {
-			return new Options(Duration.ofMinutes(5), true, false);
+			return new Options(Duration.ofMinutes(5), true, false, true);
 		}
 
 		public Options withAccessTokenTimeToLive(Duration timeToLive) {
-			return new Options(timeToLive, this.refreshTokensForPublicClients, this.consent);
+			return new Options(timeToLive, this.refreshTokensForPublicClients, this.consent, this.deviceGrant);
 		}
 
 		public Options withRefreshTokensForPublicClients(boolean refreshTokens) {
-			return new Options(this.accessTokenTimeToLive, refreshTokens, this.consent);
+			return new Options(this.accessTokenTimeToLive, refreshTokens, this.consent, this.deviceGrant);
 		}
 
 		public Options withConsent(boolean consent) {
-			return new Options(this.accessTokenTimeToLive, this.refreshTokensForPublicClients, consent);
+			return new Options(this.accessTokenTimeToLive, this.refreshTokensForPublicClients, consent,
+					this.deviceGrant);
+		}
+
+		public Options withDeviceGrant(boolean deviceGrant) {
+			return new Options(this.accessTokenTimeToLive, this.refreshTokensForPublicClients, this.consent,
+					deviceGrant);
 		}
 
 	}

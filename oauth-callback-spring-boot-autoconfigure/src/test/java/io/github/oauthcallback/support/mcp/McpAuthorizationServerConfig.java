@@ -37,6 +37,7 @@ import org.springframework.security.config.annotation.web.configuration.OAuth2Au
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.endpoint.OAuth2DeviceAuthorizationResponse;
 import org.springframework.security.oauth2.core.http.converter.OAuth2DeviceAuthorizationResponseHttpMessageConverter;
@@ -54,6 +55,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.springframework.security.config.Customizer.withDefaults;
@@ -122,12 +124,13 @@ class McpAuthorizationServerConfig {
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, McpAuthorizationServerState state)
 			throws Exception {
 		RegisteredClients converter = new RegisteredClients(state.options());
+		boolean deviceGrant = state.options().deviceGrant();
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.oidc((oidc) -> oidc.providerConfigurationEndpoint((configuration) -> configuration
-				.providerConfigurationCustomizer((metadata) -> metadata.claims(McpAuthorizationServerConfig::advertise))));
+				.providerConfigurationCustomizer((metadata) -> metadata.claims((claims) -> advertise(claims, deviceGrant)))));
 			server.authorizationServerMetadataEndpoint((metadata) -> metadata
-				.authorizationServerMetadataCustomizer((builder) -> builder.claims(McpAuthorizationServerConfig::advertise)));
+				.authorizationServerMetadataCustomizer((builder) -> builder.claims((claims) -> advertise(claims, deviceGrant))));
 			server.deviceAuthorizationEndpoint((endpoint) -> endpoint
 				.deviceAuthorizationResponseHandler(McpAuthorizationServerConfig::respondWithInterval));
 			server.deviceVerificationEndpoint(withDefaults());
@@ -166,8 +169,20 @@ class McpAuthorizationServerConfig {
 		});
 	}
 
-	/** Scopes, public clients and the RFC 7591 registration endpoint, in both metadata documents. */
-	private static void advertise(Map<String, Object> claims) {
+	/**
+	 * Scopes, public clients and the RFC 7591 registration endpoint, in both metadata documents; without the device
+	 * grant, neither its endpoint nor its grant type.
+	 */
+	private static void advertise(Map<String, Object> claims, boolean deviceGrant) {
+		if (!deviceGrant) {
+			claims.remove("device_authorization_endpoint");
+			if (claims.get("grant_types_supported") instanceof List<?> grants) {
+				claims.put("grant_types_supported", grants.stream()
+					.map(String::valueOf)
+					.filter((grant) -> !AuthorizationGrantType.DEVICE_CODE.getValue().equals(grant))
+					.toList());
+			}
+		}
 		claims.put("scopes_supported", McpAuthorizationServer.SCOPES);
 		List<String> methods = new ArrayList<>();
 		if (claims.get("token_endpoint_auth_methods_supported") instanceof List<?> supported) {
@@ -209,12 +224,27 @@ class McpAuthorizationServerConfig {
 		return http.build();
 	}
 
-	/** Records requests ahead of Spring Security's filters, which answer the endpoints without passing them on. */
+	/**
+	 * Records requests ahead of Spring Security's filters, which answer the endpoints without passing them on, and the
+	 * secrets of the token and registration endpoints' answers.
+	 */
 	@Bean
 	FilterRegistrationBean<Filter> mcpAuthorizationServerRecorder(McpAuthorizationServerState state) {
 		Filter recorder = (request, response, chain) -> {
-			state.record((HttpServletRequest) request);
-			chain.doFilter(request, response);
+			HttpServletRequest http = (HttpServletRequest) request;
+			state.record(http);
+			if (!ServerSecrets.answersWithSecrets(http)) {
+				chain.doFilter(request, response);
+				return;
+			}
+			ContentCachingResponseWrapper answer = new ContentCachingResponseWrapper((HttpServletResponse) response);
+			try {
+				chain.doFilter(request, answer);
+			}
+			finally {
+				state.secrets().answer(http, answer.getContentAsByteArray());
+				answer.copyBodyToResponse();
+			}
 		};
 		FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(recorder);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);

@@ -26,6 +26,8 @@ final class McpAuthorizationServerState {
 
 	private final List<McpAuthorizationServer.ResourceIndicator> resourceIndicators = new CopyOnWriteArrayList<>();
 
+	private final ServerSecrets secrets = new ServerSecrets();
+
 	McpAuthorizationServerState(McpAuthorizationServer.Options options) {
 		this.options = options;
 	}
@@ -38,11 +40,17 @@ final class McpAuthorizationServerState {
 		return this.clients;
 	}
 
+	/** The secrets received and issued since start (not reset by {@link #reset()}). */
+	ServerSecrets secrets() {
+		return this.secrets;
+	}
+
 	/**
 	 * Records a request before the server handles it. The browser's replay of the authorization request after the
 	 * login form (Spring Security's saved request, marked with {@code continue}) is not a request of the client.
 	 */
 	void record(HttpServletRequest request) {
+		this.secrets.request(request);
 		String path = request.getRequestURI();
 		if (path.startsWith("/.well-known/")) {
 			this.metadata.incrementAndGet();

@@ -31,7 +31,9 @@ import org.springframework.web.client.RestClientException;
 /**
  * Registers this program as a client of an authorization server (RFC 7591 dynamic client registration) for an MCP
  * server: a native application ({@code application_type: native}) with the loopback redirect URIs the listener will
- * send ({@link LoopbackRedirectUris}), the grant types {@code authorization_code} and {@code refresh_token}, response
+ * send ({@link LoopbackRedirectUris}), the grant types {@code authorization_code} and {@code refresh_token} (and the
+ * device grant {@code urn:ietf:params:oauth:grant-type:device_code} when the server offers it, so that a login where
+ * no browser can be used may take it: {@link AuthorizationServerMetadata#offersDeviceGrant()}), response
  * type {@code code}, the application's name as {@code client_name}, the scopes if any, and the token endpoint
  * authentication method configured or else the first of {@code none}, {@code client_secret_basic},
  * {@code client_secret_post} that the server lists in {@code token_endpoint_auth_methods_supported} ({@code none} if it
@@ -120,7 +122,7 @@ public final class DynamicClientRegistration {
 					+ "with none, client_secret_basic or client_secret_post. Register a client in advance at " + issuer
 					+ " and configure it for this server.");
 		}
-		byte[] body = json.writeValueAsBytes(request(asked, scopes));
+		byte[] body = json.writeValueAsBytes(request(asked, scopes, authorizationServer.offersDeviceGrant()));
 		Answer answer;
 		try {
 			answer = this.restClient.get()
@@ -163,12 +165,15 @@ public final class DynamicClientRegistration {
 			.orElse(null);
 	}
 
-	private Map<String, Object> request(ClientAuthenticationMethod method, List<String> scopes) {
+	private Map<String, Object> request(ClientAuthenticationMethod method, List<String> scopes, boolean device) {
 		Map<String, Object> request = new LinkedHashMap<>();
 		request.put("client_name", this.clientName);
 		request.put("redirect_uris", this.redirectUris.stream().map(URI::toString).toList());
-		request.put("grant_types", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
-				AuthorizationGrantType.REFRESH_TOKEN.getValue()));
+		request.put("grant_types", device
+				? List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+						AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.DEVICE_CODE.getValue())
+				: List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+						AuthorizationGrantType.REFRESH_TOKEN.getValue()));
 		request.put("response_types", List.of("code"));
 		request.put("token_endpoint_auth_method", method.getValue());
 		request.put("application_type", "native");
@@ -196,7 +201,8 @@ public final class DynamicClientRegistration {
 							+ "supports them."
 					: "invalid_client_metadata".equals(error)
 							? " It does not accept this program's client metadata (a native public client with the "
-									+ "authorization_code and refresh_token grants). Register a client in advance at "
+									+ "authorization_code and refresh_token grants, and the device_code grant where "
+									+ "the server offers it). Register a client in advance at "
 									+ issuer + " and configure it for this server, or set the authentication method "
 									+ "for dynamic registration if the server needs another one."
 							: (answer.status() >= 500 || answer.status() == 429) ? " Try again later, or register a "

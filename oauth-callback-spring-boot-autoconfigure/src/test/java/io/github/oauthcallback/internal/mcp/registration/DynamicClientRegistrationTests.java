@@ -1,5 +1,6 @@
 package io.github.oauthcallback.internal.mcp.registration;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.github.oauthcallback.McpAuthorizationException;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.mcp.AuthorizationServerMetadata;
 import io.github.oauthcallback.internal.mcp.registration.McpClient.Source;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +90,28 @@ class DynamicClientRegistrationTests {
 		assertThat(body.get("token_endpoint_auth_method").asString()).isEqualTo("none");
 		assertThat(body.get("application_type").asString()).isEqualTo("native");
 		assertThat(body.get("scope").asString()).isEqualTo("mcp:read mcp:write");
+	}
+
+	/**
+	 * The device grant is asked for when the server offers it (endpoint and grant type), so that a login without a
+	 * usable browser may take it; never for a server that does not list it.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "true, true, true", "true, false, false", "false, true, false" })
+	void theDeviceGrantIsAskedForWhenTheServerOffersIt(boolean endpoint, boolean listed, boolean asked) {
+		answerPublicClient();
+		AuthorizationServerMetadata plain = metadata(this.authorizationServer, List.of("none"));
+		AuthorizationServerMetadata server = new AuthorizationServerMetadata(plain.issuer(),
+				plain.authorizationEndpoint(), plain.tokenEndpoint(), plain.registrationEndpoint(),
+				endpoint ? URI.create(this.authorizationServer.baseUrl() + "/device_authorization") : null, null, null,
+				plain.scopesSupported(), plain.tokenEndpointAuthMethodsSupported(),
+				listed ? List.of("authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code")
+						: List.of("authorization_code", "refresh_token"),
+				false, plain.metadata());
+		registration().register(SERVER, server, null, List.of());
+		assertThat(strings(sentBody().get("grant_types"))).containsExactlyElementsOf(asked
+				? List.of("authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code")
+				: List.of("authorization_code", "refresh_token"));
 	}
 
 	@Test
