@@ -29,6 +29,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
@@ -209,6 +210,89 @@ class OAuthCallbackMcpAutoConfigurationTests {
 		runner().withBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager.class,
 				() -> (request) -> null)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OAuthCallbackMcpTransports.class));
+	}
+
+	@Test
+	void twoEntriesForOneServerOrOneRegistrationAreRefusedNamingBoth() {
+		runner().withPropertyValues("oauth-callback.mcp.servers.a.url=https://mcp.example.com/mcp",
+				"oauth-callback.mcp.servers.b.url=https://MCP.example.com:443/mcp/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.b.url");
+					assertThat(ex.getReason()).contains("oauth-callback.mcp.servers.a");
+				}));
+		runner().withPropertyValues(DEMO + "client-id=cli", "oauth-callback.mcp.servers.a.url=https://one.example/mcp",
+				"oauth-callback.mcp.servers.a.registration=demo",
+				"oauth-callback.mcp.servers.b.url=https://two.example/mcp",
+				"oauth-callback.mcp.servers.b.registration=demo")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.b.registration");
+					assertThat(ex.getReason()).contains("oauth-callback.mcp.servers.a").contains("'demo'");
+				}));
+	}
+
+	@Test
+	void aConfiguredResourceForAServersPreRegisteredClientIsRefused() {
+		runner().withPropertyValues(DEMO + "client-id=cli", "oauth-callback.mcp.servers.a.url=https://one.example/mcp",
+				"oauth-callback.mcp.servers.a.registration=demo",
+				"oauth-callback.registrations.demo.resource=https://api.example/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.registrations.demo.resource");
+					assertThat(ex.getReason()).contains("oauth-callback.mcp.servers.a");
+				}));
+	}
+
+	@Test
+	void aServerUrlWithAPasswordIsRefusedWithoutShowingIt() {
+		runner().withPropertyValues("oauth-callback.mcp.servers.x.url=http://ada:pw-Secret-9@mcp.example/mcp")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.x.url");
+					assertThat(ex.getReason()).contains("user-info");
+					assertThat(String.valueOf(ex.getValue()) + ex.getMessage()).doesNotContain("pw-Secret-9");
+				}));
+	}
+
+	@Test
+	void anMcpServersDiscoveredResourceWinsOverAConfiguredOne() {
+		McpRegistrations registrations = new McpRegistrations();
+		ClientRegistration registration = ClientRegistration.withRegistrationId("mcp-one")
+			.clientId("cli")
+			.authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://127.0.0.1/callback")
+			.authorizationUri("https://as.example/authorize")
+			.tokenUri("https://as.example/token")
+			.build();
+		registrations.put(new McpRegistrations.Entry(java.net.URI.create("https://one.example/mcp"), registration,
+				java.net.URI.create("https://one.example/mcp"), true, false));
+		// a registration the application declares under the id an MCP server's registration takes
+		String declared = "spring.security.oauth2.client.registration.mcp-one.";
+		runner().withPropertyValues(declared + "client-id=cli", declared + "authorization-grant-type=authorization_code",
+				declared + "client-authentication-method=none", declared + "redirect-uri=http://127.0.0.1/callback",
+				declared + "provider=demo",
+				"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+				"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token",
+				"oauth-callback.registrations.mcp-one.resource=https://elsewhere.example/")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
+				org.springframework.beans.factory.support.StaticListableBeanFactory beans = new org.springframework.beans.factory.support.StaticListableBeanFactory(
+						java.util.Map.of("mcp", registrations));
+				assertThat(TokenEndpointRestClients
+					.resourceIndicators(properties,
+							beans.getBeanProvider(io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators.class))
+					.resource(registration)).isEqualTo(java.net.URI.create("https://one.example/mcp"));
+			});
 	}
 
 	@Test
