@@ -42,8 +42,10 @@ final class StubMcpServer implements AutoCloseable {
 		TOKEN,
 		/** MCP requests answered 401. */
 		MCP_REFUSED,
-		/** MCP requests answered. */
-		MCP
+		/** MCP JSON-RPC requests and notifications (POST) answered. */
+		MCP,
+		/** Other MCP requests (the SDK's GET for a server stream, DELETE of a session), answered 405. */
+		MCP_OTHER
 
 	}
 
@@ -126,12 +128,13 @@ final class StubMcpServer implements AutoCloseable {
 				exchange.sendResponseHeaders(401, -1);
 				return;
 			}
-			counted(Kind.MCP);
 			if (!"POST".equals(exchange.getRequestMethod())) {
 				// no server-sent stream and no session to delete
+				counted(Kind.MCP_OTHER);
 				exchange.sendResponseHeaders(405, -1);
 				return;
 			}
+			counted(Kind.MCP);
 			Matcher method = METHOD.matcher(body);
 			Matcher id = ID.matcher(body);
 			if (!method.find() || !id.find()) {

@@ -81,6 +81,9 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	public OAuthCallbackProperties {
 		clients = Client.checked(clients);
 		registrations = Registration.checked(registrations);
+		if (mcp != null) {
+			mcp.checkResources(registrations);
+		}
 	}
 
 	/**
@@ -682,10 +685,11 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * Defaults to spring.application.name, else 'oauth-callback'.
 	 * @param maxAuthorizationAttempts How many authorization attempts (a login, a refresh after a 401, a step-up
 	 * login after a 403 insufficient_scope) one MCP request may cause before it fails: 1 to 10.
-	 * @param servers MCP servers by a name of your choice: 'url', the server's URL (https, or http to this machine);
-	 * 'registration', a spring.security.oauth2.client.registration id whose client-id (client-secret,
-	 * client-authentication-method, scope) is the server's pre-registered client: it needs no provider block, the
-	 * server's authorization server is discovered; 'token-endpoint-auth-method', the method a dynamic registration
+	 * @param servers MCP servers by a name of your choice, each server once: 'url', the server's URL (https, or http
+	 * to this machine; no two entries with the same URL); 'registration', a spring.security.oauth2.client.registration
+	 * id whose client-id (client-secret, client-authentication-method, scope) is the server's pre-registered client:
+	 * it needs no provider block, the server's authorization server is discovered, and no other server may name it;
+	 * 'token-endpoint-auth-method', the method a dynamic registration
 	 * for this server asks for: 'none' (default, a public client), 'client_secret_basic' or 'client_secret_post'.
 	 */
 	public record Mcp(@DefaultValue("true") boolean enabled, @Nullable URI clientIdMetadataDocument,
@@ -713,6 +717,55 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			}
 			servers = (servers != null) ? Map.copyOf(servers) : Map.of();
 			servers.forEach(McpServer::check);
+			checkDistinct(servers);
+		}
+
+		/**
+		 * Two entries for one server, or two servers tied to one registration, would share logins: one server's token
+		 * could reach the other.
+		 */
+		private static void checkDistinct(Map<String, McpServer> servers) {
+			Map<URI, String> byUrl = new LinkedHashMap<>();
+			Map<String, String> byRegistration = new LinkedHashMap<>();
+			servers.keySet().stream().sorted().forEach((name) -> {
+				McpServer server = servers.get(name);
+				URI url = java.util.Objects.requireNonNull(server.url());
+				String sameUrl = byUrl.putIfAbsent(McpServerUrls.comparable(url), name);
+				if (sameUrl != null) {
+					throw new InvalidConfigurationPropertyValueException(MCP + "servers." + name + ".url",
+							McpServerUrls.shown(url), "It is the URL of oauth-callback.mcp.servers." + sameUrl
+									+ " too: declare each MCP server once (two entries would share its logins).");
+				}
+				String registration = server.registration();
+				if (StringUtils.hasText(registration)) {
+					String sameRegistration = byRegistration.putIfAbsent(registration, name);
+					if (sameRegistration != null) {
+						throw new InvalidConfigurationPropertyValueException(MCP + "servers." + name + ".registration",
+								registration, "oauth-callback.mcp.servers." + sameRegistration + " names the "
+										+ "registration '" + registration + "' too: give each MCP server its own "
+										+ "registration, or one server's token could be sent to the other (logins "
+										+ "are stored by registration id).");
+					}
+				}
+			});
+		}
+
+		/**
+		 * The resource of a server's pre-registered registration is the one its metadata names: a configured one is
+		 * refused rather than silently not used.
+		 */
+		void checkResources(Map<String, Registration> registrations) {
+			this.servers.keySet().stream().sorted().forEach((name) -> {
+				String registration = this.servers.get(name).registration();
+				Registration settings = (registration != null) ? registrations.get(registration) : null;
+				if (settings != null && settings.resource() != null) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "registrations." + registration
+							+ ".resource", SafeText.providerText(settings.resource().toString()), "The registration '"
+									+ registration + "' is the pre-registered client of oauth-callback.mcp.servers."
+									+ name + ", whose resource is the one the MCP server's metadata names (its "
+									+ "canonical URL): remove this setting.");
+				}
+			});
 		}
 
 		/**
@@ -754,8 +807,7 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 				throw new InvalidConfigurationPropertyValueException(prefix + "url", null, "It is required: the MCP "
 						+ "server's URL, for example https://mcp.example.com/mcp.");
 			}
-			checked("mcp.servers." + name + ".url", SafeText.providerText(url.toString()),
-					() -> McpServerUrls.check(url));
+			checked("mcp.servers." + name + ".url", McpServerUrls.shown(url), () -> McpServerUrls.check(url));
 			URI issuer = server.issuer();
 			if (issuer != null && !Registration.secureOrLoopback(issuer)) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "issuer",

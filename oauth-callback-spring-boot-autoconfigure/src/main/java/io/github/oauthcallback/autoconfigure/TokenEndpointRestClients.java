@@ -1,5 +1,6 @@
 package io.github.oauthcallback.autoconfigure;
 
+import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
@@ -40,15 +41,18 @@ final class TokenEndpointRestClients {
 	}
 
 	/**
-	 * The resource indicators of the registrations: {@code oauth-callback.registrations.<id>.resource} first, then
-	 * the application's {@link ResourceIndicators} beans (the MCP servers' among them) in their order, asked at each
-	 * request so that beans created after the token clients take part.
+	 * The resource indicators of the registrations: the MCP servers' first (their resource is the one their metadata
+	 * names; a configured one never replaces it), then {@code oauth-callback.registrations.<id>.resource}, then the
+	 * application's other {@link ResourceIndicators} beans in their order, asked at each request so that beans created
+	 * after the token clients take part.
 	 */
 	static ResourceIndicators resourceIndicators(OAuthCallbackProperties properties,
 			ObjectProvider<ResourceIndicators> beans) {
 		ResourceIndicators configured = ResourceIndicators
 			.byRegistrationId(OAuthCallbackProperties.Registration.resources(properties.registrations()));
-		return ResourceIndicators.firstOf(() -> Stream.concat(Stream.of(configured), beans.orderedStream()));
+		return ResourceIndicators.firstOf(() -> Stream.of(beans.orderedStream().filter(McpRegistrations.class::isInstance),
+				Stream.of(configured), beans.orderedStream().filter((bean) -> !(bean instanceof McpRegistrations)))
+			.flatMap((each) -> each));
 	}
 
 }

@@ -109,7 +109,7 @@ class OAuthCallbackMcpAutoConfigurationTests {
 			InMemoryClientRegistrationRepository repository = context.getBean(InMemoryClientRegistrationRepository.class);
 			assertThat(context.getBean(ClientRegistrationRepository.class)).isSameAs(repository);
 			ClientRegistration server = mcpServerRegistration();
-			context.getBean(McpRegistrations.class).put(server, URI.create("http://localhost:3000/mcp"));
+			context.getBean(McpRegistrations.class).put(serverEntry(server));
 			assertThat(repository.findByRegistrationId(server.getRegistrationId()))
 				.as("the application's repository (and what oauth2Login lists) holds no MCP server")
 				.isNull();
@@ -141,6 +141,11 @@ class OAuthCallbackMcpAutoConfigurationTests {
 				.build());
 		assertThat(authorized).isNotNull();
 		assertThat(authorized.getAccessToken().getScopes()).containsExactly("mcp:basic");
+	}
+
+	private static McpRegistrations.Entry serverEntry(ClientRegistration registration) {
+		URI server = URI.create("http://localhost:3000/mcp");
+		return new McpRegistrations.Entry(server, registration, server, true, false);
 	}
 
 	private static ClientRegistration mcpServerRegistration() {
@@ -189,7 +194,7 @@ class OAuthCallbackMcpAutoConfigurationTests {
 				.containsExactly("demo"));
 			assertThat(reactive.findByRegistrationId("demo").block()).isNotNull();
 			assertThat(reactive.findByRegistrationId("conformance").block()).isNull();
-			context.getBean(McpRegistrations.class).put(mcpServerRegistration(), URI.create("http://localhost:3000/mcp"));
+			context.getBean(McpRegistrations.class).put(serverEntry(mcpServerRegistration()));
 			assertThat(reactive.findByRegistrationId("mcp-localhost-0123456789").block()).isNull();
 		});
 	}
@@ -238,7 +243,7 @@ class OAuthCallbackMcpAutoConfigurationTests {
 				assertThat(context.getBean(ClientRegistrationRepository.class)).isSameAs(repository);
 				assertThat(context).doesNotHaveBean("oauthCallbackMcpClientRegistrationRepository");
 				ClientRegistration server = mcpServerRegistration();
-				own.put(server, URI.create("http://localhost:3000/mcp"));
+				own.put(serverEntry(server));
 				assertStartersBeansFindTheServer(context, server);
 			});
 	}
@@ -264,7 +269,7 @@ class OAuthCallbackMcpAutoConfigurationTests {
 				.hasBean("oauth2SecurityFilterChain");
 			InMemoryClientRegistrationRepository repository = context.getBean(InMemoryClientRegistrationRepository.class);
 			ClientRegistration server = mcpServerRegistration();
-			context.getBean(McpRegistrations.class).put(server, URI.create("http://localhost:3000/mcp"));
+			context.getBean(McpRegistrations.class).put(serverEntry(server));
 			assertThat(Registrations.ids(repository)).as("what oauth2Login lists").containsExactly("demo");
 			assertStartersBeansFindTheServer(context, server);
 		});
@@ -357,6 +362,89 @@ class OAuthCallbackMcpAutoConfigurationTests {
 		runner().withBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager.class,
 				() -> (request) -> null)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OAuthCallbackMcpTransports.class));
+	}
+
+	@Test
+	void twoEntriesForOneServerOrOneRegistrationAreRefusedNamingBoth() {
+		runner().withPropertyValues("oauth-callback.mcp.servers.a.url=https://mcp.example.com/mcp",
+				"oauth-callback.mcp.servers.b.url=https://MCP.example.com:443/mcp/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.b.url");
+					assertThat(ex.getReason()).contains("oauth-callback.mcp.servers.a");
+				}));
+		runner().withPropertyValues(DEMO + "client-id=cli", "oauth-callback.mcp.servers.a.url=https://one.example/mcp",
+				"oauth-callback.mcp.servers.a.registration=demo",
+				"oauth-callback.mcp.servers.b.url=https://two.example/mcp",
+				"oauth-callback.mcp.servers.b.registration=demo")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.b.registration");
+					assertThat(ex.getReason()).contains("oauth-callback.mcp.servers.a").contains("'demo'");
+				}));
+	}
+
+	@Test
+	void aConfiguredResourceForAServersPreRegisteredClientIsRefused() {
+		runner().withPropertyValues(DEMO + "client-id=cli", "oauth-callback.mcp.servers.a.url=https://one.example/mcp",
+				"oauth-callback.mcp.servers.a.registration=demo",
+				"oauth-callback.registrations.demo.resource=https://api.example/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.registrations.demo.resource");
+					assertThat(ex.getReason()).contains("oauth-callback.mcp.servers.a");
+				}));
+	}
+
+	@Test
+	void aServerUrlWithAPasswordIsRefusedWithoutShowingIt() {
+		runner().withPropertyValues("oauth-callback.mcp.servers.x.url=http://ada:pw-Secret-9@mcp.example/mcp")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.mcp.servers.x.url");
+					assertThat(ex.getReason()).contains("user-info");
+					assertThat(String.valueOf(ex.getValue()) + ex.getMessage()).doesNotContain("pw-Secret-9");
+				}));
+	}
+
+	@Test
+	void anMcpServersDiscoveredResourceWinsOverAConfiguredOne() {
+		McpRegistrations registrations = new McpRegistrations();
+		ClientRegistration registration = ClientRegistration.withRegistrationId("mcp-one")
+			.clientId("cli")
+			.authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://127.0.0.1/callback")
+			.authorizationUri("https://as.example/authorize")
+			.tokenUri("https://as.example/token")
+			.build();
+		registrations.put(new McpRegistrations.Entry(java.net.URI.create("https://one.example/mcp"), registration,
+				java.net.URI.create("https://one.example/mcp"), true, false));
+		// a registration the application declares under the id an MCP server's registration takes
+		String declared = "spring.security.oauth2.client.registration.mcp-one.";
+		runner().withPropertyValues(declared + "client-id=cli", declared + "authorization-grant-type=authorization_code",
+				declared + "client-authentication-method=none", declared + "redirect-uri=http://127.0.0.1/callback",
+				declared + "provider=demo",
+				"spring.security.oauth2.client.provider.demo.authorization-uri=https://idp.example/authorize",
+				"spring.security.oauth2.client.provider.demo.token-uri=https://idp.example/token",
+				"oauth-callback.registrations.mcp-one.resource=https://elsewhere.example/")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				OAuthCallbackProperties properties = context.getBean(OAuthCallbackProperties.class);
+				org.springframework.beans.factory.support.StaticListableBeanFactory beans = new org.springframework.beans.factory.support.StaticListableBeanFactory(
+						java.util.Map.of("mcp", registrations));
+				assertThat(TokenEndpointRestClients
+					.resourceIndicators(properties,
+							beans.getBeanProvider(io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators.class))
+					.resource(registration)).isEqualTo(java.net.URI.create("https://one.example/mcp"));
+			});
 	}
 
 	@Test

@@ -162,6 +162,35 @@ class McpEndToEndTests {
 		assertThat(mcpServer.counts().unauthorized()).as("only the first run's first request").isEqualTo(1);
 	}
 
+	/**
+	 * With the discovery cache's time to live at zero (every entry expired), a later run still sends the stored token
+	 * on its first request: the registration is built from the expired entry without any network call.
+	 */
+	@Test
+	void aWarmRunWithTheCacheExpiredSendsTheStoredTokenFirstAndDiscoversNothing() {
+		String expired = "oauth-callback.discovery.cache.time-to-live=0";
+		runner().withPropertyValues(expired).run((context) -> {
+			McpSyncClient client = client(context.getBean(OAuthCallbackMcpTransports.class));
+			assertThat(text(client.callTool(echo(TestMcpServer.ECHO_TOOL, "cold")))).contains("cold");
+			client.closeGracefully();
+		});
+		assertThat(this.browsers).hasSize(1);
+		McpAuthorizationServer.Counts cold = authorizationServer.counts();
+		TestMcpServer.Counts coldServer = mcpServer.counts();
+
+		runner().withPropertyValues(expired).run((context) -> {
+			McpSyncClient client = client(context.getBean(OAuthCallbackMcpTransports.class));
+			assertThat(text(client.callTool(echo(TestMcpServer.ECHO_TOOL, "warm")))).contains("warm");
+			client.closeGracefully();
+		});
+		assertThat(this.browsers).as("no second login").hasSize(1);
+		assertThat(mcpServer.counts().unauthorized()).as("the warm run's first request carried the token")
+			.isEqualTo(coldServer.unauthorized());
+		assertThat(mcpServer.counts().metadataRequests()).as("no resource metadata request")
+			.isEqualTo(coldServer.metadataRequests());
+		assertThat(authorizationServer.counts()).as("no discovery, registration or token call").isEqualTo(cold);
+	}
+
 	@Test
 	void aToolThatNeedsMoreScopeStepsUpOnceForTheScopesHeldAndDemanded() {
 		runner().run((context) -> {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackDiscoveryAutoConfiguration;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackLoginAutoConfiguration;
@@ -45,8 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 /**
  * The bound on authorization attempts per request: an MCP server (WireMock) that answers 403
  * {@code insufficient_scope} to every token, in front of a real authorization server ({@link McpAuthorizationServer}).
- * One request causes the first login and then step-ups, {@code oauth-callback.mcp.max-authorization-attempts} logins
- * in all, and then fails; it never loops.
+ * One request causes the first login and then step-ups (each answer demands a scope not held yet),
+ * {@code oauth-callback.mcp.max-authorization-attempts} logins in all, and then fails; it never loops.
  */
 class McpStepUpBoundTests {
 
@@ -79,14 +80,24 @@ class McpStepUpBoundTests {
 		String metadata = base + "/.well-known/oauth-protected-resource/mcp";
 		this.mcp.stubFor(get(urlEqualTo("/.well-known/oauth-protected-resource/mcp"))
 			.willReturn(okJson("{\"resource\":\"" + base + "/mcp\",\"authorization_servers\":[\""
-					+ authorizationServer.issuer() + "\"],\"scopes_supported\":[\"mcp:tools\",\"mcp:admin\"]}")));
+					+ authorizationServer.issuer() + "\"],\"scopes_supported\":[\"mcp:tools\",\"mcp:admin\",\"profile\"]}")));
 		this.mcp.stubFor(post(urlEqualTo("/mcp")).withHeader("Authorization", absent())
 			.willReturn(aResponse().withStatus(401)
 				.withHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + metadata + "\", scope=\"mcp:tools\"")));
-		this.mcp.stubFor(post(urlEqualTo("/mcp")).withHeader("Authorization", matching("Bearer .+"))
+		// each answer demands a scope the token does not hold yet (a scope already held is not worth a login)
+		forbidden(metadata, Scenario.STARTED, "mcp:admin", "profile");
+		forbidden(metadata, "profile", "profile", "held");
+		forbidden(metadata, "held", "profile", "held");
+	}
+
+	private void forbidden(String metadata, String state, String scope, String next) {
+		this.mcp.stubFor(post(urlEqualTo("/mcp")).inScenario("step-ups")
+			.whenScenarioStateIs(state)
+			.withHeader("Authorization", matching("Bearer .+"))
 			.willReturn(aResponse().withStatus(403)
-				.withHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"mcp:admin\", "
-						+ "resource_metadata=\"" + metadata + "\"")));
+				.withHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\", "
+						+ "resource_metadata=\"" + metadata + "\""))
+			.willSetStateTo(next));
 	}
 
 	@AfterEach

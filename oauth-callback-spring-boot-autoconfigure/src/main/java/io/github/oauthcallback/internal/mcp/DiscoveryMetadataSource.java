@@ -38,4 +38,9 @@ public final class DiscoveryMetadataSource implements McpMetadataSource {
 		return this.discovery.cached(server);
 	}
 
+	@Override
+	public Optional<McpServerMetadata> cachedEvenIfExpired(URI server) {
+		return this.discovery.cachedEvenIfExpired(server);
+	}
+
 }

@@ -69,8 +69,8 @@ public final class IdentitiesClientSource implements McpClientSource {
 	}
 
 	@Override
-	public void forget(String registrationId) {
-		this.identities.forget(registrationId);
+	public boolean forget(String registrationId, String clientId) {
+		return this.identities.forget(registrationId, clientId);
 	}
 
 	private ClientIdentityOptions options(String registrationId) {
@@ -78,7 +78,8 @@ public final class IdentitiesClientSource implements McpClientSource {
 	}
 
 	private static McpClientCredentials credentials(McpClient client) {
-		return new McpClientCredentials(client.clientId(), client.clientSecret(), client.method(), client.issuer());
+		return new McpClientCredentials(client.clientId(), client.clientSecret(), client.method(), client.issuer(),
+				client.source() == McpClient.Source.DYNAMIC_REGISTRATION);
 	}
 
 }

@@ -17,7 +17,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link McpServerAuthorization#onAuthorizationError} (discovery, client identity, login, refresh, step-up) on
  * {@link Schedulers#boundedElastic()}, and asks the SDK to replay the request when it got a token to try. The SDK
  * replays one request at most {@link #maxRetries()} times in a row: that is the bound on authorization attempts per
- * request ({@code oauth-callback.mcp.max-authorization-attempts}).
+ * request ({@code oauth-callback.mcp.max-authorization-attempts}). Answers from another origin than the server's are
+ * not handled.
  */
 public final class McpAuthorizationErrorHandler implements McpHttpClientTransportAuthorizationErrorHandler {
 
@@ -43,6 +44,10 @@ public final class McpAuthorizationErrorHandler implements McpHttpClientTranspor
 	@Override
 	public Publisher<Boolean> handle(HttpRequestSnapshot requestSnapshot, HttpResponse.ResponseInfo responseInfo,
 			McpTransportContext context) {
+		if (!this.authorization.isOrigin(requestSnapshot.requestUri())) {
+			// a handler put on a transport to another origin: no discovery or login for an answer from elsewhere
+			return Mono.just(false);
+		}
 		int status = responseInfo.statusCode();
 		List<String> challenges = responseInfo.headers().allValues("WWW-Authenticate");
 		String sent = bearerToken(requestSnapshot);

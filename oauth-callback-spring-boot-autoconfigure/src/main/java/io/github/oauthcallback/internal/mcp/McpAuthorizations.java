@@ -3,6 +3,7 @@ package io.github.oauthcallback.internal.mcp;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.store.TokenStore;
@@ -11,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
- * The {@link McpServerAuthorization}s of this process, one per MCP server and account, so that every transport to
- * the same server and account takes turns on the same one.
+ * The {@link McpServerAuthorization}s of this process, one per MCP server (its {@link McpServerUrls#comparable
+ * comparable} URL) and account, so that every transport to the same server and account takes turns on the same one,
+ * and two servers never share one, whatever their registration ids.
  */
 public final class McpAuthorizations {
 
@@ -34,6 +36,8 @@ public final class McpAuthorizations {
 
 	private final int maxAttempts;
 
+	private final Function<URI, String> derivedIds;
+
 	private final Map<String, McpServerAuthorization> authorizations = new ConcurrentHashMap<>();
 
 	/**
@@ -51,6 +55,19 @@ public final class McpAuthorizations {
 	public McpAuthorizations(McpMetadataSource metadata, McpClientSource clients, McpRegistrations registrations,
 			McpClientRegistrationFactory factory, OAuthCallbackAuthorizedClientManager manager, TokenStore store,
 			Map<URI, String> preRegistered, String defaultAccount, int maxAttempts) {
+		this(metadata, clients, registrations, factory, manager, store, preRegistered, defaultAccount, maxAttempts,
+				McpServerUrls::registrationId);
+	}
+
+	/**
+	 * As the public constructor, with the function deriving the registration id of a server that has no
+	 * pre-registered client (a seam for tests that make two servers' ids collide).
+	 */
+	McpAuthorizations(McpMetadataSource metadata, McpClientSource clients, McpRegistrations registrations,
+			McpClientRegistrationFactory factory, OAuthCallbackAuthorizedClientManager manager, TokenStore store,
+			Map<URI, String> preRegistered, String defaultAccount, int maxAttempts,
+			Function<URI, String> derivedIds) {
+		this.derivedIds = derivedIds;
 		this.metadata = metadata;
 		this.clients = clients;
 		this.registrations = registrations;
@@ -71,7 +88,7 @@ public final class McpAuthorizations {
 		URI checked = McpServerUrls.check(server);
 		String chosen = StringUtils.hasText(account) ? account : this.defaultAccount;
 		String registrationId = registrationId(checked);
-		return this.authorizations.computeIfAbsent(registrationId + "\n" + chosen,
+		return this.authorizations.computeIfAbsent(McpServerUrls.comparable(checked) + "\n" + chosen,
 				(key) -> new McpServerAuthorization(checked, registrationId, chosen, this.metadata, this.clients,
 						this.registrations, this.factory, this.manager, this.store));
 	}
@@ -83,7 +100,7 @@ public final class McpAuthorizations {
 	 */
 	public String registrationId(URI server) {
 		String configured = this.preRegistered.get(McpServerUrls.comparable(server));
-		return (configured != null) ? configured : McpServerUrls.registrationId(server);
+		return (configured != null) ? configured : this.derivedIds.apply(server);
 	}
 
 	/**

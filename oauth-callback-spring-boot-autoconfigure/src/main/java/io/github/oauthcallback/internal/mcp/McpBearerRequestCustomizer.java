@@ -13,7 +13,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The SDK's request customizer for one MCP server and account: adds {@code Authorization: Bearer} with the stored
  * token ({@link McpServerAuthorization#accessToken()}: refreshed when due, never a login), or leaves the request
- * without one. The store and a refresh may block, so the work runs on {@link Schedulers#boundedElastic()}: sync and
+ * without one. Only requests to the server's origin (scheme, host and port) get it. The store and a refresh may block, so the work runs on {@link Schedulers#boundedElastic()}: sync and
  * async MCP clients alike.
  */
 public final class McpBearerRequestCustomizer implements McpAsyncHttpClientRequestCustomizer {
@@ -31,6 +31,10 @@ public final class McpBearerRequestCustomizer implements McpAsyncHttpClientReque
 	public Publisher<HttpRequest.Builder> customize(HttpRequest.Builder builder, String method, URI endpoint,
 			@Nullable String body, McpTransportContext context) {
 		return Mono.fromCallable(() -> {
+			if (!this.authorization.isOrigin(endpoint)) {
+				// a customizer put on a transport to another origin: the server's token never goes there
+				return builder;
+			}
 			String token = this.authorization.accessToken();
 			if (token != null) {
 				builder.setHeader("Authorization", "Bearer " + token);

@@ -32,9 +32,12 @@ public interface McpClientSource {
 
 	/**
 	 * Forgets a stored dynamic registration that the authorization server refused ({@code invalid_client}), so the
-	 * next {@link #obtain} registers again.
+	 * next {@link #obtain} registers again; only if the stored one is still the refused client (one registered
+	 * meanwhile stays).
 	 * @param registrationId the server's registration id
+	 * @param clientId the client id the authorization server refused
+	 * @return whether it was forgotten
 	 */
-	void forget(String registrationId);
+	boolean forget(String registrationId, String clientId);
 
 }

@@ -31,4 +31,11 @@ public interface McpMetadataSource {
 	 */
 	Optional<McpServerMetadata> cached(URI server);
 
+	/**
+	 * @param server the MCP server's URL
+	 * @return the cached metadata even when past its time to live, without any network call: only to find the
+	 * server's stored login again (its token and refresh go where they went before)
+	 */
+	Optional<McpServerMetadata> cachedEvenIfExpired(URI server);
+
 }

@@ -33,18 +33,23 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * when the server answers 401 or 403. Tokens are kept by the starter's client manager and store under the server's
  * registration id and the account, like any login (single-flight refresh, {@code status}, {@code logout}).
  * <ul>
- * <li>{@link #accessToken()}: the stored token, refreshed without the user when it expired; never a login. Without
- * a stored login the request goes without a token, so the server's 401 challenge drives discovery.</li>
- * <li>{@link #onAuthorizationError}: a 401 to a request without token (or after a change of server) discovers the
- * server's metadata, gets a client identity, builds the server's registration and logs in (browser, or device grant
- * or paste-back by the login's rules); a 401 to the stored token marks it expired so the manager refreshes it, and
- * only logs in again when that cannot work; a 403 {@code insufficient_scope} logs in again asking for the scopes
- * held and those demanded. An {@code invalid_client} answer to a stored dynamic registration forgets it and
- * registers again, once.</li>
+ * <li>{@link #accessToken()}: the stored token, refreshed without the user when it expired; never a login. The
+ * server's registration is known in this process, or built without any network call from the cached metadata (also
+ * past its time to live) and a client identity at hand. Without a stored login the request goes without a token, so
+ * the server's 401 challenge drives discovery.</li>
+ * <li>{@link #onAuthorizationError}: a 401 when a usable login is stored (renewed by another request, or stored after
+ * this one left without a token) only asks for a retry; a 401 to the stored token marks it expired so the manager
+ * refreshes it, and only logs in again when that cannot work; a 401 without a stored login discovers the server's
+ * metadata, gets a client identity, builds the server's registration and logs in (browser, or device grant or
+ * paste-back by the login's rules). A 403 {@code insufficient_scope} logs in again asking for the scopes held and
+ * those demanded, unless they are all held already (then the request fails: a new login would not help). An
+ * {@code invalid_client} answer to a dynamic registration of this program forgets it and registers again, once; for
+ * a pre-registered client or a metadata document it is an {@link McpAuthorizationException}.</li>
  * </ul>
  * Calls for one server and account take turns; one that finds the stored token already renewed by another only asks
  * for a retry. How often one request may be retried is the SDK's bound ({@code maxRetries}), set from
- * {@code oauth-callback.mcp.max-authorization-attempts}.
+ * {@code oauth-callback.mcp.max-authorization-attempts}. The server's registration is looked up for this server only
+ * ({@link McpRegistrations#find(String, URI)}): another server's, under the same registration id, is never used.
  */
 public final class McpServerAuthorization {
 
@@ -117,13 +122,29 @@ public final class McpServerAuthorization {
 	}
 
 	/**
+	 * @param uri the URI a request goes to
+	 * @return whether it is on this server's origin (scheme, host and port), the only place its token may go
+	 */
+	public boolean isOrigin(URI uri) {
+		if (uri.getScheme() == null || uri.getHost() == null) {
+			return false;
+		}
+		URI target = McpServerUrls.comparable(uri);
+		URI own = McpServerUrls.comparable(this.server);
+		return target.getScheme().equals(own.getScheme()) && target.getHost().equals(own.getHost())
+				&& target.getPort() == own.getPort();
+	}
+
+	/**
 	 * The access token to send: the stored one, refreshed first if it expired and can be refreshed without the user.
 	 * Never starts a login and makes no network call unless a refresh is due.
 	 * @return the token, or {@code null} to send the request without one
+	 * @throws McpAuthorizationException if the authorization server refused a pre-registered client or a metadata
+	 * document ({@code invalid_client})
 	 */
 	public @Nullable String accessToken() {
-		ClientRegistration registration = knownRegistration();
-		if (registration == null || this.store.loadAuthorizedClient(this.registrationId, this.account) == null) {
+		McpRegistrations.Entry entry = knownEntry();
+		if (entry == null || this.store.loadAuthorizedClient(this.registrationId, this.account) == null) {
 			return null;
 		}
 		try {
@@ -139,7 +160,13 @@ public final class McpServerAuthorization {
 			if (!invalidClient(ex)) {
 				throw ex;
 			}
-			forget();
+			this.lock.lock();
+			try {
+				forget(entry, ex);
+			}
+			finally {
+				this.lock.unlock();
+			}
 			return null;
 		}
 	}
@@ -158,25 +185,29 @@ public final class McpServerAuthorization {
 		try {
 			McpChallenge challenge = this.metadata.challenge(wwwAuthenticate);
 			if (status == 403) {
-				return challenge.insufficientScope() && stepUp(challenge, sentToken);
+				return challenge.insufficientScope() && stepUp(wwwAuthenticate, challenge, sentToken);
 			}
 			if (status != 401) {
 				return false;
 			}
-			ClientRegistration registration = this.registrations.find(this.registrationId);
-			if (sentToken != null && registration != null) {
-				OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(this.registrationId, this.account);
-				if (stored != null && !sentToken.equals(stored.getAccessToken().getTokenValue())) {
-					// Renewed by another request meanwhile.
+			McpRegistrations.Entry known = this.registrations.entry(this.registrationId, this.server);
+			OAuth2AuthorizedClient stored = (known != null)
+					? this.store.loadAuthorizedClient(this.registrationId, this.account) : null;
+			if (known != null && stored != null) {
+				boolean refused = sentToken != null && sentToken.equals(stored.getAccessToken().getTokenValue());
+				if (!refused && usableWithoutUser()) {
+					// Renewed by another request meanwhile, or stored after this one left without a token.
 					return true;
 				}
-				if (stored != null) {
+				if (refused) {
 					this.manager.invalidate(stored);
 				}
-				authorize(wwwAuthenticate, challenge);
-				return true;
+				if (!known.fromExpiredMetadata()) {
+					authorize(wwwAuthenticate, challenge);
+					return true;
+				}
 			}
-			register(wwwAuthenticate, challenge.scope());
+			register(wwwAuthenticate, challenge.scope(), known);
 			authorize(wwwAuthenticate, challenge);
 			return true;
 		}
@@ -185,46 +216,86 @@ public final class McpServerAuthorization {
 		}
 	}
 
-	/**
-	 * A 403 {@code insufficient_scope}: a new login for the scopes held and those demanded, unless another request
-	 * already got a token with them.
-	 */
-	private boolean stepUp(McpChallenge challenge, @Nullable String sentToken) {
-		ClientRegistration registration = this.registrations.find(this.registrationId);
-		if (registration == null) {
+	/** Whether the stored login gives a token without the user (as it is, or refreshed). */
+	private boolean usableWithoutUser() {
+		try {
+			return this.manager.authorize(request(false)) != null;
+		}
+		catch (ReauthorizationRequiredException ex) {
 			return false;
 		}
+		catch (RuntimeException ex) {
+			if (!invalidClient(ex)) {
+				throw ex;
+			}
+			// authorize() meets it again and deals with it
+			return false;
+		}
+	}
+
+	/**
+	 * A 403 {@code insufficient_scope}: a new login for the scopes held and those demanded, unless another request
+	 * already got a token with them (a retry), or they are all held already (no login: it would not help).
+	 */
+	private boolean stepUp(List<String> wwwAuthenticate, McpChallenge challenge, @Nullable String sentToken) {
+		McpRegistrations.Entry entry = this.registrations.entry(this.registrationId, this.server);
+		if (entry == null) {
+			return false;
+		}
+		ClientRegistration registration = entry.registration();
 		OAuth2AuthorizedClient stored = this.store.loadAuthorizedClient(this.registrationId, this.account);
 		Set<String> held = (stored != null) ? stored.getAccessToken().getScopes() : registration.getScopes();
-		if (stored != null && sentToken != null && !sentToken.equals(stored.getAccessToken().getTokenValue())
-				&& held.containsAll(challenge.scope())) {
-			return true;
+		boolean renewed = stored != null && sentToken != null
+				&& !sentToken.equals(stored.getAccessToken().getTokenValue());
+		if (held.containsAll(challenge.scope())) {
+			if (renewed) {
+				return true;
+			}
+			logger.info("MCP server " + this.server + " refuses a token that holds the scopes it asks for ("
+					+ String.join(" ", challenge.scope()) + "): not logging in again");
+			return false;
 		}
 		Set<String> scopes = McpScopes.stepUp(held, challenge.scope());
-		URI resource = this.registrations.resource(registration);
-		this.registrations.put(McpClientRegistrationFactory.withScopes(registration, scopes),
-				(resource != null) ? resource : this.server);
+		if (entry.fromExpiredMetadata()) {
+			// a login with the user: on metadata discovered now, not on an expired cache entry
+			register(wwwAuthenticate, List.copyOf(registration.getScopes()), entry);
+			entry = this.registrations.entry(this.registrationId, this.server);
+			if (entry == null) {
+				return false;
+			}
+			registration = entry.registration();
+		}
+		this.registrations.put(entry.with(McpClientRegistrationFactory.withScopes(registration, scopes)));
 		logger.info("MCP server " + this.server + " asks for more scopes (" + String.join(" ", challenge.scope())
 				+ "): logging in again for " + String.join(" ", scopes));
 		this.manager.login(this.registrationId, AuthorizationOptions.defaults().withAccount(this.account));
 		return true;
 	}
 
-	/** Builds the server's registration from discovery and a client identity, registering the client if needed. */
-	private ClientRegistration register(List<String> wwwAuthenticate, List<String> challengedScopes) {
+	/**
+	 * Builds the server's registration from discovery and a client identity, registering the client if needed. The
+	 * scopes of a registration already known (a step-up may have widened them) are kept.
+	 */
+	private ClientRegistration register(List<String> wwwAuthenticate, List<String> challengedScopes,
+			McpRegistrations.@Nullable Entry known) {
 		McpServerMetadata found = this.metadata.discover(this.server, wwwAuthenticate);
 		Set<String> scopes = McpScopes.first(challengedScopes, found);
+		if (known != null && !known.registration().getScopes().isEmpty()) {
+			scopes = McpScopes.stepUp(known.registration().getScopes(), scopes);
+		}
 		// Registered for every scope the server lists, so a step-up to one of them is not refused as invalid_scope.
 		McpClientCredentials client = this.clients.obtain(this.server, this.registrationId, found,
 				McpScopes.registration(scopes, found));
 		ClientRegistration registration = this.factory.build(this.registrationId, found, client, scopes);
-		this.registrations.put(registration, found.resource().resource());
+		this.registrations.put(new McpRegistrations.Entry(this.server, registration, found.resource().resource(),
+				client.dynamicRegistration(), false));
 		return registration;
 	}
 
 	/**
-	 * The stored login, refreshed, or a new one; a refused client identity is forgotten and the client registered
-	 * again, once.
+	 * The stored login, refreshed, or a new one; a dynamic registration the authorization server refused is forgotten
+	 * and the client registered again, once (when the refusal comes at the code exchange, after the user logged in,
+	 * that means a second login).
 	 */
 	private void authorize(List<String> wwwAuthenticate, McpChallenge challenge) {
 		try {
@@ -238,8 +309,9 @@ public final class McpServerAuthorization {
 			if (!invalidClient(ex)) {
 				throw ex;
 			}
-			forget();
-			register(wwwAuthenticate, challenge.scope());
+			McpRegistrations.Entry entry = this.registrations.entry(this.registrationId, this.server);
+			forget(entry, ex);
+			register(wwwAuthenticate, challenge.scope(), entry);
 			this.manager.authorize(request(true));
 		}
 	}
@@ -249,7 +321,7 @@ public final class McpServerAuthorization {
 	 * said in the server's terms (the registration id is the starter's own), with what to set instead.
 	 */
 	private RuntimeException deviceGrantUnavailable(DeviceGrantUnavailableException failure) {
-		ClientRegistration registration = this.registrations.find(this.registrationId);
+		ClientRegistration registration = this.registrations.find(this.registrationId, this.server);
 		if (registration == null || registration.getProviderDetails()
 			.getConfigurationMetadata()
 			.containsKey(DeviceEndpoints.METADATA_NAME)) {
@@ -264,22 +336,38 @@ public final class McpServerAuthorization {
 				+ "this machine.", failure);
 	}
 
-	private void forget() {
+	/**
+	 * Forgets the refused client if it is a dynamic registration that is still stored; otherwise says what to do.
+	 * Called with the lock held.
+	 */
+	private void forget(McpRegistrations.@Nullable Entry entry, RuntimeException refusal) {
+		if (entry == null || !entry.dynamicClient()) {
+			throw new McpAuthorizationException(this.server, "The authorization server of the MCP server " + this.server
+					+ " refused its client (invalid_client): the client configured for it (a pre-registered client or "
+					+ "the Client ID Metadata Document) is not known there or its credentials are wrong. Check the "
+					+ "client id and secret of the server's registration (oauth-callback.mcp.servers.<name>."
+					+ "registration), or its issuer; nothing else was tried.", refusal);
+		}
 		logger.info("The authorization server of MCP server " + this.server + " refused its client (invalid_client): "
 				+ "registering again");
-		this.clients.forget(this.registrationId);
+		this.clients.forget(this.registrationId, entry.registration().getClientId());
 	}
 
 	/**
-	 * The server's registration when it is known or can be built from cached metadata and a client identity at hand,
-	 * without any network call.
+	 * The server's registration when it is known or can be built from cached metadata (also past its time to live)
+	 * and a client identity at hand, without any network call.
 	 */
-	private @Nullable ClientRegistration knownRegistration() {
-		ClientRegistration known = this.registrations.find(this.registrationId);
+	private McpRegistrations.@Nullable Entry knownEntry() {
+		McpRegistrations.Entry known = this.registrations.entry(this.registrationId, this.server);
 		if (known != null) {
 			return known;
 		}
+		boolean expired = false;
 		Optional<McpServerMetadata> cached = this.metadata.cached(this.server);
+		if (cached.isEmpty()) {
+			cached = this.metadata.cachedEvenIfExpired(this.server);
+			expired = true;
+		}
 		if (cached.isEmpty()) {
 			return null;
 		}
@@ -289,8 +377,21 @@ public final class McpServerAuthorization {
 		}
 		ClientRegistration registration = this.factory.build(this.registrationId, cached.get(), client.get(),
 				McpScopes.first(List.of(), cached.get()));
-		this.registrations.put(registration, cached.get().resource().resource());
-		return registration;
+		McpRegistrations.Entry entry = new McpRegistrations.Entry(this.server, registration,
+				cached.get().resource().resource(), client.get().dynamicRegistration(), expired);
+		this.lock.lock();
+		try {
+			// a registration made by a 401 meanwhile wins
+			McpRegistrations.Entry meanwhile = this.registrations.entry(this.registrationId, this.server);
+			if (meanwhile != null) {
+				return meanwhile;
+			}
+			this.registrations.put(entry);
+			return entry;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	private OAuth2AuthorizeRequest request(boolean interactive) {

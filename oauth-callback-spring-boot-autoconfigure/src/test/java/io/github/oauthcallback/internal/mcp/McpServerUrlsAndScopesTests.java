@@ -28,9 +28,27 @@ class McpServerUrlsAndScopesTests {
 	@Test
 	void registrationIdIsStableSafeAndDiffersPerServer() {
 		String id = McpServerUrls.registrationId(URI.create("https://MCP.example.com:443/mcp/"));
-		assertThat(id).matches("mcp-mcp\\.example\\.com-[0-9a-f]{10}")
+		assertThat(id).matches("mcp-mcp\\.example\\.com-[0-9a-f]{32}")
 			.isEqualTo(McpServerUrls.registrationId(URI.create("https://mcp.example.com/mcp")));
 		assertThat(McpServerUrls.registrationId(URI.create("https://mcp.example.com/other"))).isNotEqualTo(id);
+	}
+
+	@Test
+	void aRegistrationIdFitsTheTokenTablesColumnWhateverTheHost() {
+		String host = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example";
+		String id = McpServerUrls.registrationId(URI.create("https://" + host + "/mcp"));
+		assertThat(id).hasSizeLessThanOrEqualTo(100).matches("mcp-a{50}-[0-9a-f]{32}");
+		assertThat(McpServerUrls.registrationId(URI.create("https://" + host + "/other"))).isNotEqualTo(id);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "http://ada:pw-Secret-9@mcp.example.com/mcp",
+			"https://ada:pw-Secret-9@mcp.example.com/mcp", "http://ada:pw-Secret-9@127.0.0.1:3000/mcp",
+			"http://ada:pw-Secret-9@bad_host/mcp", "http://ada:pw-Secret-9@mcp.example.com/a b" })
+	void aUrlWithUserInfoIsRefusedWithoutShowingThePassword(String url) {
+		assertThatIllegalArgumentException().isThrownBy(() -> McpServerUrls.parse(url))
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("pw-Secret-9").doesNotContain("ada"));
+		assertThat(McpServerUrls.shown(url)).doesNotContain("pw-Secret-9").doesNotContain("ada");
 	}
 
 	@Test

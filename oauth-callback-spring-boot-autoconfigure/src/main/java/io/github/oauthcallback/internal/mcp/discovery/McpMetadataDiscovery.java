@@ -117,6 +117,26 @@ public final class McpMetadataDiscovery {
 	}
 
 	/**
+	 * The metadata an earlier discovery cached for this server, even when past its time to live, without any network
+	 * call: for finding the server's stored login again (the glue uses its token and refresh as before; a login that
+	 * needs the user discovers first). Same trust rules as {@link #cached}; an entry dated in the future is not used.
+	 * @param serverUrl the MCP server's URL
+	 * @return its cached metadata, if a trusted entry for this URL exists
+	 * @throws McpAuthorizationException if the URL is not an absolute http(s) URL, or uses plain http to another
+	 * machine than this one
+	 */
+	public Optional<McpServerMetadata> cachedEvenIfExpired(URI serverUrl) {
+		URI server = server(serverUrl);
+		if (this.cache == null) {
+			return Optional.empty();
+		}
+		Instant now = this.clock.instant();
+		return this.cache.read(server)
+			.filter((entry) -> entry.discoveredAt() != null && !entry.discoveredAt().isAfter(now))
+			.map(CachedMcpServerMetadata::metadata);
+	}
+
+	/**
 	 * Discovers the server's metadata, or takes it from the cache (see the class description).
 	 * @param serverUrl the MCP server's URL, as the client sends its requests to it
 	 * @param challenge the Bearer challenge of the server's 401 (or 403), if there was one

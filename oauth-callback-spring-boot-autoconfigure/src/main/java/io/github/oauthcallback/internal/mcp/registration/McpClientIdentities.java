@@ -109,6 +109,25 @@ public final class McpClientIdentities {
 		});
 	}
 
+	/**
+	 * Drops the client registered for a server if it is still the one the authorization server refused
+	 * ({@code invalid_client}), so the next {@link #identify} registers again; a client registered meanwhile (another
+	 * client id) stays.
+	 * @param registrationId the server's registration id
+	 * @param clientId the refused client's id
+	 * @return whether it was dropped
+	 */
+	public boolean forget(String registrationId, String clientId) {
+		return this.locks.locked(registrationId, () -> this.registered.exclusively(registrationId, () -> {
+			Optional<McpClient> stored = this.registered.find(registrationId);
+			if (stored.isEmpty() || !stored.get().clientId().equals(clientId)) {
+				return false;
+			}
+			this.registered.remove(registrationId);
+			return true;
+		}));
+	}
+
 	private McpClient storedOrRegistered(URI server, String registrationId,
 			AuthorizationServerMetadata authorizationServer, ClientIdentityOptions options, List<String> scopes) {
 		URI issuer = authorizationServer.issuer();

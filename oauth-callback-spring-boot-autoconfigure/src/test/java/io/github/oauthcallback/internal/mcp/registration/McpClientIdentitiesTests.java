@@ -181,6 +181,21 @@ class McpClientIdentitiesTests {
 	}
 
 	@Test
+	void forgettingARefusedClientLeavesAClientRegisteredMeanwhile() {
+		answerRegistrations();
+		McpClientIdentities identities = identities();
+		AuthorizationServerMetadata metadata = metadata(this.authorizationServer, List.of("none"));
+		McpClient first = identities.identify(SERVER, ID, metadata, ClientIdentityOptions.none(), List.of());
+		assertThat(identities.forget(ID, first.clientId())).isTrue();
+		McpClient meanwhile = identities.identify(SERVER, ID, metadata, ClientIdentityOptions.none(), List.of());
+		assertThat(meanwhile.clientId()).isNotEqualTo(first.clientId());
+
+		// a late refusal of the first client does not remove the one registered since
+		assertThat(identities.forget(ID, first.clientId())).isFalse();
+		assertThat(this.stored.find(ID)).contains(meanwhile);
+	}
+
+	@Test
 	void aStoredRegistrationWhoseSecretExpiredIsReplaced() {
 		answerRegistrations();
 		McpClient expiring = new McpClient("old", SECRET, ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
