@@ -12,6 +12,7 @@ import io.github.oauthcallback.internal.refresh.LazyAuthorizedClientProvider;
 import io.github.oauthcallback.internal.refresh.LoopbackAuthorizedClientProvider;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.refresh.RefreshEventsAfterSave;
+import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import io.github.oauthcallback.internal.revocation.LoginRevocation;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
@@ -138,13 +139,15 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	OAuthCallbackAuthorizedClientManager oauthCallbackAuthorizedClientManager(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
 			ObjectProvider<DeviceAuthorizer> deviceAuthorizer, OAuth2AuthorizedClientProvider provider,
-			RefreshEventsAfterSave events, LoginRevocation revocation, OAuthCallbackProperties properties) {
+			RefreshEventsAfterSave events, LoginRevocation revocation, OAuthCallbackProperties properties,
+			ObjectProvider<McpRegistrations> mcp) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
 		OAuthCallbackProperties.Registration.requireDeclared(properties.registrations(), registrations);
 		TokenRequestRetries retries = new TokenRequestRetries(properties.tokenEndpoint().retry().attempts(),
 				properties.tokenEndpoint().retry().backoff(), properties.tokenEndpoint().retry().maxBackoff());
-		return new OAuthCallbackAuthorizedClientManager(registrations, TokenStore.of(authorizedClients), provider,
+		return new OAuthCallbackAuthorizedClientManager(StarterClientRegistrations.of(registrations, mcp),
+				TokenStore.of(authorizedClients), provider,
 				events, authorizer, deviceAuthorizer.getIfUnique(), retries, revocation, properties.refresh().clockSkew(),
 				Accounts.defaultAccount(properties.login().account()), Clock.systemUTC());
 	}

@@ -16,6 +16,7 @@ import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
 import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.mcp.McpRegistrations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -82,13 +83,15 @@ public final class OAuthCallbackLoginAutoConfiguration {
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokenResponseClient,
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
 			OAuthCallbackProperties properties, ResourceLoader resourceLoader,
-			ObjectProvider<DeviceLoginStarter> deviceLogins, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<DeviceLoginStarter> deviceLogins, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<McpRegistrations> mcp) {
 		OAuthCallbackProperties.Listener listener = properties.listener();
 		OAuthCallbackProperties.Pages pages = listener.pages();
 		ListenerSettings settings = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
 				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
 						pages.successRedirectUri()));
-		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(registrations, authorizedClients,
+		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(
+				StarterClientRegistrations.of(registrations, mcp), authorizedClients,
 				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
 				properties.login().timeout());
 		authorizer.setAuthorizationParameters(properties.login().authorizationParameters());
@@ -109,10 +112,10 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<ResourceIndicators> resources, ObjectProvider<McpRegistrations> mcp) {
 		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings,
 				TokenEndpointRestClients.resourceIndicators(properties, resources));
-		return new DefaultDeviceAuthorizer(registrations, authorizedClients, clients.deviceAuthorization(),
+		return new DefaultDeviceAuthorizer(StarterClientRegistrations.of(registrations, mcp), authorizedClients, clients.deviceAuthorization(),
 				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
 				properties.login().account(), properties.login().timeout());
 	}

@@ -65,8 +65,9 @@ import org.springframework.util.StringUtils;
  * discover a protected MCP server's authorization server, get a client identity, log in through the starter's client
  * manager and send the token (see its Javadoc), configured by {@code oauth-callback.mcp.*}. Needs the MCP Java SDK
  * on the classpath and the starter's client manager ({@link OAuthCallbackMcpRegistrationsAutoConfiguration} makes
- * the store, the login and the manager come up without any {@code spring.security.oauth2.client} registration); off
- * with {@code oauth-callback.mcp.enabled=false}. Each bean backs off for one of the application.
+ * the store, the login and the manager come up without any {@code spring.security.oauth2.client} registration in an
+ * application that is not a web application; a web application needs a registration for them); off with
+ * {@code oauth-callback.mcp.enabled=false}. Each bean backs off for one of the application.
  */
 @AutoConfiguration(after = { OAuthCallbackMcpRegistrationsAutoConfiguration.class,
 		OAuthCallbackClientManagerAutoConfiguration.class })

@@ -4,6 +4,7 @@ import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
+import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
 import io.github.oauthcallback.store.TokenStore;
 
@@ -36,8 +37,10 @@ public final class OAuthCallbackShellAutoConfiguration {
 	OAuthCallbackShellCommands oauthCallbackShellCommands(LoopbackAuthorizer authorizer,
 			ObjectProvider<DeviceAuthorizer> deviceAuthorizer, ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients,
-			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties) {
-		return new OAuthCallbackShellCommands(authorizer, deviceAuthorizer.getIfUnique(), registrations,
+			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties,
+			ObjectProvider<McpRegistrations> mcp) {
+		return new OAuthCallbackShellCommands(authorizer, deviceAuthorizer.getIfUnique(),
+				StarterClientRegistrations.of(registrations, mcp),
 				TokenStore.of(authorizedClients),
 				manager.getIfUnique(),
 				Accounts.defaultAccount(properties.login().account()));

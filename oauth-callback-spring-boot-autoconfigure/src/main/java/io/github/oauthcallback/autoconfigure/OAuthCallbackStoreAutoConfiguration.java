@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
 import org.springframework.context.annotation.Conditional;
 import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -41,8 +42,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  * The token store, chosen by {@code oauth-callback.store.type}. It runs before Spring Boot's OAuth2 client
  * auto-configuration, whose in-memory {@link OAuth2AuthorizedClientService} would otherwise win; a store the user
  * defines wins over both. It comes up when registrations are declared
- * ({@code spring.security.oauth2.client.registration.*}) or MCP servers may be authorized
- * ({@link OAuthCallbackMcpRegistrationsAutoConfiguration}).
+ * ({@code spring.security.oauth2.client.registration.*}) or, in an application that is not a web application, MCP
+ * servers may be authorized ({@link OAuthCallbackMcpRegistrationsAutoConfiguration}).
  */
 @AutoConfiguration(before = OAuth2ClientAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -70,9 +71,9 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		FileTokenStore oauthCallbackTokenStore(OAuthCallbackProperties properties, Environment environment,
-				ClientRegistrationRepository registrations, TokenCipher cipher) {
-			FileTokenStore store = new FileTokenStore(tokenFile(properties, environment), registrations, cipher,
-					properties.store().lockTimeout());
+				ClientRegistrationRepository registrations, ObjectProvider<McpRegistrations> mcp, TokenCipher cipher) {
+			FileTokenStore store = new FileTokenStore(tokenFile(properties, environment),
+					StarterClientRegistrations.of(registrations, mcp), cipher, properties.store().lockTimeout());
 			if (encryptPlaintext(properties, cipher)) {
 				reportEncrypted(store.encryptPlaintext(), store);
 			}
@@ -103,7 +104,7 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		JdbcTokenStore oauthCallbackTokenStore(OAuthCallbackProperties properties,
 				ObjectProvider<DataSource> dataSources, ClientRegistrationRepository registrations,
-				TokenCipher cipher) {
+				ObjectProvider<McpRegistrations> mcp, TokenCipher cipher) {
 			DataSource dataSource = dataSources.getIfUnique();
 			if (dataSource == null) {
 				throw new InvalidConfigurationPropertyValueException(TYPE, "jdbc", "It needs one DataSource: add "
@@ -113,7 +114,8 @@ public final class OAuthCallbackStoreAutoConfiguration {
 			OAuthCallbackProperties.Jdbc jdbc = properties.store().jdbc();
 			TokenTableSchema.initialize(dataSource, jdbc.tableName(), jdbc.initializeSchema());
 			JdbcTokenStore store = new JdbcTokenStore(new JdbcTemplate(dataSource),
-					new DataSourceTransactionManager(dataSource), registrations, cipher, jdbc.tableName(),
+					new DataSourceTransactionManager(dataSource), StarterClientRegistrations.of(registrations, mcp), cipher,
+					jdbc.tableName(),
 					() -> TokenTableSchema.describe(dataSource), jdbc.cacheTimeToLive(), properties.store().lockTimeout());
 			if (encryptPlaintext(properties, cipher)) {
 				reportEncrypted(store.encryptPlaintext(), store);
@@ -169,7 +171,10 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 
 	/**
-	 * Registrations declared, or the MCP servers' registrations there (the MCP Java SDK on the classpath).
+	 * Registrations declared, or an application that is not a web application with MCP support on (the MCP Java SDK
+	 * on the classpath): its MCP servers are its registrations. A web application without registrations gets no store,
+	 * so Spring Boot's servlet OAuth2 client support (an {@code oauth2Login} chain once an
+	 * {@link OAuth2AuthorizedClientService} exists) does not come up because of the starter.
 	 */
 	static final class RegistrationsOrMcpServers extends AnyNestedCondition {
 
@@ -183,7 +188,8 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		}
 
 		@ConditionalOnBean(McpRegistrations.class)
-		static final class McpServers {
+		@ConditionalOnNotWebApplication
+		static final class McpServersOutsideWebApplications {
 
 		}
 
