@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -233,6 +235,9 @@ class McpHeadlessEndToEndTests {
 		PipedInputStream stdin = new PipedInputStream(typing, 64 * 1024);
 		UserAgentBrowser browser = UserAgentBrowser.elsewhere();
 		List<URI> launched = new CopyOnWriteArrayList<>();
+		// The user plays on a thread of its own: the common ForkJoinPool may have one worker on a small machine, and
+		// on JDK 25 the JDK HttpClient can then not make progress for a task blocked in it (docs/troubleshooting.md).
+		ExecutorService user = Executors.newSingleThreadExecutor();
 		// The user: reads the URL off the terminal, signs in on another machine, pastes where the browser ended.
 		CompletableFuture<URI> pasted = CompletableFuture.supplyAsync(() -> {
 			try {
@@ -246,7 +251,7 @@ class McpHeadlessEndToEndTests {
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
 			}
-		});
+		}, user);
 		System.setErr(console);
 		try {
 			runner(launched::add).withPropertyValues("oauth-callback.login.mode=paste").run((context) -> {
@@ -281,6 +286,7 @@ class McpHeadlessEndToEndTests {
 		finally {
 			System.setErr(originalErr);
 			typing.close();
+			user.shutdownNow();
 		}
 	}
 
