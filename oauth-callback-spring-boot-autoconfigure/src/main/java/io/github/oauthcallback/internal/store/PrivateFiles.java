@@ -1,12 +1,15 @@
 package io.github.oauthcallback.internal.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.AclEntryPermission;
@@ -19,13 +22,17 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Helpers for the files only their owner may use that the starter keeps: the token file and the discovery cache.
+ * Helpers for the files only their owner may use that the starter keeps: the token file, the file of registered MCP
+ * clients and the discovery cache.
  */
 public final class PrivateFiles {
+
+	private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
 
 	private PrivateFiles() {
 	}
@@ -115,6 +122,77 @@ public final class PrivateFiles {
 		catch (IOException ex) {
 			// some file systems cannot sync a directory; the rename itself is already atomic
 		}
+	}
+
+	/**
+	 * Replaces a file's content atomically with an owner-only file: a temporary sibling (named after the file, so that
+	 * {@link #removeStaleTemporaryFiles} finds only its own) is written, forced to disk, moved over the file, and the
+	 * directory forced. A temporary file left by a failure is removed.
+	 * @param file the file
+	 * @param content its new content
+	 * @param posix whether the file system has POSIX permissions (elsewhere the temporary file's ACL is restricted)
+	 * @param beforeRename called with the temporary file before it is moved (tests), or {@code null}
+	 * @throws IOException if the file cannot be written; it is then unchanged
+	 */
+	public static void replaceAtomically(Path file, byte[] content, boolean posix,
+			@Nullable Consumer<Path> beforeRename) throws IOException {
+		Path temporary = null;
+		try {
+			temporary = Files.createTempFile(file.getParent(), temporaryPrefix(file), ".tmp",
+					creationAttributes(posix, OWNER_RW));
+			if (!posix) {
+				restrictAcl(temporary);
+			}
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+					LinkOption.NOFOLLOW_LINKS)) {
+				ByteBuffer buffer = ByteBuffer.wrap(content);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				channel.force(true);
+			}
+			if (beforeRename != null) {
+				beforeRename.accept(temporary);
+			}
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			temporary = null;
+			forceDirectory(file.getParent(), posix);
+		}
+		finally {
+			if (temporary != null) {
+				try {
+					Files.deleteIfExists(temporary);
+				}
+				catch (IOException ex) {
+					// the failure being reported matters more
+				}
+			}
+		}
+	}
+
+	/**
+	 * Removes the temporary files {@link #replaceAtomically} left for this file when a process died mid-write. Call it
+	 * only while holding the file's lock (temporary files are only made under it). Leftovers that cannot be removed do
+	 * no harm; the next write reports real problems.
+	 * @param file the file
+	 */
+	public static void removeStaleTemporaryFiles(Path file) {
+		String prefix = temporaryPrefix(file);
+		try (DirectoryStream<Path> stale = Files.newDirectoryStream(file.getParent(),
+				(path) -> path.getFileName().toString().startsWith(prefix)
+						&& path.getFileName().toString().endsWith(".tmp"))) {
+			for (Path path : stale) {
+				Files.deleteIfExists(path);
+			}
+		}
+		catch (IOException ex) {
+			// leftovers do no harm
+		}
+	}
+
+	/** Names one file's temporary files only: not those of a sibling such as {@code tokens.json2}. */
+	private static String temporaryPrefix(Path file) {
+		return "." + file.getFileName() + ".tmp-";
 	}
 
 	/**

@@ -1,10 +1,8 @@
 package io.github.oauthcallback.internal.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -181,7 +179,7 @@ public final class TokenFile {
 	 */
 	public TokenFileDocument update(UnaryOperator<TokenFileDocument> change) {
 		return locked(() -> {
-			removeStaleTemporaryFiles();
+			PrivateFiles.removeStaleTemporaryFiles(this.file);
 			TokenFileDocument before = readCurrent();
 			TokenFileDocument after = change.apply(before);
 			if (after != before) {
@@ -383,65 +381,16 @@ public final class TokenFile {
 
 	private void write(TokenFileDocument document) {
 		byte[] content = this.json.writeValueAsBytes(document);
-		Path temp = null;
 		try {
-			temp = Files.createTempFile(this.file.getParent(), temporaryPrefix(), ".tmp",
-					ownerOnly(OWNER_RW));
-			restrictAcl(temp);
-			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-				ByteBuffer buffer = ByteBuffer.wrap(content);
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-				channel.force(true);
-			}
-			java.util.function.Consumer<Path> hook = beforeRename;
-			if (hook != null) {
-				hook.accept(temp);
-			}
-			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			temp = null;
-			forceDirectory();
+			PrivateFiles.replaceAtomically(this.file, content, this.posix, beforeRename);
 			this.cache = new Cached(Version.of(this.file), document);
 		}
 		catch (IOException ex) {
 			throw failure("cannot be written (" + describe(ex) + ")",
 					"Make its directory writable", ex);
 		}
-		finally {
-			if (temp != null) {
-				try {
-					Files.deleteIfExists(temp);
-				}
-				catch (IOException ex) {
-					// the failure being reported matters more
-				}
-			}
-		}
 	}
 
-	/**
-	 * Temporary files are only made under the lock, so any found while holding it were left by a process that died
-	 * mid-write.
-	 */
-	private void removeStaleTemporaryFiles() {
-		String prefix = temporaryPrefix();
-		try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.file.getParent(),
-				(path) -> path.getFileName().toString().startsWith(prefix)
-						&& path.getFileName().toString().endsWith(".tmp"))) {
-			for (Path path : stale) {
-				Files.deleteIfExists(path);
-			}
-		}
-		catch (IOException ex) {
-			// leftovers do no harm; the write below reports real problems
-		}
-	}
-
-	/** Names this file's temporary files only: not those of a sibling store such as {@code tokens.json2}. */
-	private String temporaryPrefix() {
-		return "." + this.file.getFileName() + ".tmp-";
-	}
 
 	private void createDirectory() {
 		Path directory = this.file.getParent();
@@ -496,10 +445,6 @@ public final class TokenFile {
 					+ " (or chmod 700), or use a token file in a directory of your own. "
 					+ "Nothing was changed.");
 		}
-	}
-
-	private void forceDirectory() {
-		PrivateFiles.forceDirectory(this.file.getParent(), this.posix);
 	}
 
 	private void refuseSymlink() {

@@ -1,22 +1,13 @@
 package io.github.oauthcallback.internal.mcp.registration;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -46,8 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
  * or of a newer format is reported ({@link TokenStoreException}) and never overwritten; the token file is not touched.
  */
 public final class FileRegisteredClients implements RegisteredClients {
-
-	private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
 
 	/** The key of the file's lock: one lock for the whole file. */
 	private static final String LOCK_KEY = "mcp-clients";
@@ -121,7 +110,7 @@ public final class FileRegisteredClients implements RegisteredClients {
 	public McpClient saveUnlessChanged(String registrationId, @Nullable McpClient replaced, McpClient client) {
 		Entry entry = entry(registrationId, client);
 		return this.lock.lockedForKey(LOCK_KEY, () -> {
-			removeStaleTemporaryFiles();
+			PrivateFiles.removeStaleTemporaryFiles(this.file);
 			Document before = read();
 			Entry current = before.find(registrationId);
 			McpClient stored = (current != null)
@@ -161,7 +150,7 @@ public final class FileRegisteredClients implements RegisteredClients {
 
 	private void update(UnaryOperator<Document> change) {
 		this.lock.lockedForKey(LOCK_KEY, () -> {
-			removeStaleTemporaryFiles();
+			PrivateFiles.removeStaleTemporaryFiles(this.file);
 			Document before = read();
 			Document after = change.apply(before);
 			if (after != before) {
@@ -211,63 +200,16 @@ public final class FileRegisteredClients implements RegisteredClients {
 
 	private void write(Document document) {
 		byte[] content = json.writeValueAsBytes(document);
-		Path temporary = null;
 		try {
-			temporary = Files.createTempFile(this.file.getParent(), temporaryPrefix(), ".tmp",
-					PrivateFiles.creationAttributes(this.posix, OWNER_RW));
-			if (!this.posix) {
-				PrivateFiles.restrictAcl(temporary);
-			}
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-					LinkOption.NOFOLLOW_LINKS)) {
-				ByteBuffer buffer = ByteBuffer.wrap(content);
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-				channel.force(true);
-			}
-			Files.move(temporary, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			temporary = null;
-			PrivateFiles.forceDirectory(this.file.getParent(), this.posix);
+			PrivateFiles.replaceAtomically(this.file, content, this.posix, null);
 		}
 		catch (IOException ex) {
 			throw new TokenStoreException(location(), "The file of registered MCP clients " + this.file + " cannot be "
 					+ "written (" + PrivateFiles.describe(ex) + "). Make its directory writable. Nothing was changed.",
 					ex);
 		}
-		finally {
-			if (temporary != null) {
-				try {
-					Files.deleteIfExists(temporary);
-				}
-				catch (IOException ex) {
-					// the failure being reported matters more
-				}
-			}
-		}
 	}
 
-	/**
-	 * Temporary files are only made under the lock, so any found while holding it were left by a process that died
-	 * mid-write.
-	 */
-	private void removeStaleTemporaryFiles() {
-		String prefix = temporaryPrefix();
-		try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.file.getParent(),
-				(path) -> path.getFileName().toString().startsWith(prefix)
-						&& path.getFileName().toString().endsWith(".tmp"))) {
-			for (Path path : stale) {
-				Files.deleteIfExists(path);
-			}
-		}
-		catch (IOException ex) {
-			// leftovers do no harm; the write that follows reports real problems
-		}
-	}
-
-	private String temporaryPrefix() {
-		return "." + this.file.getFileName() + ".tmp-";
-	}
 
 	private TokenStoreException unusable(String problem, String wayOut, @Nullable Throwable cause) {
 		return new TokenStoreException(location(), "The file of registered MCP clients " + this.file + " " + problem
