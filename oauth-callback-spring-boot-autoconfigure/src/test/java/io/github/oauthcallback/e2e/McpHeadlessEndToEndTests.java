@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +41,7 @@ import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
 import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.support.DeviceApprover;
 import io.github.oauthcallback.support.FakeTerminal;
+import io.github.oauthcallback.support.TestThreads;
 import io.github.oauthcallback.support.UserAgentBrowser;
 import io.github.oauthcallback.support.mcp.McpAuthorizationServer;
 import io.github.oauthcallback.support.mcp.McpAuthorizationServer.ResourceIndicator;
@@ -235,9 +234,9 @@ class McpHeadlessEndToEndTests {
 		PipedInputStream stdin = new PipedInputStream(typing, 64 * 1024);
 		UserAgentBrowser browser = UserAgentBrowser.elsewhere();
 		List<URI> launched = new CopyOnWriteArrayList<>();
-		// The user plays on a thread of its own: the common ForkJoinPool may have one worker on a small machine, and
-		// on JDK 25 the JDK HttpClient can then not make progress for a task blocked in it (docs/troubleshooting.md).
-		ExecutorService user = Executors.newSingleThreadExecutor();
+		// The user plays on a thread of TestThreads.POOL, not the common ForkJoinPool: that may have one worker on a
+		// small machine, and on JDK 25 the JDK HttpClient can then not make progress for a task blocked in it
+		// (docs/troubleshooting.md).
 		// The user: reads the URL off the terminal, signs in on another machine, pastes where the browser ended.
 		CompletableFuture<URI> pasted = CompletableFuture.supplyAsync(() -> {
 			try {
@@ -251,7 +250,7 @@ class McpHeadlessEndToEndTests {
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
 			}
-		}, user);
+		}, TestThreads.POOL);
 		System.setErr(console);
 		try {
 			runner(launched::add).withPropertyValues("oauth-callback.login.mode=paste").run((context) -> {
@@ -286,7 +285,6 @@ class McpHeadlessEndToEndTests {
 		finally {
 			System.setErr(originalErr);
 			typing.close();
-			user.shutdownNow();
 		}
 	}
 
