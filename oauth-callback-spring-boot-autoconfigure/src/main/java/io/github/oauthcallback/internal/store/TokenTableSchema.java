@@ -59,8 +59,6 @@ public final class TokenTableSchema {
 	/** The platforms with an {@code upgrade-<platform>.sql} script; others use {@code upgrade.sql}. */
 	private static final Set<String> UPGRADE_PLATFORMS = Set.of("h2", "postgresql", "mariadb");
 
-	/** The default table name as the scripts spell it. */
-	private static final Pattern TABLE_IN_SCRIPT = Pattern.compile("\\b" + JdbcTokenStore.DEFAULT_TABLE_NAME + "\\b");
 
 	private TokenTableSchema() {
 	}
@@ -75,8 +73,7 @@ public final class TokenTableSchema {
 	 * @return whether the table was created
 	 */
 	public static boolean initialize(DataSource dataSource, String table, DatabaseInitializationMode mode) {
-		if (mode == DatabaseInitializationMode.NEVER
-				|| (mode == DatabaseInitializationMode.EMBEDDED && !EmbeddedDatabaseConnection.isEmbedded(dataSource))) {
+		if (!mayInitialize(dataSource, mode)) {
 			return false;
 		}
 		StoreSettings.tableName(table);
@@ -153,6 +150,18 @@ public final class TokenTableSchema {
 	 * @return the statements, without the {@code ;}
 	 */
 	static List<String> statements(String location, String table) {
+		return statements(location, JdbcTokenStore.DEFAULT_TABLE_NAME, table);
+	}
+
+	/**
+	 * The statements of one of the starter's schema scripts, for another table name than the script's.
+	 * @param location a script on the class path, with one or more statements, each ending with {@code ;}, and
+	 * comment lines starting with {@code --}
+	 * @param defaultTable the table name as the script spells it
+	 * @param table the table name that replaces it
+	 * @return the statements, without the {@code ;}
+	 */
+	public static List<String> statements(String location, String defaultTable, String table) {
 		String script;
 		try (InputStream in = new ClassPathResource(location).getInputStream()) {
 			script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -164,13 +173,25 @@ public final class TokenTableSchema {
 			.filter((line) -> !line.strip().startsWith("--"))
 			.map((line) -> line + "\n")
 			.collect(Collectors.joining());
+		Pattern tableInScript = Pattern.compile("\\b" + Pattern.quote(defaultTable) + "\\b");
 		List<String> statements = new ArrayList<>();
 		for (String statement : code.split(";")) {
 			if (!statement.isBlank()) {
-				statements.add(TABLE_IN_SCRIPT.matcher(statement.strip()).replaceAll(Matcher.quoteReplacement(table)));
+				statements.add(tableInScript.matcher(statement.strip()).replaceAll(Matcher.quoteReplacement(table)));
 			}
 		}
 		return statements;
+	}
+
+	/**
+	 * @param dataSource the data source
+	 * @param mode when the starter creates its tables, as Spring Boot's {@code spring.sql.init.mode}
+	 * @return whether the mode lets the starter create a table in this database ({@code EMBEDDED}: only in an embedded
+	 * one)
+	 */
+	public static boolean mayInitialize(DataSource dataSource, DatabaseInitializationMode mode) {
+		return mode == DatabaseInitializationMode.ALWAYS || (mode == DatabaseInitializationMode.EMBEDDED
+				&& EmbeddedDatabaseConnection.isEmbedded(dataSource));
 	}
 
 	/**

@@ -1,15 +1,6 @@
 package io.github.oauthcallback.internal.mcp.registration;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -20,9 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
-import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,7 +31,6 @@ public final class McpClientTableSchema {
 
 	private static final Set<String> PLATFORMS = Set.of("h2", "hsqldb", "postgresql", "mariadb", "mysql");
 
-	private static final Pattern TABLE_IN_SCRIPT = Pattern.compile("\\b" + DEFAULT_TABLE_NAME + "\\b");
 
 	private McpClientTableSchema() {
 	}
@@ -57,8 +45,7 @@ public final class McpClientTableSchema {
 	 * @throws TokenStoreException if it does not exist and cannot be created
 	 */
 	public static boolean initialize(DataSource dataSource, String table, DatabaseInitializationMode mode) {
-		if (mode == DatabaseInitializationMode.NEVER
-				|| (mode == DatabaseInitializationMode.EMBEDDED && !EmbeddedDatabaseConnection.isEmbedded(dataSource))) {
+		if (!TokenTableSchema.mayInitialize(dataSource, mode)) {
 			return false;
 		}
 		StoreSettings.tableName(table);
@@ -68,7 +55,7 @@ public final class McpClientTableSchema {
 		}
 		DatabaseDriver driver = TokenTableSchema.driver(jdbc);
 		try {
-			for (String statement : statements(script(driver), table)) {
+			for (String statement : TokenTableSchema.statements(script(driver), DEFAULT_TABLE_NAME, table)) {
 				jdbc.execute(statement);
 			}
 		}
@@ -104,33 +91,6 @@ public final class McpClientTableSchema {
 		catch (DataAccessException ex) {
 			return false;
 		}
-	}
-
-	/**
-	 * @param location a script on the class path: statements ending with {@code ;}, comment lines starting with
-	 * {@code --}
-	 * @param table the table name that replaces the default one
-	 * @return the statements, without the {@code ;}
-	 */
-	static List<String> statements(String location, String table) {
-		String script;
-		try (InputStream in = new ClassPathResource(location).getInputStream()) {
-			script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("The starter's script " + location + " cannot be read", ex);
-		}
-		String code = script.lines()
-			.filter((line) -> !line.strip().startsWith("--"))
-			.map((line) -> line + "\n")
-			.collect(Collectors.joining());
-		List<String> statements = new ArrayList<>();
-		for (String statement : code.split(";")) {
-			if (!statement.isBlank()) {
-				statements.add(TABLE_IN_SCRIPT.matcher(statement.strip()).replaceAll(Matcher.quoteReplacement(table)));
-			}
-		}
-		return statements;
 	}
 
 }
