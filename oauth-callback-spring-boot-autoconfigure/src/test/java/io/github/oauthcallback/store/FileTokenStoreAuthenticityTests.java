@@ -122,7 +122,8 @@ class FileTokenStoreAuthenticityTests {
 				.doesNotContain("access-1", "refresh-1", "access-2", "eyJ");
 		}
 		String content = Files.readString(file());
-		assertThat(content).doesNotContain("access-1", "refresh-1", "access-2", "eyJ").contains("enc:v2:");
+		assertThat(content).doesNotContain("access-1", "refresh-1", "access-2", StoreFixtures.ID_TOKEN_HEADER)
+			.contains("enc:v2:");
 		OAuth2AuthorizedClient ada = keyed().loadAuthorizedClient("github", "ada");
 		assertThat(ada.getAccessToken().getTokenValue()).isEqualTo("access-1");
 		assertThat(ada.getRefreshToken().getTokenValue()).isEqualTo("refresh-1");

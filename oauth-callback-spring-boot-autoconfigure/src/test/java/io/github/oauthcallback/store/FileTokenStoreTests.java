@@ -137,7 +137,7 @@ class FileTokenStoreTests {
 		store(cipher).saveAuthorizedClient(StoreFixtures.oidcClient(this.github, "ada", "secret-access"),
 				account("ada"));
 		String encrypted = Files.readString(file());
-		assertThat(encrypted).doesNotContain("secret-access", "refresh-secret-access", "eyJ")
+		assertThat(encrypted).doesNotContain("secret-access", "refresh-secret-access", StoreFixtures.ID_TOKEN_HEADER)
 			.contains("\"sealed\" : \"enc:v2:" + cipher.currentKeyId())
 			.doesNotContain("\"value\"");
 		OAuth2AuthorizedClient loaded = store(cipher).loadAuthorizedClient("github", "ada");

@@ -117,15 +117,17 @@ abstract class JdbcTokenStoreContract {
 	void encryptedValuesAreCiphertextInTheTable() {
 		TokenCipher cipher = TokenCipher.of(TokenCipherTests.key(), List.of());
 		JdbcTokenStore store = store(cipher);
-		store.saveAuthorizedClient(StoreFixtures.oidcClient(registration("github"), "ada", "secret-access"),
-				account("ada"));
+		OidcAuthorizedClient saved = StoreFixtures.oidcClient(registration("github"), "ada", "secret-access");
+		store.saveAuthorizedClient(saved, account("ada"));
+		String idToken = saved.getIdToken().getTokenValue();
 		List<String> raw = new JdbcTemplate(this.dataSource).query(
 				"SELECT access_token_value, refresh_token_value, id_token_value FROM " + this.table,
 				(resultSet, row) -> new String(resultSet.getBytes(1), StandardCharsets.UTF_8) + " "
 						+ new String(resultSet.getBytes(2), StandardCharsets.UTF_8) + " " + resultSet.getBytes(3));
 		assertThat(raw).singleElement()
 			.asString()
-			.doesNotContain("secret-access", "eyJ")
+			.doesNotContain("secret-access", "refresh-secret-access", StoreFixtures.ID_TOKEN_HEADER,
+					idToken.split("\\.")[1])
 			.startsWith("enc:v2:")
 			.endsWith(" " + JdbcTokenStore.SEALED_REFRESH_TOKEN + " null");
 		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("github", "ada");

@@ -63,6 +63,15 @@ public final class StoreFixtures {
 				(refresh != null) ? new OAuth2RefreshToken(refresh, now) : null);
 	}
 
+	/**
+	 * The first part of every ID token {@link #oidcClient} makes (base64url of {@code {"alg":"RS256"}}): what a test
+	 * looks for to tell that an ID token was stored as plaintext. Not a short prefix such as {@code eyJ}, which random
+	 * ciphertext holds now and then.
+	 */
+	public static final String ID_TOKEN_HEADER = Base64.getUrlEncoder()
+		.withoutPadding()
+		.encodeToString("{\"alg\":\"RS256\"}".getBytes());
+
 	public static OidcAuthorizedClient oidcClient(ClientRegistration registration, String account, String access) {
 		OAuth2AuthorizedClient plain = client(registration, account, access, "refresh-" + access);
 		long iat = Instant.now().getEpochSecond();
