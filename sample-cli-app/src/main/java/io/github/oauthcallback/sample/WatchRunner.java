@@ -101,7 +101,7 @@ public class WatchRunner implements CommandLineRunner, ExitCodeGenerator, Applic
 				return;
 			}
 		}
-		out.println("Stopped: the application is shutting down (Ctrl-C).");
+		out.println("Stopped: the application is shutting down (Ctrl-C or another stop signal).");
 	}
 
 	private boolean loginFirst(String registration) {

@@ -73,7 +73,7 @@ class WatchProfileTests {
 				"Watching 1 stored login in " + dir.resolve("tokens.json")
 						+ ": scheduled refresh every 1 s of the tokens expiring within 5 min. Ctrl-C stops.",
 				"  'demo-device' for account '" + ACCOUNT + "': scopes profile, expires ",
-				"Stopped: the application is shutting down (Ctrl-C).");
+				"Stopped: the application is shutting down (Ctrl-C or another stop signal).");
 		assertThat(latest).isNotNull();
 		assertThat(latest.getRefreshToken()).isNotNull();
 		assertThat(output.toString()).doesNotContain(latest.getAccessToken().getTokenValue(),
