@@ -136,8 +136,8 @@ class LoopbackCodeCaptureTests {
 				true, true);
 		Request request = new Request();
 		CapturedCallback callback = capture(browser).capture(request::build);
+		assertThat(callback.code()).as("the forged callback's code is never returned").isNotEqualTo("forged-code");
 		assertThat(browser.forgedResponse().statusCode()).as("the forged callback").isEqualTo(400);
-		assertThat(callback.code()).isNotEqualTo("forged-code");
 		assertThat(callback.state()).isEqualTo(request.state);
 		assertThat(exchange(callback, request.verifier).path("access_token").asString()).isNotBlank();
 		assertThat(output()).contains("Open this URL to continue: " + server.issuer() + "/oauth2/authorize?");
