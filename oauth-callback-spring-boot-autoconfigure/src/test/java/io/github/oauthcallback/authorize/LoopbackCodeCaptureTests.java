@@ -130,6 +130,33 @@ class LoopbackCodeCaptureTests {
 			});
 	}
 
+	/** The Nimbus example of docs/code-capture.md, against the real provider. */
+	@Test
+	void nimbusBuildsTheUrlAndExchangesTheCapturedCode() throws Exception {
+		com.nimbusds.oauth2.sdk.pkce.CodeVerifier verifier = new com.nimbusds.oauth2.sdk.pkce.CodeVerifier();
+		com.nimbusds.oauth2.sdk.id.State state = new com.nimbusds.oauth2.sdk.id.State();
+		com.nimbusds.oauth2.sdk.id.ClientID clientId = new com.nimbusds.oauth2.sdk.id.ClientID("public-cli");
+		CapturedCallback callback = capture(UserAgentBrowser.approving())
+			.capture((redirect) -> new com.nimbusds.oauth2.sdk.AuthorizationRequest.Builder(
+					new com.nimbusds.oauth2.sdk.ResponseType(com.nimbusds.oauth2.sdk.ResponseType.Value.CODE), clientId)
+				.endpointURI(URI.create(server.issuer() + "/oauth2/authorize"))
+				.redirectionURI(redirect)
+				.scope(new com.nimbusds.oauth2.sdk.Scope("read"))
+				.state(state)
+				.codeChallenge(verifier, com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod.S256)
+				.build()
+				.toURI(), CaptureOptions.defaults().withName("corp").withTimeout(Duration.ofSeconds(30)));
+		assertThat(callback.state()).isEqualTo(state.getValue());
+		com.nimbusds.oauth2.sdk.AuthorizationCodeGrant grant = new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(
+				new com.nimbusds.oauth2.sdk.AuthorizationCode(callback.code()), callback.redirectUri(), verifier);
+		com.nimbusds.oauth2.sdk.TokenResponse response = com.nimbusds.oauth2.sdk.TokenResponse.parse(
+				new com.nimbusds.oauth2.sdk.TokenRequest(URI.create(server.issuer() + "/oauth2/token"), clientId, grant)
+					.toHTTPRequest()
+					.send());
+		assertThat(response.indicatesSuccess()).as("Nimbus's token request with the captured code").isTrue();
+		assertThat(output()).contains("Open this URL to continue: ").doesNotContain(callback.code());
+	}
+
 	@Test
 	void aCallbackWithAnotherStateIsRefusedAndTheCaptureWaitsForTheGenuineOne() throws Exception {
 		UserAgentBrowser browser = new UserAgentBrowser(TestAuthorizationServer.USER, TestAuthorizationServer.PASSWORD,
