@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.TestAuthorizationServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -45,9 +46,19 @@ class CtrlCCancelsAWaitingLoginTests {
 		server.close();
 	}
 
+	/** The program of the current test, killed after it whatever happened, so no JVM outlives a failed test. */
+	private Run run;
+
+	@AfterEach
+	void killTheProgram() throws InterruptedException {
+		if (this.run != null && this.run.process.isAlive()) {
+			this.run.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
 	@Test
 	void ctrlCCancelsABrowserLoginOfASpringApplicationAndReleasesThePort() throws Exception {
-		Run run = Run.start("loopback");
+		Run run = start("loopback");
 		int port = run.portFromUrl();
 		assertThat(portFree(port)).as("the listener holds the port while the login waits").isFalse();
 		run.awaitOutput("Ctrl-C cancels");
@@ -63,7 +74,7 @@ class CtrlCCancelsAWaitingLoginTests {
 
 	@Test
 	void ctrlCCancelsTheStandaloneCapture() throws Exception {
-		Run run = Run.start("capture");
+		Run run = start("capture");
 		run.awaitOutput(WaitingLoginApplication.WAITING);
 		int port = run.portFromUrl();
 		assertThat(portFree(port)).isFalse();
@@ -76,13 +87,18 @@ class CtrlCCancelsAWaitingLoginTests {
 
 	@Test
 	void ctrlCStopsTheDevicePolling() throws Exception {
-		Run run = Run.start("device");
+		Run run = start("device");
 		run.awaitOutput("and enter the code:");
 		run.awaitOutput("Ctrl-C cancels");
 		assertThat(run.output()).contains("\rWaiting for approval of the 'device' login: ");
 		run.interrupt();
 		assertThat(run.output()).contains("The 'device' device login was cancelled: the program is stopping "
 				+ "(Ctrl-C or a termination signal). Polling has stopped");
+	}
+
+	private Run start(String what) throws IOException {
+		this.run = Run.start(what);
+		return this.run;
 	}
 
 	private static boolean portFree(int port) throws IOException {

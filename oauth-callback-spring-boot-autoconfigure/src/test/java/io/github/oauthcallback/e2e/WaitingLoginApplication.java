@@ -3,9 +3,12 @@ package io.github.oauthcallback.e2e;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
+import io.github.oauthcallback.authorize.CaptureOptions;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.authorize.LoopbackCodeCapture;
@@ -39,7 +42,7 @@ public final class WaitingLoginApplication {
 				System.out.println(WAITING + " port=" + redirect.getPort());
 				return URI.create(issuer + "/oauth2/authorize?response_type=code&client_id=public-cli&state=s-1"
 						+ "&redirect_uri=" + URLEncoder.encode(redirect.toString(), StandardCharsets.UTF_8));
-			});
+			}, CaptureOptions.defaults().withTimeout(Duration.ofMinutes(2)));
 			return;
 		}
 		SpringApplication application = new SpringApplication(Config.class);
@@ -50,10 +53,9 @@ public final class WaitingLoginApplication {
 				context.getBean(DeviceAuthorizer.class).authorize("device");
 			}
 			else {
-				context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null).thenRun(() -> {
-				});
+				CompletableFuture<?> login = context.getBean(LoopbackAuthorizer.class).authorizeAsync("demo", null);
 				System.out.println(WAITING);
-				Thread.sleep(Long.MAX_VALUE);
+				login.join();
 			}
 		}
 	}
@@ -82,7 +84,8 @@ public final class WaitingLoginApplication {
 		properties.put("oauth-callback.login.browser", "print");
 		// The terminal countdown, forced: the test reads it from a pipe.
 		properties.put("oauth-callback.login.progress", "terminal");
-		properties.put("oauth-callback.login.timeout", "5m");
+		// Ends on its own if nobody presses Ctrl-C.
+		properties.put("oauth-callback.login.timeout", "2m");
 		return properties;
 	}
 
