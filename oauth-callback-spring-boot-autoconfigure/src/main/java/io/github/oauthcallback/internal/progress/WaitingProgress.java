@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The countdown of one waiting login, on the console the login prints to. On a terminal
  * ({@link ProgressStyle#TERMINAL}) one line is rewritten in place every {@link #TERMINAL_PERIOD} (a carriage return,
@@ -47,7 +49,7 @@ public final class WaitingProgress {
 
 	private boolean stopped;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	/**
 	 * @param console where the line goes
