@@ -2,6 +2,10 @@ package io.github.oauthcallback.autoconfigure;
 
 import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
 import io.github.oauthcallback.internal.authorize.DefaultLoopbackAuthorizer;
+import io.github.oauthcallback.internal.authorize.DefaultLoopbackCodeCapture;
+import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.authorize.LoopbackCodeCapture;
+import java.time.Clock;
 import io.github.oauthcallback.internal.authorize.DeviceLoginStarter;
 import io.github.oauthcallback.internal.authorize.LoginWays;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
@@ -38,7 +42,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 
 /**
  * Auto-configuration of the interactive logins: a {@link LoopbackAuthorizer} (listener, browser, code exchange,
- * ID-token validation) and a {@link DeviceAuthorizer} (RFC 8628) for the registrations Boot builds from
+ * ID-token validation), a {@link DeviceAuthorizer} (RFC 8628) and a {@link LoopbackCodeCapture} (the listener alone,
+ * for an authorization URL another OAuth library builds) for the registrations Boot builds from
  * {@code spring.security.oauth2.client.*}, and the parts they use, each replaceable by a bean of the same type. The
  * authorizer prints the authorization URL to {@code System.err} before any {@link BrowserLauncher} is called, chooses
  * how the login runs from {@code oauth-callback.login.mode} and reads a pasted address from standard input only when
@@ -85,11 +90,7 @@ public final class OAuthCallbackLoginAutoConfiguration {
 			OAuthCallbackProperties properties, ResourceLoader resourceLoader,
 			ObjectProvider<DeviceLoginStarter> deviceLogins, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<McpRegistrations> mcp) {
-		OAuthCallbackProperties.Listener listener = properties.listener();
-		OAuthCallbackProperties.Pages pages = listener.pages();
-		ListenerSettings settings = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
-				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
-						pages.successRedirectUri()));
+		ListenerSettings settings = listenerSettings(properties, resourceLoader);
 		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(
 				StarterClientRegistrations.of(registrations, mcp), authorizedClients,
 				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
@@ -98,7 +99,32 @@ public final class OAuthCallbackLoginAutoConfiguration {
 		authorizer.setResourceIndicators(TokenEndpointRestClients.resourceIndicators(properties, resources));
 		authorizer.setLoginWays(LoginWays.system(LoginMode.parse(properties.login().mode()), browser,
 				deviceLogins.getIfUnique()));
+		authorizer.setProgress(ProgressStyle.parse(properties.login().progress()), Clock.systemUTC());
 		return authorizer;
+	}
+
+	/**
+	 * The low-level capture of an authorization response for a URL another OAuth library builds: the listener of
+	 * {@code oauth-callback.listener.*}, the way, browser, timeout and countdown of {@code oauth-callback.login.*}.
+	 * It needs no registration.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	LoopbackCodeCapture loopbackCodeCapture(BrowserLauncher browser, OAuthCallbackProperties properties,
+			ResourceLoader resourceLoader) {
+		return new DefaultLoopbackCodeCapture(browser, System.err, listenerSettings(properties, resourceLoader),
+				properties.login().timeout(), LoginWays.system(LoginMode.parse(properties.login().mode()), browser,
+						null),
+				ProgressStyle.parse(properties.login().progress()), Clock.systemUTC());
+	}
+
+	private static ListenerSettings listenerSettings(OAuthCallbackProperties properties,
+			ResourceLoader resourceLoader) {
+		OAuthCallbackProperties.Listener listener = properties.listener();
+		OAuthCallbackProperties.Pages pages = listener.pages();
+		return new ListenerSettings(listener.host(), listener.path(), listener.ports(),
+				CallbackPages.load(resourceLoader, pages.success(), pages.error(), pages.badRequest(),
+						pages.successRedirectUri()));
 	}
 
 	/**
@@ -115,9 +141,11 @@ public final class OAuthCallbackLoginAutoConfiguration {
 			ObjectProvider<ResourceIndicators> resources, ObjectProvider<McpRegistrations> mcp) {
 		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings,
 				TokenEndpointRestClients.resourceIndicators(properties, resources));
-		return new DefaultDeviceAuthorizer(StarterClientRegistrations.of(registrations, mcp), authorizedClients, clients.deviceAuthorization(),
+		DefaultDeviceAuthorizer authorizer = new DefaultDeviceAuthorizer(StarterClientRegistrations.of(registrations, mcp), authorizedClients, clients.deviceAuthorization(),
 				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
 				properties.login().account(), properties.login().timeout());
+		authorizer.setProgress(ProgressStyle.parse(properties.login().progress()), Clock.systemUTC());
+		return authorizer;
 	}
 
 	/**

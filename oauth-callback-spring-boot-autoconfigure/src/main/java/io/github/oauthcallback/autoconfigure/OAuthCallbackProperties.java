@@ -18,6 +18,7 @@ import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.SecureUris;
 import io.github.oauthcallback.internal.environment.LoginMode;
+import io.github.oauthcallback.internal.progress.ProgressStyle;
 import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.mcp.McpServerUrls;
@@ -144,11 +145,15 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * @param revokeReplaced Whether a new login through the client manager (the 'login' command) revokes, at the
 	 * provider's revocation endpoint, the refresh token of the stored login it replaces. Best effort, after the new login
 	 * is stored: a failure is logged as a warning.
+	 * @param progress How a waiting login (browser or device) shows the time left until its timeout: 'auto' (one line
+	 * rewritten in place when standard error is a terminal, TERM is not 'dumb' and no CI marker is set; else a plain
+	 * line every 30 s), 'terminal', 'plain' or 'off'. Every line says that Ctrl-C cancels the login.
 	 */
 	public record Login(@Nullable String account, @DefaultValue("5m") Duration timeout,
 			@DefaultValue("auto") String mode, @DefaultValue("auto") String browser,
 			@DefaultValue("auto") Interactivity interactive, @DefaultValue("login {registration}") String command,
-			Map<String, Map<String, String>> authorizationParameters, @DefaultValue("true") boolean revokeReplaced) {
+			Map<String, Map<String, String>> authorizationParameters, @DefaultValue("true") boolean revokeReplaced,
+			@DefaultValue("auto") String progress) {
 
 		public Login {
 			checked("login.timeout", timeout, () -> AuthorizationOptions.requirePositiveTimeout(timeout));
@@ -163,6 +168,8 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			}
 			authorizationParameters = (authorizationParameters != null) ? Map.copyOf(authorizationParameters)
 					: Map.of();
+			String givenProgress = progress;
+			progress = checked("login.progress", givenProgress, () -> ProgressStyle.parse(givenProgress)).value();
 		}
 
 		/**

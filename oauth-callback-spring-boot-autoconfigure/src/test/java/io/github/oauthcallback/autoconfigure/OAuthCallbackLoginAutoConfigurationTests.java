@@ -325,6 +325,50 @@ class OAuthCallbackLoginAutoConfigurationTests {
 	}
 
 	@Test
+	void theCodeCaptureNeedsNoRegistrationAndFollowsTheLoginSettings() {
+		this.runner.withPropertyValues("oauth-callback.login.timeout=90s", "oauth-callback.login.progress=Plain")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(LoopbackAuthorizer.class);
+				assertThat(context.getBean(io.github.oauthcallback.authorize.LoopbackCodeCapture.class))
+					.isInstanceOf(io.github.oauthcallback.internal.authorize.DefaultLoopbackCodeCapture.class);
+				assertThat(context.getBean(OAuthCallbackProperties.class).login().progress()).isEqualTo("plain");
+			});
+	}
+
+	@Test
+	void aCodeCaptureOfTheApplicationReplacesTheDefault() {
+		io.github.oauthcallback.authorize.LoopbackCodeCapture own = new io.github.oauthcallback.authorize.LoopbackCodeCapture() {
+			@Override
+			public io.github.oauthcallback.authorize.CapturedCallback capture(
+					java.util.function.Function<URI, URI> authorizationUrl,
+					io.github.oauthcallback.authorize.CaptureOptions options) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public CompletableFuture<io.github.oauthcallback.authorize.CapturedCallback> captureAsync(
+					java.util.function.Function<URI, URI> authorizationUrl,
+					io.github.oauthcallback.authorize.CaptureOptions options) {
+				throw new UnsupportedOperationException();
+			}
+		};
+		this.runner.withBean(io.github.oauthcallback.authorize.LoopbackCodeCapture.class, () -> own)
+			.run((context) -> assertThat(context.getBean(io.github.oauthcallback.authorize.LoopbackCodeCapture.class))
+				.isSameAs(own));
+	}
+
+	@Test
+	void anUnknownProgressStyleFailsAtStartUp() {
+		this.runner.withPropertyValues("oauth-callback.login.progress=fancy")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("oauth-callback.login.progress"))
+				.hasMessageContaining("auto, terminal, plain, off"));
+	}
+
+	@Test
 	void nonLoopbackListenerHostFailsAtStartUp() {
 		this.runner.withPropertyValues(REGISTRATION)
 			.withPropertyValues("oauth-callback.listener.host=0.0.0.0")

@@ -4,6 +4,7 @@ import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,9 @@ import io.github.oauthcallback.internal.loopback.CallbackEndpoint;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.loopback.LoopbackListener;
 import io.github.oauthcallback.internal.loopback.PasteBackReader;
+import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.internal.progress.WaitingLogins;
+import io.github.oauthcallback.internal.progress.WaitingProgress;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -48,10 +52,12 @@ import org.springframework.util.StringUtils;
  * {@link LoopbackListener}, prints the authorization URL ("Open this URL to continue: ...") and then hands it to the
  * {@link BrowserLauncher} (unless the URL is only to be printed), in an interactive terminal also accepts the address
  * the browser ended on ({@link PasteBackReader}), exchanges the code with Spring Security's token client and saves the
- * result through the {@link OAuth2AuthorizedClientService}. Where the device authorization grant is chosen, the login
- * is the {@link DeviceLoginStarter}'s.
+ * result through the {@link OAuth2AuthorizedClientService}. While the login waits, a countdown to its timeout is shown
+ * ({@link WaitingProgress}); Ctrl-C, or closing the application context ({@link #close()}), cancels it and releases
+ * the listener's port ({@link WaitingLogins}). Where the device authorization grant is chosen, the login is the
+ * {@link DeviceLoginStarter}'s.
  */
-public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
+public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DefaultLoopbackAuthorizer.class);
 
@@ -76,6 +82,10 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 	private LoginWays ways;
 
 	private ResourceIndicators resources = ResourceIndicators.none();
+
+	private ProgressStyle progress = ProgressStyle.AUTO;
+
+	private Clock clock = Clock.systemUTC();
 
 	/**
 	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
@@ -168,6 +178,26 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		this.ways = Objects.requireNonNull(ways, "ways must not be null");
 	}
 
+	/**
+	 * How the countdown of a waiting login is shown ({@code oauth-callback.login.progress}). Defaults to
+	 * {@link ProgressStyle#AUTO}.
+	 * @param progress the style
+	 * @param clock the clock the countdown reads
+	 */
+	public void setProgress(ProgressStyle progress, Clock clock) {
+		this.progress = Objects.requireNonNull(progress, "progress must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+	}
+
+	/**
+	 * Cancels the logins of this authorizer that still wait (the application context is closing): each releases its
+	 * listener's port and says so on the console. A login already being saved completes.
+	 */
+	@Override
+	public void close() {
+		WaitingLogins.cancel(this, WaitingLogins.CONTEXT_CLOSING);
+	}
+
 	@Override
 	public OAuth2AuthorizedClient authorize(String registrationId, @Nullable AuthorizationOptions options) {
 		return LoginFuture.await(registrationId, authorizeAsync(registrationId, options));
@@ -198,8 +228,11 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 		String state = AuthorizationRequests.newState();
 		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
 		LoginFuture login = new LoginFuture();
+		AtomicReference<WaitingProgress> progress = new AtomicReference<>(WaitingProgress.none(this.console));
 		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(endpoint, this.listener.pages(),
 				AuthorizationResponseCheck.forRegistration(registration, state), timeout, (code) -> {
+					// The callback came: the countdown ends before the exchange logs or prints anything.
+					progress.get().stop();
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
 					if (!login.commit()) {
 						// Cancelled during the exchange: the caller was told so, and nothing may be saved.
@@ -211,6 +244,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 				});
 		AtomicReference<PasteBackReader> pasteBack = new AtomicReference<>();
 		listener.outcome().whenComplete((client, failure) -> {
+			progress.get().stop();
 			// Stopped before the caller hears of the outcome, so a line typed after the login is the program's.
 			PasteBackReader reader = pasteBack.get();
 			if (reader != null) {
@@ -235,13 +269,28 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer {
 			announce(registrationId, plan, listener.redirectUri().getPort());
 			this.console.println("Open this URL to continue: " + authorizationUri);
 			this.console.flush();
+			int port = listener.redirectUri().getPort();
+			WaitingLogins.Waiting waiting = WaitingLogins.register(this, (reason) -> {
+				if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
+					this.console.println("The '" + registrationId + "' login was cancelled: " + reason
+							+ ". The listener on port " + port + " is closed.");
+					this.console.flush();
+				}
+			});
+			login.whenComplete((client, failure) -> waiting.done());
 			if (plan.pasteBack()) {
 				// Before the browser, so that its redirect cannot end the login before the reader is known.
-				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console));
+				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console,
+						(line) -> progress.get().say(line)));
 			}
 			if (plan.way() == Way.BROWSER) {
 				launch(registrationId, authorizationUri);
 			}
+			// Last, so that the lines above are not drawn over; a login that already ended stops it at once.
+			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
+					"Waiting for the '" + registrationId + "' login in the browser", timeout);
+			progress.set(countdown);
+			login.whenComplete((client, failure) -> countdown.stop());
 		}
 		catch (RuntimeException | Error ex) {
 			listener.close();

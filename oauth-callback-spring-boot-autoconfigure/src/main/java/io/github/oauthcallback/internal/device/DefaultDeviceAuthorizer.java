@@ -20,6 +20,9 @@ import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.authorize.LoginFuture;
 import io.github.oauthcallback.internal.browser.BrowserUris;
+import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.internal.progress.WaitingLogins;
+import io.github.oauthcallback.internal.progress.WaitingProgress;
 import io.github.oauthcallback.internal.tokenendpoint.DeviceAuthorizationClient;
 import io.github.oauthcallback.internal.tokenendpoint.DeviceCodeGrantRequest;
 import org.apache.commons.logging.Log;
@@ -44,9 +47,11 @@ import org.springframework.util.StringUtils;
  * section 5.4), opens the browser on the complete URI (else the verification URI) when one can be opened, then polls
  * on a daemon thread ({@link DevicePolling}) and saves the result through the {@link OAuth2AuthorizedClientService}.
  * Every URI it prints or opens passes {@link BrowserUris}; the user code is printed cleaned
- * ({@link SafeText#providerText}); the device code and the tokens are never printed or logged.
+ * ({@link SafeText#providerText}); the device code and the tokens are never printed or logged. While it polls, a
+ * countdown to the end of the login is shown ({@link WaitingProgress}); Ctrl-C, or closing the application context
+ * ({@link #close()}), stops the polling ({@link WaitingLogins}).
  */
-public final class DefaultDeviceAuthorizer implements DeviceAuthorizer {
+public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DefaultDeviceAuthorizer.class);
 
@@ -67,6 +72,10 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer {
 	private final String defaultAccount;
 
 	private final Duration defaultTimeout;
+
+	private ProgressStyle progress = ProgressStyle.AUTO;
+
+	private Clock clock = Clock.systemUTC();
 
 	/**
 	 * Creates the authorizer and checks every device-grant registration it can enumerate, so one that cannot work
@@ -111,6 +120,26 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer {
 			.forEach(this::endpoint);
 	}
 
+	/**
+	 * How the countdown of a waiting login is shown ({@code oauth-callback.login.progress}). Defaults to
+	 * {@link ProgressStyle#AUTO}.
+	 * @param progress the style
+	 * @param clock the clock the countdown reads
+	 */
+	public void setProgress(ProgressStyle progress, Clock clock) {
+		this.progress = Objects.requireNonNull(progress, "progress must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+	}
+
+	/**
+	 * Stops the polling of the device logins of this authorizer that still wait (the application context is
+	 * closing), saying so on the console. A login already being saved completes.
+	 */
+	@Override
+	public void close() {
+		WaitingLogins.cancel(this, WaitingLogins.CONTEXT_CLOSING);
+	}
+
 	@Override
 	public OAuth2AuthorizedClient authorize(String registrationId, @Nullable AuthorizationOptions options) {
 		return LoginFuture.await(registrationId, authorizeAsync(registrationId, options));
@@ -150,11 +179,22 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer {
 				? BrowserUris.requireSafe(authorization.getVerificationUriComplete(), source + " (complete)") : null;
 		Duration lifetime = Duration.between(authorization.getDeviceCode().getIssuedAt(),
 				authorization.getDeviceCode().getExpiresAt());
-		prompt(registration, verification, complete, authorization.getUserCode().getTokenValue(),
-				(lifetime.compareTo(timeout) < 0) ? lifetime : timeout);
+		Duration waiting = (lifetime.compareTo(timeout) < 0) ? lifetime : timeout;
+		prompt(registration, verification, complete, authorization.getUserCode().getTokenValue(), waiting);
 		open(registrationId, (complete != null) ? complete : verification);
 		LoginFuture login = new LoginFuture();
-		Thread poller = new Thread(() -> poll(registration, authorization, account, timeout, login),
+		WaitingLogins.Waiting registered = WaitingLogins.register(this, (reason) -> {
+			if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
+				this.console.println("The '" + registrationId + "' device login was cancelled: " + reason
+						+ ". Polling has stopped; the code shown above is no longer awaited.");
+				this.console.flush();
+			}
+		});
+		login.whenComplete((client, failure) -> registered.done());
+		WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
+				"Waiting for approval of the '" + registrationId + "' login", waiting);
+		login.whenComplete((client, failure) -> countdown.stop());
+		Thread poller = new Thread(() -> poll(registration, authorization, account, timeout, login, countdown),
 				"oauth-callback-device-login");
 		poller.setDaemon(true);
 		login.whenComplete((client, failure) -> {
@@ -168,11 +208,13 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer {
 	}
 
 	private void poll(ClientRegistration registration, OAuth2DeviceAuthorizationResponse authorization,
-			String account, Duration timeout, LoginFuture login) {
+			String account, Duration timeout, LoginFuture login, WaitingProgress countdown) {
 		String id = registration.getRegistrationId();
 		try {
 			OAuth2AccessTokenResponse response = this.polling.poll(registration, authorization, timeout,
 					login::isDone);
+			// Approved: the countdown ends before anything is logged.
+			countdown.stop();
 			OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(registration, account,
 					response.getAccessToken(), response.getRefreshToken());
 			if (!login.commit()) {

@@ -43,7 +43,8 @@ public final class AuthorizationResponseCheck {
 
 	private final String registrationId;
 
-	private final byte[] expectedState;
+	/** {@code null} until a deferred check is told its state: then every response is {@link NotThisLogin}. */
+	private volatile byte @Nullable [] expectedState;
 
 	private final @Nullable String expectedIssuer;
 
@@ -64,6 +65,39 @@ public final class AuthorizationResponseCheck {
 			.getBytes(StandardCharsets.UTF_8);
 		this.expectedIssuer = (expectedIssuer != null && !expectedIssuer.isEmpty()) ? expectedIssuer : null;
 		this.issuerRequired = this.expectedIssuer != null && issuerRequired;
+	}
+
+	private AuthorizationResponseCheck(String registrationId, @Nullable String expectedIssuer, boolean issuerRequired) {
+		this.registrationId = registrationId;
+		this.expectedState = null;
+		this.expectedIssuer = (expectedIssuer != null && !expectedIssuer.isEmpty()) ? expectedIssuer : null;
+		this.issuerRequired = this.expectedIssuer != null && issuerRequired;
+	}
+
+	/**
+	 * Checks whose {@code state} is known only once the listener is bound (the authorization URL, which holds it, is
+	 * built from the listener's redirect URI): until {@link #expectState} is called, every response is
+	 * {@link NotThisLogin}.
+	 * @param name the login's name, for messages
+	 * @param expectedIssuer the issuer, or {@code null} to check no {@code iss}
+	 * @param issuerRequired whether a response without {@code iss} is refused; only used with an expected issuer
+	 * @return the checks, waiting for their state
+	 */
+	public static AuthorizationResponseCheck deferred(String name, @Nullable String expectedIssuer,
+			boolean issuerRequired) {
+		return new AuthorizationResponseCheck(name, expectedIssuer, issuerRequired);
+	}
+
+	/**
+	 * Sets the state of a {@link #deferred} check.
+	 * @param state the {@code state} of the authorization request
+	 * @throws IllegalStateException if the check already has a state
+	 */
+	public synchronized void expectState(String state) {
+		if (this.expectedState != null) {
+			throw new IllegalStateException("The state of this login is already set");
+		}
+		this.expectedState = Objects.requireNonNull(state, "state must not be null").getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -119,11 +153,13 @@ public final class AuthorizationResponseCheck {
 			return new Refused(new AuthorizationErrorException(this.registrationId, "invalid_request",
 					"the callback carried neither a code nor an error", null));
 		}
-		return new Code(code);
+		return new Code(code, parameters.asMap());
 	}
 
 	private boolean stateMatches(@Nullable String state) {
-		return state != null && MessageDigest.isEqual(this.expectedState, state.getBytes(StandardCharsets.UTF_8));
+		byte[] expected = this.expectedState;
+		return expected != null && state != null
+				&& MessageDigest.isEqual(expected, state.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -183,8 +219,19 @@ public final class AuthorizationResponseCheck {
 
 		private final String value;
 
-		Code(String value) {
+		private final Map<String, List<String>> parameters;
+
+		Code(String value, Map<String, List<String>> parameters) {
 			this.value = value;
+			this.parameters = parameters;
+		}
+
+		/**
+		 * @return every parameter of the response (code, state, iss and any other), in the order of the query;
+		 * never log them
+		 */
+		public Map<String, List<String>> parameters() {
+			return this.parameters;
 		}
 
 		/**
@@ -196,7 +243,7 @@ public final class AuthorizationResponseCheck {
 
 		@Override
 		public String toString() {
-			return "Code[value=<hidden>]";
+			return "Code[value=<hidden>, parameters=" + this.parameters.keySet() + "]";
 		}
 
 	}

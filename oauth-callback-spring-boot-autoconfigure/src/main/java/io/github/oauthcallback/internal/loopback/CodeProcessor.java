@@ -16,4 +16,14 @@ public interface CodeProcessor<T> {
 	 */
 	T process(String code) throws Exception;
 
+	/**
+	 * Processes the whole response that passed the checks; by default its code alone.
+	 * @param callback the response's code and every parameter; never log them
+	 * @return the result of the login
+	 * @throws Exception if the login failed; the browser is shown the error page
+	 */
+	default T processCallback(AuthorizationResponseCheck.Code callback) throws Exception {
+		return process(callback.value());
+	}
+
 }

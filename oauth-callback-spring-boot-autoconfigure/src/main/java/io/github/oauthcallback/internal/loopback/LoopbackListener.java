@@ -374,7 +374,7 @@ public final class LoopbackListener<T> implements AutoCloseable {
 		}
 		T result;
 		try {
-			result = this.processor.process(((Code) verdict).value());
+			result = this.processor.processCallback((Code) verdict);
 		}
 		catch (Throwable ex) {
 			// Errors too (an AssertionError or LinkageError from a user's bean): the login must end either way.

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.environment.TerminalInput;
@@ -48,7 +49,7 @@ public final class PasteBackReader {
 
 	private final InputStream input;
 
-	private final PrintStream console;
+	private final Consumer<String> console;
 
 	private final Object lock = new Object();
 
@@ -60,7 +61,7 @@ public final class PasteBackReader {
 
 	private final Thread thread;
 
-	private PasteBackReader(LoopbackListener<?> listener, InputStream input, PrintStream console) {
+	private PasteBackReader(LoopbackListener<?> listener, InputStream input, Consumer<String> console) {
 		this.listener = listener;
 		this.input = input;
 		this.console = console;
@@ -76,12 +77,28 @@ public final class PasteBackReader {
 	 * @return the running reader, or one that reads nothing when the input is no terminal
 	 */
 	public static PasteBackReader start(LoopbackListener<?> listener, TerminalInput input, PrintStream console) {
+		return start(listener, input, console, (line) -> {
+			console.println(line);
+			console.flush();
+		});
+	}
+
+	/**
+	 * Prints the prompt and starts reading, if the input is a terminal.
+	 * @param listener the login's listener
+	 * @param input the terminal
+	 * @param console where the prompt goes
+	 * @param answers where the answers to pasted lines go (a countdown's {@code say}, so they do not break it)
+	 * @return the running reader, or one that reads nothing when the input is no terminal
+	 */
+	public static PasteBackReader start(LoopbackListener<?> listener, TerminalInput input, PrintStream console,
+			Consumer<String> answers) {
 		if (!input.isTerminal()) {
-			PasteBackReader idle = new PasteBackReader(listener, InputStream.nullInputStream(), console);
+			PasteBackReader idle = new PasteBackReader(listener, InputStream.nullInputStream(), answers);
 			idle.stopped = true;
 			return idle;
 		}
-		PasteBackReader reader = new PasteBackReader(listener, input.stream(), console);
+		PasteBackReader reader = new PasteBackReader(listener, input.stream(), answers);
 		console.println("Or paste here the address the browser ends on (" + listener.redirectUri()
 				+ "?...) and press Enter.");
 		console.flush();
@@ -212,8 +229,7 @@ public final class PasteBackReader {
 	}
 
 	private void tell(String line) {
-		this.console.println(line);
-		this.console.flush();
+		this.console.accept(line);
 	}
 
 }

@@ -3,7 +3,8 @@ package io.github.oauthcallback.internal.loopback;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +27,8 @@ public final class QueryParameters {
 	 * @param rawQuery the raw (still percent-encoded) query, or {@code null}
 	 * @return the parameters, or {@code null} if the query is not valid
 	 */
-	static @Nullable QueryParameters parse(@Nullable String rawQuery) {
-		Map<String, List<String>> values = new HashMap<>();
+	public static @Nullable QueryParameters parse(@Nullable String rawQuery) {
+		Map<String, List<String>> values = new LinkedHashMap<>();
 		if (rawQuery == null || rawQuery.isEmpty()) {
 			return new QueryParameters(values);
 		}
@@ -53,6 +54,15 @@ public final class QueryParameters {
 	}
 
 	/**
+	 * @return every parameter with its values, in the order of the query; unmodifiable
+	 */
+	public Map<String, List<String>> asMap() {
+		Map<String, List<String>> copy = new LinkedHashMap<>();
+		this.values.forEach((name, list) -> copy.put(name, List.copyOf(list)));
+		return Collections.unmodifiableMap(copy);
+	}
+
+	/**
 	 * @param name the parameter name
 	 * @return {@code true} if the parameter occurs more than once
 	 */
@@ -65,7 +75,7 @@ public final class QueryParameters {
 	 * @param name the parameter name
 	 * @return every value of the parameter, in order; empty if it does not occur
 	 */
-	List<String> values(String name) {
+	public List<String> values(String name) {
 		return List.copyOf(this.values.getOrDefault(name, List.of()));
 	}
 
