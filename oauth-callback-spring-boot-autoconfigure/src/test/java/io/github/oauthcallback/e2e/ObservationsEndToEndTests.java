@@ -2,6 +2,7 @@ package io.github.oauthcallback.e2e;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.ReauthorizationRequiredException;
 import io.github.oauthcallback.TokenRefreshException;
+import io.github.oauthcallback.TokenStoreException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.authorize.DeviceAuthorizer;
 import io.github.oauthcallback.autoconfigure.OAuthCallbackClientManagerAutoConfiguration;
@@ -329,6 +331,28 @@ class ObservationsEndToEndTests {
 					.contains(Map.of("oauth.callback.registration", "api", "oauth.callback.store.type", "memory",
 							"oauth.callback.store.operation", "load", "oauth.callback.outcome", "success"));
 			});
+	}
+
+	@Test
+	void aTokenFileThatCannotBeReadIsAFailedStoreObservation() throws IOException {
+		Path file = this.dir.resolve("tokens.json");
+		Files.writeString(file, "{\"version\":1,\"entries\":[{\"registrationId\":\"basic\", SECRET-TOKEN");
+		this.secrets.add("SECRET-TOKEN");
+		runner(UserAgentBrowser.approving()).run((context) -> {
+			assertThatExceptionOfType(TokenStoreException.class)
+				.isThrownBy(() -> context.getBean(OAuthCallbackAuthorizedClientManager.class)
+					.authorize(request("basic")));
+			assertThat(only("oauth.callback.store")).containsExactlyInAnyOrderEntriesOf(
+					Map.of("oauth.callback.registration", "basic", "oauth.callback.store.type", "file",
+							"oauth.callback.store.operation", "load", "oauth.callback.outcome", "failure"));
+			TestObservationRegistryAssert.assertThat(this.registry)
+				.hasObservationWithNameEqualTo("oauth.callback.store")
+				.that()
+				.hasBeenStopped()
+				.assertThatError()
+				.isInstanceOf(TokenStoreException.class);
+			assertThat(named("oauth.callback.token.request")).isEmpty();
+		});
 	}
 
 	@Test

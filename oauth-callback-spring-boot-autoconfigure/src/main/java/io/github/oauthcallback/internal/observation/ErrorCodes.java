@@ -17,15 +17,19 @@ public final class ErrorCodes {
 	/** An OAuth error code outside the known ones. */
 	public static final String OTHER = "other";
 
-	private static final Set<String> KNOWN = Set.of("invalid_request", "invalid_client", "invalid_grant",
+	/** The codes a provider sends (RFC 6749, 6750, 7009, 8628, 8707, OpenID Connect). */
+	private static final Set<String> PROVIDER = Set.of("invalid_request", "invalid_client", "invalid_grant",
 			"unauthorized_client", "unsupported_grant_type", "invalid_scope", "access_denied",
 			"unsupported_response_type", "server_error", "temporarily_unavailable", "invalid_token",
 			"insufficient_scope", "unsupported_token_type", "authorization_pending", "slow_down", "expired_token",
 			"interaction_required", "login_required", "account_selection_required", "consent_required",
 			"invalid_request_uri", "invalid_request_object", "request_not_supported", "request_uri_not_supported",
-			"registration_not_supported", "invalid_target", "invalid_token_response", "invalid_id_token",
-			"invalid_nonce", "invalid_state_parameter", "invalid_redirect_uri_parameter",
-			"authorization_request_not_found", "client_registration_not_found", "invalid_revocation_response");
+			"registration_not_supported", "invalid_target");
+
+	/** The codes Spring Security and the starter give a failure of their own (an answer they could not use). */
+	private static final Set<String> CLIENT = Set.of("invalid_token_response", "invalid_id_token", "invalid_nonce",
+			"invalid_state_parameter", "invalid_redirect_uri_parameter", "authorization_request_not_found",
+			"client_registration_not_found", "invalid_revocation_response");
 
 	private ErrorCodes() {
 	}
@@ -38,7 +42,15 @@ public final class ErrorCodes {
 		if (code == null || code.isBlank()) {
 			return NONE;
 		}
-		return KNOWN.contains(code) ? code : OTHER;
+		return (PROVIDER.contains(code) || CLIENT.contains(code)) ? code : OTHER;
+	}
+
+	/**
+	 * @param code an OAuth error code, or {@code null}
+	 * @return whether it is one a provider sends (rather than one Spring Security gives an unusable answer)
+	 */
+	public static boolean fromProvider(@Nullable String code) {
+		return code != null && PROVIDER.contains(code);
 	}
 
 }

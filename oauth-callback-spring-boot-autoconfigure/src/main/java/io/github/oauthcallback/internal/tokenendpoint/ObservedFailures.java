@@ -10,6 +10,7 @@ import io.github.oauthcallback.AuthorizationTimeoutException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.internal.Causes;
+import io.github.oauthcallback.internal.observation.ErrorCodes;
 import io.github.oauthcallback.internal.observation.Failure;
 import io.github.oauthcallback.internal.observation.Outcome;
 import org.jspecify.annotations.Nullable;
@@ -55,7 +56,10 @@ public final class ObservedFailures {
 		if (meaning instanceof TokenEndpointFailure.IoFailure) {
 			return Failure.of(Outcome.IO_FAILURE, null);
 		}
-		return Failure.of(Outcome.FAILURE, errorCode(cause));
+		// An OAuth error without a status: a client not built on TokenEndpointClients, or Spring's own code for an
+		// answer it could not use.
+		String code = errorCode(cause);
+		return Failure.of(ErrorCodes.fromProvider(code) ? Outcome.ERROR_RESPONSE : Outcome.FAILURE, code);
 	}
 
 	private static Throwable unwrapped(Throwable failure) {
