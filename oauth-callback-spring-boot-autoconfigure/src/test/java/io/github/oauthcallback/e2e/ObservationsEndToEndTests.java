@@ -26,6 +26,7 @@ import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.internal.observation.ErrorCodes;
+import io.github.oauthcallback.internal.observation.ObservedError;
 import io.github.oauthcallback.internal.observation.Outcome;
 import io.github.oauthcallback.internal.tokenendpoint.LazyTokenResponseClient;
 import io.github.oauthcallback.store.TokenStore;
@@ -63,7 +64,7 @@ import static org.awaitility.Awaitility.await;
  * {@link TestObservationRegistry} given to the auto-configurations as the application's registry, against the
  * in-process Spring Authorization Server (and, for a provider that cannot be reached, a closed port). After every test
  * each observation recorded is checked to carry only the documented keys with values from the documented sets, and no
- * token, code, secret or account in a tag or its contextual name.
+ * token, code, secret, account or file path in a tag, its contextual name or its error's message.
  */
 class ObservationsEndToEndTests {
 
@@ -138,7 +139,9 @@ class ObservationsEndToEndTests {
 			tags.forEach((key, value) -> assertThat(DOCUMENTED.get(key)).as(context.getName() + " " + key)
 				.contains(value));
 			assertThat(CONTEXTUAL_NAMES).as(context.getName()).contains(context.getContextualName());
-			String shown = context.getName() + " " + context.getContextualName() + " " + tags;
+			String shown = context.getName() + " " + context.getContextualName() + " " + tags + " "
+					+ ((context.getError() != null) ? context.getError().getMessage() : "");
+			assertThat(shown).doesNotContain(this.dir.toString());
 			for (String secret : this.secrets) {
 				assertThat(shown).doesNotContain(secret);
 			}
@@ -248,7 +251,9 @@ class ObservationsEndToEndTests {
 				.hasObservationWithNameEqualTo("oauth.callback.refresh")
 				.that()
 				.hasBeenStopped()
-				.hasError();
+				.assertThatError()
+				.isInstanceOf(ObservedError.class)
+				.hasMessageEndingWith(" (error_response, invalid_grant)");
 		});
 	}
 
@@ -293,7 +298,8 @@ class ObservationsEndToEndTests {
 				.hasObservationWithNameEqualTo("oauth.callback.login")
 				.that()
 				.assertThatError()
-				.isInstanceOf(AuthorizationErrorException.class);
+				.isInstanceOf(ObservedError.class)
+				.hasMessage("AuthorizationErrorException (error_response, access_denied)");
 			// The last poll is the provider's access_denied; any before it were authorization_pending.
 			List<Map<String, String>> polls = named("oauth.callback.token.request").stream()
 				.map(ObservationsEndToEndTests::tags)
@@ -350,7 +356,8 @@ class ObservationsEndToEndTests {
 				.that()
 				.hasBeenStopped()
 				.assertThatError()
-				.isInstanceOf(TokenStoreException.class);
+				.isInstanceOf(ObservedError.class)
+				.hasMessage("UnusableFileException (failure, none)");
 			assertThat(named("oauth.callback.token.request")).isEmpty();
 		});
 	}

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Runs one piece of work inside one observation. The observation is started and stopped around the work, and no
  * scope is opened: nothing is kept per thread, so work handed to another thread (a login that completes on the
  * listener's thread) is observed the same way. The context is told the outcome before the observation stops, so the
- * convention's tags carry it; a failure is also given to the observation as its error (the exception the caller
- * gets, whose message by the starter's rules holds no token, code or secret).
+ * convention's tags carry it. A failure is given to the observation as an {@link ObservedError}: the exception's
+ * type and meaning, never its message (which may name an account), while the caller gets the exception itself.
  */
 public final class Observations {
 
@@ -51,8 +51,7 @@ public final class Observations {
 			return result;
 		}
 		catch (RuntimeException | Error ex) {
-			context.failed(classifier.apply(ex));
-			observation.error(ex);
+			failed(observation, context, classifier, ex);
 			throw ex;
 		}
 		finally {
@@ -84,15 +83,13 @@ public final class Observations {
 			future = work.get();
 		}
 		catch (RuntimeException | Error ex) {
-			context.failed(classifier.apply(ex));
-			observation.error(ex);
+			failed(observation, context, classifier, ex);
 			observation.stop();
 			throw ex;
 		}
 		future.whenComplete((result, failure) -> {
 			if (failure != null) {
-				context.failed(classifier.apply(failure));
-				observation.error(failure);
+				failed(observation, context, classifier, failure);
 			}
 			else {
 				context.succeeded();
@@ -100,6 +97,13 @@ public final class Observations {
 			observation.stop();
 		});
 		return future;
+	}
+
+	private static void failed(Observation observation, OAuthCallbackObservationContext context,
+			Function<Throwable, Failure> classifier, Throwable failure) {
+		Failure meaning = classifier.apply(failure);
+		context.failed(meaning);
+		observation.error(ObservedError.of(failure, meaning));
 	}
 
 }

@@ -75,9 +75,12 @@ class ObservationsTests {
 			.hasObservationWithNameEqualTo("oauth.callback.token.request")
 			.that()
 			.hasBeenStopped()
-			.hasError(refused)
 			.hasLowCardinalityKeyValue("oauth.callback.outcome", "error_response")
-			.hasLowCardinalityKeyValue("oauth.callback.error", "invalid_grant");
+			.hasLowCardinalityKeyValue("oauth.callback.error", "invalid_grant")
+			.assertThatError()
+			.isInstanceOf(ObservedError.class)
+			.hasMessage("OAuth2AuthorizationException (error_response, invalid_grant)")
+			.hasNoCause();
 	}
 
 	@Test
@@ -100,6 +103,7 @@ class ObservationsTests {
 			.hasObservationWithNameEqualTo("oauth.callback.login")
 			.that()
 			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("oauth.callback.registration", "github")
 			.hasLowCardinalityKeyValue("oauth.callback.outcome", "cancelled")
 			.hasLowCardinalityKeyValue("oauth.callback.login.way", "browser")
 			.hasLowCardinalityKeyValue("oauth.callback.grant", "authorization_code");
@@ -107,7 +111,7 @@ class ObservationsTests {
 
 	@Test
 	void asyncWorkThatCannotStartIsAStoppedFailedObservation() {
-		IllegalStateException failure = new IllegalStateException("cannot bind");
+		IllegalStateException failure = new IllegalStateException("cannot bind for account ada");
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> Observations.observeAsync(OAuthCallbackObservationDocumentation.LOGIN,
 					new LoginObservationConvention(),
@@ -120,8 +124,9 @@ class ObservationsTests {
 			.hasObservationWithNameEqualTo("oauth.callback.login")
 			.that()
 			.hasBeenStopped()
-			.hasError(failure)
-			.hasLowCardinalityKeyValue("oauth.callback.outcome", "failure");
+			.hasLowCardinalityKeyValue("oauth.callback.outcome", "failure")
+			.assertThatError()
+			.hasMessage("IllegalStateException (failure, none)");
 	}
 
 	@Test
