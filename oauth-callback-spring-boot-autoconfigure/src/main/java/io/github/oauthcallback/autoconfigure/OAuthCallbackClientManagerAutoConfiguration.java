@@ -18,6 +18,10 @@ import io.github.oauthcallback.store.TokenStore;
 import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.tokenendpoint.TokenRequestRetries;
 
+import io.github.oauthcallback.internal.observation.Observations;
+import io.github.oauthcallback.internal.store.ObservedTokenStore;
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -57,11 +61,13 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ObservationRegistry> observations) {
 		// One attempt per request: the client manager retries, with the store lock released between attempts.
 		return TokenEndpointRestClients
 			.tokenResponseClients(properties, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.refreshToken();
 	}
 
@@ -72,10 +78,12 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> oauthCallbackClientCredentialsTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ObservationRegistry> observations) {
 		return TokenEndpointRestClients
 			.tokenResponseClients(properties, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.clientCredentials();
 	}
 
@@ -99,7 +107,9 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 			ObjectProvider<DeviceAuthorizer> deviceAuthorizer,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> clientCredentialsTokenResponseClient,
-			RefreshEventsAfterSave events, OAuthCallbackProperties properties) {
+			RefreshEventsAfterSave events, OAuthCallbackProperties properties,
+			ObjectProvider<ObservationRegistry> observations) {
+		ObservationRegistry registry = Observations.registry(observations.getIfAvailable());
 		Clock clock = Clock.systemUTC();
 		DeviceAuthorizer device = deviceAuthorizer.getIfUnique();
 		// Created when a stored login is first found unusable: Spring's providers build HTTP clients when constructed.
@@ -112,7 +122,8 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 				// Spring's provider publishes its event before the manager saves; the manager holds it back until then.
 				.events(events.publisher())
 				.clockSkew(properties.refresh().clockSkew())
-				.clock(clock);
+				.clock(clock)
+				.observations(registry);
 			if (device != null) {
 				chain.provider(new DeviceAuthorizedClientProvider(device, logins));
 			}
@@ -128,8 +139,10 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LoginRevocation oauthCallbackLoginRevocation(OAuthCallbackProperties properties,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<ObservationRegistry> observations) {
 		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, factories, settings)
+			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.revocation(), OAuthCallbackProperties.Registration.revocationUris(properties.registrations()),
 				properties.logout().revoke(), properties.login().revokeReplaced());
 	}
@@ -140,14 +153,16 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 			OAuth2AuthorizedClientService authorizedClients, LoopbackAuthorizer authorizer,
 			ObjectProvider<DeviceAuthorizer> deviceAuthorizer, OAuth2AuthorizedClientProvider provider,
 			RefreshEventsAfterSave events, LoginRevocation revocation, OAuthCallbackProperties properties,
-			ObjectProvider<McpRegistrations> mcp) {
+			ObjectProvider<McpRegistrations> mcp, ObjectProvider<ObservationRegistry> observations) {
 		// At start-up, not when someone first needs a token: registrations this manager could never get a token for.
 		TokenEndpointRequirements.check(registrations);
 		OAuthCallbackProperties.Registration.requireDeclared(properties.registrations(), registrations);
 		TokenRequestRetries retries = new TokenRequestRetries(properties.tokenEndpoint().retry().attempts(),
 				properties.tokenEndpoint().retry().backoff(), properties.tokenEndpoint().retry().maxBackoff());
 		return new OAuthCallbackAuthorizedClientManager(StarterClientRegistrations.of(registrations, mcp),
-				TokenStore.of(authorizedClients), provider,
+				ObservedTokenStore.of(TokenStore.of(authorizedClients),
+						Observations.registry(observations.getIfAvailable())),
+				provider,
 				events, authorizer, deviceAuthorizer.getIfUnique(), retries, revocation, properties.refresh().clockSkew(),
 				Accounts.defaultAccount(properties.login().account()), Clock.systemUTC());
 	}

@@ -21,6 +21,10 @@ import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.loopback.CallbackPages;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.mcp.McpRegistrations;
+import io.github.oauthcallback.internal.observation.Observations;
+import io.github.oauthcallback.internal.store.ObservedTokenStore;
+import io.github.oauthcallback.store.TokenStore;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -67,10 +71,12 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ObservationRegistry> observations) {
 		return TokenEndpointRestClients
 			.tokenResponseClients(properties, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.authorizationCode();
 	}
 
@@ -89,17 +95,20 @@ public final class OAuthCallbackLoginAutoConfiguration {
 			JwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, BrowserLauncher browser,
 			OAuthCallbackProperties properties, ResourceLoader resourceLoader,
 			ObjectProvider<DeviceLoginStarter> deviceLogins, ObjectProvider<ResourceIndicators> resources,
-			ObjectProvider<McpRegistrations> mcp) {
+			ObjectProvider<McpRegistrations> mcp, ObjectProvider<ObservationRegistry> observations) {
+		ObservationRegistry registry = Observations.registry(observations.getIfAvailable());
 		ListenerSettings settings = listenerSettings(properties, resourceLoader);
 		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(
-				StarterClientRegistrations.of(registrations, mcp), authorizedClients,
-				tokenResponseClient, idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
+				StarterClientRegistrations.of(registrations, mcp),
+				ObservedTokenStore.of(TokenStore.of(authorizedClients), registry), tokenResponseClient,
+				idTokenDecoderFactory, browser, System.err, settings, properties.login().account(),
 				properties.login().timeout());
 		authorizer.setAuthorizationParameters(properties.login().authorizationParameters());
 		authorizer.setResourceIndicators(TokenEndpointRestClients.resourceIndicators(properties, resources));
 		authorizer.setLoginWays(LoginWays.system(LoginMode.parse(properties.login().mode()), browser,
 				deviceLogins.getIfUnique()));
 		authorizer.setProgress(ProgressStyle.parse(properties.login().progress()), Clock.systemUTC());
+		authorizer.setObservationRegistry(registry);
 		return authorizer;
 	}
 
@@ -138,12 +147,19 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<ResourceIndicators> resources, ObjectProvider<McpRegistrations> mcp) {
-		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings,
-				TokenEndpointRestClients.resourceIndicators(properties, resources));
-		DefaultDeviceAuthorizer authorizer = new DefaultDeviceAuthorizer(StarterClientRegistrations.of(registrations, mcp), authorizedClients, clients.deviceAuthorization(),
+			ObjectProvider<ResourceIndicators> resources, ObjectProvider<McpRegistrations> mcp,
+			ObjectProvider<ObservationRegistry> observations) {
+		ObservationRegistry registry = Observations.registry(observations.getIfAvailable());
+		TokenResponseClients clients = TokenEndpointRestClients
+			.tokenResponseClients(properties, factories, settings,
+					TokenEndpointRestClients.resourceIndicators(properties, resources))
+			.observedBy(registry);
+		DefaultDeviceAuthorizer authorizer = new DefaultDeviceAuthorizer(
+				StarterClientRegistrations.of(registrations, mcp),
+				ObservedTokenStore.of(TokenStore.of(authorizedClients), registry), clients.deviceAuthorization(),
 				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
 				properties.login().account(), properties.login().timeout());
+		authorizer.setObservationRegistry(registry);
 		authorizer.setProgress(ProgressStyle.parse(properties.login().progress()), Clock.systemUTC());
 		return authorizer;
 	}

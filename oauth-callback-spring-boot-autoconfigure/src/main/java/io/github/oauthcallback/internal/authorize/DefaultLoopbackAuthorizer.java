@@ -31,6 +31,13 @@ import io.github.oauthcallback.internal.loopback.PasteBackReader;
 import io.github.oauthcallback.internal.progress.ProgressStyle;
 import io.github.oauthcallback.internal.progress.WaitingLogins;
 import io.github.oauthcallback.internal.progress.WaitingProgress;
+import io.github.oauthcallback.internal.observation.LoginObservationContext;
+import io.github.oauthcallback.internal.observation.LoginObservationConvention;
+import io.github.oauthcallback.internal.observation.OAuthCallbackObservationContext;
+import io.github.oauthcallback.internal.observation.OAuthCallbackObservationDocumentation;
+import io.github.oauthcallback.internal.observation.Observations;
+import io.github.oauthcallback.internal.tokenendpoint.ObservedFailures;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +68,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 
 	private static final Log logger = LogFactory.getLog(DefaultLoopbackAuthorizer.class);
 
+	private static final LoginObservationConvention LOGIN_CONVENTION = new LoginObservationConvention();
+
 	private final ClientRegistrationRepository registrations;
 
 	private final OAuth2AuthorizedClientService authorizedClients;
@@ -86,6 +95,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 	private ProgressStyle progress = ProgressStyle.AUTO;
 
 	private Clock clock = Clock.systemUTC();
+
+	private ObservationRegistry observations = ObservationRegistry.NOOP;
 
 	/**
 	 * Creates the authorizer, printing authorization URLs to {@code System.err}. See
@@ -198,6 +209,16 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 		WaitingLogins.cancel(this, WaitingLogins.CONTEXT_CLOSING);
 	}
 
+	/**
+	 * Where each browser login (from its start until its tokens are saved, or it failed) is an
+	 * {@code oauth.callback.login} observation. A login handed to the device grant is the {@link DeviceLoginStarter}'s
+	 * to observe. Defaults to {@link ObservationRegistry#NOOP}.
+	 * @param observations the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observations) {
+		this.observations = Objects.requireNonNull(observations, "observations must not be null");
+	}
+
 	@Override
 	public OAuth2AuthorizedClient authorize(String registrationId, @Nullable AuthorizationOptions options) {
 		return LoginFuture.await(registrationId, authorizeAsync(registrationId, options));
@@ -223,6 +244,17 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 			return Objects.requireNonNull(this.ways.device())
 				.start(registration, given.withAccount(account).withTimeout(timeout));
 		}
+		LoginObservationContext observed = new LoginObservationContext(registrationId,
+				OAuthCallbackObservationContext.grant(AuthorizationGrantType.AUTHORIZATION_CODE),
+				(plan.way() == Way.BROWSER) ? LoginObservationContext.BROWSER : LoginObservationContext.PRINT);
+		return Observations.observeAsync(OAuthCallbackObservationDocumentation.LOGIN, LOGIN_CONVENTION, observed,
+				this.observations, ObservedFailures::of,
+				() -> loopbackLogin(registration, given, account, timeout, plan));
+	}
+
+	private CompletableFuture<OAuth2AuthorizedClient> loopbackLogin(ClientRegistration registration,
+			AuthorizationOptions given, String account, Duration timeout, LoginPlan plan) {
+		String registrationId = registration.getRegistrationId();
 		CallbackEndpoint endpoint = CallbackEndpoint.resolve(registration.getRedirectUri(), registrationId,
 				this.listener);
 		String state = AuthorizationRequests.newState();

@@ -23,8 +23,15 @@ import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.progress.ProgressStyle;
 import io.github.oauthcallback.internal.progress.WaitingLogins;
 import io.github.oauthcallback.internal.progress.WaitingProgress;
+import io.github.oauthcallback.internal.observation.LoginObservationContext;
+import io.github.oauthcallback.internal.observation.LoginObservationConvention;
+import io.github.oauthcallback.internal.observation.OAuthCallbackObservationContext;
+import io.github.oauthcallback.internal.observation.OAuthCallbackObservationDocumentation;
+import io.github.oauthcallback.internal.observation.Observations;
 import io.github.oauthcallback.internal.tokenendpoint.DeviceAuthorizationClient;
 import io.github.oauthcallback.internal.tokenendpoint.DeviceCodeGrantRequest;
+import io.github.oauthcallback.internal.tokenendpoint.ObservedFailures;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +61,10 @@ import org.springframework.util.StringUtils;
 public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DefaultDeviceAuthorizer.class);
+
+	private static final LoginObservationConvention LOGIN_CONVENTION = new LoginObservationConvention();
+
+	private ObservationRegistry observations = ObservationRegistry.NOOP;
 
 	private final ClientRegistrationRepository registrations;
 
@@ -151,8 +162,30 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 		return registration != null && this.endpoints.of(registration) != null;
 	}
 
+	/**
+	 * Where each device login of a known registration (from its device authorization request until its tokens are
+	 * saved, or it failed) is an {@code oauth.callback.login} observation. Defaults to
+	 * {@link ObservationRegistry#NOOP}.
+	 * @param observations the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observations) {
+		this.observations = Objects.requireNonNull(observations, "observations must not be null");
+	}
+
 	@Override
 	public CompletableFuture<OAuth2AuthorizedClient> authorizeAsync(String registrationId,
+			@Nullable AuthorizationOptions options) {
+		if (this.registrations.findByRegistrationId(registrationId) == null) {
+			// Unknown: reported without an observation, whose registration tag would take any value a caller gives.
+			return deviceLogin(registrationId, options);
+		}
+		LoginObservationContext observed = new LoginObservationContext(registrationId,
+				OAuthCallbackObservationContext.grant(AuthorizationGrantType.DEVICE_CODE), LoginObservationContext.DEVICE);
+		return Observations.observeAsync(OAuthCallbackObservationDocumentation.LOGIN, LOGIN_CONVENTION, observed,
+				this.observations, ObservedFailures::of, () -> deviceLogin(registrationId, options));
+	}
+
+	private CompletableFuture<OAuth2AuthorizedClient> deviceLogin(String registrationId,
 			@Nullable AuthorizationOptions options) {
 		AuthorizationOptions given = (options != null) ? options : AuthorizationOptions.defaults();
 		ClientRegistration registration = this.registrations.findByRegistrationId(registrationId);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -38,6 +39,8 @@ public final class AuthorizedClientProviderChainBuilder {
 	private Duration clockSkew = Duration.ofSeconds(60);
 
 	private Clock clock = Clock.systemUTC();
+
+	private ObservationRegistry observations = ObservationRegistry.NOOP;
 
 	private final List<OAuth2AuthorizedClientProvider> further = new ArrayList<>();
 
@@ -87,6 +90,17 @@ public final class AuthorizedClientProviderChainBuilder {
 	}
 
 	/**
+	 * @param observations where each refresh is an {@code oauth.callback.refresh} observation (default
+	 * {@link ObservationRegistry#NOOP}: none)
+	 * @return this builder
+	 */
+	public AuthorizedClientProviderChainBuilder observations(ObservationRegistry observations) {
+		Assert.notNull(observations, "observations must not be null");
+		this.observations = observations;
+		return this;
+	}
+
+	/**
 	 * Adds a provider after the others, for a grant they do not handle.
 	 * @param provider the provider
 	 * @return this builder
@@ -113,7 +127,8 @@ public final class AuthorizedClientProviderChainBuilder {
 		clientCredentials.setClockSkew(this.clockSkew);
 		clientCredentials.setClock(this.clock);
 		List<OAuth2AuthorizedClientProvider> chain = new ArrayList<>(
-				List.of(refresh, this.interactiveLogin, clientCredentials));
+				List.of(ObservedRefreshProvider.of(refresh, this.observations, this.clock, this.clockSkew),
+						this.interactiveLogin, clientCredentials));
 		chain.addAll(this.further);
 		return new DelegatingOAuth2AuthorizedClientProvider(chain);
 	}

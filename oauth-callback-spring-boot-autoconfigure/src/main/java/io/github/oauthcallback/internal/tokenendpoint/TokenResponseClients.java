@@ -3,6 +3,8 @@ package io.github.oauthcallback.internal.tokenendpoint;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -26,6 +28,8 @@ public final class TokenResponseClients {
 
 	private final ResourceIndicators resources;
 
+	private final ObservationRegistry observations;
+
 	/**
 	 * Clients that send no RFC 8707 {@code resource} parameter.
 	 * @param restClients creates the {@code RestClient} of one token response client, when that client is created;
@@ -42,8 +46,24 @@ public final class TokenResponseClients {
 	 * exchange, refresh, client credentials, device code) and device authorization request of that registration
 	 */
 	public TokenResponseClients(Supplier<RestClient> restClients, ResourceIndicators resources) {
+		this(restClients, resources, ObservationRegistry.NOOP);
+	}
+
+	private TokenResponseClients(Supplier<RestClient> restClients, ResourceIndicators resources,
+			ObservationRegistry observations) {
 		this.restClients = restClients;
 		this.resources = Objects.requireNonNull(resources, "resources must not be null");
+		this.observations = Objects.requireNonNull(observations, "observations must not be null");
+	}
+
+	/**
+	 * The same clients, whose token requests ({@code oauth.callback.token.request}) and revocations
+	 * ({@code oauth.callback.revocation}) are observations in the given registry.
+	 * @param observations the registry ({@link ObservationRegistry#NOOP} for none)
+	 * @return the factory of observed clients
+	 */
+	public TokenResponseClients observedBy(ObservationRegistry observations) {
+		return new TokenResponseClients(this.restClients, this.resources, observations);
 	}
 
 	/**
@@ -72,7 +92,7 @@ public final class TokenResponseClients {
 	 * revocation
 	 */
 	public TokenRevocationClient revocation() {
-		return new TokenRevocationClient(this.restClients);
+		return new TokenRevocationClient(this.restClients, this.observations);
 	}
 
 	/**
@@ -80,8 +100,8 @@ public final class TokenResponseClients {
 	 * request: the device login polls by the RFC's rules
 	 */
 	public OAuth2AccessTokenResponseClient<DeviceCodeGrantRequest> deviceCode() {
-		return new LazyTokenResponseClient<>(
-				() -> new DeviceCodeTokenResponseClient(this.restClients.get(), this.resources));
+		return new LazyTokenResponseClient<>(() -> ObservedTokenResponseClient
+			.of(new DeviceCodeTokenResponseClient(this.restClients.get(), this.resources), this.observations));
 	}
 
 	/**
@@ -101,7 +121,7 @@ public final class TokenResponseClients {
 			// RFC 8707: the resource on the code exchange and on every refresh (Spring Security sends none).
 			configured.addParametersConverter(
 					(grantRequest) -> resources.parameters(grantRequest.getClientRegistration()));
-			return configured;
+			return ObservedTokenResponseClient.of(configured, this.observations);
 		});
 	}
 

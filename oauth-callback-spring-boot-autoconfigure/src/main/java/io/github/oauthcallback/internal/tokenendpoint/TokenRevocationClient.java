@@ -3,9 +3,15 @@ package io.github.oauthcallback.internal.tokenendpoint;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.Supplier;
 
+import io.github.oauthcallback.internal.observation.OAuthCallbackObservationDocumentation;
+import io.github.oauthcallback.internal.observation.Observations;
+import io.github.oauthcallback.internal.observation.RevocationObservationContext;
+import io.github.oauthcallback.internal.observation.RevocationObservationConvention;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointErrorHandler.TokenEndpointStatusException;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -36,15 +42,30 @@ public final class TokenRevocationClient {
 	/** RFC 7009's hint for an access token. */
 	public static final String ACCESS_TOKEN = "access_token";
 
+	private static final RevocationObservationConvention CONVENTION = new RevocationObservationConvention();
+
 	/** Created on the first revocation, once. */
 	private final Supplier<RestClient> restClient;
+
+	private final ObservationRegistry observations;
 
 	/**
 	 * @param restClients creates the {@code RestClient}, on the first revocation; usually one of
 	 * {@link TokenEndpointClients#restClient}
 	 */
 	public TokenRevocationClient(Supplier<RestClient> restClients) {
+		this(restClients, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * @param restClients creates the {@code RestClient}, on the first revocation; usually one of
+	 * {@link TokenEndpointClients#restClient}
+	 * @param observations where each revocation is an {@code oauth.callback.revocation} observation
+	 * ({@link ObservationRegistry#NOOP} for none)
+	 */
+	public TokenRevocationClient(Supplier<RestClient> restClients, ObservationRegistry observations) {
 		this.restClient = SingletonSupplier.of(restClients);
+		this.observations = Objects.requireNonNull(observations, "observations must not be null");
 	}
 
 	/**
@@ -61,6 +82,17 @@ public final class TokenRevocationClient {
 	 * {@code client_secret_basic}, {@code client_secret_post} and {@code none}
 	 */
 	public void revoke(ClientRegistration registration, URI endpoint, String token, String tokenTypeHint) {
+		// The hint is one of this class's two constants, so the tag stays low-cardinality.
+		RevocationObservationContext context = new RevocationObservationContext(registration.getRegistrationId(),
+				REFRESH_TOKEN.equals(tokenTypeHint) ? REFRESH_TOKEN : ACCESS_TOKEN);
+		Observations.observe(OAuthCallbackObservationDocumentation.REVOCATION, CONVENTION, context, this.observations,
+				ObservedFailures::of, () -> {
+					send(registration, endpoint, token, tokenTypeHint);
+					return null;
+				});
+	}
+
+	private void send(ClientRegistration registration, URI endpoint, String token, String tokenTypeHint) {
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.add(OAuth2ParameterNames.TOKEN, token);
 		form.add(OAuth2ParameterNames.TOKEN_TYPE_HINT, tokenTypeHint);
