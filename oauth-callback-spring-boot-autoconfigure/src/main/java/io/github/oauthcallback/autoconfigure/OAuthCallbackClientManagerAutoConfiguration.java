@@ -34,6 +34,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResp
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.web.client.RestClient;
 
 /**
  * The client manager: stored → refreshed → interactive login (browser, or device authorization for device-grant
@@ -57,10 +58,11 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources) {
 		// One attempt per request: the client manager retries, with the store lock released between attempts.
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.refreshToken();
 	}
@@ -72,9 +74,10 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> oauthCallbackClientCredentialsTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources) {
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.clientCredentials();
 	}
@@ -128,8 +131,9 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LoginRevocation oauthCallbackLoginRevocation(OAuthCallbackProperties properties,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
-		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, factories, settings)
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders) {
+		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, builders, factories, settings)
 			.revocation(), OAuthCallbackProperties.Registration.revocationUris(properties.registrations()),
 				properties.logout().revoke(), properties.login().revokeReplaced());
 	}

@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCo
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.web.client.RestClient;
 
 /**
  * Auto-configuration of the interactive logins: a {@link LoopbackAuthorizer} (listener, browser, code exchange,
@@ -62,9 +63,10 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources) {
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources) {
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.authorizationCode();
 	}
@@ -112,8 +114,9 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders,
 			ObjectProvider<ResourceIndicators> resources, ObjectProvider<McpRegistrations> mcp) {
-		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, factories, settings,
+		TokenResponseClients clients = TokenEndpointRestClients.tokenResponseClients(properties, builders, factories, settings,
 				TokenEndpointRestClients.resourceIndicators(properties, resources));
 		return new DefaultDeviceAuthorizer(StarterClientRegistrations.of(registrations, mcp), authorizedClients, clients.deviceAuthorization(),
 				clients.deviceCode(), browser, System.err, new DeviceEndpoints(properties.deviceAuthorizationUris()),
