@@ -18,6 +18,7 @@ import io.github.oauthcallback.ProviderDiscoveryException;
 import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.http.ProviderRestClients;
+import io.github.oauthcallback.internal.http.TlsFailures;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -185,9 +186,11 @@ public final class CachingClientRegistrationMapper {
 			}
 			throw new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at "
 					+ issuer + " failed: " + SafeText.describe(ex) + ". Check spring.security.oauth2.client.provider."
-					+ providerId + ".issuer-uri and that the provider can be reached from here (proxy settings, "
-					+ "or a company CA in the JVM's trust store), or give the provider's authorization-uri, "
-					+ "token-uri and jwk-set-uri instead of issuer-uri. "
+					+ providerId + ".issuer-uri and that the provider can be reached from here through the "
+					+ "application's HTTP client settings (spring.http.clients.*: an SSL bundle with a company CA, "
+					+ "connect-timeout and read-timeout; a proxy of the HTTP client library, such as the JDK "
+					+ "client's https.proxyHost), or give the provider's authorization-uri, token-uri and "
+					+ "jwk-set-uri instead of issuer-uri." + TlsFailures.hint(ex) + " "
 					+ (cached.isPresent() ? "Its cached metadata was not used, as the provider answered."
 							: (cache != null) ? "No earlier discovery of it is cached in " + cache.directory() + "."
 									: "The discovery cache is off (oauth-callback.discovery.cache.enabled=false)."),
