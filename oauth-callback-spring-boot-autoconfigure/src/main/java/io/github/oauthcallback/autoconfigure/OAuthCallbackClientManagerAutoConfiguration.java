@@ -38,6 +38,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResp
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.web.client.RestClient;
 
 /**
  * The client manager: stored → refreshed → interactive login (browser, or device authorization for device-grant
@@ -61,11 +62,12 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<ObservationRegistry> observations) {
 		// One attempt per request: the client manager retries, with the store lock released between attempts.
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.refreshToken();
@@ -78,10 +80,11 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> oauthCallbackClientCredentialsTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<ObservationRegistry> observations) {
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.clientCredentials();
@@ -140,8 +143,8 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	LoginRevocation oauthCallbackLoginRevocation(OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<ObservationRegistry> observations) {
-		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, factories, settings)
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ObservationRegistry> observations) {
+		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, builders, factories, settings)
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.revocation(), OAuthCallbackProperties.Registration.revocationUris(properties.registrations()),
 				properties.logout().revoke(), properties.login().revokeReplaced());

@@ -9,30 +9,35 @@ import java.util.Set;
 import io.github.oauthcallback.internal.discovery.CachingClientRegistrationMapper;
 import io.github.oauthcallback.internal.discovery.DiscoveryCache;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.web.client.RestClient;
 
 /**
  * Registers the {@link ClientRegistrationRepository} in place of Spring Boot's, so that a provider given by
  * {@code issuer-uri} is discovered once and then read from a cache file ({@code oauth-callback.discovery.cache.*}):
  * a start with a stored login then makes no network call. Registrations are otherwise mapped exactly as Spring Boot
- * maps them. With {@code oauth-callback.discovery.cache.enabled=false} they are all mapped by Spring Boot's own
- * mapper (read at run time, so that it also holds in a Spring AOT build); a repository bean of the application's own
- * replaces this one.
+ * maps them. Discovery goes through the application's {@code RestClient.Builder} and HTTP client settings
+ * ({@code spring.http.clients.*}: SSL bundle, timeouts, redirects; the client library's proxy), unlike Spring Boot's,
+ * which uses Spring Security's own HTTP client. With {@code oauth-callback.discovery.cache.enabled=false} (read at run
+ * time, so that it also holds in a Spring AOT build) every provider is discovered at every start and nothing is
+ * written. A repository bean of the application's own replaces this one.
  */
 @AutoConfiguration(before = OAuth2ClientAutoConfiguration.class)
 @ConditionalOnClass(ClientRegistrationRepository.class)
@@ -44,15 +49,17 @@ public final class OAuthCallbackDiscoveryAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ClientRegistrationRepository.class)
 	InMemoryClientRegistrationRepository clientRegistrationRepository(OAuth2ClientProperties clientProperties,
-			OAuthCallbackProperties properties, Environment environment) {
+			OAuthCallbackProperties properties, Environment environment, ObjectProvider<RestClient.Builder> builders,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
 		// The pre-registered clients of MCP servers have no provider: theirs is discovered from the server.
 		OAuth2ClientProperties providers = withoutMcpClients(clientProperties, properties);
 		OAuthCallbackProperties.Discovery.Cache cache = properties.discovery().cache();
-		if (!cache.enabled()) {
-			return repository(new OAuth2ClientPropertiesMapper(providers).asClientRegistrations());
-		}
+		// Without the cache too, discovery goes through the application's HTTP client (not Spring Security's own).
 		CachingClientRegistrationMapper mapper = new CachingClientRegistrationMapper(providers,
-				new DiscoveryCache(cacheDirectory(properties, environment)), cache.timeToLive(), Clock.systemUTC(), properties.discovery().timeout());
+				cache.enabled() ? new DiscoveryCache(cacheDirectory(properties, environment)) : null,
+				cache.timeToLive(), Clock.systemUTC(),
+				properties.discovery().timeout(),
+				TokenEndpointRestClients.providerRestClients(builders, factories, settings));
 		return repository(mapper.asClientRegistrations());
 	}
 

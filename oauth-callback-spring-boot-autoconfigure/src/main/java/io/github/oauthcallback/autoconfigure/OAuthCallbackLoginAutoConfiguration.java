@@ -43,6 +43,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCo
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.web.client.RestClient;
 
 /**
  * Auto-configuration of the interactive logins: a {@link LoopbackAuthorizer} (listener, browser, code exchange,
@@ -71,10 +72,11 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<ObservationRegistry> observations) {
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.authorizationCode();
@@ -147,11 +149,12 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<ResourceIndicators> resources, ObjectProvider<McpRegistrations> mcp,
+			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<McpRegistrations> mcp,
 			ObjectProvider<ObservationRegistry> observations) {
 		ObservationRegistry registry = Observations.registry(observations.getIfAvailable());
 		TokenResponseClients clients = TokenEndpointRestClients
-			.tokenResponseClients(properties, factories, settings,
+			.tokenResponseClients(properties, builders, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(registry);
 		DefaultDeviceAuthorizer authorizer = new DefaultDeviceAuthorizer(

@@ -59,6 +59,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.util.StringUtils;
+import org.springframework.web.client.RestClient;
 
 /**
  * MCP client authorization for the MCP Java SDK: the {@link OAuthCallbackMcpTransports} bean, whose transports
@@ -91,14 +92,15 @@ public final class OAuthCallbackMcpAutoConfiguration {
 	@ConditionalOnMissingBean
 	McpMetadataDiscovery oauthCallbackMcpMetadataDiscovery(OAuthCallbackProperties properties,
 			Environment environment, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
-			ObjectProvider<HttpClientSettings> settings) {
+			ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders) {
 		OAuthCallbackProperties.Discovery.Cache cache = properties.discovery().cache();
 		DiscoveryCache discoveryCache = cache.enabled()
 				? new DiscoveryCache(OAuthCallbackDiscoveryAutoConfiguration.cacheDirectory(properties, environment))
 				: null;
 		return new McpMetadataDiscovery(
-				() -> McpMetadataClients.restClient(factories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
-						settings.getIfAvailable(HttpClientSettings::defaults),
+				() -> McpMetadataClients.restClient(
+						TokenEndpointRestClients.providerRestClients(builders, factories, settings),
 						properties.tokenEndpoint().connectTimeout(), properties.tokenEndpoint().readTimeout()),
 				discoveryCache, cache.timeToLive(), Clock.systemUTC());
 	}
@@ -165,13 +167,14 @@ public final class OAuthCallbackMcpAutoConfiguration {
 	@ConditionalOnMissingBean
 	McpClientIdentities oauthCallbackMcpClientIdentities(RegisteredClients registered,
 			OAuthCallbackProperties properties, Environment environment,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
+			ObjectProvider<RestClient.Builder> builders) {
 		OAuthCallbackProperties.Listener listener = properties.listener();
 		ListenerSettings redirect = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
 				CallbackPages.defaults());
 		return new McpClientIdentities(registered, new DynamicClientRegistration(
-				() -> TokenEndpointClients.restClient(factories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
-						settings.getIfAvailable(HttpClientSettings::defaults),
+				() -> TokenEndpointClients.restClient(
+						TokenEndpointRestClients.providerRestClients(builders, factories, settings),
 						properties.tokenEndpoint().connectTimeout(), properties.tokenEndpoint().readTimeout(), null),
 				LoopbackRedirectUris.of(redirect), clientName(properties, environment)));
 	}

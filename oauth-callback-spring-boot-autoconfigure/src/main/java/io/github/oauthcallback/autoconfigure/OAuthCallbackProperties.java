@@ -481,9 +481,9 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	/**
 	 * Discovery of providers given by {@code spring.security.oauth2.client.provider.<id>.issuer-uri}.
 	 *
-	 * @param timeout How long start-up waits in all for one provider's discovery before it uses older cached metadata
-	 * or fails (Spring Security's own tries up to three addresses, with 30 s connect and read timeouts each). Applies
-	 * while the cache is enabled.
+	 * @param timeout How long start-up waits in all for one provider's discovery (up to three addresses) before it
+	 * uses older cached metadata or fails; also the connect and read timeout of each discovery request for which
+	 * spring.http.clients.connect-timeout and read-timeout set none.
 	 * @param cache Cache of the discovered provider metadata, so that a start with a stored login makes no
 	 * discovery call.
 	 */
@@ -497,8 +497,8 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 		/**
 		 * Cache of discovered provider metadata: one owner-only JSON file per provider.
 		 *
-		 * @param enabled Whether discovered metadata is cached. When false, registrations are mapped by Spring Boot's
-		 * own mapper, which discovers every provider given by issuer-uri at every start, once per registration.
+		 * @param enabled Whether discovered metadata is cached. When false, every provider given by issuer-uri is
+		 * discovered at every start (once per provider) and nothing is written.
 		 * @param timeToLive How long cached metadata is used before the provider is discovered again. 0 discovers
 		 * at every start; the cache then only stands in when the provider cannot be reached or answers with a
 		 * server error.

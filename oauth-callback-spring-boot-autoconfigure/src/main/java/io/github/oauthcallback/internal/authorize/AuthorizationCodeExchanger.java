@@ -2,6 +2,7 @@ package io.github.oauthcallback.internal.authorize;
 
 import io.github.oauthcallback.OidcAuthorizedClient;
 import io.github.oauthcallback.TokenExchangeException;
+import io.github.oauthcallback.internal.http.TlsFailures;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointFailure;
 
@@ -91,6 +92,7 @@ public final class AuthorizationCodeExchanger {
 							? "did not answer in time. Check the network, or raise the token endpoint read timeout."
 							: (io instanceof TokenEndpointFailure.Unreachable)
 									? "could not be reached. Check the provider's token-uri and the network."
+											+ TlsFailures.hint(io.cause())
 									: "failed while answering (" + io.cause().getClass().getSimpleName()
 											+ "). Check the network and run the login again.");
 			return new TokenExchangeException(code, message, io.cause());

@@ -17,20 +17,25 @@ import java.util.function.Supplier;
 import io.github.oauthcallback.ProviderDiscoveryException;
 import io.github.oauthcallback.internal.Causes;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.http.ProviderRestClients;
+import io.github.oauthcallback.internal.http.TlsFailures;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrations;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
@@ -38,9 +43,11 @@ import org.springframework.web.client.RestClientException;
  * does, except that a provider given by {@code issuer-uri} is discovered once per provider (not once per
  * registration) and then taken from a {@link DiscoveryCache} until its time to live ends. When the provider cannot be
  * reached, does not answer in time or answers with a server error, older cached metadata stands in, with a warning.
- * The discovery itself is Spring Security's ({@code ClientRegistrations.fromIssuerLocation}), which may try three
- * addresses with 30 s connect and read timeouts each: it runs on a daemon thread that start-up waits for at most the
- * given timeout in all. The registrations are then built by Spring Boot's mapper, with the discovered values
+ * The discovery itself reads the addresses Spring Security's {@code ClientRegistrations.fromIssuerLocation} reads and
+ * builds the same registration ({@link IssuerMetadataDiscovery}), but through the application's
+ * {@code RestClient.Builder} and HTTP client settings (SSL bundle, proxy of the client library, timeouts,
+ * customizers) rather than Spring Security's own client. It may try three addresses: it runs on a daemon thread that
+ * start-up waits for at most the given timeout in all. The registrations are then built by Spring Boot's mapper, with the discovered values
  * standing in for the provider's and registration's properties that are not set, and the issuer and metadata
  * document added: the same registrations as Spring Boot builds when it discovers the provider itself.
  */
@@ -70,13 +77,15 @@ public final class CachingClientRegistrationMapper {
 
 	private final OAuth2ClientProperties properties;
 
-	private final DiscoveryCache cache;
+	private final @Nullable DiscoveryCache cache;
 
 	private final Duration timeToLive;
 
 	private final Clock clock;
 
 	private final Duration timeout;
+
+	private final SingletonSupplier<IssuerMetadataDiscovery> discovery;
 
 	/**
 	 * @param properties the bound {@code spring.security.oauth2.client} properties
@@ -88,11 +97,42 @@ public final class CachingClientRegistrationMapper {
 	 */
 	public CachingClientRegistrationMapper(OAuth2ClientProperties properties, DiscoveryCache cache,
 			Duration timeToLive, Clock clock, Duration timeout) {
+		this(properties, cache, timeToLive, clock, timeout, ProviderRestClients.defaults());
+	}
+
+	/**
+	 * @param properties the bound {@code spring.security.oauth2.client} properties
+	 * @param cache where discovered metadata is kept, or {@code null} to discover every provider at every start
+	 * (once per provider) and keep nothing
+	 * @param timeToLive how long cached metadata is used before the provider is discovered again; zero discovers at
+	 * every start and uses the cache only when discovery fails
+	 * @param clock the clock the age of cached metadata is measured with
+	 * @param timeout how long to wait for one provider's discovery; also the connect and read timeout of each request
+	 * for which the HTTP client settings give none
+	 * @param clients the application's {@code RestClient.Builder} and HTTP client settings, asked on the first
+	 * discovery (not for a start that finds every provider in the cache)
+	 */
+	public CachingClientRegistrationMapper(OAuth2ClientProperties properties, @Nullable DiscoveryCache cache,
+			Duration timeToLive, Clock clock, Duration timeout, ProviderRestClients clients) {
 		this.properties = properties;
 		this.cache = cache;
 		this.timeToLive = timeToLive;
 		this.clock = clock;
 		this.timeout = timeout;
+		this.discovery = SingletonSupplier.of(() -> new IssuerMetadataDiscovery(restClient(clients, timeout)));
+	}
+
+	/**
+	 * The client discovery fetches metadata with: the application's settings (SSL bundle, redirects, timeouts), with
+	 * the discovery timeout as connect and read timeout where they set none, so that no request outlives the wait for
+	 * it.
+	 */
+	private static RestClient restClient(ProviderRestClients clients, Duration timeout) {
+		HttpClientSettings settings = clients.settings();
+		return clients
+			.builder((settings.connectTimeout() != null) ? settings.connectTimeout() : timeout,
+					(settings.readTimeout() != null) ? settings.readTimeout() : timeout, null)
+			.build();
 	}
 
 	/**
@@ -120,43 +160,51 @@ public final class CachingClientRegistrationMapper {
 	}
 
 	private DiscoveredProvider discover(String providerId, String issuer) {
-		Optional<DiscoveredProvider> cached = this.cache.read(providerId, issuer);
+		DiscoveryCache cache = this.cache;
+		Optional<DiscoveredProvider> cached = (cache != null) ? cache.read(providerId, issuer) : Optional.empty();
 		Instant now = this.clock.instant();
-		if (cached.isPresent() && cached.get().isFresh(now, this.timeToLive)) {
-			logger.debug("Provider '" + providerId + "' taken from the discovery cache " + this.cache.file(providerId));
+		if (cache != null && cached.isPresent() && cached.get().isFresh(now, this.timeToLive)) {
+			logger.debug("Provider '" + providerId + "' taken from the discovery cache " + cache.file(providerId));
 			return cached.get();
 		}
 		DiscoveredProvider fresh;
 		try {
-			fresh = DiscoveredProvider.of(withTimeout(() -> ClientRegistrations.fromIssuerLocation(issuer)
+			// Built here, not on the discovery's thread: the application's beans are created on the starting thread.
+			IssuerMetadataDiscovery discovery = this.discovery.obtain();
+			fresh = DiscoveredProvider.of(withTimeout(() -> discovery.fromIssuerLocation(issuer)
 				.registrationId(PROBE)
 				.clientId(PROBE)
 				.authorizationGrantType(PROBE_GRANT)
 				.build()), issuer, now);
 		}
 		catch (RuntimeException ex) {
-			if (cached.isPresent() && isUnreachable(ex)) {
+			if (cache != null && cached.isPresent() && isUnreachable(ex)) {
 				logger.warn("Discovery of provider '" + providerId + "' at " + issuer + " failed ("
 						+ SafeText.describe(ex) + "); using its metadata cached at " + cached.get().discoveredAt() + " in "
-						+ this.cache.file(providerId) + ".");
+						+ cache.file(providerId) + ".");
 				return cached.get();
 			}
 			throw new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at "
 					+ issuer + " failed: " + SafeText.describe(ex) + ". Check spring.security.oauth2.client.provider."
-					+ providerId + ".issuer-uri and that the provider can be reached from here (proxy settings, "
-					+ "or a company CA in the JVM's trust store), or give the provider's authorization-uri, "
-					+ "token-uri and jwk-set-uri instead of issuer-uri. "
+					+ providerId + ".issuer-uri and that the provider can be reached from here through the "
+					+ "application's HTTP client settings (spring.http.clients.*: an SSL bundle with a company CA, "
+					+ "connect-timeout and read-timeout; a proxy of the HTTP client library, such as the JDK "
+					+ "client's https.proxyHost), or give the provider's authorization-uri, token-uri and "
+					+ "jwk-set-uri instead of issuer-uri." + TlsFailures.hint(ex) + " "
 					+ (cached.isPresent() ? "Its cached metadata was not used, as the provider answered."
-							: "No earlier discovery of it is cached in " + this.cache.directory() + "."),
+							: (cache != null) ? "No earlier discovery of it is cached in " + cache.directory() + "."
+									: "The discovery cache is off (oauth-callback.discovery.cache.enabled=false)."),
 					ex);
 		}
-		this.cache.write(providerId, fresh);
+		if (cache != null) {
+			cache.write(providerId, fresh);
+		}
 		return fresh;
 	}
 
 	/**
 	 * Runs a discovery on a daemon thread and waits for it at most the timeout. A discovery that takes longer is
-	 * left to finish or fail on its own thread (within Spring's own timeouts); the daemon thread does not keep the JVM
+	 * left to finish or fail on its own thread (within its connect and read timeouts); the daemon thread does not keep the JVM
 	 * alive.
 	 */
 	private ClientRegistration withTimeout(Supplier<ClientRegistration> discovery) {

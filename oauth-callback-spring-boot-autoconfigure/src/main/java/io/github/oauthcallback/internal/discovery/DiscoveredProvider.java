@@ -16,7 +16,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
 /**
- * What Spring Security's discovery ({@code ClientRegistrations.fromIssuerLocation}) put into a registration for one
+ * What discovery (as Spring Security's {@code ClientRegistrations.fromIssuerLocation} does it) put into a registration for one
  * issuer, taken from the registration it built, so that a cached copy rebuilds the same registration without the
  * network. Everything here is public provider metadata; no client id or secret is kept.
  *

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import io.github.oauthcallback.TokenRefreshException;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointFailure;
+import io.github.oauthcallback.internal.http.TlsFailures;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -52,7 +53,8 @@ public final class RefreshMessages {
 		String code = ex.getError().getErrorCode();
 		String what;
 		if (failure instanceof TokenEndpointFailure.Unreachable unreachable) {
-			what = "the token endpoint could not be reached (" + unreachable.cause().getClass().getSimpleName() + ")";
+			what = "the token endpoint could not be reached (" + unreachable.cause().getClass().getSimpleName() + ")"
+					+ TlsFailures.hint(unreachable.cause()).replaceFirst("\\.$", "");
 		}
 		else if (failure instanceof TokenEndpointFailure.Timeout) {
 			what = "the token endpoint did not answer in time";

@@ -1,7 +1,6 @@
 package io.github.oauthcallback.internal.tokenendpoint;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,21 +10,18 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
 import io.github.oauthcallback.internal.SafeText;
+import io.github.oauthcallback.internal.http.ProviderRestClients;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointErrorHandler.TokenEndpointStatusException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequest;
-import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
@@ -38,8 +34,9 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 
 /**
- * The {@link RestClient} for token endpoints: the application's HTTP client (Spring Boot's request factory builder
- * and HTTP client settings, so SSL bundles apply) with the starter's connect and read timeouts, no redirects, only
+ * The {@link RestClient} for token endpoints: the application's {@code RestClient.Builder} and HTTP client (Spring
+ * Boot's builder, request factory builder and HTTP client settings, so customizers, observations and SSL bundles
+ * apply; see {@link ProviderRestClients}) with the starter's connect and read timeouts, no redirects, only
  * the form and token-response converters, and OAuth error mapping for every error status. It carries no bearer-token
  * interceptor. {@link #configure} sets up one of Spring Security's token response clients with it;
  * {@link TokenResponseClients} builds them for each grant.
@@ -84,12 +81,28 @@ public final class TokenEndpointClients {
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout, @Nullable Duration lifetimeWhenUnknown) {
+		return restClient(new ProviderRestClients(() -> null, () -> factories, () -> base), connectTimeout,
+				readTimeout, lifetimeWhenUnknown);
+	}
+
+	/**
+	 * A client built from the application's {@code RestClient.Builder} (cloned: its customizers, such as Spring
+	 * Boot's HTTP client observations, apply) and HTTP client settings ({@code spring.http.clients.*}: SSL bundle,
+	 * client library), with these timeouts, without following redirects (a token request is not sent again to
+	 * another address), with only the form and token-response converters and OAuth error mapping for every error
+	 * status.
+	 * @param clients where the builder and settings come from
+	 * @param connectTimeout the connect timeout
+	 * @param readTimeout the read timeout
+	 * @param lifetimeWhenUnknown the lifetime given to an access token whose response has no {@code expires_in}, or
+	 * {@code null} to keep Spring's behaviour
+	 * @return a new client for token endpoint calls
+	 */
+	public static RestClient restClient(ProviderRestClients clients, Duration connectTimeout, Duration readTimeout,
+			@Nullable Duration lifetimeWhenUnknown) {
 		JdkHttpLogging.holdAtInfo();
 		ClientWireLogging.holdAtInfo();
-		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
-			.withRedirects(HttpRedirects.DONT_FOLLOW);
-		return RestClient.builder()
-			.requestFactory(new LazyRequestFactory(() -> factories.build(settings)))
+		return clients.builder(connectTimeout, readTimeout, HttpRedirects.DONT_FOLLOW)
 			.messageConverters(List.of(new FormHttpMessageConverter(), tokenResponseConverter(lifetimeWhenUnknown)))
 			.defaultStatusHandler(new TokenEndpointErrorHandler())
 			.build();
@@ -197,46 +210,6 @@ public final class TokenEndpointClients {
 		String code = SafeText.providerText(error.getErrorCode());
 		return new OAuth2Error(StringUtils.hasText(code) ? code : "invalid_token_response",
 				SafeText.providerText(error.getDescription()), SafeText.providerText(error.getUri()));
-	}
-
-	/**
-	 * Builds the real request factory on the first token request. A run that finds a valid stored token makes none,
-	 * and so never pays for an HTTP client (TLS set-up, and with the JDK client a selector thread that delays the JVM's
-	 * exit).
-	 */
-	static final class LazyRequestFactory implements ClientHttpRequestFactory {
-
-		private final Supplier<ClientHttpRequestFactory> creator;
-
-		private volatile @Nullable ClientHttpRequestFactory delegate;
-
-		LazyRequestFactory(Supplier<ClientHttpRequestFactory> creator) {
-			this.creator = creator;
-		}
-
-		@Override
-		public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) throws IOException {
-			return delegate().createRequest(uri, httpMethod);
-		}
-
-		boolean created() {
-			return this.delegate != null;
-		}
-
-		private ClientHttpRequestFactory delegate() {
-			ClientHttpRequestFactory factory = this.delegate;
-			if (factory == null) {
-				synchronized (this) {
-					factory = this.delegate;
-					if (factory == null) {
-						factory = this.creator.get();
-						this.delegate = factory;
-					}
-				}
-			}
-			return factory;
-		}
-
 	}
 
 }

@@ -2,6 +2,8 @@ package io.github.oauthcallback.internal.mcp.discovery;
 
 import java.time.Duration;
 
+import io.github.oauthcallback.internal.http.ProviderRestClients;
+
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
@@ -9,8 +11,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The {@link RestClient} MCP metadata is fetched with, built like the token endpoint's
- * ({@code internal.tokenendpoint.TokenEndpointClients}): the application's HTTP client (Spring Boot's request factory
- * builder and {@code spring.http.clients.*} settings, so an SSL bundle with a company CA applies), the given connect
+ * ({@code internal.tokenendpoint.TokenEndpointClients}): the application's {@code RestClient.Builder} and HTTP client
+ * (Spring Boot's builder, request factory builder and {@code spring.http.clients.*} settings, so its customizers and
+ * an SSL bundle with a company CA apply), the given connect
  * and read timeouts, and no redirects followed (a redirected metadata URL is reported, not followed). It carries no
  * bearer-token interceptor; {@link McpMetadataDiscovery} reads the bodies itself.
  */
@@ -30,9 +33,19 @@ public final class McpMetadataClients {
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout) {
-		HttpClientSettings settings = base.withTimeouts(connectTimeout, readTimeout)
-			.withRedirects(HttpRedirects.DONT_FOLLOW);
-		return RestClient.builder().requestFactory(factories.build(settings)).build();
+		return restClient(new ProviderRestClients(() -> null, () -> factories, () -> base), connectTimeout,
+				readTimeout);
+	}
+
+	/**
+	 * @param clients where the application's {@code RestClient.Builder} (cloned: its customizers apply) and HTTP
+	 * client settings come from
+	 * @param connectTimeout the connect timeout
+	 * @param readTimeout the read timeout
+	 * @return a new client for metadata requests
+	 */
+	public static RestClient restClient(ProviderRestClients clients, Duration connectTimeout, Duration readTimeout) {
+		return clients.builder(connectTimeout, readTimeout, HttpRedirects.DONT_FOLLOW).build();
 	}
 
 }
