@@ -1,0 +1,184 @@
+package io.github.oauthcallback.sample;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.oauthcallback.sample.demo.DemoIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's commands run from Spring AOT builds, as a user of the fast-start build runs them: {@code java
+ * -Dspring.aot.enabled=true} on the classes that {@code process-aot} of spring-boot-maven-plugin processed with fixed
+ * profiles (the {@code aot-proof} profile of the sample's POM, one copy of the classes per variant). With that option
+ * Spring Boot starts from the generated initializer alone and fails when there is none, so a command that works here
+ * worked from generated code.
+ * <p>
+ * The demo identity provider the sample embeds does not run in AOT mode (it is a web application of its own, which
+ * the build does not process), so this test starts it itself, in its own JVM, and gives the sample the registration
+ * on the command line: the provider is then a separate process as any real one is, and the commands log in, call
+ * and revoke against it for real. The browser is {@link AotBrowser}, which logs in at the provider's form.
+ */
+class SampleAotIT {
+
+	private static final Path PROOF = Path.of(System.getProperty("aot-proof.directory", "target/aot-proof"));
+
+	private static DemoIdentityProvider provider;
+
+	@TempDir
+	Path home;
+
+	@BeforeAll
+	static void startProvider() {
+		provider = DemoIdentityProvider.start("ada", null, false, 0);
+	}
+
+	@AfterAll
+	static void stopProvider() {
+		if (provider != null) {
+			provider.close();
+		}
+	}
+
+	/**
+	 * The commands with the file store, as the fast-start build makes them: login through the browser (loopback
+	 * listener, PKCE, code exchange, ID-token validation against the provider's keys), status, a call with the
+	 * stored token, and logout with revocation.
+	 */
+	@Test
+	void commandsWithTheFileStore() throws Exception {
+		Variant commands = new Variant("commands", "aot");
+		expect(commands.run("status")).succeeds().outputContains("no login stored");
+		expect(commands.run("login", "demo")).succeeds().outputContains("Logged in to 'demo'");
+		expect(commands.run("status")).succeeds().outputContains("demo / ").outputContains("tokens.json");
+		expect(commands.run("call", "demo", provider.issuer() + "/userinfo")).succeeds()
+			.outputContains("\"sub\":\"ada\"");
+		expect(commands.run("logout", "demo")).succeeds().outputContains("Removed the stored login for 'demo'")
+			.outputContains("Revoked the access token at the provider.");
+		expect(commands.run("status")).succeeds().outputContains("no login stored");
+	}
+
+	/** The demo profile's registrations, given on the command line for the provider this test started. */
+	private static List<String> demoRegistration() {
+		String registration = "--spring.security.oauth2.client.registration.demo.";
+		return List.of(registration + "provider=demo", registration + "client-id=" + DemoIdentityProvider.CLIENT_ID,
+				registration + "client-authentication-method=none",
+				registration + "authorization-grant-type=authorization_code",
+				registration + "redirect-uri=" + DemoIdentityProvider.REDIRECT_URI, registration + "scope=openid,profile",
+				"--spring.security.oauth2.client.provider.demo.issuer-uri=" + provider.issuer());
+	}
+
+	/** One AOT build of the sample: its processed classes and the profiles it was built with. */
+	private final class Variant {
+
+		private final Path classes;
+
+		private final String profiles;
+
+		Variant(String name, String profiles) {
+			this.classes = PROOF.resolve(name).resolve("classes");
+			this.profiles = profiles;
+			assertThat(this.classes.resolve(
+					"io/github/oauthcallback/sample/SampleApplication__ApplicationContextInitializer.class"))
+				.as("the AOT build of '%s' (mvn verify builds it before this test)", name)
+				.exists();
+		}
+
+		Result run(String... commandLine) throws IOException, InterruptedException {
+			List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dspring.aot.enabled=true",
+					"-Duser.home=" + SampleAotIT.this.home, "-cp", classPath(),
+					SampleApplication.class.getName()));
+			command.addAll(List.of(commandLine));
+			command.add("--spring.profiles.active=" + this.profiles);
+			command.addAll(demoRegistration());
+			command.add("--oauth-callback.login.mode=browser");
+			command.add("--oauth-callback.login.browser=" + browser());
+			command.add("--oauth-callback.login.timeout=60s");
+			ProcessBuilder builder = new ProcessBuilder(command);
+			Map<String, String> environment = builder.environment();
+			environment.put("AOT_BROWSER_ISSUER", provider.issuer().toString());
+			environment.put("AOT_BROWSER_USER", provider.username());
+			environment.put("AOT_BROWSER_PASSWORD", provider.password());
+			Path out = Files.createTempFile(SampleAotIT.this.home, "out", ".txt");
+			Path err = Files.createTempFile(SampleAotIT.this.home, "err", ".txt");
+			Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+				.redirectOutput(out.toFile())
+				.redirectError(err.toFile())
+				.start();
+			if (!process.waitFor(120, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException(String.join(" ", commandLine) + " did not end within 120 s");
+			}
+			return new Result(String.join(" ", commandLine), process.exitValue(),
+					Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+		}
+
+		private String classPath() throws IOException {
+			return this.classes + File.pathSeparator
+					+ Files.readString(PROOF.resolve("runtime-classpath.txt"), StandardCharsets.UTF_8).trim();
+		}
+
+	}
+
+	/** A script that runs {@link AotBrowser} with this test's class path. */
+	private String browser() throws IOException {
+		Path script = this.home.resolve("browser.sh");
+		if (!Files.exists(script)) {
+			Files.writeString(script, "#!/bin/sh\nexec '" + javaExecutable() + "' -cp '"
+					+ System.getProperty("java.class.path") + "' " + AotBrowser.class.getName() + " \"$@\"\n");
+			Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		}
+		return script.toString();
+	}
+
+	private static String javaExecutable() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	/** What a command printed and how it ended. */
+	record Result(String command, int status, String out, String err) {
+
+	}
+
+	private static ResultAssert expect(Result result) {
+		return new ResultAssert(result);
+	}
+
+	private static final class ResultAssert {
+
+		private final Result result;
+
+		ResultAssert(Result result) {
+			this.result = result;
+		}
+
+		ResultAssert succeeds() {
+			assertThat(this.result.status())
+				.as("exit status of '%s'; out:%n%s%nerr:%n%s", this.result.command(), this.result.out(),
+						this.result.err())
+				.isZero();
+			return this;
+		}
+
+		ResultAssert outputContains(String text) {
+			assertThat(this.result.out())
+				.as("output of '%s'; err:%n%s", this.result.command(), this.result.err())
+				.contains(text);
+			return this;
+		}
+
+	}
+
+}
