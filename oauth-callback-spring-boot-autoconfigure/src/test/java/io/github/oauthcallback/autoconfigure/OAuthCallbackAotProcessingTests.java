@@ -220,7 +220,13 @@ class OAuthCallbackAotProcessingTests {
 		AnnotationConfigApplicationContext buildContext = new AnnotationConfigApplicationContext();
 		TestPropertyValues.of(build).applyTo(buildContext);
 		buildContext.registerBean(Starter.class);
-		AotProcessing processing = AotProcessing.of(buildContext, this.folder.resolve("aot"));
+		AotProcessing processing;
+		try {
+			processing = AotProcessing.of(buildContext, this.folder.resolve("aot"));
+		}
+		finally {
+			buildContext.close();
+		}
 		try (GenericApplicationContext runContext = new GenericApplicationContext()) {
 			TestPropertyValues.of(run).applyTo(runContext);
 			processing.initialize(runContext);

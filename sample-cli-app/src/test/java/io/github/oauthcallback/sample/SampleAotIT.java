@@ -2,6 +2,7 @@ package io.github.oauthcallback.sample;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,10 +98,22 @@ class SampleAotIT {
 		}
 
 		Result run(String... commandLine) throws IOException, InterruptedException {
+			return run(List.of(commandLine), null);
+		}
+
+		Result run(List<String> commandLine) throws IOException, InterruptedException {
+			return run(commandLine, null);
+		}
+
+		/**
+		 * @param commandLine the command and its arguments
+		 * @param typed what the user types, line by line, or {@code null} for no input; the input stays open until
+		 * the program ends, as a terminal's would
+		 */
+		Result run(List<String> commandLine, String typed) throws IOException, InterruptedException {
 			List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dspring.aot.enabled=true",
-					"-Duser.home=" + SampleAotIT.this.home, "-cp", classPath(),
-					SampleApplication.class.getName()));
-			command.addAll(List.of(commandLine));
+					"-Duser.home=" + SampleAotIT.this.home, "-cp", classPath(), SampleApplication.class.getName()));
+			command.addAll(commandLine);
 			command.add("--spring.profiles.active=" + this.profiles);
 			command.addAll(demoRegistration());
 			command.add("--oauth-callback.login.mode=browser");
@@ -113,13 +126,20 @@ class SampleAotIT {
 			environment.put("AOT_BROWSER_PASSWORD", provider.password());
 			Path out = Files.createTempFile(SampleAotIT.this.home, "out", ".txt");
 			Path err = Files.createTempFile(SampleAotIT.this.home, "err", ".txt");
-			Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-				.redirectOutput(out.toFile())
-				.redirectError(err.toFile())
-				.start();
-			if (!process.waitFor(120, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(String.join(" ", commandLine) + " did not end within 120 s");
+			if (typed == null) {
+				builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+			}
+			Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+			try (OutputStream input = process.getOutputStream()) {
+				if (typed != null) {
+					input.write(typed.getBytes(StandardCharsets.UTF_8));
+					input.flush();
+				}
+				if (!process.waitFor(120, TimeUnit.SECONDS)) {
+					process.destroyForcibly();
+					throw new IllegalStateException(String.join(" ", commandLine) + " did not end within 120 s; out:\n"
+							+ Files.readString(out) + "\nerr:\n" + Files.readString(err));
+				}
 			}
 			return new Result(String.join(" ", commandLine), process.exitValue(),
 					Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
@@ -130,6 +150,12 @@ class SampleAotIT {
 					+ Files.readString(PROOF.resolve("runtime-classpath.txt"), StandardCharsets.UTF_8).trim();
 		}
 
+	}
+
+	private static List<String> with(List<String> settings, String... commandLine) {
+		List<String> all = new ArrayList<>(List.of(commandLine));
+		all.addAll(settings);
+		return all;
 	}
 
 	/** A script that runs {@link AotBrowser} with this test's class path. */
