@@ -53,7 +53,7 @@ import org.springframework.util.StringUtils;
  * @param store Where logins are kept between runs.
  * @param refresh Refresh of stored tokens.
  * @param clients RestClient beans, by name, that send the token of a registration: each entry has 'registration',
- * 'base-url' and optionally 'account', and becomes a bean named '<name>RestClient'.
+ * 'base-url' and optionally 'account', and becomes a bean named after the entry followed by 'RestClient'.
  * @param shell Spring Shell commands.
  * @param discovery Discovery of providers given by issuer-uri.
  * @param logout What a logout does besides removing the stored login.

@@ -157,7 +157,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	/**
 	 * @param registrations the client registrations
 	 * @param store where logins are kept
-	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * @param provider the provider chain (see
+	 * {@link io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder}); its token clients should
 	 * make one attempt each, since this manager retries
 	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
 	 * provider publishes to
@@ -178,7 +179,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	/**
 	 * @param registrations the client registrations
 	 * @param store where logins are kept
-	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * @param provider the provider chain (see
+	 * {@link io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder}); its token clients should
 	 * make one attempt each, since this manager retries
 	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
 	 * provider publishes to
@@ -201,7 +203,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	/**
 	 * @param registrations the client registrations
 	 * @param store where logins are kept
-	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * @param provider the provider chain (see
+	 * {@link io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder}); its token clients should
 	 * make one attempt each, since this manager retries
 	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
 	 * provider publishes to
@@ -224,7 +227,8 @@ public final class OAuthCallbackAuthorizedClientManager implements OAuth2Authori
 	/**
 	 * @param registrations the client registrations
 	 * @param store where logins are kept
-	 * @param provider the provider chain (see {@link AuthorizedClientProviderChainBuilder}); its token clients should
+	 * @param provider the provider chain (see
+	 * {@link io.github.oauthcallback.internal.refresh.AuthorizedClientProviderChainBuilder}); its token clients should
 	 * make one attempt each, since this manager retries
 	 * @param events the holder whose {@link RefreshEventsAfterSave#publisher() publisher} the chain's refresh-token
 	 * provider publishes to

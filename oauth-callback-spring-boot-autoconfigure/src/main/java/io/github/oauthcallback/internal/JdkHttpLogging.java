@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * what the starter must keep secret:
  * <ul>
  * <li>{@value #SERVER} (the only logger of the JDK's server, JDK 17 to 25) logs every request line at DEBUG
- * ("Exchange request line: GET /callback?code=...&state=...", and its first 80 characters again with each reply),
+ * ("Exchange request line: GET /callback?code=...&amp;state=...", and its first 80 characters again with each reply),
  * and so the authorization code the loopback listener receives;</li>
  * <li>{@value #URL_CONNECTION} logs every request's headers at DEBUG, and so the {@code Authorization} header of a
  * token request ({@code client_secret_basic}) or of a resource request with a bearer token, when the application's

@@ -32,7 +32,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  * Keeps logins in one JSON file (see {@link TokenFile} for how it is written safely). With an encryption key each login
  * is sealed as one AES-GCM document ({@link SealedLogin}): token values, expiry, scopes, type, issuer, client id and
  * token endpoint cannot be read, edited or swapped between entries unnoticed, and a login that is not sealed
- * (plaintext, or in the {@code enc:v1} form of earlier versions) is refused ({@link PlaintextLoginException}). Without a key the file is plaintext and only as trustworthy as its directory:
+ * (plaintext, or in the {@code enc:v1} form of earlier versions) is refused ({@link io.github.oauthcallback.internal.store.PlaintextLoginException}). Without a key the file is plaintext and only as trustworthy as its directory:
  * the stored ID token is then not presented as validated (a plain {@link OAuth2AuthorizedClient} is returned). An
  * entry whose client id or issuer no longer matches its registration is not used (a warning is logged once) but is
  * kept in the file.

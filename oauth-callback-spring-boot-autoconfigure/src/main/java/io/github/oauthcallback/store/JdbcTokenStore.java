@@ -76,7 +76,7 @@ import org.springframework.util.StringUtils;
  * <li>with an encryption key, each login is sealed as one AES-GCM document ({@link SealedLogin}) in
  * {@code access_token_value}: token values, ID token, expiry, scopes, type, issuer, client id and token endpoint;
  * Spring Security's other columns stay filled for listing and must match it; a row that is not sealed (plaintext,
- * or in the {@code enc:v1} form of earlier versions) is refused ({@link PlaintextLoginException});</li>
+ * or in the {@code enc:v1} form of earlier versions) is refused ({@link io.github.oauthcallback.internal.store.PlaintextLoginException});</li>
  * <li>each row records the issuer, client id and token endpoint it was issued by (extra nullable {@code issuer},
  * {@code client_id}, {@code token_uri} columns), and a row of another provider or client is not used (a warning is
  * logged once); without a key, rows without them (written before they existed) are used with the current

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * Everything else is refused: other schemes ({@code file:}, {@code javascript:}, {@code data:}, ...), UNC-style
  * {@code file://host/share} or {@code \\host\share}, plain {@code http} to another host, relative URIs and URIs
  * without a host. No name is resolved: a host is loopback only as {@code localhost} or as a loopback address
- * literal. Check a URI before it is printed or handed to a {@link BrowserLauncher}.
+ * literal. Check a URI before it is printed or handed to a {@link io.github.oauthcallback.browser.BrowserLauncher}.
  */
 public final class BrowserUris {
 

@@ -18,7 +18,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.util.Assert;
 
 /**
- * Builds the provider chain of {@link OAuthCallbackAuthorizedClientManager}: refresh token, then the interactive
+ * Builds the provider chain of {@link io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager}: refresh token, then the interactive
  * login, then client credentials, then any {@linkplain #provider(OAuth2AuthorizedClientProvider) further providers}
  * in the order added (the auto-configured chain adds {@link DeviceAuthorizedClientProvider} there, for device-grant
  * registrations). (A stored login that is still valid never reaches the chain: the manager returns it.) Each

@@ -15,7 +15,7 @@ import org.springframework.security.oauth2.client.event.OAuth2AuthorizedClientRe
 /**
  * Holds back the {@link OAuth2AuthorizedClientRefreshedEvent} that Spring Security's
  * {@code RefreshTokenOAuth2AuthorizedClientProvider} publishes before the refreshed login is saved, and publishes it
- * once {@link OAuthCallbackAuthorizedClientManager} has saved the login and released the login's lock, carrying the
+ * once {@link io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager} has saved the login and released the login's lock, carrying the
  * login as saved (with its ID token). So listeners that read the store see the new tokens, and may call the manager.
  * An event for a login whose save failed is dropped; events for logins the manager is not authorizing pass straight
  * through.

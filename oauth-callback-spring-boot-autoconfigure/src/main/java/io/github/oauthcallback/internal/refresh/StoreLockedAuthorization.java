@@ -29,7 +29,7 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The part of {@link OAuthCallbackAuthorizedClientManager} that runs under the store's lock: it hands a login that is
+ * The part of {@link io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager} that runs under the store's lock: it hands a login that is
  * not usable to the provider chain (through Spring Security's
  * {@link AuthorizedClientServiceOAuth2AuthorizedClientManager}, which saves the result), one attempt per turn of the
  * store's lock, waiting between attempts with that lock released; and it recovers from a refused refresh token

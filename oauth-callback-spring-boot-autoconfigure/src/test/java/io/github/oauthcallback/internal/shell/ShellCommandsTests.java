@@ -29,6 +29,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -127,6 +128,26 @@ class ShellCommandsTests {
 				assertThat(run(context, "status")).contains("(0 login(s))");
 			});
 		this.wireMock.verify(3, postRequestedFor(urlEqualTo("/revoke")).withRequestBody(containing("token=AT-SHELL")));
+	}
+
+	/**
+	 * What an application's own client manager costs the commands (docs/refresh.md): logins and logouts go to the store
+	 * directly, and logout revokes nothing even with a revocation endpoint and oauth-callback.logout.revoke on.
+	 */
+	@Test
+	void withTheApplicationsOwnManagerLogoutRevokesNothingAndSaysSo() {
+		this.wireMock.stubFor(post(urlEqualTo("/revoke")).willReturn(aResponse().withStatus(200)));
+		runner().withConfiguration(AutoConfigurations.of(OAuthCallbackClientManagerAutoConfiguration.class))
+			.withBean("myManager", OAuth2AuthorizedClientManager.class, () -> (request) -> null)
+			.withPropertyValues("oauth-callback.registrations.api.revocation-uri=" + this.wireMock.baseUrl() + "/revoke",
+					"oauth-callback.logout.revoke=true")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(OAuthCallbackAuthorizedClientManager.class);
+				assertThat(run(context, "login")).contains("Logged in to 'api' as account 'ada'");
+				assertThat(run(context, "logout")).contains("Removed the login of 'api' for account 'ada'.",
+						"Not revoked at the provider (the application's own client manager is in use)");
+			});
+		this.wireMock.verify(0, postRequestedFor(urlEqualTo("/revoke")));
 	}
 
 	@Test
