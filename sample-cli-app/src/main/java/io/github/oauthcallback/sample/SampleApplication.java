@@ -1,6 +1,7 @@
 package io.github.oauthcallback.sample;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.github.oauthcallback.sample.demo.DemoIdentityProviderLauncher;
@@ -19,7 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class SampleApplication {
 
 	public static void main(String[] args) {
-		Integer answered = batch(args) ? null : SampleCommands.answerWithoutSpring(args, System.out, System.err);
+		Integer answered = withoutCommand(args) ? null
+				: SampleCommands.answerWithoutSpring(args, System.out, System.err);
 		if (answered != null) {
 			System.exit(answered);
 		}
@@ -63,17 +65,39 @@ public class SampleApplication {
 	}
 
 	/**
+	 * The profiles that run something else than the commands, so need no command word: 'batch' and 'service' (a
+	 * {@link BatchJob}), 'shell' (Spring Shell reads the commands) and 'watch' ({@link WatchRunner}).
+	 */
+	static final List<String> PROFILES_WITHOUT_COMMAND = List.of("batch", "service", "shell", "watch");
+
+	/**
 	 * Whether the 'batch' profile is asked for (it needs no command word).
 	 */
 	static boolean batch(String[] args) {
+		return activeProfiles(args).contains("batch");
+	}
+
+	/**
+	 * Whether a profile of {@link #PROFILES_WITHOUT_COMMAND} is asked for, in {@code --spring.profiles.active} or the
+	 * SPRING_PROFILES_ACTIVE environment variable.
+	 */
+	static boolean withoutCommand(String[] args) {
+		return activeProfiles(args).stream().anyMatch(PROFILES_WITHOUT_COMMAND::contains);
+	}
+
+	private static List<String> activeProfiles(String[] args) {
 		String fromEnvironment = System.getenv("SPRING_PROFILES_ACTIVE");
-		boolean batch = fromEnvironment != null && List.of(fromEnvironment.split(",")).contains("batch");
+		List<String> active = (fromEnvironment != null) ? profiles(fromEnvironment) : List.of();
 		for (String arg : args) {
 			if (arg.startsWith("--spring.profiles.active=")) {
-				batch = List.of(arg.substring(arg.indexOf('=') + 1).split(",")).contains("batch");
+				active = profiles(arg.substring(arg.indexOf('=') + 1));
 			}
 		}
-		return batch;
+		return active;
+	}
+
+	private static List<String> profiles(String value) {
+		return Arrays.stream(value.split(",")).map(String::trim).toList();
 	}
 
 	/**

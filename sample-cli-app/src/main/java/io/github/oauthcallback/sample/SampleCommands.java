@@ -51,14 +51,15 @@ import org.springframework.web.client.RestClientResponseException;
 /**
  * The sample's commands: {@code login [registration] [--paste | --device]}, {@code status},
  * {@code logout [registration]}, {@code logout --all}, {@code call <registration> <url>},
- * {@code mcp <server-url> [call <tool> [json-arguments]]} ({@link McpCommand}) and {@code help}. Not active in the 'batch' profile, which
- * runs {@link BatchJob} instead. Results go to standard output, problems to standard error. Token values are never printed.
+ * {@code mcp <server-url> [call <tool> [json-arguments]]} ({@link McpCommand}), {@code whoami} (the 'clients' profile,
+ * {@link WhoamiCommand}) and {@code help}. Not active in the profiles that run something else: 'batch' and 'service'
+ * ({@link BatchJob}), 'shell' (Spring Shell) and 'watch' ({@link WatchRunner}). Results go to standard output, problems to standard error. Token values are never printed.
  * <p>
  * Exit status: 0 on success, 1 when the login or the configuration fails (the message says what to do), 2 for a
  * command line this program does not understand.
  */
 @Component
-@Profile("!batch")
+@Profile("!batch & !service & !shell & !watch")
 public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	/** Exit status of a command that worked. */
@@ -70,7 +71,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 	/** Exit status of a command line this program does not understand. */
 	public static final int USAGE = 2;
 
-	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout", "call", "mcp");
+	private static final Set<String> SPRING_COMMANDS = Set.of("login", "status", "logout", "call", "mcp", "whoami");
 
 	private static final String ALL = "--all";
 
@@ -95,6 +96,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	private final ObjectProvider<OAuthCallbackMcpTransports> mcpTransports;
 
+	private final ObjectProvider<WhoamiCommand> whoami;
+
 	private final OAuthCallbackProperties oauthCallback;
 
 	private final SampleProperties properties;
@@ -108,9 +111,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			ObjectProvider<LoopbackAuthorizer> authorizer, ObjectProvider<DeviceAuthorizer> deviceAuthorizer,
 			ObjectProvider<TokenStore> tokenStore, ObjectProvider<OAuthCallbackRestClients> restClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager,
-			ObjectProvider<OAuthCallbackMcpTransports> mcpTransports, OAuthCallbackProperties oauthCallback,
-			SampleProperties properties) {
+			ObjectProvider<OAuthCallbackMcpTransports> mcpTransports, ObjectProvider<WhoamiCommand> whoami,
+			OAuthCallbackProperties oauthCallback, SampleProperties properties) {
 		this.mcpTransports = mcpTransports;
+		this.whoami = whoami;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.authorizer = authorizer;
@@ -158,6 +162,7 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				case "logout" -> logout(operands, out, err);
 				case "call" -> call(operands, out, err);
 				case "mcp" -> mcp(operands, out);
+				case "whoami" -> whoami(operands, out);
 				default -> throw new IllegalStateException("Unhandled command " + command);
 			};
 		}
@@ -230,6 +235,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				  mcp <server-url> call <tool> [json-arguments]
 				                            Call one tool, for example: mcp https://mcp.example/mcp call echo
 				                            '{"text":"hi"}', and print what it returns.
+				  whoami [path]             (profile clients) GET the path (default /userinfo) through the
+				                            RestClient declared in configuration (oauth-callback.clients.userinfo)
+				                            and print the response status and body.
 				  help                      Show this text.
 
 				[registration] defaults to sample.default-registration ('demo' in the demo profile), else to the
@@ -240,6 +248,13 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 				  github   a GitHub OAuth App: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.
 				  google   a Google "Desktop app" client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.
 				  batch    with a provider profile (demo,batch): a batch job calls sample.batch.url instead.
+				  service  (demo,service) the batch job with a service account (client credentials).
+				  shell    (demo,shell) an interactive Spring Shell with login, logout and status.
+				  jdbc     logins in a database: --spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test
+				           --spring.datasource.username=postgres (or a jdbc:mariadb:// URL).
+				  clients  (demo,clients) the whoami command through a declared RestClient.
+				  watch    (demo,watch) a long-lived process whose scheduled refresh prints each refresh;
+				           Ctrl-C or sample.watch.duration ends it.
 				Any provider works with spring.security.oauth2.client.registration.<id>.* and provider.<id>.*.
 
 				Useful properties:
@@ -448,6 +463,15 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			}
 			throw ex;
 		}
+	}
+
+	private int whoami(List<String> operands, PrintStream out) {
+		WhoamiCommand command = this.whoami.getIfAvailable();
+		if (command == null) {
+			throw new NotConfiguredException("'whoami' uses the RestClient declared under oauth-callback.clients."
+					+ "userinfo: run it with the clients profile, as in 'whoami --spring.profiles.active=demo,clients'.");
+		}
+		return command.run(operands, out);
 	}
 
 	private int call(List<String> operands, PrintStream out, PrintStream err) {

@@ -26,6 +26,10 @@ import org.springframework.util.StringUtils;
  * with the redirect URI {@value #REDIRECT_URI}, which Spring Authorization Server accepts with any port (RFC 8252
  * section 7.3).
  * <p>
+ * The client {@value #SERVICE_CLIENT_ID} is a confidential client of the client credentials grant (a service account,
+ * for the 'service' profile), with a secret generated for each run, and the scope {@value #API_SCOPE} of the provider's
+ * demo API, {@code GET /api/whoami} ({@link DemoApi}).
+ * <p>
  * The client {@value #DEVICE_CLIENT_ID} is a public client of the device authorization grant (RFC 8628): the provider
  * offers its device authorization endpoint and its verification page ({@link DemoDeviceGrant}), where the user
  * signs in, enters the code and approves; it issues it a refresh token.
@@ -37,6 +41,12 @@ public final class DemoIdentityProvider implements AutoCloseable {
 
 	/** The public client of the device authorization grant registered at the provider. */
 	public static final String DEVICE_CLIENT_ID = "demo-device-cli";
+
+	/** The confidential client of the client credentials grant (a service account), for the 'service' profile. */
+	public static final String SERVICE_CLIENT_ID = "demo-service";
+
+	/** The scope of the provider's demo API ({@code /api/whoami}), granted to every client. */
+	public static final String API_SCOPE = "demo.api";
 
 	/** The registered redirect URI; any port is accepted for it. */
 	public static final String REDIRECT_URI = "http://127.0.0.1/callback";
@@ -54,10 +64,13 @@ public final class DemoIdentityProvider implements AutoCloseable {
 
 	private final boolean passwordGenerated;
 
+	private final String serviceClientSecret;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private DemoIdentityProvider(ConfigurableApplicationContext context, URI issuer, String username, String password,
-			boolean passwordGenerated) {
+			boolean passwordGenerated, String serviceClientSecret) {
+		this.serviceClientSecret = serviceClientSecret;
 		this.context = context;
 		this.issuer = issuer;
 		this.username = username;
@@ -80,6 +93,8 @@ public final class DemoIdentityProvider implements AutoCloseable {
 				User.withUsername(username).password("{noop}" + secret).roles("USER").build());
 		String client = "--spring.security.oauth2.authorizationserver.client." + CLIENT_ID + ".";
 		String device = "--spring.security.oauth2.authorizationserver.client." + DEVICE_CLIENT_ID + ".";
+		String service = "--spring.security.oauth2.authorizationserver.client." + SERVICE_CLIENT_ID + ".";
+		String serviceSecret = randomPassword();
 		List<String> args = new ArrayList<>(List.of(
 				// Command-line arguments outrank system properties and environment variables (SERVER_PORT, ...)
 				// meant for the sample itself.
@@ -98,10 +113,18 @@ public final class DemoIdentityProvider implements AutoCloseable {
 				device + "registration.authorization-grant-types=urn:ietf:params:oauth:grant-type:device_code,"
 						+ "refresh_token",
 				// No openid: Spring Authorization Server refuses it for device logins.
-				device + "registration.scopes=profile"));
+				device + "registration.scopes=profile",
+				// A service account: its own secret at the token endpoint, no user. Generated for each run and handed
+				// to the sample as sample.demo.service-client-secret (never printed).
+				service + "registration.client-id=" + SERVICE_CLIENT_ID,
+				service + "registration.client-secret={noop}" + serviceSecret,
+				service + "registration.client-authentication-methods=client_secret_basic",
+				service + "registration.authorization-grant-types=client_credentials",
+				service + "registration.scopes=" + API_SCOPE));
 		ConfigurableApplicationContext context;
 		try {
-			context = new SpringApplicationBuilder(DemoIdentityProviderApplication.class, DemoDeviceGrant.class)
+			context = new SpringApplicationBuilder(DemoIdentityProviderApplication.class, DemoDeviceGrant.class,
+					DemoApi.class)
 				.web(WebApplicationType.SERVLET)
 				.initializers((applicationContext) -> applicationContext.getBeanFactory()
 					.registerSingleton("demoUsers", users))
@@ -118,7 +141,8 @@ public final class DemoIdentityProvider implements AutoCloseable {
 			throw ex;
 		}
 		int bound = ((WebServerApplicationContext) context).getWebServer().getPort();
-		return new DemoIdentityProvider(context, URI.create("http://127.0.0.1:" + bound), username, secret, generated);
+		return new DemoIdentityProvider(context, URI.create("http://127.0.0.1:" + bound), username, secret, generated,
+				serviceSecret);
 	}
 
 	private static String randomPassword() {
@@ -146,6 +170,13 @@ public final class DemoIdentityProvider implements AutoCloseable {
 	 */
 	public String password() {
 		return this.password;
+	}
+
+	/**
+	 * @return the secret of the confidential client {@value #SERVICE_CLIENT_ID}, generated for this run
+	 */
+	public String serviceClientSecret() {
+		return this.serviceClientSecret;
 	}
 
 	/**

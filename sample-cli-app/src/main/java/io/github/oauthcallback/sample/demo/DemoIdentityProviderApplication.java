@@ -18,7 +18,9 @@ import org.springframework.context.annotation.Import;
 @EnableAutoConfiguration(
 		exclude = { OAuthCallbackLoginAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
 				OAuth2ClientWebSecurityAutoConfiguration.class },
-		excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
+		excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				// The sample's 'shell' profile brings Spring Shell: not for the provider's web application.
+				"org.springframework.shell.core.autoconfigure.SpringShellAutoConfiguration" })
 @Import(DemoPublicClientRevocation.class)
 class DemoIdentityProviderApplication {
 

@@ -39,6 +39,9 @@ public final class DemoIdentityProviderLauncher implements SmartApplicationListe
 	/** The property {@code application-demo.yml} reads the issuer URI from. */
 	public static final String ISSUER_URI_PROPERTY = "sample.demo.issuer-uri";
 
+	/** The property {@code application-service.yml} reads the secret of the provider's service client from. */
+	public static final String SERVICE_CLIENT_SECRET_PROPERTY = "sample.demo.service-client-secret";
+
 	/** Name of the bean holding the running provider. */
 	public static final String BEAN_NAME = "demoIdentityProvider";
 
@@ -99,7 +102,8 @@ public final class DemoIdentityProviderLauncher implements SmartApplicationListe
 		this.provider = DemoIdentityProvider.start(demo.username(), demo.password(), demo.consent(), demo.port());
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME,
-					Map.of(ISSUER_URI_PROPERTY, this.provider.issuer().toString())));
+					Map.of(ISSUER_URI_PROPERTY, this.provider.issuer().toString(), SERVICE_CLIENT_SECRET_PROPERTY,
+							this.provider.serviceClientSecret())));
 		this.console.println("Demo identity provider (profile 'demo') running at " + this.provider.issuer() + ".");
 		this.console.println("  Sign in as user '" + this.provider.username() + "' with password '"
 				+ this.provider.password() + "'" + (this.provider.passwordGenerated()
