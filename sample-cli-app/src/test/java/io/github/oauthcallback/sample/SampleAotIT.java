@@ -10,13 +10,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.oauthcallback.sample.demo.DemoIdentityProvider;
+import io.github.oauthcallback.store.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The demo identity provider the sample embeds does not run in AOT mode (it is a web application of its own, which
  * the build does not process), so this test starts it itself, in its own JVM, and gives the sample the registration
  * on the command line: the provider is then a separate process as any real one is, and the commands log in, call
- * and revoke against it for real. The browser is {@link AotBrowser}, which logs in at the provider's form.
+ * and revoke against it for real. The browser is {@link AotBrowser}, which logs in at the provider's form. The
+ * databases are the real PostgreSQL and MariaDB servers ({@link TestDatabases}: a missing one fails under
+ * {@code CI=true} and is skipped with the reason elsewhere), each run with a table of its own.
  */
 class SampleAotIT {
 
@@ -71,14 +78,89 @@ class SampleAotIT {
 		expect(commands.run("status")).succeeds().outputContains("no login stored");
 	}
 
+	/**
+	 * The 'jdbc' and 'clients' profiles in one build, on the real PostgreSQL and MariaDB servers: the declared client
+	 * ({@code userinfoRestClient}, whose bean the build fixed) calls the provider's API with a service account's token
+	 * (client credentials), which the JDBC store keeps in a table of its own; then status and logout. The client's
+	 * registration and base URL, the database and the table are given at run time only.
+	 */
+	@Test
+	void declaredClientAndJdbcStoreOnPostgres() throws Exception {
+		try (HikariDataSource database = TestDatabases.postgres()) {
+			declaredClientAndJdbcStore(database, "postgres");
+		}
+	}
+
+	@Test
+	void declaredClientAndJdbcStoreOnMariaDb() throws Exception {
+		try (HikariDataSource database = TestDatabases.mariadb()) {
+			declaredClientAndJdbcStore(database, "root");
+		}
+	}
+
+	private void declaredClientAndJdbcStore(HikariDataSource database, String user) throws Exception {
+		Variant jdbcClients = new Variant("jdbc-clients", "jdbc,clients");
+		String table = "aot_tokens_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		List<String> settings = List.of("--spring.datasource.url=" + database.getJdbcUrl(),
+				"--spring.datasource.username=" + user, "--oauth-callback.store.jdbc.table-name=" + table,
+				"--oauth-callback.clients.userinfo.registration=" + DemoIdentityProvider.SERVICE_CLIENT_ID,
+				"--oauth-callback.clients.userinfo.base-url=" + provider.issuer());
+		try {
+			expect(jdbcClients.run(with(settings, "whoami", "/api/whoami"))).succeeds()
+				.outputContains("HTTP 200")
+				.outputContains(DemoIdentityProvider.SERVICE_CLIENT_ID);
+			expect(jdbcClients.run(with(settings, "status"))).succeeds()
+				.outputContains(table)
+				.outputContains(DemoIdentityProvider.SERVICE_CLIENT_ID + " / ");
+			assertThat(new JdbcTemplate(database).queryForObject("SELECT COUNT(*) FROM " + table, Integer.class))
+				.isOne();
+			expect(jdbcClients.run(with(settings, "logout", "--all"))).succeeds().outputContains("Removed 1 stored login");
+			assertThat(new JdbcTemplate(database).queryForObject("SELECT COUNT(*) FROM " + table, Integer.class))
+				.isZero();
+		}
+		finally {
+			TestDatabases.drop(database, table);
+		}
+	}
+
+	/**
+	 * The 'shell' profile: Spring Shell's interactive runner reads what the user types (here a pipe) and runs the
+	 * starter's login, status and logout commands.
+	 */
+	@Test
+	void springShell() throws Exception {
+		Variant shell = new Variant("shell", "shell");
+		Result session = shell.run(List.of(), """
+				login demo
+				status
+				logout demo
+				status
+				exit
+				""");
+		expect(session).succeeds()
+			.outputContains("Logged in to 'demo' as account")
+			.outputContains("Signed in at the provider as 'ada'.")
+			.outputContains("(1 login(s))")
+			.outputContains("Removed the login of 'demo'")
+			.outputContains("Revoked the access token at the provider.")
+			.outputContains("(0 login(s))");
+		assertThat(session.out().indexOf("(1 login(s))")).isLessThan(session.out().indexOf("(0 login(s))"));
+	}
+
 	/** The demo profile's registrations, given on the command line for the provider this test started. */
 	private static List<String> demoRegistration() {
 		String registration = "--spring.security.oauth2.client.registration.demo.";
+		String service = "--spring.security.oauth2.client.registration." + DemoIdentityProvider.SERVICE_CLIENT_ID + ".";
 		return List.of(registration + "provider=demo", registration + "client-id=" + DemoIdentityProvider.CLIENT_ID,
 				registration + "client-authentication-method=none",
 				registration + "authorization-grant-type=authorization_code",
 				registration + "redirect-uri=" + DemoIdentityProvider.REDIRECT_URI, registration + "scope=openid,profile",
-				"--spring.security.oauth2.client.provider.demo.issuer-uri=" + provider.issuer());
+				"--spring.security.oauth2.client.provider.demo.issuer-uri=" + provider.issuer(),
+				// The service profile's service account (client credentials), whose secret the provider made.
+				service + "provider=demo", service + "client-id=" + DemoIdentityProvider.SERVICE_CLIENT_ID,
+				service + "client-secret=" + provider.serviceClientSecret(),
+				service + "client-authentication-method=client_secret_basic",
+				service + "authorization-grant-type=client_credentials", service + "scope=" + DemoIdentityProvider.API_SCOPE);
 	}
 
 	/** One AOT build of the sample: its processed classes and the profiles it was built with. */
