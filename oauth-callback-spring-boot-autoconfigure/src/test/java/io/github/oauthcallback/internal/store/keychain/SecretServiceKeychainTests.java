@@ -17,6 +17,7 @@ import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.internal.store.TokenFile;
 import io.github.oauthcallback.internal.store.keychain.KeychainException.Problem;
 import io.github.oauthcallback.store.FileTokenStore;
+import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.SecretServiceSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,8 @@ class SecretServiceKeychainTests {
 	void createsARandomKeyOnFirstUseKeepsItOffTheCommandLineAndGivesTheSameOneAfterwards() throws Exception {
 		Path argv = this.dir.resolve("argv.log");
 		Path wrapper = recordingWrapper(argv);
-		try (SecretServiceSession session = SecretServiceSession.start(this.dir.resolve("home"), true)) {
+		try (SecretServiceSession session = SecretServiceSession.start(this.dir.resolve("home"), true);
+				CapturedLogs logs = new CapturedLogs()) {
 			assertThat(session.secretTool(null, "lookup", "service", "oauth-callback", "account", "app-a").exitCode())
 				.isNotZero();
 			byte[] first = Keychains.currentKey(keychain(wrapper.toString(), "app-a", session), lock());
@@ -54,6 +56,8 @@ class SecretServiceKeychainTests {
 				.isEqualTo(base64);
 			String commandLines = Files.readString(argv);
 			assertThat(commandLines).contains("store", "lookup").doesNotContain(base64);
+			assertThat(logs.text()).contains("Created a new token encryption key in the OS keychain (Secret Service, "
+					+ "service 'oauth-callback', account 'app-a')").doesNotContain(base64);
 			byte[] otherApplication = Keychains.currentKey(keychain("secret-tool", "app-b", session), lock());
 			assertThat(otherApplication).hasSize(32).isNotEqualTo(first);
 			assertThat(Files.list(this.dir).map(Path::getFileName).map(Path::toString))
