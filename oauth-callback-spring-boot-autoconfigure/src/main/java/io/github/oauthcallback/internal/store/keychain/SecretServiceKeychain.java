@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * libsecret's {@code secret-tool}. The item is found by its {@code service} and {@code account} attributes; the key
  * is written to {@code secret-tool store} on its standard input and read from {@code secret-tool lookup}'s standard
  * output. A lookup that finds nothing and says nothing may also mean a locked collection: a search tells them apart,
- * so a locked keyring is reported as locked and never answered with a new key.
+ * so a locked keyring is reported as locked and never answered with a new key (and an item another process created
+ * in between is read).
  */
 public final class SecretServiceKeychain implements CredentialStore {
 
@@ -58,11 +59,21 @@ public final class SecretServiceKeychain implements CredentialStore {
 		// Nothing found, or found in a locked collection: secret-tool says nothing in both cases.
 		ToolProcess.Result search = run(List.of(this.program, "search", "--all", "service", this.service, "account",
 				this.account), null);
-		if (search.stderr().toLowerCase(Locale.ROOT).contains("locked") || !search.stdout().isBlank()) {
+		if (search.stderr().toLowerCase(Locale.ROOT).contains("locked")) {
 			throw locked();
 		}
 		if (search.exitCode() != 0) {
 			throw failure("search", search);
+		}
+		if (!search.stdout().isBlank()) {
+			// Found and not locked: another process created it since the lookup. Read it (its output on search, which
+			// may hold the secret, is never used).
+			ToolProcess.Result again = run(List.of(this.program, "lookup", "service", this.service, "account",
+					this.account), null);
+			if (again.exitCode() == 0) {
+				return again.stdout();
+			}
+			throw locked();
 		}
 		return null;
 	}
