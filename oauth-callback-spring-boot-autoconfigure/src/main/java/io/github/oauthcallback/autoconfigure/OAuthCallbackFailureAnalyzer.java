@@ -78,11 +78,17 @@ class OAuthCallbackFailureAnalyzer implements FailureAnalyzer, Ordered {
 			return "Fix " + REGISTRATION + registration.getRegistrationId() + "." + registration.getAttribute()
 					+ " as the message says (docs/providers.md has examples).";
 		}
+		if (cause instanceof EncryptionKeyException key && key.getSource() == EncryptionKeyException.KeySource.KEYCHAIN) {
+			return "Make the OS keychain give the key as the message says, or keep the key elsewhere with "
+					+ "oauth-callback.store.encryption.key-source=property and key or key-file (docs/storage.md, key "
+					+ "in the OS keychain).";
+		}
 		if (cause instanceof EncryptionKeyException key) {
 			return "Fix oauth-callback.store.encryption." + switch (key.getSource()) {
 				case KEY -> "key";
 				case KEY_FILE -> "key-file";
 				case PREVIOUS_KEYS -> "previous-keys";
+				case KEYCHAIN -> "key-source";
 			} + " as the message says (docs/storage.md, encryption at rest).";
 		}
 		if (cause instanceof TokenStoreException) {

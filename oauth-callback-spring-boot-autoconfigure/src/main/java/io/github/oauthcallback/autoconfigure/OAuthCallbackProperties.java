@@ -26,6 +26,7 @@ import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.refresh.Interactivity;
 import io.github.oauthcallback.internal.store.EncryptionKeyException;
 import io.github.oauthcallback.internal.store.EncryptionKeys;
+import io.github.oauthcallback.internal.store.keychain.Keychains;
 import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.internal.store.StoreSettings;
 import org.jspecify.annotations.Nullable;
@@ -315,6 +316,15 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 		public Store {
 			checked("store.lock-timeout", lockTimeout, () -> (type == StoreType.JDBC)
 					? StoreSettings.jdbcLockTimeout(lockTimeout) : StoreSettings.fileLockTimeout(lockTimeout));
+			if (encryption != null && encryption.keySource() == KeySource.KEYCHAIN && type != StoreType.FILE) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "store.encryption.key-source",
+						"keychain", "A key in the OS keychain is for the file store only, and store.type is "
+								+ type.name().toLowerCase(java.util.Locale.ROOT) + ((type == StoreType.JDBC)
+										? ": every node of a JDBC store needs the same key, and a keychain holds it "
+												+ "for one user on one machine. Give the key with "
+												+ PREFIX + "store.encryption.key or key-file instead."
+										: ", which keeps nothing on disk to encrypt. Remove key-source=keychain."));
+			}
 		}
 
 	}
@@ -381,9 +391,14 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * id) is sealed as one authenticated document, and a plaintext login is refused. Without a key, logins are stored
 	 * as plaintext.
 	 *
+	 * @param keySource Where the current key comes from: 'property' (key or key-file; neither means no encryption)
+	 * or 'keychain' (the OS credential store: Secret Service on Linux, the macOS keychain, the Windows Credential
+	 * Manager; a random key is created there on first use, and the keychain is reached when the store is created).
+	 * 'keychain' is for the file store only.
 	 * @param key Current 256-bit key, base64 (for example from an environment variable:
 	 * OAUTH_CALLBACK_STORE_ENCRYPTION_KEY). Generate one with 'openssl rand -base64 32'.
 	 * @param keyFile File holding the current key as base64; it must be readable by its owner only (0600).
+	 * @param keychain The OS keychain item holding the current key, with key-source=keychain.
 	 * @param previousKeys Older keys, base64, still accepted for reading while rotating; new writes use the current
 	 * key.
 	 * @param encryptPlaintext One-time migration: at start-up, seal the logins stored as plaintext (before a key was
@@ -391,7 +406,8 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * instead of refusing them. Set it for one run after turning encryption on or upgrading, then remove it: while it
 	 * is set, every start warns, and a plaintext login planted in the store would be accepted. Default false.
 	 */
-	public record Encryption(@Nullable String key, @Nullable Path keyFile, List<String> previousKeys,
+	public record Encryption(@DefaultValue("property") KeySource keySource, @Nullable String key,
+			@Nullable Path keyFile, @DefaultValue Keychain keychain, List<String> previousKeys,
 			@DefaultValue("false") boolean encryptPlaintext) {
 
 		private static final String ENCRYPTION = "store.encryption.";
@@ -400,19 +416,36 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 			previousKeys = (previousKeys != null) ? List.copyOf(previousKeys) : List.of();
 			boolean keyed;
 			try {
-				keyed = EncryptionKeys.cipher(key, keyFile, previousKeys).encrypting();
+				if (keySource == KeySource.KEYCHAIN) {
+					// The keychain itself is reached when the store is created, not while binding.
+					if ((key != null && !key.isBlank()) || keyFile != null) {
+						throw new InvalidConfigurationPropertyValueException(PREFIX + ENCRYPTION + "key-source",
+								"keychain", "The current key is then kept in the OS keychain, and "
+										+ ((keyFile != null) ? PREFIX + ENCRYPTION + "key-file" : PREFIX + ENCRYPTION
+												+ "key")
+										+ " is set too: remove it (to keep reading logins sealed with it while moving "
+										+ "to the keychain, give it as " + PREFIX + ENCRYPTION + "previous-keys).");
+					}
+					EncryptionKeys.previous(previousKeys);
+					keyed = true;
+				}
+				else {
+					keyed = EncryptionKeys.cipher(key, keyFile, previousKeys).encrypting();
+				}
 			}
 			catch (EncryptionKeyException ex) {
 				throw switch (ex.getSource()) {
 					case KEY -> refused("key", HIDDEN, ex);
 					case KEY_FILE -> refused("key-file", keyFile, ex);
 					case PREVIOUS_KEYS -> refused("previous-keys", HIDDEN, ex);
+					case KEYCHAIN -> refused("key-source", keySource, ex);
 				};
 			}
 			if (encryptPlaintext && !keyed) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + ENCRYPTION + "encrypt-plaintext", true,
 						"The migration seals stored logins with the current key, and none is configured: set "
-								+ PREFIX + ENCRYPTION + "key (or key-file) too, or remove it.");
+								+ PREFIX + ENCRYPTION + "key (or key-file, or key-source=keychain) too, or remove "
+								+ "it.");
 			}
 		}
 
@@ -423,9 +456,42 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 
 		@Override
 		public String toString() {
-			return "Encryption[key=" + ((this.key != null) ? "(set)" : "(none)") + ", keyFile=" + this.keyFile
-					+ ", previousKeys=" + ((this.previousKeys != null) ? this.previousKeys.size() : 0)
-					+ ", encryptPlaintext=" + this.encryptPlaintext + "]";
+			return "Encryption[keySource=" + this.keySource + ", key=" + ((this.key != null) ? "(set)" : "(none)")
+					+ ", keyFile=" + this.keyFile + ", keychain=" + this.keychain + ", previousKeys="
+					+ ((this.previousKeys != null) ? this.previousKeys.size() : 0) + ", encryptPlaintext="
+					+ this.encryptPlaintext + "]";
+		}
+
+	}
+
+	/**
+	 * Where the current encryption key comes from.
+	 */
+	public enum KeySource {
+
+		/** The key or key-file property (neither: no encryption). */
+		PROPERTY,
+
+		/** The OS credential store, a random key created there on first use. */
+		KEYCHAIN
+
+	}
+
+	/**
+	 * The OS keychain item that holds the current key (key-source=keychain). It holds the key as base64 text, never
+	 * the tokens.
+	 *
+	 * @param service Service name of the item (on Windows, the first part of the credential's name).
+	 * @param account Account name of the item. Defaults to spring.application.name, else 'oauth-callback', so each
+	 * application has its own key.
+	 */
+	public record Keychain(@DefaultValue("oauth-callback") String service, @Nullable String account) {
+
+		public Keychain {
+			checked("store.encryption.keychain.service", service, () -> Keychains.quotable(service, "service"));
+			if (account != null) {
+				checked("store.encryption.keychain.account", account, () -> Keychains.quotable(account, "account"));
+			}
 		}
 
 	}

@@ -6,6 +6,8 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.mcp.McpRegistrations;
 import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,12 +40,17 @@ public final class OAuthCallbackShellAutoConfiguration {
 			ObjectProvider<DeviceAuthorizer> deviceAuthorizer, ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager, OAuthCallbackProperties properties,
-			ObjectProvider<McpRegistrations> mcp) {
+			ObjectProvider<McpRegistrations> mcp, ObjectProvider<TokenCipher> cipher) {
+		TokenStore store = TokenStore.of(authorizedClients);
+		TokenCipher storeCipher = cipher.getIfUnique();
+		// Only the starter's file and JDBC stores encrypt with it; memory and the application's own stores do not.
+		// JdbcTokenStore is named, not loaded: Spring JDBC may be absent.
+		boolean encrypts = store instanceof FileTokenStore
+				|| "io.github.oauthcallback.store.JdbcTokenStore".equals(store.getClass().getName());
+		String keyLocation = (encrypts && storeCipher != null) ? storeCipher.keyLocation() : null;
 		return new OAuthCallbackShellCommands(authorizer, deviceAuthorizer.getIfUnique(),
-				StarterClientRegistrations.of(registrations, mcp),
-				TokenStore.of(authorizedClients),
-				manager.getIfUnique(),
-				Accounts.defaultAccount(properties.login().account()));
+				StarterClientRegistrations.of(registrations, mcp), store, manager.getIfUnique(),
+				Accounts.defaultAccount(properties.login().account()), keyLocation);
 	}
 
 	@Bean

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import io.github.oauthcallback.internal.store.EncryptionKeys;
+import io.github.oauthcallback.internal.store.TokenFile;
+import io.github.oauthcallback.internal.store.keychain.CredentialStore;
+import io.github.oauthcallback.internal.store.keychain.Keychains;
 import io.github.oauthcallback.store.FileTokenStore;
 import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.JdbcTokenStore;
@@ -57,11 +60,43 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(OAuthCallbackStoreAutoConfiguration.class);
 
+	/**
+	 * The cipher of the file and JDBC stores. With {@code key-source=keychain} its key comes from the OS keychain
+	 * (created there on first use, under the token file's lock): reached here, when the store is created, never while
+	 * the properties are bound.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	TokenCipher oauthCallbackTokenCipher(OAuthCallbackProperties properties) {
+	TokenCipher oauthCallbackTokenCipher(OAuthCallbackProperties properties, Environment environment,
+			ObjectProvider<CredentialStore> keychain) {
 		OAuthCallbackProperties.Encryption encryption = properties.store().encryption();
+		if (encryption.keySource() == OAuthCallbackProperties.KeySource.KEYCHAIN) {
+			CredentialStore item = keychain.getIfAvailable(() -> keychain(properties, environment));
+			TokenFile lock = new TokenFile(tokenFile(properties, environment), properties.store().lockTimeout());
+			return EncryptionKeys.keychainCipher(item, (action) -> lock.exclusively(action::get),
+					encryption.previousKeys());
+		}
 		return EncryptionKeys.cipher(encryption.key(), encryption.keyFile(), encryption.previousKeys());
+	}
+
+	/**
+	 * The OS keychain item of {@code key-source=keychain}: a description of where to look, which reaches nothing.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "oauth-callback.store.encryption.key-source", havingValue = "keychain")
+	CredentialStore oauthCallbackKeychain(OAuthCallbackProperties properties, Environment environment) {
+		return keychain(properties, environment);
+	}
+
+	private static CredentialStore keychain(OAuthCallbackProperties properties, Environment environment) {
+		OAuthCallbackProperties.Keychain item = properties.store().encryption().keychain();
+		String account = item.account();
+		if (account == null) {
+			String application = environment.getProperty("spring.application.name");
+			account = (application != null && !application.isBlank()) ? application : "oauth-callback";
+		}
+		return Keychains.forThisSystem(item.service(), account);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -211,7 +211,11 @@ class OAuthCallbackPropertiesTests {
 			"oauth-callback.store.encryption.key|key=c2l4dGVlbi1ieXRlLWtleQ==|(hidden)|The encryption key has 16 bytes; AES-256 needs 32",
 			"oauth-callback.store.encryption.previous-keys|key=" + KEY + ";previous-keys=c2l4dGVlbi1ieXRlLWtleQ==|(hidden)|A previous encryption key has 16 bytes; AES-256 needs 32",
 			"oauth-callback.store.encryption.previous-keys|previous-keys=" + KEY + "|(hidden)|Previous encryption keys are given but no current key: give the current key too",
-			"oauth-callback.store.encryption.encrypt-plaintext|encrypt-plaintext=true|true|none is configured: set oauth-callback.store.encryption.key (or key-file) too, or remove it" })
+			"oauth-callback.store.encryption.encrypt-plaintext|encrypt-plaintext=true|true|none is configured: set oauth-callback.store.encryption.key (or key-file, or key-source=keychain) too, or remove it",
+			"oauth-callback.store.encryption.key-source|key-source=keychain;key=" + KEY + "|keychain|kept in the OS keychain, and oauth-callback.store.encryption.key is set too: remove it",
+			"oauth-callback.store.encryption.key-source|key-source=keychain;key-file=/some/key|keychain|oauth-callback.store.encryption.key-file is set too",
+			"oauth-callback.store.encryption.previous-keys|key-source=keychain;previous-keys=c2l4dGVlbi1ieXRlLWtleQ==|(hidden)|A previous encryption key has 16 bytes",
+			"oauth-callback.store.encryption.keychain.account|key-source=keychain;keychain.account=a\"b|a\"b|without quotes" })
 	void invalidKeysFailNamingThePropertyNeverTheKey(String name, String given, String shown, String valid) {
 		String[] properties = given.split(";");
 		for (int i = 0; i < properties.length; i++) {
@@ -278,8 +282,9 @@ class OAuthCallbackPropertiesTests {
 				assertThat(properties.store().jdbc().cacheTimeToLive()).isZero();
 				assertThat(properties.store().encryption().keyFile()).isEqualTo(keyFile);
 				assertThat(properties.store().encryption().previousKeys()).containsExactly(KEY);
-				assertThat(properties.store().encryption()).hasToString("Encryption[key=(none), keyFile=" + keyFile
-						+ ", previousKeys=1, encryptPlaintext=true]");
+				assertThat(properties.store().encryption()).hasToString("Encryption[keySource=PROPERTY, key=(none), "
+						+ "keyFile=" + keyFile + ", keychain=Keychain[service=oauth-callback, account=null], "
+						+ "previousKeys=1, encryptPlaintext=true]");
 				assertThat(properties.listener().host()).isEqualTo("[::1]");
 				assertThat(properties.listener().ports()).containsExactly(8400, 8401);
 			});
@@ -335,4 +340,36 @@ class OAuthCallbackPropertiesTests {
 
 	}
 
+
+	@Test
+	void keySourceKeychainBindsWithoutReachingTheKeychain() {
+		this.runner.withPropertyValues("oauth-callback.store.encryption.key-source=keychain",
+				"oauth-callback.store.encryption.previous-keys=" + KEY, "oauth-callback.store.encryption.encrypt-plaintext=true")
+			.run((context) -> {
+				OAuthCallbackProperties.Encryption encryption = context.getBean(OAuthCallbackProperties.class)
+					.store()
+					.encryption();
+				assertThat(encryption.keySource()).isEqualTo(OAuthCallbackProperties.KeySource.KEYCHAIN);
+				assertThat(encryption.keychain().service()).isEqualTo("oauth-callback");
+				assertThat(encryption.keychain().account()).isNull();
+			});
+		this.runner.run((context) -> assertThat(context.getBean(OAuthCallbackProperties.class)
+			.store()
+			.encryption()
+			.keySource()).isEqualTo(OAuthCallbackProperties.KeySource.PROPERTY));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "jdbc,every node of a JDBC store needs the same key", "memory,keeps nothing on disk to encrypt" })
+	void keySourceKeychainIsForTheFileStoreOnly(String type, String reason) {
+		this.runner.withPropertyValues("oauth-callback.store.type=" + type,
+				"oauth-callback.store.encryption.key-source=keychain")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("oauth-callback.store.encryption.key-source");
+					assertThat(ex.getReason()).contains("for the file store only").contains(reason);
+				}));
+	}
 }

@@ -6,14 +6,26 @@ import io.github.oauthcallback.authorize.LoopbackAuthorizer;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.internal.shell.OAuthCallbackShellCommands;
 import io.github.oauthcallback.store.InMemoryTokenStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import io.github.oauthcallback.internal.store.keychain.CredentialStore;
+import io.github.oauthcallback.internal.store.keychain.Keychains;
+import io.github.oauthcallback.support.SecretServiceSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.shell.core.InputReader;
 import org.springframework.shell.core.command.Command;
+import org.springframework.shell.core.command.CommandContext;
+import org.springframework.shell.core.command.CommandRegistry;
+import org.springframework.shell.core.command.ParsedInput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,4 +116,41 @@ class OAuthCallbackShellAutoConfigurationTests {
 				.doesNotHaveBean(Command.class));
 	}
 
+
+	@Test
+	void statusSaysWhereTheStoresKeyLives(@TempDir Path dir) {
+		String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+		this.runner.withPropertyValues("oauth-callback.store.type=file",
+				"oauth-callback.store.file.path=" + dir.resolve("tokens.json"), "oauth-callback.store.encryption.key=" + key)
+			.run((context) -> assertThat(status(context)).contains("Store: " + dir.resolve("tokens.json"))
+				.contains("Key: property oauth-callback.store.encryption.key")
+				.doesNotContain(key));
+		this.runner.withPropertyValues("oauth-callback.store.type=file",
+				"oauth-callback.store.file.path=" + dir.resolve("tokens.json"))
+			.run((context) -> assertThat(status(context)).contains("Key: none (logins are stored as plaintext)"));
+		this.runner.run((context) -> assertThat(status(context)).contains("Store: memory").doesNotContain("Key:"));
+	}
+
+	@Test
+	void statusSaysTheKeyIsInTheOsKeychain(@TempDir Path dir) throws Exception {
+		try (SecretServiceSession session = SecretServiceSession.start(dir.resolve("home"), true)) {
+			CredentialStore keychain = Keychains.secretService("secret-tool", "oauth-callback", "shell-test",
+					session.environment());
+			this.runner.withBean(CredentialStore.class, () -> keychain)
+				.withPropertyValues("oauth-callback.store.type=file",
+						"oauth-callback.store.file.path=" + dir.resolve("tokens.json"),
+						"oauth-callback.store.encryption.key-source=keychain")
+				.run((context) -> assertThat(status(context)).contains(
+						"Key: OS keychain (Secret Service, service 'oauth-callback', account 'shell-test')"));
+		}
+	}
+
+	private static String status(org.springframework.context.ApplicationContext context) throws Exception {
+		StringWriter out = new StringWriter();
+		Command status = context.getBean("oauthCallbackStatusCommand", Command.class);
+		status.execute(new CommandContext(ParsedInput.builder().commandName("status").build(), new CommandRegistry(),
+				new PrintWriter(out), new InputReader() {
+				}));
+		return out.toString();
+	}
 }

@@ -10,12 +10,17 @@ import io.github.oauthcallback.store.JdbcTokenStore;
 import io.github.oauthcallback.store.StoreFixtures;
 import io.github.oauthcallback.internal.store.TokenCipher;
 import io.github.oauthcallback.store.TokenStore;
+import io.github.oauthcallback.internal.store.keychain.CredentialStore;
+import io.github.oauthcallback.internal.store.keychain.KeychainException;
+import io.github.oauthcallback.internal.store.keychain.Keychains;
 import io.github.oauthcallback.support.CapturedLogs;
+import io.github.oauthcallback.support.SecretServiceSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -209,5 +214,74 @@ class OAuthCallbackStoreAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("needs Spring JDBC on the classpath"));
+	}
+
+	@Test
+	void keySourceKeychainKeepsTheKeyInTheSecretServiceAndSaysSo() throws Exception {
+		Path file = this.dir.resolve("t.json");
+		try (SecretServiceSession session = SecretServiceSession.start(this.dir.resolve("home"), true)) {
+			CredentialStore keychain = Keychains.secretService("secret-tool", "oauth-callback", "store-test",
+					session.environment());
+			this.runner.withBean(CredentialStore.class, () -> keychain)
+				.withPropertyValues("oauth-callback.store.file.path=" + file,
+						"oauth-callback.store.encryption.key-source=keychain")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					TokenCipher cipher = context.getBean(TokenCipher.class);
+					assertThat(cipher.keyLocation())
+						.isEqualTo("OS keychain (Secret Service, service 'oauth-callback', account 'store-test')");
+					context.getBean(TokenStore.class)
+						.saveAuthorizedClient(StoreFixtures.client(
+								context.getBean(ClientRegistrationRepository.class).findByRegistrationId("demo"),
+								"ada", "a", null), StoreFixtures.account("ada"));
+					assertThat(java.nio.file.Files.readString(file)).contains("enc:v2:" + cipher.currentKeyId())
+						.doesNotContain("\"a\"");
+					String stored = session.secretTool(null, "lookup", "service", "oauth-callback", "account",
+							"store-test").stdout();
+					assertThat(TokenCipher.keyId(Base64.getDecoder().decode(stored))).isEqualTo(cipher.currentKeyId());
+					assertThat(java.nio.file.Files.readString(file)).doesNotContain(stored);
+				});
+		}
+	}
+
+	@Test
+	void theKeychainItemIsNamedAfterTheApplicationUnlessConfigured() {
+		// With a cipher of the application's, the item is described but the keychain never reached.
+		ApplicationContextRunner runner = this.runner.withBean(TokenCipher.class, TokenCipher::none)
+			.withPropertyValues("oauth-callback.store.file.path=" + this.dir.resolve("t.json"));
+		runner.withPropertyValues("spring.application.name=my-cli", "oauth-callback.store.encryption.key-source=keychain")
+			.run((context) -> assertThat(context.getBean(CredentialStore.class).describe())
+				.endsWith("service 'oauth-callback', account 'my-cli'"));
+		runner.withPropertyValues("oauth-callback.store.encryption.key-source=keychain")
+			.run((context) -> assertThat(context.getBean(CredentialStore.class).describe())
+				.endsWith("service 'oauth-callback', account 'oauth-callback'"));
+		runner.withPropertyValues("spring.application.name=my-cli", "oauth-callback.store.encryption.key-source=keychain",
+				"oauth-callback.store.encryption.keychain.service=acme", "oauth-callback.store.encryption.keychain.account=ops")
+			.run((context) -> assertThat(context.getBean(CredentialStore.class).describe())
+				.endsWith("service 'acme', account 'ops'"));
+		runner.run((context) -> assertThat(context).doesNotHaveBean(CredentialStore.class));
+	}
+
+	@Test
+	void anUnreachableKeychainFailsStartUpClearlyWithoutAnyOtherKey() {
+		Path file = this.dir.resolve("t.json");
+		CredentialStore keychain = Keychains.secretService(this.dir.resolve("no-secret-tool").toString(),
+				"oauth-callback", "app", java.util.Map.of());
+		this.runner.withBean(CredentialStore.class, () -> keychain)
+			.withPropertyValues("oauth-callback.store.file.path=" + file,
+					"oauth-callback.store.encryption.key-source=keychain")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				while (failure != null && !(failure instanceof KeychainException)) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOf(KeychainException.class).hasMessageContaining("libsecret-tools");
+				FailureAnalysis analysis = new OAuthCallbackFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Secret Service, service 'oauth-callback', account 'app'");
+				assertThat(analysis.getAction()).contains("key-source=property");
+			});
+		assertThat(file).doesNotExist();
+		assertThat(this.dir.resolve("t.json.lock")).doesNotExist();
 	}
 }

@@ -66,8 +66,9 @@ class StoreToStringTests {
 	@Test
 	void storedLoginsAndTheEncryptionPropertiesPrintNoSecret() {
 		assertNoSecret(new StoredLogin("github", "ada", Set.of("read"), this.now, true).toString());
-		OAuthCallbackProperties.Encryption encryption = new OAuthCallbackProperties.Encryption(KEY, null, List.of(KEY),
-				false);
+		OAuthCallbackProperties.Encryption encryption = new OAuthCallbackProperties.Encryption(
+				OAuthCallbackProperties.KeySource.PROPERTY, KEY, null,
+				new OAuthCallbackProperties.Keychain("oauth-callback", null), List.of(KEY), false);
 		assertNoSecret(encryption.toString());
 		assertThat(encryption.toString()).contains("(set)");
 	}

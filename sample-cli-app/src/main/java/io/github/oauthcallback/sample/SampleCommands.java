@@ -29,6 +29,8 @@ import io.github.oauthcallback.client.OAuthCallbackRestClients;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager.LoggedOut;
 import io.github.oauthcallback.store.StoredLogin;
+import io.github.oauthcallback.internal.store.TokenCipher;
+import io.github.oauthcallback.store.InMemoryTokenStore;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -90,6 +92,9 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 
 	private final ObjectProvider<TokenStore> tokenStore;
 
+	/** Where the store's key lives, for 'status': the starter's internal cipher says (the one internal bean used). */
+	private final ObjectProvider<TokenCipher> cipher;
+
 	private final ObjectProvider<OAuthCallbackRestClients> restClients;
 
 	private final ObjectProvider<OAuthCallbackAuthorizedClientManager> manager;
@@ -112,7 +117,8 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 			ObjectProvider<TokenStore> tokenStore, ObjectProvider<OAuthCallbackRestClients> restClients,
 			ObjectProvider<OAuthCallbackAuthorizedClientManager> manager,
 			ObjectProvider<OAuthCallbackMcpTransports> mcpTransports, ObjectProvider<WhoamiCommand> whoami,
-			OAuthCallbackProperties oauthCallback, SampleProperties properties) {
+			OAuthCallbackProperties oauthCallback, SampleProperties properties, ObjectProvider<TokenCipher> cipher) {
+		this.cipher = cipher;
 		this.mcpTransports = mcpTransports;
 		this.whoami = whoami;
 		this.registrations = registrations;
@@ -333,6 +339,10 @@ public class SampleCommands implements CommandLineRunner, ExitCodeGenerator {
 		if (store != null) {
 			// First, so that even a store that cannot be read says where it is.
 			out.println("Store: " + store.location());
+			TokenCipher cipher = this.cipher.getIfUnique();
+			if (cipher != null && !(store instanceof InMemoryTokenStore)) {
+				out.println("Key: " + cipher.keyLocation());
+			}
 		}
 		out.println("Account '" + account + "', " + all.size() + " registration" + (all.size() == 1 ? "" : "s") + ":");
 		int status = OK;

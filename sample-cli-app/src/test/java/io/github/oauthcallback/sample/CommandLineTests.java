@@ -213,6 +213,7 @@ class CommandLineTests {
 		try {
 			assertThat(commands.getExitCode()).isEqualTo(SampleCommands.FAILED);
 			assertThat(output.getOut()).contains("Store: " + dir.resolve("tokens.json"),
+					"Key: property oauth-callback.store.encryption.key",
 					"acme (client acme-cli at https://idp.example/authorize): the stored login cannot be used",
 					"In the store (1 login):", "acme / someone: scopes read");
 			assertThat(output.getErr()).contains("cannot be decrypted");

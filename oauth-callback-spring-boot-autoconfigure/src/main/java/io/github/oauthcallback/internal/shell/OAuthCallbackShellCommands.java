@@ -34,7 +34,7 @@ import org.springframework.shell.core.command.CommandOption;
  * <li>{@code login [registration] [--account NAME] [--device]}: through the browser, or with the device
  * authorization grant for a device-grant registration or with {@code --device}</li>
  * <li>{@code logout [registration] [--account NAME]} or {@code logout --all}</li>
- * <li>{@code status}</li>
+ * <li>{@code status}: the store, where its encryption key lives, and the stored logins</li>
  * </ul>
  * {@code [registration]} may be left out when only one authorization-code or device-grant registration is declared. No command
  * prints a token value. With the starter's client manager, {@code login} and {@code logout} take the login's turn
@@ -58,6 +58,8 @@ public final class OAuthCallbackShellCommands {
 	private final @Nullable OAuthCallbackAuthorizedClientManager manager;
 
 	private final String defaultAccount;
+
+	private final @Nullable String keyLocation;
 
 	/**
 	 * @param authorizer logs in
@@ -95,6 +97,25 @@ public final class OAuthCallbackShellCommands {
 	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, @Nullable DeviceAuthorizer deviceAuthorizer,
 			ClientRegistrationRepository registrations, TokenStore store,
 			@Nullable OAuthCallbackAuthorizedClientManager manager, String defaultAccount) {
+		this(authorizer, deviceAuthorizer, registrations, store, manager, defaultAccount, null);
+	}
+
+	/**
+	 * @param authorizer logs in through the browser
+	 * @param deviceAuthorizer logs in with the device authorization grant, or {@code null} if it is not offered
+	 * @param registrations the client registrations
+	 * @param store the token store
+	 * @param manager the starter's client manager, through which {@code login} and {@code logout} take the login's
+	 * turn, or {@code null} to use the authorizers and the store directly
+	 * @param defaultAccount the account when none is given
+	 * @param keyLocation where the store's encryption key lives, which {@code status} shows (such as "OS keychain
+	 * (Secret Service, ...)"), or {@code null} for a store that encrypts nothing of its own
+	 */
+	public OAuthCallbackShellCommands(LoopbackAuthorizer authorizer, @Nullable DeviceAuthorizer deviceAuthorizer,
+			ClientRegistrationRepository registrations, TokenStore store,
+			@Nullable OAuthCallbackAuthorizedClientManager manager, String defaultAccount,
+			@Nullable String keyLocation) {
+		this.keyLocation = keyLocation;
 		this.authorizer = authorizer;
 		this.deviceAuthorizer = deviceAuthorizer;
 		this.registrations = registrations;
@@ -210,6 +231,9 @@ public final class OAuthCallbackShellCommands {
 			.execute(handled((context, out) -> {
 				List<StoredLogin> logins = this.store.logins();
 				out.println("Store: " + this.store.location() + " (" + logins.size() + " login(s))");
+				if (this.keyLocation != null) {
+					out.println("Key: " + this.keyLocation);
+				}
 				logins.forEach((login) -> out.println("  " + login.registrationId() + " / " + login.account() + ": "
 						+ describe(login)));
 			}));

@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An encryption key cannot be used: it is not base64 or not 256 bits, its key file is readable by others, belongs to
- * another user or cannot be read, or the keys given do not fit together. {@link #getSource()} says which key is
+ * another user or cannot be read, the OS keychain that keeps it cannot give it ({@code KeychainException}), or the keys
+ * given do not fit together. {@link #getSource()} says which key is
  * concerned. The message never contains a key.
  */
 public class EncryptionKeyException extends OAuthCallbackException {
@@ -43,7 +44,10 @@ public class EncryptionKeyException extends OAuthCallbackException {
 		KEY_FILE,
 
 		/** The older keys still accepted for reading. */
-		PREVIOUS_KEYS
+		PREVIOUS_KEYS,
+
+		/** The current key, kept in the OS keychain ({@code key-source=keychain}). */
+		KEYCHAIN
 
 	}
 

@@ -11,13 +11,18 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.github.oauthcallback.internal.store.EncryptionKeyException.KeySource;
+import io.github.oauthcallback.internal.store.keychain.CredentialStore;
+import io.github.oauthcallback.internal.store.keychain.Keychains;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads encryption keys from configuration: base64 text, or a key file that only its owner may read. This is the one
- * check of the keys: the configuration properties run it too, and name the property of the key it reports.
+ * Reads encryption keys from configuration: base64 text, or a key file that only its owner may read, or the OS
+ * keychain ({@link #keychainCipher}). This is the one check of the keys: the configuration properties run it too (all
+ * but the keychain, which is only reached when the store is created), and name the property of the key it reports.
  */
 public final class EncryptionKeys {
 
@@ -40,17 +45,14 @@ public final class EncryptionKeys {
 			throw new EncryptionKeyException(KeySource.KEY_FILE, "The current encryption key is given twice, as text "
 					+ "and as a key file: give only one of them.", null);
 		}
-		List<byte[]> previous = new ArrayList<>();
-		if (previousKeys != null) {
-			for (String old : previousKeys) {
-				previous.add(decode(old, KeySource.PREVIOUS_KEYS, "A previous encryption key"));
-			}
-		}
+		List<byte[]> previous = previous(previousKeys);
 		if (hasKey) {
-			return TokenCipher.of(decode(key, KeySource.KEY, "The encryption key"), previous);
+			return TokenCipher.of(decode(key, KeySource.KEY, "The encryption key"), previous)
+				.withKeyLocation("property oauth-callback.store.encryption.key");
 		}
 		if (keyFile != null) {
-			return TokenCipher.of(decode(readKeyFile(keyFile), KeySource.KEY_FILE, "The key file " + keyFile), previous);
+			return TokenCipher.of(decode(readKeyFile(keyFile), KeySource.KEY_FILE, "The key file " + keyFile), previous)
+				.withKeyLocation("key file " + keyFile);
 		}
 		if (!previous.isEmpty()) {
 			throw new EncryptionKeyException(KeySource.PREVIOUS_KEYS, "Previous encryption keys are given but no "
@@ -58,6 +60,39 @@ public final class EncryptionKeys {
 					+ "read older ones).", null);
 		}
 		return TokenCipher.none();
+	}
+
+	/**
+	 * The cipher whose current key is kept in the OS keychain, created there on first use
+	 * ({@link Keychains#currentKey}). Reaches the keychain: call it when the store is created, not while binding
+	 * properties.
+	 * @param keychain the keychain item
+	 * @param underLock runs the creation of a new key under the token file's lock
+	 * @param previousKeys older keys as base64, still accepted for reading, or {@code null}
+	 * @return the cipher
+	 * @throws EncryptionKeyException if a previous key cannot be used, or the keychain cannot give a key
+	 * ({@link io.github.oauthcallback.internal.store.keychain.KeychainException})
+	 */
+	public static TokenCipher keychainCipher(CredentialStore keychain, Function<Supplier<byte[]>, byte[]> underLock,
+			@Nullable List<String> previousKeys) {
+		List<byte[]> previous = previous(previousKeys);
+		return TokenCipher.of(Keychains.currentKey(keychain, underLock), previous)
+			.withKeyLocation("OS keychain (" + keychain.describe() + ")");
+	}
+
+	/**
+	 * @param previousKeys older keys as base64, or {@code null}
+	 * @return them decoded
+	 * @throws EncryptionKeyException if one cannot be used
+	 */
+	public static List<byte[]> previous(@Nullable List<String> previousKeys) {
+		List<byte[]> previous = new ArrayList<>();
+		if (previousKeys != null) {
+			for (String old : previousKeys) {
+				previous.add(decode(old, KeySource.PREVIOUS_KEYS, "A previous encryption key"));
+			}
+		}
+		return previous;
 	}
 
 	private static String readKeyFile(Path keyFile) {

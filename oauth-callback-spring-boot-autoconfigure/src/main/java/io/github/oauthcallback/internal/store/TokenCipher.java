@@ -46,7 +46,8 @@ public final class TokenCipher {
 
 	private static final int TAG_BITS = 128;
 
-	private static final TokenCipher NONE = new TokenCipher(new LinkedHashMap<>());
+	private static final TokenCipher NONE = new TokenCipher(new LinkedHashMap<>(),
+			"none (logins are stored as plaintext)");
 
 	private final SecureRandom random = new SecureRandom();
 
@@ -54,9 +55,12 @@ public final class TokenCipher {
 
 	private final @Nullable String currentKeyId;
 
-	private TokenCipher(Map<String, SecretKeySpec> keys) {
+	private final String keyLocation;
+
+	private TokenCipher(Map<String, SecretKeySpec> keys, String keyLocation) {
 		this.keys = keys;
 		this.currentKeyId = keys.isEmpty() ? null : keys.keySet().iterator().next();
+		this.keyLocation = keyLocation;
 	}
 
 	/**
@@ -84,7 +88,23 @@ public final class TokenCipher {
 			}
 			keys.putIfAbsent(keyId(key), new SecretKeySpec(key, "AES"));
 		}
-		return new TokenCipher(keys);
+		return new TokenCipher(keys, "given to the application");
+	}
+
+	/**
+	 * @param keyLocation where the current key lives, for {@code status} (never the key)
+	 * @return this cipher, saying so
+	 */
+	public TokenCipher withKeyLocation(String keyLocation) {
+		return encrypting() ? new TokenCipher(this.keys, keyLocation) : this;
+	}
+
+	/**
+	 * @return where the current key lives, for {@code status}: "OS keychain (...)", a property, a key file, or
+	 * "none" without a key
+	 */
+	public String keyLocation() {
+		return this.keyLocation;
 	}
 
 	/**

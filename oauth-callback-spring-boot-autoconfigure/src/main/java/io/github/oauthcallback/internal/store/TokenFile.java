@@ -215,6 +215,17 @@ public final class TokenFile {
 
 	}
 
+	/**
+	 * Runs an action under the file lock that writes take (and only one thread of this JVM at a time): for work that
+	 * must not race with another process starting on the same file, such as creating the key in the OS keychain.
+	 * @param <T> the result type
+	 * @param action the action, which must not write through this object
+	 * @return its result
+	 */
+	public <T extends @Nullable Object> T exclusively(Locked<T> action) {
+		return locked(action);
+	}
+
 	private <T extends @Nullable Object> T locked(Locked<T> action) {
 		return lockedRange(0, action);
 	}
