@@ -110,12 +110,13 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 	@Override
 	public CapturedCallback capture(Function<URI, URI> authorizationUrl, @Nullable CaptureOptions options) {
 		String name = (options != null) ? options.name() : CaptureOptions.DEFAULT_NAME;
-		CompletableFuture<CapturedCallback> capture = captureAsync(authorizationUrl, options);
+		Started capture = start(authorizationUrl, options);
 		try {
-			return capture.get();
+			// The listener is closed, its port released, before the caller gets the callback.
+			return capture.released().get();
 		}
 		catch (InterruptedException ex) {
-			capture.cancel(true);
+			capture.result().cancel(true);
 			Thread.currentThread().interrupt();
 			throw new AuthorizationCancelledException(name);
 		}
@@ -130,6 +131,17 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 	@Override
 	public CompletableFuture<CapturedCallback> captureAsync(Function<URI, URI> authorizationUrl,
 			@Nullable CaptureOptions options) {
+		return start(authorizationUrl, options).result();
+	}
+
+	/**
+	 * A started capture: its result (cancelling it ends the capture), and the same outcome once the listener is
+	 * closed.
+	 */
+	private record Started(CompletableFuture<CapturedCallback> result, CompletableFuture<CapturedCallback> released) {
+	}
+
+	private Started start(Function<URI, URI> authorizationUrl, @Nullable CaptureOptions options) {
 		Objects.requireNonNull(authorizationUrl, "authorizationUrl must not be null");
 		CaptureOptions given = (options != null) ? options : CaptureOptions.defaults();
 		String name = given.name();
@@ -169,7 +181,7 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 				result.complete(callback);
 			}
 		});
-		result.whenComplete((callback, failure) -> listener.close());
+		CompletableFuture<CapturedCallback> released = result.whenComplete((callback, failure) -> listener.close());
 		try {
 			URI redirectUri = listener.redirectUri();
 			redirect.set(redirectUri);
@@ -211,7 +223,7 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 			listener.close();
 			throw ex;
 		}
-		return result;
+		return new Started(result, released);
 	}
 
 	private CallbackEndpoint endpoint(CaptureOptions options) {
