@@ -46,6 +46,16 @@ public final class MacOsKeychain implements CredentialStore {
 	}
 
 	@Override
+	public String service() {
+		return this.service;
+	}
+
+	@Override
+	public String account() {
+		return this.account;
+	}
+
+	@Override
 	public String describe() {
 		return "macOS keychain, service '" + this.service + "', account '" + this.account + "'";
 	}

@@ -95,6 +95,16 @@ public final class WindowsCredentialManager implements CredentialStore {
 	}
 
 	@Override
+	public String service() {
+		return this.service;
+	}
+
+	@Override
+	public String account() {
+		return this.account;
+	}
+
+	@Override
 	public String describe() {
 		return "Windows Credential Manager, credential '" + target() + "'";
 	}
