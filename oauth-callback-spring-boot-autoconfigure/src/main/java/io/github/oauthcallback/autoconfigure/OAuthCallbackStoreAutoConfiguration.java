@@ -98,6 +98,16 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		if (account == null) {
 			String application = environment.getProperty("spring.application.name");
 			account = (application != null && !application.isBlank()) ? application : "oauth-callback";
+			try {
+				Keychains.quotable(account, "account");
+			}
+			catch (IllegalArgumentException ex) {
+				// The account is named after the application unless configured: say which property to change.
+				throw new InvalidConfigurationPropertyValueException("spring.application.name", account,
+						ex.getMessage() + " The OS keychain item's account is the application's name unless "
+								+ "oauth-callback.store.encryption.keychain.account is set: set that property to a "
+								+ "name that fits, or change spring.application.name.");
+			}
 		}
 		return Keychains.forThisSystem(item.service(), account);
 	}

@@ -200,18 +200,31 @@ public final class Keychains {
 				+ "if it held the key of the stored logins, put that key back (base64 of 32 bytes).", null);
 	}
 
+	/** The longest service or account accepted. */
+	public static final int MAX_LENGTH = 128;
+
 	/**
 	 * The one check of a keychain item's service and account, for the credential stores and the configuration
 	 * properties.
 	 * @param value the service or account
 	 * @param what "service" or "account"
 	 * @return the value
-	 * @throws IllegalArgumentException if it is empty or holds a quote, a backslash or a control character
+	 * @throws IllegalArgumentException if it is empty, longer than {@value #MAX_LENGTH} characters, starts with
+	 * {@code -} (secret-tool would take it for an option) or holds a quote, a backslash or a control character
 	 */
 	public static String quotable(String value, String what) {
+		String shown = value.replaceAll("\\p{Cntrl}", "?");
+		if (value.length() > MAX_LENGTH) {
+			throw new IllegalArgumentException("The keychain " + what + " must be at most " + MAX_LENGTH
+					+ " characters long (was " + value.length() + ": '" + shown.substring(0, 40) + "...').");
+		}
+		if (value.startsWith("-")) {
+			throw new IllegalArgumentException("The keychain " + what + " must not start with '-', which the "
+					+ "keychain tool would take for an option (was '" + shown + "').");
+		}
 		if (value.isBlank() || value.chars().anyMatch((c) -> c == '"' || c == '\\' || Character.isISOControl(c))) {
 			throw new IllegalArgumentException("The keychain " + what + " must be non-empty text without quotes, "
-					+ "backslashes or control characters (was '" + value.replaceAll("\\p{Cntrl}", "?") + "').");
+					+ "backslashes or control characters (was '" + shown + "').");
 		}
 		return value;
 	}
