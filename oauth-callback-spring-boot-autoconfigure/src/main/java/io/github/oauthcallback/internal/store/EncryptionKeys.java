@@ -114,7 +114,8 @@ public final class EncryptionKeys {
 					+ String.join(", ", others) + "). A new key would leave them unreadable, so none was created and "
 					+ "the file was left as it is. Restore the keychain item from a backup (or the old key into it), "
 					+ "or give the old key in oauth-callback.store.encryption.previous-keys; to give those logins up, "
-					+ "sign out of all of them (logout --all) or delete " + tokenFile.path() + ", then start again.",
+					+ "move " + tokenFile.path() + " aside or delete it (what logout --all does), then start again "
+					+ "and log in.",
 					null);
 		}
 	}

@@ -122,7 +122,7 @@ class SecretServiceKeychainTests {
 						+ cipher.currentKeyId() + ")")
 				.withMessageContaining("Restore the keychain item")
 				.withMessageContaining("oauth-callback.store.encryption.previous-keys")
-				.withMessageContaining("logout --all")
+				.withMessageContaining("move " + tokens + " aside or delete it")
 				.withMessageNotContaining(oldKey);
 			assertThat(Files.readAllBytes(tokens)).as("the token file is left as it is").isEqualTo(sealed);
 			assertThat(session.secretTool(null, "lookup", "service", "oauth-callback", "account", "app").exitCode())
