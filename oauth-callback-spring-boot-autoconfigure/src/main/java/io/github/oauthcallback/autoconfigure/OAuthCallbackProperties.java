@@ -481,9 +481,11 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * The OS keychain item that holds the current key (key-source=keychain). It holds the key as base64 text, never
 	 * the tokens.
 	 *
-	 * @param service Service name of the item (on Windows, the first part of the credential's name).
+	 * @param service Service name of the item (on Windows, the first part of the credential's name). At most 128
+	 * characters, not starting with '-', without quotes, backslashes or control characters.
 	 * @param account Account name of the item. Defaults to spring.application.name, else 'oauth-callback', so each
-	 * application has its own key.
+	 * application has its own key. At most 128 characters, not starting with '-', without quotes, backslashes or control
+	 * characters.
 	 */
 	public record Keychain(@DefaultValue("oauth-callback") String service, @Nullable String account) {
 

@@ -62,7 +62,8 @@ public final class OAuthCallbackStoreAutoConfiguration {
 
 	/**
 	 * The cipher of the file and JDBC stores. With {@code key-source=keychain} its key comes from the OS keychain
-	 * (created there on first use, under the token file's lock): reached here, when the store is created, never while
+	 * (created there on first use, under a lock named after the item, and refused while the token file holds logins
+	 * sealed with another key): reached here, when the store is created, never while
 	 * the properties are bound.
 	 */
 	@Bean
@@ -72,9 +73,11 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		OAuthCallbackProperties.Encryption encryption = properties.store().encryption();
 		if (encryption.keySource() == OAuthCallbackProperties.KeySource.KEYCHAIN) {
 			CredentialStore item = keychain.getIfAvailable(() -> keychain(properties, environment));
-			TokenFile lock = new TokenFile(tokenFile(properties, environment), properties.store().lockTimeout());
-			return EncryptionKeys.keychainCipher(item, (action) -> lock.exclusively(action::get),
-					encryption.previousKeys());
+			TokenFile tokens = (properties.store().type() == OAuthCallbackProperties.StoreType.FILE)
+					? new TokenFile(tokenFile(properties, environment), properties.store().lockTimeout()) : null;
+			return EncryptionKeys.keychainCipher(item,
+					Keychains.itemLock(item, Keychains.lockDirectory(), properties.store().lockTimeout()),
+					encryption.previousKeys(), tokens);
 		}
 		return EncryptionKeys.cipher(encryption.key(), encryption.keyFile(), encryption.previousKeys());
 	}
@@ -95,6 +98,16 @@ public final class OAuthCallbackStoreAutoConfiguration {
 		if (account == null) {
 			String application = environment.getProperty("spring.application.name");
 			account = (application != null && !application.isBlank()) ? application : "oauth-callback";
+			try {
+				Keychains.quotable(account, "account");
+			}
+			catch (IllegalArgumentException ex) {
+				// The account is named after the application unless configured: say which property to change.
+				throw new InvalidConfigurationPropertyValueException("spring.application.name", account,
+						ex.getMessage() + " The OS keychain item's account is the application's name unless "
+								+ "oauth-callback.store.encryption.keychain.account is set: set that property to a "
+								+ "name that fits, or change spring.application.name.");
+			}
 		}
 		return Keychains.forThisSystem(item.service(), account);
 	}

@@ -215,7 +215,9 @@ class OAuthCallbackPropertiesTests {
 			"oauth-callback.store.encryption.key-source|key-source=keychain;key=" + KEY + "|keychain|kept in the OS keychain, and oauth-callback.store.encryption.key is set too: remove it",
 			"oauth-callback.store.encryption.key-source|key-source=keychain;key-file=/some/key|keychain|oauth-callback.store.encryption.key-file is set too",
 			"oauth-callback.store.encryption.previous-keys|key-source=keychain;previous-keys=c2l4dGVlbi1ieXRlLWtleQ==|(hidden)|A previous encryption key has 16 bytes",
-			"oauth-callback.store.encryption.keychain.account|key-source=keychain;keychain.account=a\"b|a\"b|without quotes" })
+			"oauth-callback.store.encryption.keychain.account|key-source=keychain;keychain.account=a\"b|a\"b|without quotes",
+			"oauth-callback.store.encryption.keychain.account|key-source=keychain;keychain.account=--help|--help|must not start with '-'",
+			"oauth-callback.store.encryption.keychain.service|key-source=keychain;keychain.service=-s|-s|must not start with '-'" })
 	void invalidKeysFailNamingThePropertyNeverTheKey(String name, String given, String shown, String valid) {
 		String[] properties = given.split(";");
 		for (int i = 0; i < properties.length; i++) {

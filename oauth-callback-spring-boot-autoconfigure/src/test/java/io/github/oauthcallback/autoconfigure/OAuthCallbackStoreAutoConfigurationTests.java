@@ -263,6 +263,31 @@ class OAuthCallbackStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void anApplicationNameThatIsNoKeychainAccountFailsNamingBothProperties() {
+		ApplicationContextRunner runner = this.runner.withBean(TokenCipher.class, TokenCipher::none)
+			.withPropertyValues("oauth-callback.store.file.path=" + this.dir.resolve("t.json"),
+					"oauth-callback.store.encryption.key-source=keychain");
+		runner.withPropertyValues("spring.application.name=--help")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("spring.application.name");
+					assertThat(ex.getReason()).contains("must not start with '-'")
+						.contains("oauth-callback.store.encryption.keychain.account");
+				}));
+		runner.withPropertyValues("spring.application.name=" + "a".repeat(129))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getReason()).contains("at most 128 characters")));
+		runner.withPropertyValues("spring.application.name=--help", "oauth-callback.store.encryption.keychain.account=ops")
+			.run((context) -> assertThat(context.getBean(CredentialStore.class).describe())
+				.endsWith("account 'ops'"));
+	}
+
+	@Test
 	void anUnreachableKeychainFailsStartUpClearlyWithoutAnyOtherKey() {
 		Path file = this.dir.resolve("t.json");
 		CredentialStore keychain = Keychains.secretService(this.dir.resolve("no-secret-tool").toString(),

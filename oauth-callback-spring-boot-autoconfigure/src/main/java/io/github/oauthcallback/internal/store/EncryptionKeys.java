@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 
 import io.github.oauthcallback.internal.store.EncryptionKeyException.KeySource;
 import io.github.oauthcallback.internal.store.keychain.CredentialStore;
+import io.github.oauthcallback.internal.store.keychain.KeychainException;
+import io.github.oauthcallback.internal.store.keychain.KeychainException.Problem;
 import io.github.oauthcallback.internal.store.keychain.Keychains;
 import org.jspecify.annotations.Nullable;
 
@@ -65,19 +67,57 @@ public final class EncryptionKeys {
 	/**
 	 * The cipher whose current key is kept in the OS keychain, created there on first use
 	 * ({@link Keychains#currentKey}). Reaches the keychain: call it when the store is created, not while binding
-	 * properties.
+	 * properties. A missing item is only created when the token file holds no login sealed with a key that is not
+	 * among the previous keys: otherwise a new key would leave those logins unreadable, and it is refused.
 	 * @param keychain the keychain item
-	 * @param underLock runs the creation of a new key under the token file's lock
+	 * @param underLock runs the creation of a new key under the item's lock ({@link Keychains#itemLock})
 	 * @param previousKeys older keys as base64, still accepted for reading, or {@code null}
+	 * @param tokenFile the token file whose sealed logins need the key, or {@code null} (another store)
 	 * @return the cipher
 	 * @throws EncryptionKeyException if a previous key cannot be used, or the keychain cannot give a key
 	 * ({@link io.github.oauthcallback.internal.store.keychain.KeychainException})
 	 */
 	public static TokenCipher keychainCipher(CredentialStore keychain, Function<Supplier<byte[]>, byte[]> underLock,
-			@Nullable List<String> previousKeys) {
+			@Nullable List<String> previousKeys, @Nullable TokenFile tokenFile) {
 		List<byte[]> previous = previous(previousKeys);
-		return TokenCipher.of(Keychains.currentKey(keychain, underLock), previous)
+		Runnable beforeCreate = (tokenFile != null) ? () -> refuseIfSealedWithAnotherKey(keychain, tokenFile, previous)
+				: () -> {
+				};
+		return TokenCipher.of(Keychains.currentKey(keychain, underLock, beforeCreate), previous)
 			.withKeyLocation("OS keychain (" + keychain.describe() + ")");
+	}
+
+	/**
+	 * Refuses a new key while the token file holds logins sealed with a key that is neither in the keychain (which has
+	 * none) nor among the previous keys.
+	 */
+	private static void refuseIfSealedWithAnotherKey(CredentialStore keychain, TokenFile tokenFile,
+			List<byte[]> previous) {
+		Set<String> known = new java.util.HashSet<>();
+		previous.forEach((key) -> known.add(TokenCipher.keyId(key)));
+		Set<String> others = new java.util.TreeSet<>();
+		int logins = 0;
+		for (TokenFileDocument.Entry entry : tokenFile.exclusively(tokenFile::readCurrent).entries()) {
+			String keyId = TokenCipher.keyIdOf(entry.sealed());
+			if (keyId == null) {
+				keyId = TokenCipher.keyIdOf(entry.accessToken().value());
+			}
+			if (keyId != null && !known.contains(keyId)) {
+				logins++;
+				others.add(keyId);
+			}
+		}
+		if (logins > 0) {
+			throw new KeychainException(Problem.MISSING, "The OS keychain holds no token encryption key ("
+					+ keychain.describe() + "), but the token file " + tokenFile.path() + " holds " + logins
+					+ " login" + ((logins != 1) ? "s" : "") + " sealed with another key (key id "
+					+ String.join(", ", others) + "). A new key would leave them unreadable, so none was created and "
+					+ "the file was left as it is. Restore the keychain item from a backup (or the old key into it), "
+					+ "or give the old key in oauth-callback.store.encryption.previous-keys; to give those logins up, "
+					+ "move " + tokenFile.path() + " aside or delete it (what logout --all does), then start again "
+					+ "and log in.",
+					null);
+		}
 	}
 
 	/**

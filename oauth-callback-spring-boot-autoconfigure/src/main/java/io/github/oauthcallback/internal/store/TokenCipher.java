@@ -280,6 +280,20 @@ public final class TokenCipher {
 		}
 	}
 
+	/**
+	 * @param stored a stored value, or {@code null}
+	 * @return the id of the key it is sealed with ({@code enc:v1} or {@code enc:v2}), or {@code null} if it is not
+	 * sealed in one of these forms
+	 */
+	public static @Nullable String keyIdOf(@Nullable String stored) {
+		String prefix = isV1(stored) ? V1_PREFIX : (stored != null && stored.startsWith(PREFIX)) ? PREFIX : null;
+		if (prefix == null) {
+			return null;
+		}
+		int colon = stored.indexOf(':', prefix.length());
+		return (colon < 0) ? null : stored.substring(prefix.length(), colon);
+	}
+
 	public static String keyId(byte[] key) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(key);

@@ -15,6 +15,16 @@ public interface CredentialStore {
 	String describe();
 
 	/**
+	 * @return the item's service
+	 */
+	String service();
+
+	/**
+	 * @return the item's account
+	 */
+	String account();
+
+	/**
 	 * Reads the item.
 	 * @return the stored text, or {@code null} if the credential store holds no such item
 	 * @throws KeychainException if the credential store cannot be reached, is locked or refuses

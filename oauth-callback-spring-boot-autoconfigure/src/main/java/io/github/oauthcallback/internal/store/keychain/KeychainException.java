@@ -46,7 +46,13 @@ public class KeychainException extends EncryptionKeyException {
 		REFUSED,
 
 		/** The item exists but holds no usable key: it is left as it is. */
-		INVALID
+		INVALID,
+
+		/**
+		 * The item is missing while the token file holds logins sealed with a key it does not have: no new key is
+		 * created, which would leave them unreadable.
+		 */
+		MISSING
 
 	}
 

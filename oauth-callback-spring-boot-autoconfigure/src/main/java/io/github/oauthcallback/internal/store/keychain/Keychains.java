@@ -1,12 +1,20 @@
 package io.github.oauthcallback.internal.store.keychain;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.oauthcallback.internal.store.TokenFile;
+import io.github.oauthcallback.internal.store.TokenFileLocation;
 import io.github.oauthcallback.internal.store.keychain.KeychainException.Problem;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -77,16 +85,33 @@ public final class Keychains {
 	}
 
 	/**
-	 * The key kept in the credential store: the one it holds, or a new random AES-256 key stored there on first use.
-	 * Creation runs under the given lock (the token file's), reads again inside it, and reads the stored key back, so
-	 * processes starting together agree on one key. A stored item that is no key is reported and left as it is; a
-	 * credential store that cannot be reached, is locked or refuses is reported, and nothing is stored anywhere else.
+	 * The key kept in the credential store, created on first use without a check of what is stored
+	 * ({@link #currentKey(CredentialStore, Function, Runnable)}).
 	 * @param store the credential store
 	 * @param underLock runs an action under the lock that guards the creation
 	 * @return the 256-bit key
 	 * @throws KeychainException if there is no usable key and none can be created
 	 */
 	public static byte[] currentKey(CredentialStore store, Function<Supplier<byte[]>, byte[]> underLock) {
+		return currentKey(store, underLock, () -> {
+		});
+	}
+
+	/**
+	 * The key kept in the credential store: the one it holds, or a new random AES-256 key stored there on first use.
+	 * Creation runs under the given lock (the item's, {@link #itemLock}), reads again inside it, asks
+	 * {@code beforeCreate} whether a new key may be made (it refuses when stored logins need the missing one), and
+	 * reads the stored key back, so processes starting together agree on one key. A stored item that is no key is
+	 * reported and left as it is; a credential store that cannot be reached, is locked or refuses is reported, and
+	 * nothing is stored anywhere else.
+	 * @param store the credential store
+	 * @param underLock runs an action under the lock that guards the creation
+	 * @param beforeCreate runs under that lock before a new key is created; throws to refuse the creation
+	 * @return the 256-bit key
+	 * @throws KeychainException if there is no usable key and none can be created
+	 */
+	public static byte[] currentKey(CredentialStore store, Function<Supplier<byte[]>, byte[]> underLock,
+			Runnable beforeCreate) {
 		String stored = store.read();
 		if (stored != null) {
 			return decode(stored, store);
@@ -96,6 +121,7 @@ public final class Keychains {
 			if (again != null) {
 				return decode(again, store);
 			}
+			beforeCreate.run();
 			byte[] key = new byte[KEY_BYTES];
 			random.nextBytes(key);
 			String text = Base64.getEncoder().encodeToString(key);
@@ -113,6 +139,44 @@ public final class Keychains {
 			logger.info("Created a new token encryption key in the OS keychain (" + store.describe() + ")");
 			return key;
 		});
+	}
+
+	/**
+	 * The lock that guards the creation of an item's key: a file named after the item (its service and account), so
+	 * every application and store that uses the item takes the same lock, whatever its token file.
+	 * @param store the item
+	 * @param directory where the lock file lives ({@link #lockDirectory()}); created owner-only if missing
+	 * @param timeout how long to wait for the lock
+	 * @return runs an action under that lock
+	 */
+	public static Function<Supplier<byte[]>, byte[]> itemLock(CredentialStore store, Path directory,
+			Duration timeout) {
+		TokenFile lock = new TokenFile(directory.resolve(lockName(store.service(), store.account())), timeout);
+		return (action) -> lock.exclusively(action::get);
+	}
+
+	/**
+	 * @return where the keychain item locks live: the starter's own folder in the user's configuration directory
+	 * (next to the default token file of an application without a name)
+	 */
+	public static Path lockDirectory() {
+		return TokenFileLocation.defaultPath(null).getParent();
+	}
+
+	/**
+	 * @param service the item's service
+	 * @param account the item's account
+	 * @return the name of its lock, without the {@code .lock} the lock adds: {@code keychain-<sha256 hex>}
+	 */
+	static String lockName(String service, String account) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256")
+				.digest((service + "\0" + account).getBytes(StandardCharsets.UTF_8));
+			return "keychain-" + HexFormat.of().formatHex(digest);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("SHA-256 is required by every Java platform", ex);
+		}
 	}
 
 	private static byte[] decode(String stored, CredentialStore store) {
@@ -136,18 +200,31 @@ public final class Keychains {
 				+ "if it held the key of the stored logins, put that key back (base64 of 32 bytes).", null);
 	}
 
+	/** The longest service or account accepted. */
+	public static final int MAX_LENGTH = 128;
+
 	/**
 	 * The one check of a keychain item's service and account, for the credential stores and the configuration
 	 * properties.
 	 * @param value the service or account
 	 * @param what "service" or "account"
 	 * @return the value
-	 * @throws IllegalArgumentException if it is empty or holds a quote, a backslash or a control character
+	 * @throws IllegalArgumentException if it is empty, longer than {@value #MAX_LENGTH} characters, starts with
+	 * {@code -} (secret-tool would take it for an option) or holds a quote, a backslash or a control character
 	 */
 	public static String quotable(String value, String what) {
+		String shown = value.replaceAll("\\p{Cntrl}", "?");
+		if (value.length() > MAX_LENGTH) {
+			throw new IllegalArgumentException("The keychain " + what + " must be at most " + MAX_LENGTH
+					+ " characters long (was " + value.length() + ": '" + shown.substring(0, 40) + "...').");
+		}
+		if (value.startsWith("-")) {
+			throw new IllegalArgumentException("The keychain " + what + " must not start with '-', which the "
+					+ "keychain tool would take for an option (was '" + shown + "').");
+		}
 		if (value.isBlank() || value.chars().anyMatch((c) -> c == '"' || c == '\\' || Character.isISOControl(c))) {
 			throw new IllegalArgumentException("The keychain " + what + " must be non-empty text without quotes, "
-					+ "backslashes or control characters (was '" + value.replaceAll("\\p{Cntrl}", "?") + "').");
+					+ "backslashes or control characters (was '" + shown + "').");
 		}
 		return value;
 	}

@@ -46,6 +46,16 @@ public final class MacOsKeychain implements CredentialStore {
 	}
 
 	@Override
+	public String service() {
+		return this.service;
+	}
+
+	@Override
+	public String account() {
+		return this.account;
+	}
+
+	@Override
 	public String describe() {
 		return "macOS keychain, service '" + this.service + "', account '" + this.account + "'";
 	}
@@ -67,7 +77,10 @@ public final class MacOsKeychain implements CredentialStore {
 	public void create(String secret) {
 		String command = "add-generic-password -s \"" + this.service + "\" -a \"" + this.account + "\" -l \""
 				+ "oauth-callback token encryption key (" + this.account + ")\" -w \"" + secret + "\"\n";
-		ToolProcess.Result added = this.tool.run(List.of(this.program, "-i"), command, describe(), INSTALL);
+		ToolProcess.Result ran = this.tool.run(List.of(this.program, "-i"), command, describe(), INSTALL);
+		// The tool may quote part of the command line in an error: the key itself is taken out of what it said.
+		ToolProcess.Result added = new ToolProcess.Result(ran.exitCode(), "",
+				ran.stderr().replace(secret.strip(), "(key)"));
 		// security -i goes on after a failed command: what it says on its standard error tells. An item that exists
 		// already (made by another writer) is kept, and read back by the caller.
 		if (added.stderr().toLowerCase(Locale.ROOT).contains("already exists")) {

@@ -42,6 +42,16 @@ public final class SecretServiceKeychain implements CredentialStore {
 	}
 
 	@Override
+	public String service() {
+		return this.service;
+	}
+
+	@Override
+	public String account() {
+		return this.account;
+	}
+
+	@Override
 	public String describe() {
 		return "Secret Service, service '" + this.service + "', account '" + this.account + "'";
 	}

@@ -29,6 +29,8 @@ record ToolProcess(Map<String, String> environment, Duration timeout) {
 
 	private static final int MAX_OUTPUT = 64 * 1024;
 
+	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
 	ToolProcess {
 		environment = Map.copyOf(environment);
 	}
@@ -74,12 +76,12 @@ record ToolProcess(Map<String, String> environment, Duration timeout) {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			process.destroyForcibly();
+			stop(process);
 			throw new KeychainException(Problem.REFUSED, "Interrupted while waiting for the OS keychain (" + store
 					+ "). Nothing was stored.", ex);
 		}
 		if (!ended) {
-			process.destroyForcibly();
+			stop(process);
 			throw new KeychainException(Problem.REFUSED, "The OS keychain (" + store + ") did not answer within "
 					+ this.timeout.toSeconds() + " s ('" + command.get(0) + "' was still running; an unlock prompt may "
 					+ "be waiting for an answer). Unlock the keychain and try again.", null);
@@ -92,6 +94,27 @@ record ToolProcess(Map<String, String> environment, Duration timeout) {
 	}
 
 	/**
+	 * Ends a tool that did not end in time: its descendants first (a tool run through a wrapper, or a prompt it
+	 * started, would otherwise live on), then the tool, then waits a bounded time for it to go.
+	 */
+	private static void stop(Process process) {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
+		boolean interrupted = Thread.interrupted();
+		try {
+			process.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			interrupted = true;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
 	 * @param name a variable
 	 * @param value its value for the tool
 	 * @return this runner with the variable set too (an explicit setting wins)
@@ -100,6 +123,16 @@ record ToolProcess(Map<String, String> environment, Duration timeout) {
 		java.util.Map<String, String> all = new java.util.HashMap<>();
 		all.put(name, value);
 		all.putAll(this.environment);
+		return new ToolProcess(all, this.timeout);
+	}
+
+	/**
+	 * @param variables variables for the tool, which win over any set before (values a script reads, never secret)
+	 * @return this runner with them set
+	 */
+	ToolProcess withVariables(Map<String, String> variables) {
+		java.util.Map<String, String> all = new java.util.HashMap<>(this.environment);
+		all.putAll(variables);
 		return new ToolProcess(all, this.timeout);
 	}
 

@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Windows Credential Manager: a generic credential named {@code <service>:<account>} in the user's vault (per user,
  * protected by DPAPI, kept with the local machine's logon), read and written through Windows PowerShell calling
- * {@code CredReadW}/{@code CredWriteW}. The script is given with {@code -EncodedCommand} and holds no secret; the key
+ * {@code CredReadW}/{@code CredWriteW}. The script is given with {@code -EncodedCommand}; it is constant and holds
+ * neither the secret nor the credential's name, which it reads from variables of its environment
+ * ({@code $env:OAUTH_CALLBACK_CREDENTIAL_TARGET}, {@code $env:OAUTH_CALLBACK_CREDENTIAL_USER}) so no service or account
+ * can change what it runs (PowerShell also ends a quoted string at the Unicode quotes U+2018 to U+201B); the key
  * goes to it on its standard input and comes back on its standard output. Not run on Windows by this project's build:
  * tested against a stand-in of {@code powershell.exe}.
  */
@@ -73,6 +76,18 @@ public final class WindowsCredentialManager implements CredentialStore {
 			'@
 			""";
 
+	/** The variable of the credential's name. */
+	static final String TARGET_VARIABLE = "OAUTH_CALLBACK_CREDENTIAL_TARGET";
+
+	/** The variable of the credential's user name. */
+	static final String USER_VARIABLE = "OAUTH_CALLBACK_CREDENTIAL_USER";
+
+	private static final String READ = NATIVE + "$found = [OAuthCallbackCredentials]::Read($env:" + TARGET_VARIABLE
+			+ ")\nif ($null -eq $found) { exit " + NOT_FOUND + " }\n[Console]::Out.Write($found)\n";
+
+	private static final String WRITE = NATIVE + "$secret = [Console]::In.ReadToEnd().Trim()\n"
+			+ "[OAuthCallbackCredentials]::Write($env:" + TARGET_VARIABLE + ", $env:" + USER_VARIABLE + ", $secret)\n";
+
 	private final String program;
 
 	private final String service;
@@ -91,7 +106,17 @@ public final class WindowsCredentialManager implements CredentialStore {
 		this.program = program;
 		this.service = Keychains.quotable(service, "service");
 		this.account = Keychains.quotable(account, "account");
-		this.tool = tool;
+		this.tool = tool.withVariables(java.util.Map.of(TARGET_VARIABLE, target(), USER_VARIABLE, this.account));
+	}
+
+	@Override
+	public String service() {
+		return this.service;
+	}
+
+	@Override
+	public String account() {
+		return this.account;
 	}
 
 	@Override
@@ -105,8 +130,7 @@ public final class WindowsCredentialManager implements CredentialStore {
 
 	@Override
 	public @Nullable String read() {
-		ToolProcess.Result read = run(NATIVE + "$found = [OAuthCallbackCredentials]::Read(" + literal(target()) + ")\n"
-				+ "if ($null -eq $found) { exit " + NOT_FOUND + " }\n[Console]::Out.Write($found)\n", null);
+		ToolProcess.Result read = run(READ, null);
 		if (read.exitCode() == 0) {
 			return read.stdout();
 		}
@@ -118,26 +142,20 @@ public final class WindowsCredentialManager implements CredentialStore {
 
 	@Override
 	public void create(String secret) {
-		ToolProcess.Result written = run(NATIVE + "$secret = [Console]::In.ReadToEnd().Trim()\n"
-				+ "[OAuthCallbackCredentials]::Write(" + literal(target()) + ", " + literal(this.account)
-				+ ", $secret)\n", secret);
+		ToolProcess.Result written = run(WRITE, secret);
 		if (written.exitCode() != 0) {
 			throw failure("store", written);
 		}
 	}
 
 	/**
-	 * @param script the script, which holds no secret
+	 * @param script the script, constant: it holds no secret and no name
 	 * @param input the key to store, or {@code null}
 	 */
 	private ToolProcess.Result run(String script, @Nullable String input) {
 		String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
 		return this.tool.run(List.of(this.program, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
 				"-EncodedCommand", encoded), input, describe(), INSTALL);
-	}
-
-	private static String literal(String text) {
-		return "'" + text.replace("'", "''") + "'";
 	}
 
 	private KeychainException failure(String operation, ToolProcess.Result result) {

@@ -10,7 +10,7 @@ import io.github.oauthcallback.internal.store.TokenFile;
 
 /**
  * A separate JVM that gets the file store's key from the Secret Service, for the test of processes starting together:
- * {@code <bus address> <account> <token file>}. It prints the key's id ({@code KEY_ID=...}), never the key.
+ * {@code <bus address> <account> <token file> <lock directory> [<secret-tool>]}, under the item's lock as the starter takes it. It prints the key's id ({@code KEY_ID=...}), never the key.
  */
 public final class KeychainWorker {
 
@@ -18,10 +18,11 @@ public final class KeychainWorker {
 	}
 
 	public static void main(String[] args) {
-		CredentialStore keychain = Keychains.secretService("secret-tool", "oauth-callback", args[1],
+		CredentialStore keychain = Keychains.secretService((args.length > 4) ? args[4] : "secret-tool", "oauth-callback", args[1],
 				Map.of("DBUS_SESSION_BUS_ADDRESS", args[0]));
-		TokenFile lock = new TokenFile(Path.of(args[2]), Duration.ofMinutes(1));
-		TokenCipher cipher = EncryptionKeys.keychainCipher(keychain, (action) -> lock.exclusively(action::get), null);
+		TokenFile tokens = new TokenFile(Path.of(args[2]), Duration.ofMinutes(1));
+		TokenCipher cipher = EncryptionKeys.keychainCipher(keychain,
+				Keychains.itemLock(keychain, Path.of(args[3]), Duration.ofMinutes(1)), null, tokens);
 		System.out.println("KEY_ID=" + cipher.currentKeyId());
 	}
 

@@ -67,14 +67,19 @@ class SecretServiceKeychainTests {
 	}
 
 	@Test
-	void processesStartingTogetherAgreeOnOneKey() throws Exception {
+	void processesStartingTogetherAgreeOnOneKeyWhateverTheirTokenFiles() throws Exception {
 		try (SecretServiceSession session = SecretServiceSession.start(this.dir.resolve("home"), true)) {
 			List<Process> workers = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
+				// Each its own token file (two applications, or two stores, with the same item): the item's lock, not
+				// the token file's, keeps them from storing two keys where the last one wins. Each worker's
+				// secret-tool waits longer before it stores, so without that lock every worker finds no item, then
+				// stores its own key after the one before has read its own back.
 				workers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 						"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 						KeychainWorker.class.getName(), session.busAddress(), "together",
-						this.dir.resolve("tokens.json").toString())
+						this.dir.resolve("app-" + i).resolve("tokens.json").toString(),
+						this.dir.resolve("locks").toString(), slowStore(i, 2 + 2 * i).toString())
 					.redirectErrorStream(true)
 					.start());
 			}
@@ -88,6 +93,51 @@ class SecretServiceKeychainTests {
 			String stored = "KEY_ID=" + TokenCipher.keyId(Keychains.currentKey(keychain("secret-tool", "together",
 					session), lock()));
 			assertThat(ids).containsOnly(stored);
+			assertThat(this.dir.resolve("locks").resolve(Keychains.lockName("oauth-callback", "together") + ".lock"))
+				.exists();
+			assertThat(Files.getPosixFilePermissions(this.dir.resolve("locks")))
+				.isEqualTo(PosixFilePermissions.fromString("rwx------"));
+		}
+	}
+
+	@Test
+	void aMissingItemIsNotReplacedWhileTheTokenFileHoldsLoginsSealedWithItsKey() throws Exception {
+		Path tokens = this.dir.resolve("tokens.json");
+		try (SecretServiceSession session = SecretServiceSession.start(this.dir.resolve("home"), true)) {
+			TokenCipher cipher = cipher(keychain("secret-tool", "app", session));
+			new FileTokenStore(tokens, registrations("github", "gitlab"), cipher)
+				.saveAuthorizedClient(client(registration("github"), "ada", "access-1", "refresh-1"), account("ada"));
+			new FileTokenStore(tokens, registrations("github", "gitlab"), cipher)
+				.saveAuthorizedClient(client(registration("gitlab"), "ada", "access-2", "refresh-2"), account("ada"));
+			String oldKey = session.secretTool(null, "lookup", "service", "oauth-callback", "account", "app").stdout();
+			byte[] sealed = Files.readAllBytes(tokens);
+			// The item is lost (another keyring, a cleared one, a new machine with the token file copied over).
+			assertThat(session.secretTool(null, "clear", "service", "oauth-callback", "account", "app").exitCode())
+				.isZero();
+			assertThatExceptionOfType(KeychainException.class)
+				.isThrownBy(() -> cipher(keychain("secret-tool", "app", session)))
+				.satisfies((ex) -> assertThat(ex.getProblem()).isEqualTo(Problem.MISSING))
+				.withMessageContaining("Secret Service, service 'oauth-callback', account 'app'")
+				.withMessageContaining(tokens + " holds 2 logins sealed with another key (key id "
+						+ cipher.currentKeyId() + ")")
+				.withMessageContaining("Restore the keychain item")
+				.withMessageContaining("oauth-callback.store.encryption.previous-keys")
+				.withMessageContaining("move " + tokens + " aside or delete it")
+				.withMessageNotContaining(oldKey);
+			assertThat(Files.readAllBytes(tokens)).as("the token file is left as it is").isEqualTo(sealed);
+			assertThat(session.secretTool(null, "lookup", "service", "oauth-callback", "account", "app").exitCode())
+				.as("no new item").isNotZero();
+			// The old key given as a previous key: a new key is made, and the logins are still read.
+			TokenFile tokenFile = new TokenFile(tokens, Duration.ofMinutes(1));
+			TokenCipher rotated = EncryptionKeys.keychainCipher(keychain("secret-tool", "app", session),
+					Keychains.itemLock(keychain("secret-tool", "app", session), this.dir.resolve("locks"),
+							Duration.ofMinutes(1)),
+					List.of(oldKey), tokenFile);
+			assertThat(rotated.currentKeyId()).isNotEqualTo(cipher.currentKeyId());
+			OAuth2AuthorizedClient login = new FileTokenStore(tokens, registrations("github", "gitlab"), rotated)
+				.loadAuthorizedClient("gitlab", "ada");
+			assertThat(login).isNotNull();
+			assertThat(login.getAccessToken().getTokenValue()).isEqualTo("access-2");
 		}
 	}
 
@@ -110,9 +160,9 @@ class SecretServiceKeychainTests {
 				.withMessageContaining("Secret Service, service 'oauth-callback', account 'app'")
 				.withMessageContaining("is locked")
 				.withMessageContaining("Unlock it");
-			// No item yet, locked keyring: no new key is made anywhere else.
+			// No item yet, locked keyring, an empty token file of its own: no new key is made anywhere else.
 			assertThatExceptionOfType(KeychainException.class)
-				.isThrownBy(() -> cipher(keychain("secret-tool", "fresh", locked)))
+				.isThrownBy(() -> cipher(keychain("secret-tool", "fresh", locked), this.dir.resolve("fresh.json")))
 				.satisfies((ex) -> assertThat(ex.getProblem()).isEqualTo(Problem.LOCKED));
 		}
 		assertThat(Files.readAllBytes(tokens)).isEqualTo(sealed);
@@ -167,8 +217,13 @@ class SecretServiceKeychainTests {
 	}
 
 	private TokenCipher cipher(CredentialStore keychain) {
-		TokenFile lock = new TokenFile(this.dir.resolve("tokens.json"), Duration.ofMinutes(1));
-		return EncryptionKeys.keychainCipher(keychain, (action) -> lock.exclusively(action::get), null);
+		return cipher(keychain, this.dir.resolve("tokens.json"));
+	}
+
+	private TokenCipher cipher(CredentialStore keychain, Path tokenFile) {
+		TokenFile tokens = new TokenFile(tokenFile, Duration.ofMinutes(1));
+		return EncryptionKeys.keychainCipher(keychain,
+				Keychains.itemLock(keychain, this.dir.resolve("locks"), Duration.ofMinutes(1)), null, tokens);
 	}
 
 	private java.util.function.Function<java.util.function.Supplier<byte[]>, byte[]> lock() {
@@ -179,6 +234,17 @@ class SecretServiceKeychainTests {
 	private static CredentialStore keychain(String program, String account, SecretServiceSession session) {
 		return new SecretServiceKeychain(program, "oauth-callback", account,
 				new ToolProcess(session.environment(), Duration.ofMinutes(1)));
+	}
+
+	/** A {@code secret-tool} that waits a given number of seconds before it stores, then runs the real one. */
+	private Path slowStore(int worker, int seconds) throws IOException {
+		SecretServiceSession.requirePrograms();
+		Path wrapper = this.dir.resolve("bin-" + worker).resolve("secret-tool");
+		Files.createDirectories(wrapper.getParent());
+		Files.writeString(wrapper, "#!/bin/sh\nif [ \"$1\" = store ]; then sleep " + seconds + "; fi\nexec '"
+				+ SecretServiceSession.onPath("secret-tool") + "' \"$@\"\n");
+		Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+		return wrapper;
 	}
 
 	/** A {@code secret-tool} that writes its command line to a file, then runs the real one. */

@@ -98,6 +98,24 @@ class StandInKeychainTests {
 	}
 
 	@Test
+	void windowsGetsTheCredentialsNameThroughTheEnvironmentNeverInTheScript() throws Exception {
+		Path powershell = standIn("powershell.exe");
+		// PowerShell ends a single-quoted string at U+2018..U+201B too: in the script, this would run Remove-Item.
+		String account = "o\u2019brien\u2018; Remove-Item x; \u201b\u201a";
+		byte[] key = Keychains.currentKey(new WindowsCredentialManager(powershell.toString(), "oauth-callback",
+				account, tool()), lock());
+		assertThat(this.dir.resolve("state/credentials/oauth-callback:" + account))
+			.hasContent(Base64.getEncoder().encodeToString(key));
+		String scripts = Files.readString(this.dir.resolve("state/scripts.log"));
+		assertThat(scripts).doesNotContain(account)
+			.doesNotContain("brien")
+			.doesNotContain("Remove-Item")
+			.contains("$env:OAUTH_CALLBACK_CREDENTIAL_TARGET", "$env:OAUTH_CALLBACK_CREDENTIAL_USER");
+		assertThat(Files.readString(this.dir.resolve("state/env.log")))
+			.contains("target=oauth-callback:" + account + "\nuser=" + account + "\n");
+	}
+
+	@Test
 	void windowsWithoutLogonSessionIsAnError() throws Exception {
 		Path powershell = standIn("powershell.exe");
 		Files.createFile(this.dir.resolve("state/no-logon-session"));
@@ -138,10 +156,58 @@ class StandInKeychainTests {
 	}
 
 	@Test
+	void aToolThatDoesNotAnswerInTimeIsEndedWithWhatItStarted() throws Exception {
+		Path hanging = this.dir.resolve("hanging-parent");
+		Path pid = this.dir.resolve("child.pid");
+		Files.writeString(hanging, "#!/bin/sh\nsleep 60 &\necho $! > '" + pid + "'\nwait\n");
+		Files.setPosixFilePermissions(hanging, PosixFilePermissions.fromString("rwx------"));
+		assertThatExceptionOfType(KeychainException.class)
+			.isThrownBy(() -> new MacOsKeychain(hanging.toString(), "oauth-callback", "app",
+					new ToolProcess(Map.of(), Duration.ofMillis(500))).read())
+			.withMessageContaining("did not answer");
+		long child = Long.parseLong(Files.readString(pid).strip());
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false))
+			.as("the tool's child process is ended too").isFalse();
+	}
+
+	@Test
+	void macOsKeepsTheKeyOutOfWhatTheToolSaysEvenWhenItQuotesOnlyPartOfTheLine() throws Exception {
+		Path quoting = this.dir.resolve("quoting");
+		// Says the password alone back, not the whole command line.
+		Files.writeString(quoting, "#!/bin/sh\nsed 's/.*-w \"\\([^\"]*\\)\".*/security: bad password \\1 given/' >&2\n"
+				+ "exit 1\n");
+		Files.setPosixFilePermissions(quoting, PosixFilePermissions.fromString("rwx------"));
+		String key = Base64.getEncoder().encodeToString(new byte[] { 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+				7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7 });
+		assertThatExceptionOfType(KeychainException.class)
+			.isThrownBy(() -> new MacOsKeychain(quoting.toString(), "oauth-callback", "app", tool()).create(key))
+			.satisfies((ex) -> assertThat(ex.getProblem()).isEqualTo(Problem.REFUSED))
+			.withMessageContaining("bad password (key) given")
+			.withMessageNotContaining(key);
+	}
+
+	@Test
 	void serviceAndAccountMustBeQuotable() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new MacOsKeychain("security", "oauth-callback", "a\" -w \"x", tool()))
 			.withMessageContaining("without quotes");
+		// secret-tool takes an attribute value that starts with '-' for an option ("--help" prints its usage).
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new SecretServiceKeychain("secret-tool", "oauth-callback", "--help", tool()))
+			.withMessageContaining("must not start with '-'");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new SecretServiceKeychain("secret-tool", "-x", "app", tool()))
+			.withMessageContaining("must not start with '-'");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new WindowsCredentialManager("powershell.exe", "oauth-callback", "a".repeat(129), tool()))
+			.withMessageContaining("at most 128 characters");
+		assertThat(new SecretServiceKeychain("secret-tool", "oauth-callback", "a".repeat(128), tool()).account())
+			.hasSize(128);
+		assertThat(new SecretServiceKeychain("secret-tool", "oauth-callback", "a-b", tool()).account()).isEqualTo("a-b");
 	}
 
 	private ToolProcess tool() {
