@@ -186,6 +186,19 @@ class LoopbackCodeCaptureTests {
 			.doesNotContain(callback.state());
 	}
 
+	/**
+	 * Parameter names are the provider's (percent-decoded): {@code toString()} shows them without terminal escapes or
+	 * control characters, so a log line of the callback cannot rewrite the user's terminal.
+	 */
+	@Test
+	void toStringShowsTheProvidersParameterNamesWithoutEscapesOrControlCharacters() {
+		CallbackBrowser browser = CallbackBrowser.answering("code=c-1&%1B%5B2J%1B%5B31mred%07%0Dx=1");
+		CapturedCallback callback = capture(browser).capture(new Request()::build, CaptureOptions.defaults());
+		assertThat(callback.parameters()).containsKey("\u001B[2J\u001B[31mred\u0007\rx");
+		assertThat(callback.toString()).contains(", red x, ").doesNotContain("\u001B").doesNotContain("\u0007")
+			.doesNotContain("\r").doesNotContain("[2J").doesNotContain("c-1");
+	}
+
 	@Test
 	void anErrorResponseEndsTheCaptureWithTheTypedException() {
 		CallbackBrowser browser = CallbackBrowser.answering("error=access_denied&error_description=The+user+said+no");
