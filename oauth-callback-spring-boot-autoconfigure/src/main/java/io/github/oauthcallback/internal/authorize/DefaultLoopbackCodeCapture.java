@@ -202,7 +202,9 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 			if (plan.way() == Way.BROWSER) {
 				launch(name, url);
 			}
-			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
+			// While the user may type an address, no line is redrawn over its echo.
+			ProgressStyle style = plan.pasteBack() ? WaitingProgress.whileTyping(this.progress) : this.progress;
+			WaitingProgress countdown = WaitingProgress.start(this.console, style, this.clock,
 					"Waiting for the '" + name + "' login in the browser", timeout);
 			progress.set(countdown);
 			result.whenComplete((callback, failure) -> countdown.stop());
