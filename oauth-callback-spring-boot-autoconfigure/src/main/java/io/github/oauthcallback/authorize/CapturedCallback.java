@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.oauthcallback.internal.SafeText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +91,8 @@ public final class CapturedCallback {
 
 	@Override
 	public String toString() {
-		return "CapturedCallback[redirectUri=" + this.redirectUri + ", parameters=" + this.parameters.keySet() + "]";
+		return "CapturedCallback[redirectUri=" + this.redirectUri + ", parameters=" + SafeText.names(this.parameters.keySet())
+				+ "]";
 	}
 
 }

@@ -23,6 +23,9 @@ import org.springframework.web.client.RestClient;
 /**
  * Registers a {@link RestClient} bean named {@code <name>RestClient} for each {@code oauth-callback.clients.<name>},
  * built from Boot's {@code RestClient.Builder} (when there is one) with the base URL and the registration's token.
+ * A client with a base URL sends the token only to that URL's origin (scheme, host, port): a request to an absolute or
+ * protocol-relative URI of another origin fails with an {@code OAuthCallbackException} and is not sent (see
+ * {@link OAuthCallbackRestClients#client(String, String, String)}).
  * A bean of that name defined by the application wins: the declared client is then skipped.
  * <p>
  * Each bean definition names a static factory method ({@link #restClient}) and the client's name as its first
@@ -95,11 +98,16 @@ class DeclaredRestClientsRegistrar implements ImportBeanDefinitionRegistrar, Env
 							+ "configure it again, or build the application again without it.");
 		}
 		RestClient.Builder builder = builders.getIfAvailable(RestClient::builder);
-		if (StringUtils.hasText(client.baseUrl())) {
-			builder.baseUrl(client.baseUrl());
+		String baseUrl = client.baseUrl();
+		if (StringUtils.hasText(baseUrl)) {
+			return builder.apply(clients.client(client.registration(), account(client, clients), baseUrl)).build();
 		}
-		return builder.apply(StringUtils.hasText(client.account()) ? clients.client(client.registration(), client.account())
-				: clients.client(client.registration())).build();
+		return builder.apply(clients.client(client.registration(), account(client, clients))).build();
+	}
+
+	private static String account(OAuthCallbackProperties.Client client, OAuthCallbackRestClients clients) {
+		String account = client.account();
+		return StringUtils.hasText(account) ? account : clients.defaultAccount();
 	}
 
 }

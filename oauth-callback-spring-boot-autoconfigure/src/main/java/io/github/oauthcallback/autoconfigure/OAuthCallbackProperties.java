@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.Registrations;
+import io.github.oauthcallback.internal.Origin;
 import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.SecureUris;
 import io.github.oauthcallback.internal.environment.LoginMode;
@@ -593,7 +594,9 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 	 * A RestClient bean named {@code <name>RestClient}.
 	 *
 	 * @param registration Registration whose token the client sends.
-	 * @param baseUrl Base URL of the API.
+	 * @param baseUrl Base URL of the API: an absolute http or https URL with a host. The token is sent only to its
+	 * origin (scheme, host, port); a request to an absolute or protocol-relative URI of another origin fails and is
+	 * not sent. Not set by default (the token goes with every request, whatever its URI).
 	 * @param account Account whose token is sent; defaults to oauth-callback.login.account.
 	 */
 	public record Client(String registration, @Nullable String baseUrl, @Nullable String account) {
@@ -614,6 +617,13 @@ public record OAuthCallbackProperties(@DefaultValue Login login, @DefaultValue L
 					throw new InvalidConfigurationPropertyValueException(PREFIX + "clients." + name + ".registration",
 							client.registration(), "It is required: name the spring.security.oauth2.client "
 									+ "registration whose token the bean '" + name + "RestClient' sends.");
+				}
+				String baseUrl = client.baseUrl();
+				if (StringUtils.hasText(baseUrl) && Origin.ofBaseUrl(baseUrl) == null) {
+					throw new InvalidConfigurationPropertyValueException(PREFIX + "clients." + name + ".base-url",
+							SafeText.providerText(baseUrl), "It must be an absolute http or https URL with a host, "
+									+ "such as https://api.example.com: the registration's token is sent only to "
+									+ "its origin (scheme, host and port).");
 				}
 			});
 			return Map.copyOf(clients);

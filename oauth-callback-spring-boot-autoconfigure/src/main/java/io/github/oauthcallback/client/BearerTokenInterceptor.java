@@ -7,6 +7,8 @@ import io.github.oauthcallback.internal.Accounts;
 import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.internal.ClientWireLogging;
 import io.github.oauthcallback.internal.JdkHttpLogging;
+import io.github.oauthcallback.internal.Origin;
+import io.github.oauthcallback.internal.TokenOriginException;
 import io.github.oauthcallback.client.OAuthCallbackAuthorizedClientManager;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,11 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributePri
  * <p>
  * Only the starter's {@link OAuthCallbackAuthorizedClientManager} can mark a refused token expired. With any other
  * {@link OAuth2AuthorizedClientManager} the token is still sent, but the first 401 is returned as it is.
+ * <p>
+ * An interceptor {@linkplain #pinned pinned} to an origin (a client with a base URL) adds the token only to requests
+ * to that origin (scheme, host and port): a request naming another one (an absolute or protocol-relative URI, which
+ * Spring sends there instead of below the base URL) fails with a {@link TokenOriginException} before any token is
+ * obtained and without being sent.
  */
 final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 
@@ -39,10 +46,13 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 
 	private final Function<HttpRequest, @Nullable Target> targets;
 
+	private final @Nullable Pin pin;
+
 	private BearerTokenInterceptor(OAuth2AuthorizedClientManager manager,
-			Function<HttpRequest, @Nullable Target> targets) {
+			Function<HttpRequest, @Nullable Target> targets, @Nullable Pin pin) {
 		this.manager = manager;
 		this.targets = targets;
+		this.pin = pin;
 		// The token goes into an Authorization header, which HttpURLConnection (and Apache HttpClient, Jetty) log at
 		// DEBUG.
 		JdkHttpLogging.holdAtInfo();
@@ -54,7 +64,21 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 	 */
 	static BearerTokenInterceptor of(OAuth2AuthorizedClientManager manager, String registrationId, String account) {
 		Target target = new Target(registrationId, account);
-		return new BearerTokenInterceptor(manager, (request) -> target);
+		return new BearerTokenInterceptor(manager, (request) -> target, null);
+	}
+
+	/**
+	 * @param manager the client manager
+	 * @param registrationId the registration whose token is sent
+	 * @param account the account whose token is sent
+	 * @param origin the only origin the token is sent to
+	 * @return an interceptor that sends the token of one registration and account only to requests to
+	 * {@code origin}, and refuses the others with a {@link TokenOriginException}
+	 */
+	static BearerTokenInterceptor pinned(OAuth2AuthorizedClientManager manager, String registrationId, String account,
+			Origin origin) {
+		Target target = new Target(registrationId, account);
+		return new BearerTokenInterceptor(manager, (request) -> target, new Pin(origin));
 	}
 
 	/**
@@ -68,7 +92,7 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 			String registrationId = ClientAttributes.resolveClientRegistrationId(request.getAttributes());
 			return (registrationId != null)
 					? new Target(registrationId, Accounts.of(PRINCIPALS.resolve(request), defaultAccount)) : null;
-		});
+		}, null);
 	}
 
 	@Override
@@ -77,6 +101,9 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 		Target target = this.targets.apply(request);
 		if (target == null) {
 			return execution.execute(request, body);
+		}
+		if (this.pin != null) {
+			this.pin.check(request, target);
 		}
 		OAuth2AuthorizedClient client = authorize(target);
 		request.getHeaders().setBearerAuth(client.getAccessToken().getTokenValue());
@@ -116,6 +143,26 @@ final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 					+ "refresh_token nor client_credentials.");
 		}
 		return client;
+	}
+
+	/** The origin a client's token is pinned to. */
+	private record Pin(Origin origin) {
+
+		void check(HttpRequest request, Target target) {
+			Origin requested = Origin.of(request.getURI());
+			if (this.origin.equals(requested)) {
+				return;
+			}
+			// Only the origin is shown: a path or query may carry values the user would not want in a log.
+			throw new TokenOriginException("A RestClient pinned to its base URL (a declared client "
+					+ "oauth-callback.clients.<name> or one built with OAuthCallbackRestClients.client(registration, "
+					+ "account, baseUrl)) sends the token of registration '" + target.registrationId() + "' only to "
+					+ this.origin + ", the origin of its base URL, but a request named "
+					+ ((requested != null) ? requested.toString() : "a URI without an http(s) origin")
+					+ ": nothing was sent. Give the request a path starting with a single '/' (below the base URL), "
+					+ "or use a client without a token (or one whose base URL is that origin) for other hosts.");
+		}
+
 	}
 
 	/** Whose token a request gets. */

@@ -1,7 +1,9 @@
 package io.github.oauthcallback.internal;
 
+import java.util.Collection;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -77,6 +79,17 @@ public final class SafeText {
 			clean.append('\u2026');
 		}
 		return clean.toString().strip();
+	}
+
+	/**
+	 * Parameter names a provider or a callback chose (percent-decoded, so they may hold control characters or
+	 * terminal escapes), each cleaned like {@linkplain #providerText provider text}, for a {@code toString()} or a
+	 * message.
+	 * @param names the names
+	 * @return {@code [name, ...]} with the cleaned names in order
+	 */
+	public static String names(Collection<String> names) {
+		return names.stream().map(SafeText::providerText).collect(Collectors.joining(", ", "[", "]"));
 	}
 
 	/**

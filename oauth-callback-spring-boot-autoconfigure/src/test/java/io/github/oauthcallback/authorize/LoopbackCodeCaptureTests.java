@@ -34,6 +34,7 @@ import io.github.oauthcallback.internal.environment.RunEnvironment;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.progress.ProgressStyle;
 import io.github.oauthcallback.support.CallbackBrowser;
+import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.FakeTerminal;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.TestAuthorizationServer;
@@ -184,6 +185,48 @@ class LoopbackCodeCaptureTests {
 		assertThat(callback.parameters().get("extra")).containsExactly("a", "b");
 		assertThat(callback.toString()).doesNotContain("the-code-4711").doesNotContain("s-99")
 			.doesNotContain(callback.state());
+	}
+
+	/**
+	 * Parameter names are the provider's (percent-decoded): {@code toString()} shows them without terminal escapes or
+	 * control characters, so a log line of the callback cannot rewrite the user's terminal.
+	 */
+	@Test
+	void toStringShowsTheProvidersParameterNamesWithoutEscapesOrControlCharacters() {
+		CallbackBrowser browser = CallbackBrowser.answering("code=c-1&%1B%5B2J%1B%5B31mred%07%0Dx=1");
+		CapturedCallback callback = capture(browser).capture(new Request()::build, CaptureOptions.defaults());
+		assertThat(callback.parameters()).containsKey("\u001B[2J\u001B[31mred\u0007\rx");
+		assertThat(callback.toString()).contains(", red x, ").doesNotContain("\u001B").doesNotContain("\u0007")
+			.doesNotContain("\r").doesNotContain("[2J").doesNotContain("c-1");
+	}
+
+	/**
+	 * A caller's URL with a short state or without PKCE still works, but is warned about once each, without the
+	 * state's value or the URL; a URL with a long state and a code challenge gets no warning.
+	 */
+	@Test
+	void aShortStateOrAMissingCodeChallengeIsWarnedAboutWithoutValues() {
+		String weakState = "Ws7qPz";
+		try (CapturedLogs logs = new CapturedLogs()) {
+			CapturedCallback callback = capture(CallbackBrowser.answering("code=c-weak")).capture(
+					(redirectUri) -> URI.create(server.issuer() + "/oauth2/authorize?response_type=code&client_id=cli"
+							+ "&redirect_uri=" + encode(redirectUri.toString()) + "&state=" + weakState),
+					CaptureOptions.defaults().withName("weak"));
+			assertThat(callback.code()).isEqualTo("c-weak");
+			String text = logs.text();
+			String logger = DefaultLoopbackCodeCapture.class.getName();
+			assertThat(text).containsOnlyOnce("WARN " + logger + " The authorization URL of the 'weak' capture carries "
+					+ "a state shorter than 16 characters")
+				.containsOnlyOnce("WARN " + logger + " The authorization URL of the 'weak' capture carries no "
+						+ "code_challenge")
+				.doesNotContain(weakState)
+				.doesNotContain("c-weak");
+		}
+		try (CapturedLogs logs = new CapturedLogs()) {
+			capture(new CallbackBrowser("c-strong")).capture(new Request()::build,
+					CaptureOptions.defaults().withName("strong"));
+			assertThat(logs.text()).doesNotContain("WARN " + DefaultLoopbackCodeCapture.class.getName());
+		}
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ import io.github.oauthcallback.internal.environment.RunEnvironment;
 import io.github.oauthcallback.internal.environment.TerminalInput;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.loopback.PasteBackReader;
+import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.internal.progress.WaitingProgress;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
 import io.github.oauthcallback.support.FakeTerminal;
@@ -169,6 +172,36 @@ class PasteBackTests {
 		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 		}
+	}
+
+	/**
+	 * With paste-back the user types on the terminal: a countdown configured as {@code terminal} must not rewrite its
+	 * line (a carriage return every second) over the echo of what is typed, so it runs in the plain style, which
+	 * prints whole lines only now and then. Checked once the countdown thread has drawn what it draws first and waits.
+	 */
+	@Test
+	void withPasteBackATerminalCountdownDoesNotRedrawOverWhatIsTyped() throws Exception {
+		DefaultLoopbackAuthorizer authorizer = authorizer(this.opened::set, terminal(this.stdin));
+		authorizer.setProgress(ProgressStyle.TERMINAL, Clock.systemUTC());
+		CompletableFuture<OAuth2AuthorizedClient> login = authorizer.authorizeAsync("x", null);
+		try {
+			waitFor(PasteBackTests::countdownWaits);
+			assertThat(countdownWaits()).as("the countdown thread runs and waits for its next tick").isTrue();
+			assertThat(printed()).contains("Open this URL to continue: ")
+				.doesNotContain("\r")
+				.doesNotContain("left (Ctrl-C cancels)");
+		}
+		finally {
+			login.cancel(true);
+		}
+	}
+
+	private static boolean countdownWaits() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.anyMatch((thread) -> thread.getName().equals(WaitingProgress.THREAD_NAME)
+					&& thread.getState() == Thread.State.TIMED_WAITING);
 	}
 
 	private static boolean awaitNoReaderThread() throws InterruptedException {

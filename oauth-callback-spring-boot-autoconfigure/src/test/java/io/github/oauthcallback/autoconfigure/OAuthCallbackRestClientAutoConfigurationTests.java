@@ -7,12 +7,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.oauthcallback.client.OAuthCallbackHttpServiceGroupConfigurer;
 import io.github.oauthcallback.client.OAuthCallbackRestClients;
+import io.github.oauthcallback.internal.TokenOriginException;
 import io.github.oauthcallback.support.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -234,6 +236,60 @@ class OAuthCallbackRestClientAutoConfigurationTests {
 				.contains("INFO " + OAuthCallbackRestClientAutoConfiguration.class.getName()
 						+ " The application's OAuth2AuthorizedClientManager (" + PlainManager.class.getName());
 		}
+	}
+
+	/**
+	 * A declared client's token goes only to its base URL's origin: an absolute or protocol-relative URI naming
+	 * another host (or the same host over another scheme or port) fails with a typed error naming the allowed origin,
+	 * and that host sees no request and no token. The same holds for a client built with the base URL given to
+	 * {@code OAuthCallbackRestClients.client(registration, account, baseUrl)}.
+	 */
+	@Test
+	void aDeclaredClientSendsItsTokenOnlyToItsBaseUrlsOrigin() {
+		WireMockServer evil = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		evil.start();
+		try {
+			this.api.stubFor(get(urlEqualTo("/me")).withHeader("Authorization", equalTo("Bearer at-plain"))
+				.willReturn(ok("ada")));
+			evil.stubFor(get(urlEqualTo("/x")).willReturn(ok("stolen")));
+			String evilOrigin = "127.0.0.1:" + evil.port();
+			runnerOnTheApi().withUserConfiguration(PlainManager.class).run((context) -> {
+				RestClient declared = context.getBean("apiRestClient", RestClient.class);
+				RestClient built = RestClient.builder()
+					.apply(context.getBean(OAuthCallbackRestClients.class).client("demo", "bob", this.api.baseUrl()))
+					.build();
+				String allowed = "http://localhost:" + this.api.port();
+				for (RestClient client : List.of(declared, built)) {
+					assertThat(client.get().uri("/me").retrieve().body(String.class)).isEqualTo("ada");
+					for (String uri : List.of("http://" + evilOrigin + "/x", "//" + evilOrigin + "/x",
+							"https://localhost:" + this.api.port() + "/me", "http://127.0.0.1:" + this.api.port() + "/me")) {
+						assertThatExceptionOfType(TokenOriginException.class)
+							.as(uri)
+							.isThrownBy(() -> client.get().uri(uri).retrieve().toBodilessEntity())
+							.withMessageContaining("only to " + allowed + ", the origin of its base URL")
+							.withMessageContaining("registration 'demo'")
+							.withMessageNotContaining("at-plain")
+							.withMessageNotContaining("/x");
+					}
+				}
+				assertThat(evil.getAllServeEvents()).as("the other host got no request").isEmpty();
+				assertThat(context.getBean(PlainManager.class).requests).as("no token fetched for a refused request")
+					.containsExactly("demo/ada", "demo/bob");
+			});
+		}
+		finally {
+			evil.stop();
+		}
+	}
+
+	@Test
+	void aDeclaredClientsBaseUrlWithoutAnOriginIsRefusedAtStartUp() {
+		this.runner.withPropertyValues("oauth-callback.clients.api.base-url=/relative/only").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("oauth-callback.clients.api.base-url")
+				.hasMessageContaining("absolute http or https URL with a host");
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

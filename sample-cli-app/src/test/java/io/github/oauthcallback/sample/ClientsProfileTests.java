@@ -41,6 +41,13 @@ class ClientsProfileTests {
 			// A path of the provider that is not the client's API: the provider's answer, exit status 1.
 			assertThat(commands.execute("whoami", "/api/whoami")).isEqualTo(SampleCommands.FAILED);
 			assertThat(output.getOut()).contains("HTTP 403");
+			// Only a path below the base URL: a URL or a protocol-relative one is a usage error, nothing is sent.
+			for (String elsewhere : new String[] { "https://evil.example/x", "//evil.example/x", "userinfo" }) {
+				assertThat(commands.execute("whoami", elsewhere)).as(elsewhere).isEqualTo(SampleCommands.USAGE);
+			}
+			assertThat(output.getErr()).contains("'whoami' takes a path below the client's base URL, starting with a "
+					+ "single '/', as in 'whoami /userinfo' (got '//evil.example/x')");
+			assertThat(user.pagesSeen()).containsExactly("login", "callback");
 
 			OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientService.class)
 				.loadAuthorizedClient("demo", ACCOUNT);

@@ -319,7 +319,9 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 				launch(registrationId, authorizationUri);
 			}
 			// Last, so that the lines above are not drawn over; a login that already ended stops it at once.
-			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
+			// While the user may type an address, no line is redrawn over its echo.
+			ProgressStyle style = plan.pasteBack() ? WaitingProgress.whileTyping(this.progress) : this.progress;
+			WaitingProgress countdown = WaitingProgress.start(this.console, style, this.clock,
 					"Waiting for the '" + registrationId + "' login in the browser", timeout);
 			progress.set(countdown);
 			login.whenComplete((client, failure) -> countdown.stop());

@@ -53,6 +53,9 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 
 	private static final Log logger = LogFactory.getLog(DefaultLoopbackCodeCapture.class);
 
+	/** Shortest state that is not warned about. */
+	static final int MIN_STATE_LENGTH = 16;
+
 	/** The default timeout of {@link #standalone()}, as {@code oauth-callback.login.timeout}'s. */
 	static final Duration STANDALONE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -214,7 +217,9 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 			if (plan.way() == Way.BROWSER) {
 				launch(name, url);
 			}
-			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
+			// While the user may type an address, no line is redrawn over its echo.
+			ProgressStyle style = plan.pasteBack() ? WaitingProgress.whileTyping(this.progress) : this.progress;
+			WaitingProgress countdown = WaitingProgress.start(this.console, style, this.clock,
 					"Waiting for the '" + name + "' login in the browser", timeout);
 			progress.set(countdown);
 			result.whenComplete((callback, failure) -> countdown.stop());
@@ -270,7 +275,27 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 					+ "browser to another redirect_uri than the listener's " + redirectUri + ": build the URL with "
 					+ "the redirect URI the function is given.");
 		}
+		warnIfWeak(name, states.get(0), query);
 		return states.get(0);
+	}
+
+	/**
+	 * Warns, without any value, when the caller's URL has a state too short to be unguessable or no PKCE challenge:
+	 * RFC 8252 (section 8.1) and RFC 9700 (section 2.1.1) want PKCE for native apps, and the state is the only other
+	 * thing tying the callback to this request. The capture goes on: the URL is the caller's to build.
+	 */
+	private static void warnIfWeak(String name, String state, QueryParameters query) {
+		if (state.length() < MIN_STATE_LENGTH) {
+			logger.warn("The authorization URL of the '" + name + "' capture carries a state shorter than "
+					+ MIN_STATE_LENGTH + " characters, which can be guessed: use a fresh random value of at least "
+					+ MIN_STATE_LENGTH + " characters (32 random bytes, base64url-encoded, are usual).");
+		}
+		if (query.values("code_challenge").isEmpty()) {
+			logger.warn("The authorization URL of the '" + name + "' capture carries no code_challenge: without "
+					+ "PKCE (RFC 7636) a code intercepted on this machine can be exchanged by another program. Add "
+					+ "code_challenge and code_challenge_method=S256 (RFC 8252 section 8.1, RFC 9700 section 2.1.1), "
+					+ "and send the code_verifier with the code.");
+		}
 	}
 
 	private void launch(String name, URI url) {

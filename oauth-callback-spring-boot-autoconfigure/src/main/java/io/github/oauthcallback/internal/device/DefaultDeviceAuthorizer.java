@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 
 import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.InvalidRegistrationException;
@@ -62,6 +63,9 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 
 	private static final Log logger = LogFactory.getLog(DefaultDeviceAuthorizer.class);
 
+	/** Name of the thread that polls the token endpoint while a login waits. */
+	static final String POLLER_THREAD_NAME = "oauth-callback-device-login";
+
 	private static final LoginObservationConvention LOGIN_CONVENTION = new LoginObservationConvention();
 
 	private ObservationRegistry observations = ObservationRegistry.NOOP;
@@ -87,6 +91,12 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 	private ProgressStyle progress = ProgressStyle.AUTO;
 
 	private Clock clock = Clock.systemUTC();
+
+	private ThreadFactory pollers = (polling) -> {
+		Thread poller = new Thread(polling, POLLER_THREAD_NAME);
+		poller.setDaemon(true);
+		return poller;
+	};
 
 	/**
 	 * Creates the authorizer and checks every device-grant registration it can enumerate, so one that cannot work
@@ -163,6 +173,14 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 	}
 
 	/**
+	 * Makes the polling threads (tests: a thread that cannot start).
+	 * @param pollers the factory; its threads must be daemon threads
+	 */
+	void setPollers(ThreadFactory pollers) {
+		this.pollers = Objects.requireNonNull(pollers, "pollers must not be null");
+	}
+
+	/**
 	 * Where each device login of a known registration (from its device authorization request until its tokens are
 	 * saved, or it failed) is an {@code oauth.callback.login} observation. Defaults to
 	 * {@link ObservationRegistry#NOOP}.
@@ -216,27 +234,34 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 		prompt(registration, verification, complete, authorization.getUserCode().getTokenValue(), waiting);
 		open(registrationId, (complete != null) ? complete : verification);
 		LoginFuture login = new LoginFuture();
-		WaitingLogins.Waiting registered = WaitingLogins.register(this, (reason) -> {
-			if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
-				this.console.println("The '" + registrationId + "' device login was cancelled: " + reason
-						+ ". Polling has stopped; the code shown above is no longer awaited.");
-				this.console.flush();
-			}
-		});
-		login.whenComplete((client, failure) -> registered.done());
-		WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
-				"Waiting for approval of the '" + registrationId + "' login", waiting);
-		login.whenComplete((client, failure) -> countdown.stop());
-		Thread poller = new Thread(() -> poll(registration, authorization, account, timeout, login, countdown),
-				"oauth-callback-device-login");
-		poller.setDaemon(true);
-		login.whenComplete((client, failure) -> {
-			// Ended from outside (cancelled, completed by hand): stop waiting at once.
-			if (Thread.currentThread() != poller) {
-				poller.interrupt();
-			}
-		});
-		poller.start();
+		try {
+			WaitingLogins.Waiting registered = WaitingLogins.register(this, (reason) -> {
+				if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
+					this.console.println("The '" + registrationId + "' device login was cancelled: " + reason
+							+ ". Polling has stopped; the code shown above is no longer awaited.");
+					this.console.flush();
+				}
+			});
+			login.whenComplete((client, failure) -> registered.done());
+			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
+					"Waiting for approval of the '" + registrationId + "' login", waiting);
+			login.whenComplete((client, failure) -> countdown.stop());
+			Thread poller = this.pollers
+				.newThread(() -> poll(registration, authorization, account, timeout, login, countdown));
+			login.whenComplete((client, failure) -> {
+				// Ended from outside (cancelled, completed by hand): stop waiting at once.
+				if (Thread.currentThread() != poller) {
+					poller.interrupt();
+				}
+			});
+			poller.start();
+		}
+		catch (RuntimeException | Error ex) {
+			// No countdown or no polling thread (out of threads, say): the login ends here, as a loopback login whose
+			// listener cannot start does, and its Ctrl-C registration and countdown go with it.
+			login.fail(ex);
+			throw ex;
+		}
 		return login;
 	}
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import io.github.oauthcallback.AuthorizationErrorException;
 import io.github.oauthcallback.AuthorizationIssuerMismatchException;
 import io.github.oauthcallback.OAuthCallbackException;
+import io.github.oauthcallback.internal.SafeText;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -243,7 +244,7 @@ public final class AuthorizationResponseCheck {
 
 		@Override
 		public String toString() {
-			return "Code[value=<hidden>, parameters=" + this.parameters.keySet() + "]";
+			return "Code[value=<hidden>, parameters=" + SafeText.names(this.parameters.keySet()) + "]";
 		}
 
 	}

@@ -97,6 +97,18 @@ public final class WaitingProgress {
 		return progress;
 	}
 
+	/**
+	 * The style of a countdown shown while a paste-back reader reads the terminal: a line rewritten in place every
+	 * second would draw over the echo of what the user types, so {@link ProgressStyle#TERMINAL} becomes
+	 * {@link ProgressStyle#PLAIN} (a full line now and then); the other styles stay.
+	 * @param style the configured style
+	 * @return the style to start the countdown with
+	 */
+	public static ProgressStyle whileTyping(ProgressStyle style) {
+		ProgressStyle resolved = style.resolve();
+		return (resolved == ProgressStyle.TERMINAL) ? ProgressStyle.PLAIN : resolved;
+	}
+
 	private static Instant deadline(Clock clock, Duration timeout) {
 		try {
 			return clock.instant().plus(timeout);

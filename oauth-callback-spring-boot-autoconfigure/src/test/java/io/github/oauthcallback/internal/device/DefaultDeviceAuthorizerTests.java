@@ -18,6 +18,9 @@ import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
 import io.github.oauthcallback.internal.browser.UnsafeBrowserUriException;
+import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.internal.progress.WaitingLogins;
+import io.github.oauthcallback.internal.progress.WaitingProgress;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 import org.junit.jupiter.api.AfterEach;
@@ -249,6 +252,40 @@ class DefaultDeviceAuthorizerTests {
 		assertThat(pollerRunning()).as("the polling thread ended").isFalse();
 		this.wireMock.verify(0, postRequestedFor(urlEqualTo("/token")));
 		assertThat(this.store.<OAuth2AuthorizedClient>loadAuthorizedClient("pub", "ada")).isNull();
+	}
+
+	/**
+	 * A polling thread that cannot start (out of threads): the login fails at once with that error, its Ctrl-C
+	 * registration is gone (cancelling the authorizer's logins finds nothing to cancel) and the countdown thread ends.
+	 */
+	@Test
+	void aPollerThatCannotStartFailsTheLoginAndLeavesNothingWaiting() throws Exception {
+		deviceAuthorization(answer("https://idp.example/device", ""));
+		DefaultDeviceAuthorizer authorizer = authorizer(registration("pub", ClientAuthenticationMethod.NONE, null));
+		authorizer.setProgress(ProgressStyle.PLAIN, Clock.systemUTC());
+		OutOfMemoryError noThread = new OutOfMemoryError("unable to create native thread (test)");
+		authorizer.setPollers((polling) -> new Thread(polling, DefaultDeviceAuthorizer.POLLER_THREAD_NAME) {
+			@Override
+			public synchronized void start() {
+				throw noThread;
+			}
+		});
+		assertThatExceptionOfType(OutOfMemoryError.class)
+			.isThrownBy(() -> authorizer.authorizeAsync("pub", AuthorizationOptions.defaults()))
+			.isSameAs(noThread);
+		WaitingLogins.cancel(authorizer, "the test cancels what is left");
+		assertThat(printed()).as("nothing left registered to cancel").doesNotContain("was cancelled");
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (countdownRunning() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(countdownRunning()).as("the countdown thread ended").isFalse();
+		this.wireMock.verify(0, postRequestedFor(urlEqualTo("/token")));
+	}
+
+	private static boolean countdownRunning() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.anyMatch((thread) -> thread.getName().equals(WaitingProgress.THREAD_NAME) && thread.isAlive());
 	}
 
 	private static boolean pollerRunning() {
