@@ -82,17 +82,22 @@ class ProviderHttpClientSettingsTests {
 
 	@BeforeEach
 	void start() throws IOException {
+		this.provider = httpsServer();
+		this.provider.start();
+		this.issuer = "https://127.0.0.1:" + this.provider.httpsPort() + "/realms/cli";
+		serveProvider(this.provider, this.issuer, "/realms/cli");
+	}
+
+	/** An HTTPS WireMock with the certificate of the private CA. */
+	private static WireMockServer httpsServer() throws IOException {
 		String keystore = new ClassPathResource("tls/idp.p12").getFile().getAbsolutePath();
-		this.provider = new WireMockServer(options().bindAddress("127.0.0.1")
+		return new WireMockServer(options().bindAddress("127.0.0.1")
 			.httpDisabled(true)
 			.dynamicHttpsPort()
 			.keystorePath(keystore)
 			.keystoreType("PKCS12")
 			.keystorePassword("changeit")
 			.keyManagerPassword("changeit"));
-		this.provider.start();
-		this.issuer = "https://127.0.0.1:" + this.provider.httpsPort() + "/realms/cli";
-		serveProvider(this.provider, this.issuer, "/realms/cli");
 	}
 
 	@AfterEach
@@ -232,11 +237,12 @@ class ProviderHttpClientSettingsTests {
 	}
 
 	@Test
-	void discoveryFollowsNoRedirectAndSaysWhichAddressToConfigure() {
-		WireMockServer other = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+	void discoveryFollowsNoRedirectAndSaysWhichAddressToConfigure() throws IOException {
+		// https to https: a redirect the HTTP client would follow (the JDK client never follows https to http)
+		WireMockServer other = httpsServer();
 		other.start();
 		try {
-			String elsewhere = "http://127.0.0.1:" + other.port() + "/realms/cli";
+			String elsewhere = "https://127.0.0.1:" + other.httpsPort() + "/realms/cli";
 			serveProvider(other, elsewhere, "/realms/cli");
 			this.provider.stubFor(get(urlEqualTo("/realms/cli/.well-known/openid-configuration"))
 				.willReturn(aResponse().withStatus(302)
