@@ -23,6 +23,7 @@ import io.github.oauthcallback.internal.store.ObservedTokenStore;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -38,7 +39,6 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResp
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.web.client.RestClient;
 
 /**
  * The client manager: stored → refreshed → interactive login (browser, or device authorization for device-grant
@@ -63,11 +63,11 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> oauthCallbackRefreshTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ClientRequestObservationConvention> conventions, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<ObservationRegistry> observations) {
 		// One attempt per request: the client manager retries, with the store lock released between attempts.
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, builders, factories, settings,
+			.tokenResponseClients(properties, observations, conventions, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.refreshToken();
@@ -81,10 +81,10 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> oauthCallbackClientCredentialsTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ClientRequestObservationConvention> conventions, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<ObservationRegistry> observations) {
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, builders, factories, settings,
+			.tokenResponseClients(properties, observations, conventions, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.clientCredentials();
@@ -143,8 +143,9 @@ public final class OAuthCallbackClientManagerAutoConfiguration {
 	@ConditionalOnMissingBean
 	LoginRevocation oauthCallbackLoginRevocation(OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ObservationRegistry> observations) {
-		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, builders, factories, settings)
+			ObjectProvider<ClientRequestObservationConvention> conventions,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new LoginRevocation(TokenEndpointRestClients.tokenResponseClients(properties, observations, conventions, factories, settings)
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.revocation(), OAuthCallbackProperties.Registration.revocationUris(properties.registrations()),
 				properties.logout().revoke(), properties.login().revokeReplaced());

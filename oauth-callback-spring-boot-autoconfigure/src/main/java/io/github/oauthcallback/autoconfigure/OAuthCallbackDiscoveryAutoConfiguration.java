@@ -10,6 +10,8 @@ import io.github.oauthcallback.internal.discovery.CachingClientRegistrationMappe
 import io.github.oauthcallback.internal.discovery.DiscoveryCache;
 
 import org.springframework.beans.factory.ObjectProvider;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,14 +29,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
-import org.springframework.web.client.RestClient;
 
 /**
  * Registers the {@link ClientRegistrationRepository} in place of Spring Boot's, so that a provider given by
  * {@code issuer-uri} is discovered once and then read from a cache file ({@code oauth-callback.discovery.cache.*}):
  * a start with a stored login then makes no network call. Registrations are otherwise mapped exactly as Spring Boot
- * maps them. Discovery goes through the application's {@code RestClient.Builder} and HTTP client settings
- * ({@code spring.http.clients.*}: SSL bundle, timeouts, redirects; the client library's proxy), unlike Spring Boot's,
+ * maps them. Discovery goes through the application's HTTP client settings ({@code spring.http.clients.*}: SSL
+ * bundle, timeouts; the client library's proxy; never a redirect, never the application's {@code RestClient}
+ * customizers) and Boot's HTTP client observations, unlike Spring Boot's,
  * which uses Spring Security's own HTTP client. With {@code oauth-callback.discovery.cache.enabled=false} (read at run
  * time, so that it also holds in a Spring AOT build) every provider is discovered at every start and nothing is
  * written. A repository bean of the application's own replaces this one.
@@ -49,7 +51,8 @@ public final class OAuthCallbackDiscoveryAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ClientRegistrationRepository.class)
 	InMemoryClientRegistrationRepository clientRegistrationRepository(OAuth2ClientProperties clientProperties,
-			OAuthCallbackProperties properties, Environment environment, ObjectProvider<RestClient.Builder> builders,
+			OAuthCallbackProperties properties, Environment environment, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<ClientRequestObservationConvention> conventions,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
 		// The pre-registered clients of MCP servers have no provider: theirs is discovered from the server.
 		OAuth2ClientProperties providers = withoutMcpClients(clientProperties, properties);
@@ -59,7 +62,7 @@ public final class OAuthCallbackDiscoveryAutoConfiguration {
 				cache.enabled() ? new DiscoveryCache(cacheDirectory(properties, environment)) : null,
 				cache.timeToLive(), Clock.systemUTC(),
 				properties.discovery().timeout(),
-				TokenEndpointRestClients.providerRestClients(builders, factories, settings));
+				TokenEndpointRestClients.providerRestClients(observations, conventions, factories, settings));
 		return repository(mapper.asClientRegistrations());
 	}
 

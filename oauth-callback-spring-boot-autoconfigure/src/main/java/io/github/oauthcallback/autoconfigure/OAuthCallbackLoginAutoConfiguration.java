@@ -27,6 +27,7 @@ import io.github.oauthcallback.store.TokenStore;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -43,7 +44,6 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCo
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
-import org.springframework.web.client.RestClient;
 
 /**
  * Auto-configuration of the interactive logins: a {@link LoopbackAuthorizer} (listener, browser, code exchange,
@@ -73,10 +73,10 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> oauthCallbackAuthorizationCodeTokenResponseClient(
 			OAuthCallbackProperties properties, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ClientRequestObservationConvention> conventions, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<ObservationRegistry> observations) {
 		return TokenEndpointRestClients
-			.tokenResponseClients(properties, builders, factories, settings,
+			.tokenResponseClients(properties, observations, conventions, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(Observations.registry(observations.getIfAvailable()))
 			.authorizationCode();
@@ -149,12 +149,12 @@ public final class OAuthCallbackLoginAutoConfiguration {
 	DeviceAuthorizer deviceAuthorizer(ClientRegistrationRepository registrations,
 			OAuth2AuthorizedClientService authorizedClients, BrowserLauncher browser, OAuthCallbackProperties properties,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ResourceIndicators> resources,
+			ObjectProvider<ClientRequestObservationConvention> conventions, ObjectProvider<ResourceIndicators> resources,
 			ObjectProvider<McpRegistrations> mcp,
 			ObjectProvider<ObservationRegistry> observations) {
 		ObservationRegistry registry = Observations.registry(observations.getIfAvailable());
 		TokenResponseClients clients = TokenEndpointRestClients
-			.tokenResponseClients(properties, builders, factories, settings,
+			.tokenResponseClients(properties, observations, conventions, factories, settings,
 					TokenEndpointRestClients.resourceIndicators(properties, resources))
 			.observedBy(registry);
 		DefaultDeviceAuthorizer authorizer = new DefaultDeviceAuthorizer(

@@ -45,6 +45,8 @@ import io.github.oauthcallback.mcp.OAuthCallbackMcpTransports;
 import io.github.oauthcallback.store.TokenStore;
 
 import org.springframework.beans.factory.ObjectProvider;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -59,7 +61,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.util.StringUtils;
-import org.springframework.web.client.RestClient;
 
 /**
  * MCP client authorization for the MCP Java SDK: the {@link OAuthCallbackMcpTransports} bean, whose transports
@@ -93,14 +94,15 @@ public final class OAuthCallbackMcpAutoConfiguration {
 	McpMetadataDiscovery oauthCallbackMcpMetadataDiscovery(OAuthCallbackProperties properties,
 			Environment environment, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders) {
+			ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<ClientRequestObservationConvention> conventions) {
 		OAuthCallbackProperties.Discovery.Cache cache = properties.discovery().cache();
 		DiscoveryCache discoveryCache = cache.enabled()
 				? new DiscoveryCache(OAuthCallbackDiscoveryAutoConfiguration.cacheDirectory(properties, environment))
 				: null;
 		return new McpMetadataDiscovery(
 				() -> McpMetadataClients.restClient(
-						TokenEndpointRestClients.providerRestClients(builders, factories, settings),
+						TokenEndpointRestClients.providerRestClients(observations, conventions, factories, settings),
 						properties.tokenEndpoint().connectTimeout(), properties.tokenEndpoint().readTimeout()),
 				discoveryCache, cache.timeToLive(), Clock.systemUTC());
 	}
@@ -168,13 +170,14 @@ public final class OAuthCallbackMcpAutoConfiguration {
 	McpClientIdentities oauthCallbackMcpClientIdentities(RegisteredClients registered,
 			OAuthCallbackProperties properties, Environment environment,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings,
-			ObjectProvider<RestClient.Builder> builders) {
+			ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<ClientRequestObservationConvention> conventions) {
 		OAuthCallbackProperties.Listener listener = properties.listener();
 		ListenerSettings redirect = new ListenerSettings(listener.host(), listener.path(), listener.ports(),
 				CallbackPages.defaults());
 		return new McpClientIdentities(registered, new DynamicClientRegistration(
 				() -> TokenEndpointClients.restClient(
-						TokenEndpointRestClients.providerRestClients(builders, factories, settings),
+						TokenEndpointRestClients.providerRestClients(observations, conventions, factories, settings),
 						properties.tokenEndpoint().connectTimeout(), properties.tokenEndpoint().readTimeout(), null),
 				LoopbackRedirectUris.of(redirect), clientName(properties, environment)));
 	}

@@ -7,16 +7,19 @@ import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
 import java.util.stream.Stream;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.web.client.RestClient;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 
 /**
- * Builds the token endpoint clients of the auto-configurations from Spring Boot's {@code RestClient.Builder} and HTTP
- * client beans, when there are any, so its {@code RestClientCustomizer}s (HTTP client observations) and
- * {@code spring.http.clients.*} (an SSL bundle with a company CA, the client library) apply to them too; timeouts
- * come from {@code oauth-callback.token-endpoint.*}.
+ * Builds the token endpoint clients of the auto-configurations from Spring Boot's HTTP client beans, when there are
+ * any, so {@code spring.http.clients.*} (an SSL bundle with a company CA, the client library) and Boot's
+ * {@code http.client.requests} observations apply to them too, but not the application's
+ * {@code RestClientCustomizer}s or {@code RestClient.Builder}; timeouts come from
+ * {@code oauth-callback.token-endpoint.*}.
  */
 final class TokenEndpointRestClients {
 
@@ -27,31 +30,34 @@ final class TokenEndpointRestClients {
 	 * The factory of the token response clients. Boot's beans are looked up when a client is first used, not here.
 	 */
 	static TokenResponseClients tokenResponseClients(OAuthCallbackProperties properties,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<ClientRequestObservationConvention> conventions, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings) {
-		return tokenResponseClients(properties, builders, factories, settings, ResourceIndicators.none());
+		return tokenResponseClients(properties, observations, conventions, factories, settings, ResourceIndicators.none());
 	}
 
 	/**
 	 * The factory of the token response clients, which send the RFC 8707 {@code resource} of a registration.
 	 */
 	static TokenResponseClients tokenResponseClients(OAuthCallbackProperties properties,
-			ObjectProvider<RestClient.Builder> builders, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
+			ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<ClientRequestObservationConvention> conventions, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories,
 			ObjectProvider<HttpClientSettings> settings, ResourceIndicators resources) {
-		ProviderRestClients clients = providerRestClients(builders, factories, settings);
+		ProviderRestClients clients = providerRestClients(observations, conventions, factories, settings);
 		return new TokenResponseClients(() -> TokenEndpointClients.restClient(clients,
 				properties.tokenEndpoint().connectTimeout(), properties.tokenEndpoint().readTimeout(),
 				properties.refresh().lifetimeWhenUnknown()), resources);
 	}
 
 	/**
-	 * Where provider calls get their {@code RestClient}: a clone of the application's {@code RestClient.Builder}
-	 * (Spring Boot's, with its customizers; a new builder when there is none or more than one), Boot's request factory
-	 * builder and HTTP client settings. Each is looked up when a client is built.
+	 * Where provider calls get their {@code RestClient}: a new builder (not the application's: its customizers never
+	 * see a provider call) with Spring Boot's observation registry and the application's client request observation
+	 * convention, Boot's request factory builder and HTTP client settings. Each is looked up when a client is built.
 	 */
-	static ProviderRestClients providerRestClients(ObjectProvider<RestClient.Builder> builders,
+	static ProviderRestClients providerRestClients(ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<ClientRequestObservationConvention> conventions,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factories, ObjectProvider<HttpClientSettings> settings) {
-		return new ProviderRestClients(builders::getIfUnique,
+		return new ProviderRestClients(observations::getIfAvailable, conventions::getIfUnique,
 				() -> factories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
 				() -> settings.getIfAvailable(HttpClientSettings::defaults));
 	}

@@ -2,6 +2,8 @@ package io.github.oauthcallback.internal.discovery;
 
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Provider;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties.Registration;
@@ -46,7 +49,8 @@ import org.springframework.web.client.RestClientException;
  * The discovery itself reads the addresses Spring Security's {@code ClientRegistrations.fromIssuerLocation} reads and
  * builds the same registration ({@link IssuerMetadataDiscovery}), but through the application's
  * {@code RestClient.Builder} and HTTP client settings (SSL bundle, proxy of the client library, timeouts,
- * customizers) rather than Spring Security's own client. It may try three addresses: it runs on a daemon thread that
+ * observations; not the application's {@code RestClient} customizers, and no redirect) rather than Spring Security's
+ * own client. It may try three addresses: it runs on a daemon thread that
  * start-up waits for at most the given timeout in all. The registrations are then built by Spring Boot's mapper, with the discovered values
  * standing in for the provider's and registration's properties that are not set, and the issuer and metadata
  * document added: the same registrations as Spring Boot builds when it discovers the provider itself.
@@ -123,15 +127,16 @@ public final class CachingClientRegistrationMapper {
 	}
 
 	/**
-	 * The client discovery fetches metadata with: the application's settings (SSL bundle, redirects, timeouts), with
-	 * the discovery timeout as connect and read timeout where they set none, so that no request outlives the wait for
-	 * it.
+	 * The client discovery fetches metadata with: the application's settings (SSL bundle, timeouts), with the
+	 * discovery timeout as connect and read timeout where they set none, so that no request outlives the wait for it,
+	 * and no redirect followed whatever the settings say (a redirect would carry the request to an address nobody
+	 * configured; it is reported, {@link #redirected}).
 	 */
 	private static RestClient restClient(ProviderRestClients clients, Duration timeout) {
 		HttpClientSettings settings = clients.settings();
 		return clients
 			.builder((settings.connectTimeout() != null) ? settings.connectTimeout() : timeout,
-					(settings.readTimeout() != null) ? settings.readTimeout() : timeout, null)
+					(settings.readTimeout() != null) ? settings.readTimeout() : timeout, HttpRedirects.DONT_FOLLOW)
 			.build();
 	}
 
@@ -184,6 +189,12 @@ public final class CachingClientRegistrationMapper {
 						+ cache.file(providerId) + ".");
 				return cached.get();
 			}
+			if (ex instanceof IssuerMetadataDiscovery.Redirected redirected) {
+				throw redirected(providerId, issuer, redirected);
+			}
+			if (ex instanceof IssuerMetadataDiscovery.InsecureEndpoint insecure) {
+				throw insecure(providerId, issuer, insecure);
+			}
 			throw new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at "
 					+ issuer + " failed: " + SafeText.describe(ex) + ". Check spring.security.oauth2.client.provider."
 					+ providerId + ".issuer-uri and that the provider can be reached from here through the "
@@ -200,6 +211,62 @@ public final class CachingClientRegistrationMapper {
 			cache.write(providerId, fresh);
 		}
 		return fresh;
+	}
+
+	/**
+	 * The error for a metadata address answered with a redirect: what was asked, where the provider points (cleaned,
+	 * without query), and what to do: configure the final address.
+	 */
+	private static ProviderDiscoveryException redirected(String providerId, String issuer,
+			IssuerMetadataDiscovery.Redirected redirected) {
+		String target = redirectTarget(redirected);
+		String property = "spring.security.oauth2.client.provider." + providerId + ".issuer-uri";
+		String suggestion = (target != null && target.endsWith(WELL_KNOWN_OIDC))
+				? " (here probably " + target.substring(0, target.length() - WELL_KNOWN_OIDC.length()) + ")" : "";
+		return new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at " + issuer
+				+ " failed: the provider answered GET " + redirected.address() + " with " + redirected.status()
+				+ ", a redirect" + ((target != null) ? " to " + target : " without a Location") + ". Discovery follows "
+				+ "no redirect: it would send the request to an address that was not configured. Set " + property
+				+ " to the final address, the issuer the provider's metadata names" + suggestion
+				+ ", or give the provider's authorization-uri, token-uri and jwk-set-uri instead of issuer-uri.",
+				redirected);
+	}
+
+	private static final String WELL_KNOWN_OIDC = "/.well-known/openid-configuration";
+
+	/**
+	 * @return the absolute address of the redirect, cleaned of control characters, without query or fragment, or
+	 * {@code null} if there is no usable {@code Location}
+	 */
+	private static @Nullable String redirectTarget(IssuerMetadataDiscovery.Redirected redirected) {
+		String location = redirected.location();
+		if (location == null || location.isBlank()) {
+			return null;
+		}
+		try {
+			URI target = URI.create(redirected.address()).resolve(location.trim());
+			if (target.getScheme() == null || target.getRawAuthority() == null) {
+				return null;
+			}
+			return SafeText.providerText(new URI(target.getScheme(), target.getRawAuthority(), target.getRawPath(), null,
+					null).toString());
+		}
+		catch (IllegalArgumentException | URISyntaxException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The error for an {@code https} issuer whose metadata names a plain {@code http} endpoint.
+	 */
+	private static ProviderDiscoveryException insecure(String providerId, String issuer,
+			IssuerMetadataDiscovery.InsecureEndpoint insecure) {
+		return new ProviderDiscoveryException(providerId, "Discovery of provider '" + providerId + "' at " + issuer
+				+ " failed: its metadata names " + insecure.member() + " " + SafeText.providerText(insecure.endpoint())
+				+ ", a plain http address, though the issuer is https; client secrets, codes and tokens would travel "
+				+ "unencrypted to it. Check that spring.security.oauth2.client.provider." + providerId
+				+ ".issuer-uri is the provider's https issuer and ask the provider to publish https endpoints, or give "
+				+ "the provider's https authorization-uri, token-uri and jwk-set-uri instead of issuer-uri.", insecure);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.oauthcallback.internal.discovery;
 
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +11,13 @@ import java.util.function.Supplier;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import io.github.oauthcallback.internal.SecureUris;
 import net.minidev.json.JSONObject;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -30,7 +34,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * Discovers a provider from its issuer as Spring Security's {@code ClientRegistrations.fromIssuerLocation} (7.1)
  * does, with the same addresses in the same order and the same registration built from the first metadata found,
  * but fetching the documents through a given {@link RestClient} (the application's builder and HTTP client settings:
- * SSL bundle, timeouts, proxy of the client library, customizers, observations) instead of Spring Security's own
+ * SSL bundle, timeouts, proxy of the client library, observations; no redirect followed, none of the application's
+ * {@code RestClient} customizers) instead of Spring Security's own
  * static {@code RestTemplate}, which none of those reach and which Spring Security does not let anyone replace.
  * <p>
  * The addresses: {@code issuer + /.well-known/openid-configuration} (OpenID Connect Discovery), then
@@ -45,6 +50,13 @@ final class IssuerMetadataDiscovery {
 	private static final String OIDC_METADATA_PATH = "/.well-known/openid-configuration";
 
 	private static final String OAUTH_METADATA_PATH = "/.well-known/oauth-authorization-server";
+
+	/**
+	 * The metadata members naming an endpoint that a secret, code, verifier or token is sent to, or whose answer
+	 * (keys, user information) is trusted: under an {@code https} issuer each must be {@code https} (or loopback).
+	 */
+	private static final List<String> ENDPOINTS = List.of("authorization_endpoint", "token_endpoint", "jwks_uri",
+			"device_authorization_endpoint", "revocation_endpoint", "userinfo_endpoint");
 
 	private static final ParameterizedTypeReference<Map<String, Object>> DOCUMENT = new ParameterizedTypeReference<>() {
 	};
@@ -64,6 +76,8 @@ final class IssuerMetadataDiscovery {
 	 * @throws IllegalArgumentException when no address has metadata (with the 4xx answers), when metadata cannot be
 	 * read, or when the provider cannot be reached (the cause then says why)
 	 * @throws IllegalStateException when the metadata names another issuer
+	 * @throws Redirected when an address answers with a redirect (never followed)
+	 * @throws InsecureEndpoint when an {@code https} issuer's metadata names a plain {@code http} endpoint
 	 */
 	ClientRegistration.Builder fromIssuerLocation(String issuer) {
 		Assert.hasText(issuer, "issuer cannot be empty");
@@ -100,7 +114,16 @@ final class IssuerMetadataDiscovery {
 	private Map<String, Object> fetch(String uri) {
 		Map<String, Object> document;
 		try {
-			document = this.restClient.get().uri(uri).retrieve().body(DOCUMENT);
+			// Redirects are not followed (the HTTP client is told so): one would carry the request, with whatever the
+			// HTTP client adds to it, to an address nobody configured. A 3xx is reported as such.
+			document = this.restClient.get()
+				.uri(uri)
+				.retrieve()
+				.onStatus(HttpStatusCode::is3xxRedirection, (request, response) -> {
+					throw new Redirected(uri, response.getStatusCode().value(),
+							response.getHeaders().getFirst(HttpHeaders.LOCATION));
+				})
+				.body(DOCUMENT);
 		}
 		catch (ResourceAccessException ex) {
 			throw named(ex, uri);
@@ -135,6 +158,7 @@ final class IssuerMetadataDiscovery {
 		if (stated instanceof String statedIssuer) {
 			checkIssuer(issuer, statedIssuer);
 		}
+		checkEndpoints(issuer, document);
 		return ClientRegistrations.fromOidcConfiguration(document);
 	}
 
@@ -147,6 +171,7 @@ final class IssuerMetadataDiscovery {
 			throw new IllegalArgumentException(ex.getMessage(), ex);
 		}
 		checkIssuer(issuer, metadata.getIssuer().getValue());
+		checkEndpoints(issuer, document);
 		URI authorization = metadata.getAuthorizationEndpointURI();
 		URI token = metadata.getTokenEndpointURI();
 		ClientAuthenticationMethod method = clientAuthenticationMethod(metadata.getTokenEndpointAuthMethods());
@@ -175,6 +200,99 @@ final class IssuerMetadataDiscovery {
 	private static void checkIssuer(String issuer, String stated) {
 		Assert.state(issuer.equals(stated), () -> "The Issuer \"" + stated
 				+ "\" provided in the configuration metadata did not match the requested issuer \"" + issuer + "\"");
+	}
+
+	/**
+	 * Under an {@code https} issuer, every endpoint a secret, code or token goes to must be {@code https} too (or
+	 * loopback, {@link SecureUris}): Spring Security does not check it, and a provider's (or an attacker's) plain
+	 * {@code http} token endpoint would send the client secret and the tokens unencrypted. A value that is not a URI
+	 * is left to Spring Security's own checks.
+	 */
+	private static void checkEndpoints(String issuer, Map<String, Object> document) {
+		if (!"https".equalsIgnoreCase(URI.create(issuer).getScheme())) {
+			return;
+		}
+		for (String member : ENDPOINTS) {
+			if (document.get(member) instanceof String value) {
+				URI endpoint;
+				try {
+					endpoint = new URI(value);
+				}
+				catch (URISyntaxException ex) {
+					continue;
+				}
+				if (!SecureUris.isSecureOrLoopback(endpoint)) {
+					throw new InsecureEndpoint(member, value);
+				}
+			}
+		}
+	}
+
+	/**
+	 * A metadata address answered with a redirect, which discovery does not follow.
+	 */
+	static final class Redirected extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String address;
+
+		private final int status;
+
+		private final @Nullable String location;
+
+		Redirected(String address, int status, @Nullable String location) {
+			super("The provider answered GET " + address + " with " + status + ", a redirect (not followed)");
+			this.address = address;
+			this.status = status;
+			this.location = location;
+		}
+
+		/** @return the address that was asked */
+		String address() {
+			return this.address;
+		}
+
+		/** @return the status of the answer */
+		int status() {
+			return this.status;
+		}
+
+		/** @return the {@code Location} header as the provider sent it, if any */
+		@Nullable String location() {
+			return this.location;
+		}
+
+	}
+
+	/**
+	 * An {@code https} issuer's metadata names a plain {@code http} endpoint (not on this machine).
+	 */
+	static final class InsecureEndpoint extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String member;
+
+		private final String endpoint;
+
+		InsecureEndpoint(String member, String endpoint) {
+			super("The provider's metadata names " + member + " " + endpoint + ", a plain http address under an "
+					+ "https issuer");
+			this.member = member;
+			this.endpoint = endpoint;
+		}
+
+		/** @return the metadata member, such as {@code token_endpoint} */
+		String member() {
+			return this.member;
+		}
+
+		/** @return its value, as the provider wrote it */
+		String endpoint() {
+			return this.endpoint;
+		}
+
 	}
 
 	/** The method Spring Security's discovery picks: basic, else post, else none, else none of them. */

@@ -34,9 +34,10 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 
 /**
- * The {@link RestClient} for token endpoints: the application's {@code RestClient.Builder} and HTTP client (Spring
- * Boot's builder, request factory builder and HTTP client settings, so customizers, observations and SSL bundles
- * apply; see {@link ProviderRestClients}) with the starter's connect and read timeouts, no redirects, only
+ * The {@link RestClient} for token endpoints: a new {@code RestClient.Builder} with the application's HTTP client
+ * (Spring Boot's request factory builder, HTTP client settings and observations, so SSL bundles and
+ * {@code http.client.requests} apply, but never the application's {@code RestClient} customizers; see
+ * {@link ProviderRestClients}) with the starter's connect and read timeouts, no redirects, only
  * the form and token-response converters, and OAuth error mapping for every error status. It carries no bearer-token
  * interceptor. {@link #configure} sets up one of Spring Security's token response clients with it;
  * {@link TokenResponseClients} builds them for each grant.
@@ -81,13 +82,13 @@ public final class TokenEndpointClients {
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout, @Nullable Duration lifetimeWhenUnknown) {
-		return restClient(new ProviderRestClients(() -> null, () -> factories, () -> base), connectTimeout,
+		return restClient(ProviderRestClients.of(() -> factories, () -> base), connectTimeout,
 				readTimeout, lifetimeWhenUnknown);
 	}
 
 	/**
-	 * A client built from the application's {@code RestClient.Builder} (cloned: its customizers, such as Spring
-	 * Boot's HTTP client observations, apply) and HTTP client settings ({@code spring.http.clients.*}: SSL bundle,
+	 * A client built from a new {@code RestClient.Builder} (none of the application's customizers, interceptors or
+	 * status handlers sees the secrets of a token request) with Spring Boot's HTTP client observations and HTTP client settings ({@code spring.http.clients.*}: SSL bundle,
 	 * client library), with these timeouts, without following redirects (a token request is not sent again to
 	 * another address), with only the form and token-response converters and OAuth error mapping for every error
 	 * status.

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLHandshakeException;
 
@@ -36,9 +37,13 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
+import org.springframework.http.client.observation.DefaultClientRequestObservationConvention;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.web.client.RestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -55,14 +60,18 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Every provider call (discovery and the token endpoint here) goes through Spring Boot's HTTP client set-up, against
  * an HTTPS WireMock provider whose certificate comes from a private CA ({@code src/test/resources/tls}) that no JVM
- * trusts: {@code spring.http.clients.*} (SSL bundle, timeouts), the application's {@code RestClientCustomizer}s,
- * Boot's {@code http.client.requests} observations, and the proxy of a {@code ClientHttpRequestFactoryBuilder} bean.
+ * trusts: {@code spring.http.clients.*} (SSL bundle, timeouts), Boot's {@code http.client.requests} observations and
+ * the proxy of a {@code ClientHttpRequestFactoryBuilder} bean apply; the application's {@code RestClientCustomizer}s
+ * (headers, interceptors, status handlers) and redirects do not; an {@code https} issuer's plain {@code http}
+ * endpoints are refused.
  */
 class ProviderHttpClientSettingsTests {
 
 	private static final String REGISTRATION = "spring.security.oauth2.client.registration.api.";
 
 	private static final String SECRET = "svc-Secret-8842";
+
+	private static final String API_KEY = "app-Api-Key-5521";
 
 	private WireMockServer provider;
 
@@ -73,17 +82,22 @@ class ProviderHttpClientSettingsTests {
 
 	@BeforeEach
 	void start() throws IOException {
+		this.provider = httpsServer();
+		this.provider.start();
+		this.issuer = "https://127.0.0.1:" + this.provider.httpsPort() + "/realms/cli";
+		serveProvider(this.provider, this.issuer, "/realms/cli");
+	}
+
+	/** An HTTPS WireMock with the certificate of the private CA. */
+	private static WireMockServer httpsServer() throws IOException {
 		String keystore = new ClassPathResource("tls/idp.p12").getFile().getAbsolutePath();
-		this.provider = new WireMockServer(options().bindAddress("127.0.0.1")
+		return new WireMockServer(options().bindAddress("127.0.0.1")
 			.httpDisabled(true)
 			.dynamicHttpsPort()
 			.keystorePath(keystore)
 			.keystoreType("PKCS12")
 			.keystorePassword("changeit")
 			.keyManagerPassword("changeit"));
-		this.provider.start();
-		this.issuer = "https://127.0.0.1:" + this.provider.httpsPort() + "/realms/cli";
-		serveProvider(this.provider, this.issuer, "/realms/cli");
 	}
 
 	@AfterEach
@@ -165,26 +179,141 @@ class ProviderHttpClientSettingsTests {
 	}
 
 	@Test
-	void theApplicationsRestClientCustomizersApplyToDiscoveryAndTokenCalls() {
+	void theApplicationsRestClientCustomizersReachNeitherDiscoveryNorTokenCalls() {
+		AtomicInteger intercepted = new AtomicInteger();
+		this.provider.stubFor(get(urlEqualTo("/realms/cli/api")).willReturn(okJson("{}")));
 		runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca")
-			.withBean(RestClientCustomizer.class,
-					() -> (builder) -> builder.defaultHeader("X-Company-Gateway", "cli-tools"))
+			.withBean(RestClientCustomizer.class, () -> (builder) -> builder.defaultHeader("X-Api-Key", API_KEY)
+				.requestInterceptor((request, body, execution) -> {
+					intercepted.incrementAndGet();
+					request.getHeaders().setBearerAuth(API_KEY);
+					return execution.execute(request, body);
+				}))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				authorize(context);
+				assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-over-tls");
+				// the application's own clients do get the customizer
+				context.getBean(RestClient.Builder.class).build().get().uri(this.issuer + "/api").retrieve().toBodilessEntity();
 			});
+		assertThat(intercepted).hasValue(1);
+		this.provider.verify(1, getRequestedFor(urlEqualTo("/realms/cli/api")).withHeader("X-Api-Key", equalTo(API_KEY)));
 		this.provider.verify(1, getRequestedFor(urlEqualTo("/realms/cli/.well-known/openid-configuration"))
-			.withHeader("X-Company-Gateway", equalTo("cli-tools")));
-		this.provider.verify(1,
-				postRequestedFor(urlEqualTo("/realms/cli/token")).withHeader("X-Company-Gateway", equalTo("cli-tools")));
+			.withoutHeader("X-Api-Key")
+			.withoutHeader("Authorization"));
+		this.provider.verify(1, postRequestedFor(urlEqualTo("/realms/cli/token")).withoutHeader("X-Api-Key")
+			.withHeader("Authorization", equalTo("Basic " + Base64.getEncoder().encodeToString(("svc:" + SECRET).getBytes()))));
+	}
+
+	@Test
+	void theApplicationsDefaultStatusHandlerDoesNotHideTheTokenEndpointsError() {
+		this.provider.stubFor(post(urlEqualTo("/realms/cli/token")).willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_client\",\"error_description\":\"client disabled\"}")));
+		runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca")
+			.withBean(RestClientCustomizer.class,
+					() -> (builder) -> builder.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
+						throw new ApplicationStatusHandlerException();
+					}))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> authorize(context))
+					.satisfies((ex) -> {
+						assertThat(Causes.first(ex, ApplicationStatusHandlerException.class::isInstance)).isNull();
+						assertThat(ex).hasMessageContaining("invalid_client");
+					});
+			});
+		this.provider.verify(1, postRequestedFor(urlEqualTo("/realms/cli/token")));
+	}
+
+	/** Thrown by an application's status handler: must never be what a token call ends with. */
+	static final class ApplicationStatusHandlerException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		ApplicationStatusHandlerException() {
+			super("the application's status handler");
+		}
+
+	}
+
+	@Test
+	void discoveryFollowsNoRedirectAndSaysWhichAddressToConfigure() throws IOException {
+		// https to https: a redirect the HTTP client would follow (the JDK client never follows https to http)
+		WireMockServer other = httpsServer();
+		other.start();
+		try {
+			String elsewhere = "https://127.0.0.1:" + other.httpsPort() + "/realms/cli";
+			serveProvider(other, elsewhere, "/realms/cli");
+			this.provider.stubFor(get(urlEqualTo("/realms/cli/.well-known/openid-configuration"))
+				.willReturn(aResponse().withStatus(302)
+					.withHeader("Location", elsewhere + "/.well-known/openid-configuration?from=old")));
+			// Boot's settings say follow: discovery still does not
+			runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca", "spring.http.clients.redirects=follow")
+				.withBean(RestClientCustomizer.class, () -> (builder) -> builder.defaultHeader("X-Api-Key", API_KEY))
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					Throwable failure = Causes.first(context.getStartupFailure(),
+							ProviderDiscoveryException.class::isInstance);
+					assertThat(failure).isNotNull();
+					assertThat(failure.getMessage()).contains("Discovery of provider 'idp' at " + this.issuer,
+							"answered GET " + this.issuer + "/.well-known/openid-configuration with 302",
+							"a redirect to " + elsewhere + "/.well-known/openid-configuration.",
+							"Discovery follows no redirect",
+							"Set spring.security.oauth2.client.provider.idp.issuer-uri to the final address",
+							"(here probably " + elsewhere + ")")
+						.doesNotContain("from=old");
+				});
+			assertThat(other.getAllServeEvents()).isEmpty();
+		}
+		finally {
+			other.stop();
+		}
+	}
+
+	@Test
+	void anHttpsIssuersPlainHttpTokenEndpointIsRejected() {
+		this.provider.stubFor(get(urlEqualTo("/realms/cli/.well-known/openid-configuration")).willReturn(okJson(
+				"{\"issuer\":\"" + this.issuer + "\",\"authorization_endpoint\":\"" + this.issuer
+						+ "/authorize\",\"token_endpoint\":\"http://idp.oauth-callback.invalid/realms/cli/token\","
+						+ "\"jwks_uri\":\"" + this.issuer + "/jwks\",\"response_types_supported\":[\"code\"],"
+						+ "\"subject_types_supported\":[\"public\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}")));
+		runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca").run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = Causes.first(context.getStartupFailure(), ProviderDiscoveryException.class::isInstance);
+			assertThat(failure).isNotNull();
+			assertThat(failure.getMessage()).contains("Discovery of provider 'idp' at " + this.issuer,
+					"names token_endpoint http://idp.oauth-callback.invalid/realms/cli/token, a plain http address",
+					"the issuer is https", "token-uri");
+		});
+	}
+
+	@Test
+	void anHttpsIssuersLoopbackHttpEndpointIsAccepted() {
+		WireMockServer local = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		local.start();
+		try {
+			serveProvider(local, "unused", "");
+			this.provider.stubFor(get(urlEqualTo("/realms/cli/.well-known/openid-configuration")).willReturn(okJson(
+					"{\"issuer\":\"" + this.issuer + "\",\"authorization_endpoint\":\"" + this.issuer
+							+ "/authorize\",\"token_endpoint\":\"http://localhost:" + local.port() + "/token\","
+							+ "\"jwks_uri\":\"" + this.issuer + "/jwks\",\"response_types_supported\":[\"code\"],"
+							+ "\"subject_types_supported\":[\"public\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}")));
+			runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca").run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(authorize(context).getAccessToken().getTokenValue()).isEqualTo("at-over-tls");
+			});
+		}
+		finally {
+			local.stop();
+		}
 	}
 
 	@Test
 	void springBootsHttpClientObservationsRecordDiscoveryAndTokenCalls() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
+		// Only the registry: no RestClientCustomizer installs the observations on provider calls
 		runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca")
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-					RestClientObservationAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
 			.withBean(TestObservationRegistry.class, () -> registry)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -201,6 +330,24 @@ class ProviderHttpClientSettingsTests {
 			.hasAnObservation((observation) -> observation.hasNameEqualTo("http.client.requests")
 				.hasLowCardinalityKeyValue("method", "GET")
 				.hasLowCardinalityKeyValue("status", "200"));
+	}
+
+	@Test
+	void withBootsRestClientObservationsTooEachProviderCallIsRecordedOnceUnderTheApplicationsConvention() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		runner().withPropertyValues("spring.http.clients.ssl.bundle=idp-ca")
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+					RestClientObservationAutoConfiguration.class))
+			.withBean(TestObservationRegistry.class, () -> registry)
+			.withBean(ClientRequestObservationConvention.class,
+					() -> new DefaultClientRequestObservationConvention("idp.calls"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				authorize(context);
+			});
+		TestObservationRegistryAssert.assertThat(registry).hasNumberOfObservationsWithNameEqualTo("idp.calls", 2);
+		TestObservationRegistryAssert.assertThat(registry)
+			.hasNumberOfObservationsWithNameEqualTo("http.client.requests", 0);
 	}
 
 	@Test

@@ -11,10 +11,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The {@link RestClient} MCP metadata is fetched with, built like the token endpoint's
- * ({@code internal.tokenendpoint.TokenEndpointClients}): the application's {@code RestClient.Builder} and HTTP client
- * (Spring Boot's builder, request factory builder and {@code spring.http.clients.*} settings, so its customizers and
- * an SSL bundle with a company CA apply), the given connect
- * and read timeouts, and no redirects followed (a redirected metadata URL is reported, not followed). It carries no
+ * ({@code internal.tokenendpoint.TokenEndpointClients}): a new {@code RestClient.Builder} (none of the application's
+ * customizers) with Spring Boot's request factory builder, {@code spring.http.clients.*} settings and observations
+ * (so an SSL bundle with a company CA applies), the given connect and read timeouts, and no redirects followed (a redirected metadata URL is reported, not followed). It carries no
  * bearer-token interceptor; {@link McpMetadataDiscovery} reads the bodies itself.
  */
 public final class McpMetadataClients {
@@ -33,12 +32,12 @@ public final class McpMetadataClients {
 	 */
 	public static RestClient restClient(ClientHttpRequestFactoryBuilder<?> factories, HttpClientSettings base,
 			Duration connectTimeout, Duration readTimeout) {
-		return restClient(new ProviderRestClients(() -> null, () -> factories, () -> base), connectTimeout,
+		return restClient(ProviderRestClients.of(() -> factories, () -> base), connectTimeout,
 				readTimeout);
 	}
 
 	/**
-	 * @param clients where the application's {@code RestClient.Builder} (cloned: its customizers apply) and HTTP
+	 * @param clients where the observations (never the application's {@code RestClient} customizers) and HTTP
 	 * client settings come from
 	 * @param connectTimeout the connect timeout
 	 * @param readTimeout the read timeout
