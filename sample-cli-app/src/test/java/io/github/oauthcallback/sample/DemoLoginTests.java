@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.sample.demo.DemoIdentityProvider;
 import io.github.oauthcallback.support.DeviceApprover;
+import io.github.oauthcallback.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -211,19 +212,25 @@ class DemoLoginTests {
 			throws Exception {
 		// No terminal under the test runner: nothing can be pasted, so a user who opens the printed URL in a browser
 		// that reaches this machine finishes the login, and the launcher (the PlayTheUser bean) is never run.
+		// On the test threads, not the common pool: on a 2-core JDK 25 its single worker may be taken.
 		CompletableFuture<Void> userWithThePrintedUrl = CompletableFuture.runAsync(() -> {
 			try {
 				Pattern url = Pattern.compile("Open this URL to continue: (\\S+)");
 				Pattern issuer = Pattern.compile("running at (http://127\\.0\\.0\\.1:\\d+)");
 				Pattern password = Pattern.compile("Sign in as user 'demo' with password '([^']+)'");
 				long deadline = System.nanoTime() + 30_000_000_000L;
-				Matcher found = url.matcher(output.getErr());
+				Matcher found = url.matcher(output.getAll());
 				while (!found.find() && System.nanoTime() < deadline) {
 					Thread.sleep(20);
-					found = url.matcher(output.getErr());
+					found = url.matcher(output.getAll());
 				}
-				Matcher at = issuer.matcher(output.getErr());
-				Matcher secret = password.matcher(output.getErr());
+				found = url.matcher(output.getAll());
+				if (!found.find()) {
+					throw new IllegalStateException("No 'Open this URL to continue' line within 30 s; printed:\n"
+							+ output.getAll());
+				}
+				Matcher at = issuer.matcher(output.getAll());
+				Matcher secret = password.matcher(output.getAll());
 				if (at.find() && secret.find()) {
 					new BrowserUser(URI.create(at.group(1)), "demo", secret.group(1)).open(URI.create(found.group(1)));
 				}
@@ -231,7 +238,7 @@ class DemoLoginTests {
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
 			}
-		});
+		}, TestThreads.POOL);
 		try (ConfigurableApplicationContext context = SampleApplication.application(PlayTheUser.class)
 			.run("login", "--paste", "--oauth-callback.login.timeout=30s", "--oauth-callback.login.account=" + ACCOUNT,
 					"--oauth-callback.store.file.path=" + dir.resolve("tokens.json"))) {
