@@ -19,11 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationTimeoutException;
 import io.github.oauthcallback.OAuthCallbackException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
+import io.github.oauthcallback.internal.progress.WaitingLogins;
 import io.github.oauthcallback.support.CallbackBrowser;
+import io.github.oauthcallback.support.ConsoleTrigger;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.RawHttp;
 import org.junit.jupiter.api.AfterEach;
@@ -113,9 +116,13 @@ class LoginFutureTests {
 	}
 
 	private DefaultLoopbackAuthorizer authorizer(BrowserLauncher browser) {
+		return authorizer(browser, new PrintStream(this.console, true, StandardCharsets.UTF_8));
+	}
+
+	private DefaultLoopbackAuthorizer authorizer(BrowserLauncher browser, PrintStream console) {
 		return new DefaultLoopbackAuthorizer(this.registrations, this.store, this.tokens,
-				new CachingIdTokenDecoderFactory(), browser, new PrintStream(this.console, true, StandardCharsets.UTF_8),
-				ListenerSettings.defaults(), "ada", Duration.ofMinutes(1));
+				new CachingIdTokenDecoderFactory(), browser, console, ListenerSettings.defaults(), "ada",
+				Duration.ofMinutes(1));
 	}
 
 	private static int listenerPort(URI authorizationUri) {
@@ -268,6 +275,35 @@ class LoginFutureTests {
 			.endsWith(System.lineSeparator());
 		assertThat(printed.lines()).hasSize(1);
 		assertThat(printedWhenOpened).containsExactly(printed);
+	}
+
+	/** Ctrl-C pressed the moment the URL appears (the JVM's hook cancels what is registered) ends the login. */
+	@Test
+	void ctrlCAsSoonAsTheUrlIsShownCancelsTheLogin() throws Exception {
+		AtomicReference<DefaultLoopbackAuthorizer> authorizer = new AtomicReference<>();
+		ConsoleTrigger console = ConsoleTrigger.when("Open this URL to continue: ",
+				() -> WaitingLogins.cancel(authorizer.get(), WaitingLogins.JVM_STOPPING));
+		List<URI> opened = new ArrayList<>();
+		authorizer.set(authorizer(opened::add, console));
+		CompletableFuture<OAuth2AuthorizedClient> login = authorizer.get().authorizeAsync("x", null);
+		try {
+			assertThat(console.fired()).isTrue();
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> login.get(5, TimeUnit.SECONDS))
+				.withCauseInstanceOf(AuthorizationCancelledException.class);
+			int port = listenerPort(URI.create(console.printed()
+				.lines()
+				.filter((line) -> line.startsWith("Open this URL to continue: "))
+				.findFirst()
+				.orElseThrow()
+				.substring("Open this URL to continue: ".length())));
+			assertThat(console.printed()).contains("The 'x' login was cancelled: " + WaitingLogins.JVM_STOPPING
+					+ ". The listener on port " + port + " is closed.");
+			assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), port)).isTrue();
+			assertThat(this.exchanges).hasValue(0);
+		}
+		finally {
+			login.cancel(true);
+		}
 	}
 
 	@Test

@@ -33,8 +33,10 @@ import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.environment.RunEnvironment;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.internal.progress.WaitingLogins;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
+import io.github.oauthcallback.support.ConsoleTrigger;
 import io.github.oauthcallback.support.FakeTerminal;
 import io.github.oauthcallback.support.ListenerResources;
 import io.github.oauthcallback.support.TestAuthorizationServer;
@@ -79,11 +81,15 @@ class LoopbackCodeCaptureTests {
 	}
 
 	private DefaultLoopbackCodeCapture capture(BrowserLauncher browser) {
+		return capture(browser, this.console);
+	}
+
+	private DefaultLoopbackCodeCapture capture(BrowserLauncher browser, PrintStream console) {
 		LoginWays ways = new LoginWays(LoginMode.BROWSER, RunEnvironment.of(Map.of(), "Linux", false, (c) -> false),
 				FakeTerminal.none(() -> {
 					throw new AssertionError("standard input must not be read without a terminal");
 				}), () -> BrowserAvailability.configured("the test's browser"), null);
-		return new DefaultLoopbackCodeCapture(browser, this.console, ListenerSettings.defaults(), Duration.ofMinutes(1),
+		return new DefaultLoopbackCodeCapture(browser, console, ListenerSettings.defaults(), Duration.ofMinutes(1),
 				ways, ProgressStyle.OFF, Clock.systemUTC());
 	}
 
@@ -316,6 +322,31 @@ class LoopbackCodeCaptureTests {
 		assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), secondPort)).isTrue();
 		assertThat(output()).contains("The 'closing' login was cancelled: the application is shutting down. The "
 				+ "listener on port " + secondPort + " is closed.");
+	}
+
+	/** Ctrl-C pressed the moment the URL appears (the JVM's hook cancels what is registered) ends the capture. */
+	@Test
+	void ctrlCAsSoonAsTheUrlIsShownCancelsTheCapture() throws Exception {
+		AtomicReference<DefaultLoopbackCodeCapture> capture = new AtomicReference<>();
+		ConsoleTrigger console = ConsoleTrigger.when("Open this URL to continue: ",
+				() -> WaitingLogins.cancel(capture.get(), WaitingLogins.JVM_STOPPING));
+		AtomicReference<URI> opened = new AtomicReference<>();
+		capture.set(capture(opened::set, console));
+		CompletableFuture<CapturedCallback> result = capture.get()
+			.captureAsync(new Request()::build, CaptureOptions.defaults().withName("quick"));
+		try {
+			assertThat(console.fired()).isTrue();
+			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+				.isThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+				.withCauseInstanceOf(AuthorizationCancelledException.class);
+			int port = port(opened.get());
+			assertThat(console.printed()).contains("The 'quick' login was cancelled: " + WaitingLogins.JVM_STOPPING
+					+ ". The listener on port " + port + " is closed.");
+			assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), port)).isTrue();
+		}
+		finally {
+			result.cancel(true);
+		}
 	}
 
 	@Test

@@ -298,10 +298,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 			request.set(authorizationRequest);
 			URI authorizationUri = URI.create(authorizationRequest.getAuthorizationRequestUri());
 			BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");
-			announce(registrationId, plan, listener.redirectUri().getPort());
-			this.console.println("Open this URL to continue: " + authorizationUri);
-			this.console.flush();
 			int port = listener.redirectUri().getPort();
+			// Before the URL is shown: Ctrl-C pressed as soon as it appears cancels the login and says so.
 			WaitingLogins.Waiting waiting = WaitingLogins.register(this, (reason) -> {
 				if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
 					this.console.println("The '" + registrationId + "' login was cancelled: " + reason
@@ -310,6 +308,9 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 				}
 			});
 			login.whenComplete((client, failure) -> waiting.done());
+			announce(registrationId, plan, port);
+			this.console.println("Open this URL to continue: " + authorizationUri);
+			this.console.flush();
 			if (plan.pasteBack()) {
 				// Before the browser, so that its redirect cannot end the login before the reader is known.
 				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console,

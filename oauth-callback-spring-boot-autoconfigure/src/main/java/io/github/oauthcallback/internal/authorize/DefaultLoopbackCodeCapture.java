@@ -194,14 +194,7 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 			LoginPlan plan = LoginPlanner.plan(mode, this.ways.environment(), this.ways.terminal().isTerminal(),
 					this.ways.browser().get(), false);
 			int port = redirectUri.getPort();
-			if (plan.announced()) {
-				this.console.println(plan.line(port));
-			}
-			else if (logger.isInfoEnabled()) {
-				logger.info("The '" + name + "' capture: " + plan.line(port));
-			}
-			this.console.println("Open this URL to continue: " + url);
-			this.console.flush();
+			// Before the URL is shown: Ctrl-C pressed as soon as it appears cancels the capture and says so.
 			WaitingLogins.Waiting waiting = WaitingLogins.register(this, (reason) -> {
 				if (result.completeExceptionally(new AuthorizationCancelledException(name))) {
 					this.console.println("The '" + name + "' login was cancelled: " + reason + ". The listener on port "
@@ -210,6 +203,14 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 				}
 			});
 			result.whenComplete((callback, failure) -> waiting.done());
+			if (plan.announced()) {
+				this.console.println(plan.line(port));
+			}
+			else if (logger.isInfoEnabled()) {
+				logger.info("The '" + name + "' capture: " + plan.line(port));
+			}
+			this.console.println("Open this URL to continue: " + url);
+			this.console.flush();
 			if (plan.pasteBack()) {
 				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console,
 						(line) -> progress.get().say(line)));

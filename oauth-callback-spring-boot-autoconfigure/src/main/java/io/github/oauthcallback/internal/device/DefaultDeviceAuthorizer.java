@@ -231,10 +231,9 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 		Duration lifetime = Duration.between(authorization.getDeviceCode().getIssuedAt(),
 				authorization.getDeviceCode().getExpiresAt());
 		Duration waiting = (lifetime.compareTo(timeout) < 0) ? lifetime : timeout;
-		prompt(registration, verification, complete, authorization.getUserCode().getTokenValue(), waiting);
-		open(registrationId, (complete != null) ? complete : verification);
 		LoginFuture login = new LoginFuture();
 		try {
+			// Before the code is shown: Ctrl-C pressed as soon as it appears cancels the login and says so.
 			WaitingLogins.Waiting registered = WaitingLogins.register(this, (reason) -> {
 				if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
 					this.console.println("The '" + registrationId + "' device login was cancelled: " + reason
@@ -243,6 +242,12 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 				}
 			});
 			login.whenComplete((client, failure) -> registered.done());
+			prompt(registration, verification, complete, authorization.getUserCode().getTokenValue(), waiting);
+			open(registrationId, (complete != null) ? complete : verification);
+			if (login.isDone()) {
+				// Cancelled while the code was shown: no countdown, no polling.
+				return login;
+			}
 			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
 					"Waiting for approval of the '" + registrationId + "' login", waiting);
 			login.whenComplete((client, failure) -> countdown.stop());

@@ -12,8 +12,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.TokenExchangeException;
 import io.github.oauthcallback.authorize.AuthorizationOptions;
@@ -23,6 +25,7 @@ import io.github.oauthcallback.internal.progress.WaitingLogins;
 import io.github.oauthcallback.internal.progress.WaitingProgress;
 import io.github.oauthcallback.internal.tokenendpoint.TokenEndpointClients;
 import io.github.oauthcallback.internal.tokenendpoint.TokenResponseClients;
+import io.github.oauthcallback.support.ConsoleTrigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,14 +93,18 @@ class DefaultDeviceAuthorizerTests {
 	}
 
 	private DefaultDeviceAuthorizer authorizer(DevicePolling.Sleeper sleeper, ClientRegistration... registrations) {
+		return authorizer(sleeper, new PrintStream(this.console, true, StandardCharsets.UTF_8), registrations);
+	}
+
+	private DefaultDeviceAuthorizer authorizer(DevicePolling.Sleeper sleeper, PrintStream console,
+			ClientRegistration... registrations) {
 		InMemoryClientRegistrationRepository repository = new InMemoryClientRegistrationRepository(registrations);
 		this.store = new InMemoryOAuth2AuthorizedClientService(repository);
 		TokenResponseClients clients = new TokenResponseClients(
 				() -> TokenEndpointClients.restClient(Duration.ofSeconds(2), Duration.ofSeconds(2)));
 		return new DefaultDeviceAuthorizer(repository, this.store, clients.deviceAuthorization(),
-				new DevicePolling(clients.deviceCode(), Clock.systemUTC(), sleeper), this.opened::add,
-				new PrintStream(this.console, true, StandardCharsets.UTF_8), new DeviceEndpoints(Map.of()), "ada",
-				Duration.ofMinutes(5));
+				new DevicePolling(clients.deviceCode(), Clock.systemUTC(), sleeper), this.opened::add, console,
+				new DeviceEndpoints(Map.of()), "ada", Duration.ofMinutes(5));
 	}
 
 	private DefaultDeviceAuthorizer authorizer(ClientRegistration... registrations) {
@@ -252,6 +259,30 @@ class DefaultDeviceAuthorizerTests {
 		assertThat(pollerRunning()).as("the polling thread ended").isFalse();
 		this.wireMock.verify(0, postRequestedFor(urlEqualTo("/token")));
 		assertThat(this.store.<OAuth2AuthorizedClient>loadAuthorizedClient("pub", "ada")).isNull();
+	}
+
+	/**
+	 * Ctrl-C pressed the moment the code appears (the JVM's hook cancels what is registered): the login ends as
+	 * cancelled, with its message, and no poll is sent; the provider would have refused it.
+	 */
+	@Test
+	void ctrlCAsSoonAsTheCodeIsShownCancelsTheLoginBeforeAnyPoll() throws Exception {
+		deviceAuthorization(answer("https://idp.example/device", ""));
+		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(DevicePollingTests.error(400, "access_denied")));
+		AtomicReference<DefaultDeviceAuthorizer> authorizer = new AtomicReference<>();
+		ConsoleTrigger console = ConsoleTrigger.when("and enter the code:",
+				() -> WaitingLogins.cancel(authorizer.get(), WaitingLogins.JVM_STOPPING));
+		authorizer.set(authorizer(this.waits::add, console, registration("pub", ClientAuthenticationMethod.NONE, null)));
+		CompletableFuture<OAuth2AuthorizedClient> login = authorizer.get()
+			.authorizeAsync("pub", AuthorizationOptions.defaults());
+		assertThat(console.fired()).isTrue();
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> login.get(5, TimeUnit.SECONDS))
+			.withCauseInstanceOf(AuthorizationCancelledException.class);
+		assertThat(console.printed()).contains("The 'pub' device login was cancelled: " + WaitingLogins.JVM_STOPPING
+				+ ". Polling has stopped");
+		assertThat(pollerRunning()).as("no polling thread").isFalse();
+		this.wireMock.verify(0, postRequestedFor(urlEqualTo("/token")));
 	}
 
 	/**
