@@ -35,6 +35,9 @@ class ShellProfileTests {
 
 	private static final String ACCOUNT = "shell-tester";
 
+	/** What Spring Shell's runner prints last, on 'exit'. */
+	private static final String EXITING = "Exiting the shell";
+
 	@Test
 	void loginStatusAndLogoutTypedIntoTheShell(@TempDir Path dir, CapturedOutput output) {
 		ScriptedTerminal.script("""
@@ -62,12 +65,13 @@ class ShellProfileTests {
 	}
 
 	private static void assertTheScriptRan(ConfigurableApplicationContext context, Path dir, CapturedOutput output) {
-		// The runner has returned: the shell read 'exit'. What the last commands wrote may still sit in the terminal's
-		// writer: flush it before reading the screen.
+		// The runner has returned: the shell read 'exit'. JLine runs even this dumb terminal on a pseudo-terminal: what
+		// the shell wrote reaches the screen through JLine's output pump thread, a moment later. So the screen is
+		// read once the shell's last words are on it.
 		Terminal terminal = context.getBean(Terminal.class);
 		terminal.writer().flush();
 		terminal.flush();
-		String screen = ScriptedTerminal.screen();
+		String screen = ScriptedTerminal.awaitScreen(EXITING);
 		OAuth2AuthorizedClientService store = context.getBean(OAuth2AuthorizedClientService.class);
 		BrowserUser user = context.getBean(BrowserUser.class);
 		assertThat(context.getBeansOfType(SampleCommands.class)).as("the sample's dispatcher is off").isEmpty();
@@ -79,6 +83,7 @@ class ShellProfileTests {
 				"Removed the login of 'demo' for account '" + ACCOUNT + "'.",
 				"Revoked the access token at the provider.", "(0 login(s))");
 		assertThat(screen.indexOf("(1 login(s))")).isLessThan(screen.indexOf("(0 login(s))"));
+		assertThat(screen.indexOf("(0 login(s))")).isLessThan(screen.indexOf(EXITING));
 		assertThat(store.<OAuth2AuthorizedClient>loadAuthorizedClient("demo", ACCOUNT)).isNull();
 		// The demo provider's tokens are JWTs: none is shown.
 		assertThat(screen + output).doesNotContainPattern("eyJ[\\w-]{20,}");
@@ -105,6 +110,24 @@ class ShellProfileTests {
 			synchronized (SCREEN) {
 				return SCREEN.toString(StandardCharsets.UTF_8);
 			}
+		}
+
+		/**
+		 * The screen once it shows the given text, or as it is after ten seconds (the assertions then say what is
+		 * missing).
+		 */
+		static String awaitScreen(String text) {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!screen().contains(text) && System.nanoTime() < deadline) {
+				try {
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			return screen();
 		}
 
 		/**
