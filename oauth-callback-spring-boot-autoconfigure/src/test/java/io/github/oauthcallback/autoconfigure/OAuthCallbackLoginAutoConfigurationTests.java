@@ -502,7 +502,7 @@ class OAuthCallbackLoginAutoConfigurationTests {
 	 * authorization endpoint still fails clearly. (Without any hook: LoginModeTests.)
 	 */
 	@Test
-	void withoutADeviceEndpointTheDeviceModeFailsClearly() {
+	void withoutADeviceEndpointTheDeviceModeFailsClearly() throws InterruptedException {
 		this.runner.withPropertyValues(REGISTRATION)
 			.withPropertyValues("oauth-callback.login.mode=device")
 			.run((context) -> {
@@ -514,7 +514,7 @@ class OAuthCallbackLoginAutoConfigurationTests {
 							+ "'demo': its provider has no device authorization endpoint")
 					.withMessageContaining("Set oauth-callback.login.mode to auto, browser or paste");
 			});
-		assertThat(ListenerResources.listenerThreads()).isEmpty();
+		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
 	}
 
 	@Test

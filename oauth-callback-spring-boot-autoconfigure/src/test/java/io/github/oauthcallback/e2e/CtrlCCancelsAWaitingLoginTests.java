@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CtrlCCancelsAWaitingLoginTests {
 
 	private static final Pattern OPEN_URL_PORT = Pattern
-		.compile("redirect_uri=http(?:%3A%2F%2F|://)127\\.0\\.0\\.1(?:%3A|:)(\\d+)");
+		.compile("redirect_uri=http(?:%3A%2F%2F|://)127\\.0\\.0\\.1(?:%3A|:)(\\d+)(?:%2F|/)");
 
 	private static TestAuthorizationServer server;
 

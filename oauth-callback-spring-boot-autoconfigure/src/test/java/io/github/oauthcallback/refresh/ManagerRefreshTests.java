@@ -188,11 +188,16 @@ class ManagerRefreshTests {
 		this.wireMock.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(400)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":\"invalid_grant\"}")
-			.withFixedDelay(500)));
+			.withFixedDelay(2000)));
 		runner().run((context) -> {
 			seed(context, "at-old", PAST, "rt-old");
 			CompletableFuture<OAuth2AuthorizedClient> refresh = CompletableFuture.supplyAsync(() -> authorize(context), TestThreads.POOL);
-			Thread.sleep(150);
+			// The refresh request has reached the provider, whose answer takes 2 s: the newer login is stored now.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (this.wireMock.findAll(postRequestedFor(urlEqualTo("/token"))).isEmpty()
+					&& System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
 			seed(context, "at-newer", Instant.now().plusSeconds(3600), "rt-newer");
 			assertThat(refresh.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo("at-newer");
 			OAuth2AuthorizedClient kept = context.getBean(TokenStore.class).loadAuthorizedClient("api", "ada");

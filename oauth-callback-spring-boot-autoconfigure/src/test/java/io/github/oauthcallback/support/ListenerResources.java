@@ -44,6 +44,21 @@ public final class ListenerResources {
 	}
 
 	/**
+	 * {@link #starterThreads()} once none is left, or after ten seconds: executors that were shut down, interrupted
+	 * pollers and stopped countdowns end a moment after their owner let them go.
+	 * @return the starter's threads still alive
+	 */
+	public static List<String> awaitNoStarterThreads() throws InterruptedException {
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		List<String> alive = starterThreads();
+		while (!alive.isEmpty() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+			alive = starterThreads();
+		}
+		return alive;
+	}
+
+	/**
 	 * {@link #listeningPortsOfThisProcess()}, after checking that it does see a socket this JVM listens on.
 	 * @return the listening ports, or {@code null} where {@code /proc} does not tell (not Linux)
 	 * @throws IllegalStateException if the reading misses the probe socket

@@ -18,7 +18,7 @@ public abstract class NothingLeftRunningCheck {
 	@Test
 	void noListenerAndNoThreadOfTheStarterIsAliveAfterTheSuite() throws Exception {
 		assertThat(ListenerResources.awaitNoListenerThreads()).isEmpty();
-		assertThat(ListenerResources.starterThreads()).isEmpty();
+		assertThat(ListenerResources.awaitNoStarterThreads()).isEmpty();
 	}
 
 	@Test

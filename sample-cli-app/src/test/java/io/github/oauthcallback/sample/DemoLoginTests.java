@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -109,7 +110,16 @@ class DemoLoginTests {
 		}
 		// Closing the sample closes the provider: its port no longer accepts connections.
 		assertNotListening(issuer);
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.isAlive() && !thread.isDaemon()
+		// Tomcat's threads end a moment after the server stops.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (tomcatThreadAlive() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(tomcatThreadAlive()).as("a Tomcat thread of the provider is left").isFalse();
+	}
+
+	private static boolean tomcatThreadAlive() {
+		return Thread.getAllStackTraces().keySet().stream().anyMatch((thread) -> thread.isAlive() && !thread.isDaemon()
 				&& Set.of("Catalina", "http-nio", "container").stream().anyMatch(thread.getName()::contains));
 	}
 

@@ -281,6 +281,11 @@ class DefaultDeviceAuthorizerTests {
 			.withCauseInstanceOf(AuthorizationCancelledException.class);
 		assertThat(console.printed()).contains("The 'pub' device login was cancelled: " + WaitingLogins.JVM_STOPPING
 				+ ". Polling has stopped");
+		// A poller of an earlier test may still be ending; none of this login's is started.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (pollerRunning() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
 		assertThat(pollerRunning()).as("no polling thread").isFalse();
 		this.wireMock.verify(0, postRequestedFor(urlEqualTo("/token")));
 	}

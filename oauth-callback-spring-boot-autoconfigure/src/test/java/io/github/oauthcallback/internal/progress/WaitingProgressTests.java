@@ -127,6 +127,10 @@ class WaitingProgressTests {
 		assertThat(output()).startsWith("\rWaiting for the 'demo' login in the browser: 2:00 left");
 		assertThat(threadAlive()).isTrue();
 		progress.stop();
+		deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (threadAlive() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
 		assertThat(threadAlive()).as("the ticking thread ends with stop()").isFalse();
 	}
 

@@ -135,7 +135,7 @@ class McpTestPeerTests {
 	@Test
 	void anExpiredTokenIsRefusedWithoutClockSkewAndARefreshedOneIsAccepted() throws Exception {
 		McpAuthorizationServer.Options shortLived = McpAuthorizationServer.Options.defaults()
-			.withAccessTokenTimeToLive(Duration.ofSeconds(1));
+			.withAccessTokenTimeToLive(Duration.ofSeconds(3));
 		try (McpAuthorizationServer server = McpAuthorizationServer.start(shortLived);
 				TestMcpServer resource = TestMcpServer.start(server.issuer())) {
 			CodeFlowClient flow = new CodeFlowClient(server, CodeFlowClient.register(server, "none").registration());

@@ -163,8 +163,9 @@ class StandInKeychainTests {
 		Files.setPosixFilePermissions(hanging, PosixFilePermissions.fromString("rwx------"));
 		assertThatExceptionOfType(KeychainException.class)
 			.isThrownBy(() -> new MacOsKeychain(hanging.toString(), "oauth-callback", "app",
-					new ToolProcess(Map.of(), Duration.ofMillis(500))).read())
+					new ToolProcess(Map.of(), Duration.ofSeconds(3))).read())
 			.withMessageContaining("did not answer");
+		// The timeout leaves the script time to start its child and write its pid, even on a loaded machine.
 		long child = Long.parseLong(Files.readString(pid).strip());
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
