@@ -49,13 +49,7 @@ public final class ListenerResources {
 	 * @return the starter's threads still alive
 	 */
 	public static List<String> awaitNoStarterThreads() throws InterruptedException {
-		long deadline = System.nanoTime() + 10_000_000_000L;
-		List<String> alive = starterThreads();
-		while (!alive.isEmpty() && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-			alive = starterThreads();
-		}
-		return alive;
+		return awaitNone(ListenerResources::starterThreads);
 	}
 
 	/**
@@ -82,11 +76,20 @@ public final class ListenerResources {
 	 * @return the listener threads still alive after waiting
 	 */
 	public static List<String> awaitNoListenerThreads() throws InterruptedException {
+		return awaitNone(ListenerResources::listenerThreads);
+	}
+
+	/**
+	 * @param threads lists the live threads of a kind
+	 * @return them once none is left, or as they are after ten seconds
+	 */
+	private static List<String> awaitNone(java.util.function.Supplier<List<String>> threads)
+			throws InterruptedException {
 		long deadline = System.nanoTime() + 10_000_000_000L;
-		List<String> alive = listenerThreads();
+		List<String> alive = threads.get();
 		while (!alive.isEmpty() && System.nanoTime() < deadline) {
 			Thread.sleep(20);
-			alive = listenerThreads();
+			alive = threads.get();
 		}
 		return alive;
 	}
