@@ -17,7 +17,6 @@ import io.github.oauthcallback.InvalidRegistrationException;
 import io.github.oauthcallback.internal.Registrations;
 import io.github.oauthcallback.UnknownRegistrationException;
 import io.github.oauthcallback.browser.BrowserLauncher;
-import io.github.oauthcallback.internal.SafeText;
 import io.github.oauthcallback.internal.tokenendpoint.ResourceIndicators;
 import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.environment.LoginMode;
@@ -240,7 +239,7 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 		Duration timeout = (given.timeout() != null) ? given.timeout() : this.defaultTimeout;
 		LoginPlan plan = this.ways.plan(registration);
 		if (plan.way() == Way.DEVICE) {
-			announce(registrationId, plan, 0);
+			WaitingScreen.announce(this.console, logger, registrationId, "login", plan, 0);
 			return Objects.requireNonNull(this.ways.device())
 				.start(registration, given.withAccount(account).withTimeout(timeout));
 		}
@@ -260,11 +259,11 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 		String state = AuthorizationRequests.newState();
 		AtomicReference<OAuth2AuthorizationRequest> request = new AtomicReference<>();
 		LoginFuture login = new LoginFuture();
-		AtomicReference<WaitingProgress> progress = new AtomicReference<>(WaitingProgress.none(this.console));
+		WaitingScreen screen = new WaitingScreen(this.console, logger, this.ways, this.browser, this.progress,
+				this.clock);
 		LoopbackListener<OAuth2AuthorizedClient> listener = LoopbackListener.start(endpoint, this.listener.pages(),
 				AuthorizationResponseCheck.forRegistration(registration, state), timeout, (code) -> {
-					// The callback came: the countdown ends before the exchange logs or prints anything.
-					progress.get().stop();
+					screen.stopCountdown();
 					OAuth2AuthorizedClient client = this.exchanger.exchange(registration, request.get(), code, account);
 					if (!login.commit()) {
 						// Cancelled during the exchange: the caller was told so, and nothing may be saved.
@@ -274,14 +273,8 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 					logger.info("Logged in to '" + registrationId + "' as account '" + account + "'");
 					return client;
 				});
-		AtomicReference<PasteBackReader> pasteBack = new AtomicReference<>();
 		listener.outcome().whenComplete((client, failure) -> {
-			progress.get().stop();
-			// Stopped before the caller hears of the outcome, so a line typed after the login is the program's.
-			PasteBackReader reader = pasteBack.get();
-			if (reader != null) {
-				reader.stop();
-			}
+			screen.end();
 			if (failure != null) {
 				login.fail(failure);
 			}
@@ -298,65 +291,13 @@ public final class DefaultLoopbackAuthorizer implements LoopbackAuthorizer, Auto
 			request.set(authorizationRequest);
 			URI authorizationUri = URI.create(authorizationRequest.getAuthorizationRequestUri());
 			BrowserUris.requireSafe(authorizationUri, "The authorization URL of registration '" + registrationId + "'");
-			int port = listener.redirectUri().getPort();
-			// Before the URL is shown: Ctrl-C pressed as soon as it appears cancels the login and says so.
-			WaitingLogins.Waiting waiting = WaitingLogins.register(this, (reason) -> {
-				if (login.completeExceptionally(new AuthorizationCancelledException(registrationId))) {
-					this.console.println("The '" + registrationId + "' login was cancelled: " + reason
-							+ ". The listener on port " + port + " is closed.");
-					this.console.flush();
-				}
-			});
-			login.whenComplete((client, failure) -> waiting.done());
-			announce(registrationId, plan, port);
-			this.console.println("Open this URL to continue: " + authorizationUri);
-			this.console.flush();
-			if (plan.pasteBack()) {
-				// Before the browser, so that its redirect cannot end the login before the reader is known.
-				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console,
-						(line) -> progress.get().say(line)));
-			}
-			if (plan.way() == Way.BROWSER) {
-				launch(registrationId, authorizationUri);
-			}
-			// Last, so that the lines above are not drawn over; a login that already ended stops it at once.
-			// While the user may type an address, no line is redrawn over its echo.
-			ProgressStyle style = plan.pasteBack() ? WaitingProgress.whileTyping(this.progress) : this.progress;
-			WaitingProgress countdown = WaitingProgress.start(this.console, style, this.clock,
-					"Waiting for the '" + registrationId + "' login in the browser", timeout);
-			progress.set(countdown);
-			login.whenComplete((client, failure) -> countdown.stop());
+			screen.show(this, registrationId, "login", plan, authorizationUri, listener, login, timeout);
 		}
 		catch (RuntimeException | Error ex) {
 			listener.close();
 			throw ex;
 		}
 		return login;
-	}
-
-	/**
-	 * Says how the login runs: on the terminal when a user is there or the mode was forced, else only in the log.
-	 */
-	private void announce(String registrationId, LoginPlan plan, int port) {
-		String line = plan.line(port);
-		if (plan.announced()) {
-			this.console.println(line);
-			this.console.flush();
-		}
-		else if (logger.isInfoEnabled()) {
-			logger.info("The '" + registrationId + "' login: " + line);
-		}
-	}
-
-	private void launch(String registrationId, URI authorizationUri) {
-		logger.debug("Opening the browser for the '" + registrationId + "' login");
-		try {
-			this.browser.open(authorizationUri);
-		}
-		catch (Exception ex) {
-			logger.warn("Could not open a browser for the '" + registrationId + "' login (" + SafeText.describe(ex)
-					+ "); open the URL printed above by hand, or configure the browser command.");
-		}
 	}
 
 	private ClientRegistration registration(String registrationId) {

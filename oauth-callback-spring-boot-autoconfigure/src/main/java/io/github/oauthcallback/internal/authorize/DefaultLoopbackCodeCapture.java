@@ -26,18 +26,15 @@ import io.github.oauthcallback.internal.browser.BrowserUris;
 import io.github.oauthcallback.internal.browser.SystemBrowserLauncher;
 import io.github.oauthcallback.internal.environment.LoginMode;
 import io.github.oauthcallback.internal.environment.LoginPlan;
-import io.github.oauthcallback.internal.environment.LoginPlan.Way;
 import io.github.oauthcallback.internal.environment.LoginPlanner;
 import io.github.oauthcallback.internal.loopback.AuthorizationResponseCheck;
 import io.github.oauthcallback.internal.loopback.CallbackEndpoint;
 import io.github.oauthcallback.internal.loopback.CodeProcessor;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.loopback.LoopbackListener;
-import io.github.oauthcallback.internal.loopback.PasteBackReader;
 import io.github.oauthcallback.internal.loopback.QueryParameters;
 import io.github.oauthcallback.internal.progress.ProgressStyle;
 import io.github.oauthcallback.internal.progress.WaitingLogins;
-import io.github.oauthcallback.internal.progress.WaitingProgress;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -45,9 +42,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The default {@link LoopbackCodeCapture}: the starter's browser login without a registration, a code exchange or a
  * store. It binds a {@link LoopbackListener} whose {@link AuthorizationResponseCheck} learns its {@code state} from
- * the URL the caller builds, then does what {@link DefaultLoopbackAuthorizer} does to reach the user: the same way
- * ({@link LoginPlanner}, with the device grant out of reach since it yields no authorization code), the URL printed
- * first, a pasted address in a terminal, the countdown, and cancellation on Ctrl-C or a closing context.
+ * the URL the caller builds, then reaches the user as {@link DefaultLoopbackAuthorizer} does, through the same
+ * {@code WaitingScreen}: the same way ({@link LoginPlanner}, with the device grant out of reach since it yields no
+ * authorization code), the URL printed first, a pasted address in a terminal, the countdown, and cancellation on
+ * Ctrl-C or a closing context.
  */
 public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, AutoCloseable {
 
@@ -152,7 +150,8 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 		CallbackEndpoint endpoint = endpoint(given);
 		AuthorizationResponseCheck check = AuthorizationResponseCheck.deferred(name, given.expectedIssuer(),
 				given.issuerRequired());
-		AtomicReference<WaitingProgress> progress = new AtomicReference<>(WaitingProgress.none(this.console));
+		WaitingScreen screen = new WaitingScreen(this.console, logger, this.ways, this.browser, this.progress,
+				this.clock);
 		AtomicReference<URI> redirect = new AtomicReference<>();
 		LoopbackListener<CapturedCallback> listener = LoopbackListener.start(endpoint, this.listener.pages(), check,
 				timeout, new CodeProcessor<>() {
@@ -164,19 +163,14 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 
 					@Override
 					public CapturedCallback processCallback(AuthorizationResponseCheck.Code callback) {
-						progress.get().stop();
+						screen.stopCountdown();
 						return new CapturedCallback(redirect.get(), callback.parameters());
 					}
 
 				});
 		CompletableFuture<CapturedCallback> result = new CompletableFuture<>();
-		AtomicReference<PasteBackReader> pasteBack = new AtomicReference<>();
 		listener.outcome().whenComplete((callback, failure) -> {
-			progress.get().stop();
-			PasteBackReader reader = pasteBack.get();
-			if (reader != null) {
-				reader.stop();
-			}
+			screen.end();
 			if (failure != null) {
 				result.completeExceptionally(failure);
 			}
@@ -193,37 +187,7 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 			LoginMode mode = (this.ways.mode() == LoginMode.DEVICE) ? LoginMode.AUTO : this.ways.mode();
 			LoginPlan plan = LoginPlanner.plan(mode, this.ways.environment(), this.ways.terminal().isTerminal(),
 					this.ways.browser().get(), false);
-			int port = redirectUri.getPort();
-			// Before the URL is shown: Ctrl-C pressed as soon as it appears cancels the capture and says so.
-			WaitingLogins.Waiting waiting = WaitingLogins.register(this, (reason) -> {
-				if (result.completeExceptionally(new AuthorizationCancelledException(name))) {
-					this.console.println("The '" + name + "' login was cancelled: " + reason + ". The listener on port "
-							+ port + " is closed.");
-					this.console.flush();
-				}
-			});
-			result.whenComplete((callback, failure) -> waiting.done());
-			if (plan.announced()) {
-				this.console.println(plan.line(port));
-			}
-			else if (logger.isInfoEnabled()) {
-				logger.info("The '" + name + "' capture: " + plan.line(port));
-			}
-			this.console.println("Open this URL to continue: " + url);
-			this.console.flush();
-			if (plan.pasteBack()) {
-				pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console,
-						(line) -> progress.get().say(line)));
-			}
-			if (plan.way() == Way.BROWSER) {
-				launch(name, url);
-			}
-			// While the user may type an address, no line is redrawn over its echo.
-			ProgressStyle style = plan.pasteBack() ? WaitingProgress.whileTyping(this.progress) : this.progress;
-			WaitingProgress countdown = WaitingProgress.start(this.console, style, this.clock,
-					"Waiting for the '" + name + "' login in the browser", timeout);
-			progress.set(countdown);
-			result.whenComplete((callback, failure) -> countdown.stop());
+			screen.show(this, name, "capture", plan, url, listener, result, timeout);
 		}
 		catch (RuntimeException | Error ex) {
 			listener.close();
@@ -296,17 +260,6 @@ public final class DefaultLoopbackCodeCapture implements LoopbackCodeCapture, Au
 					+ "PKCE (RFC 7636) a code intercepted on this machine can be exchanged by another program. Add "
 					+ "code_challenge and code_challenge_method=S256 (RFC 8252 section 8.1, RFC 9700 section 2.1.1), "
 					+ "and send the code_verifier with the code.");
-		}
-	}
-
-	private void launch(String name, URI url) {
-		logger.debug("Opening the browser for the '" + name + "' capture");
-		try {
-			this.browser.open(url);
-		}
-		catch (Exception ex) {
-			logger.warn("Could not open a browser for the '" + name + "' capture (" + SafeText.describe(ex)
-					+ "); open the URL printed above by hand, or configure the browser command.");
 		}
 	}
 
