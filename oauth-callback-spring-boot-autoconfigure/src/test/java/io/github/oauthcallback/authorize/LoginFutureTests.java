@@ -300,6 +300,7 @@ class LoginFutureTests {
 					+ ". The listener on port " + port + " is closed.");
 			assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), port)).isTrue();
 			assertThat(this.exchanges).hasValue(0);
+			assertThat(opened).as("no browser opened after the cancellation").isEmpty();
 		}
 		finally {
 			login.cancel(true);

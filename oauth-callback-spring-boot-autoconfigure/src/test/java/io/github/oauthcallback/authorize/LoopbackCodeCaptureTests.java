@@ -339,7 +339,13 @@ class LoopbackCodeCaptureTests {
 			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
 				.isThrownBy(() -> result.get(5, TimeUnit.SECONDS))
 				.withCauseInstanceOf(AuthorizationCancelledException.class);
-			int port = port(opened.get());
+			assertThat(opened.get()).as("no browser opened after the cancellation").isNull();
+			int port = port(URI.create(console.printed()
+				.lines()
+				.filter((line) -> line.startsWith("Open this URL to continue: "))
+				.findFirst()
+				.orElseThrow()
+				.substring("Open this URL to continue: ".length())));
 			assertThat(console.printed()).contains("The 'quick' login was cancelled: " + WaitingLogins.JVM_STOPPING
 					+ ". The listener on port " + port + " is closed.");
 			assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), port)).isTrue();

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import io.github.oauthcallback.AuthorizationCancelledException;
 import io.github.oauthcallback.AuthorizationIssuerMismatchException;
 import io.github.oauthcallback.browser.BrowserLauncher;
 import io.github.oauthcallback.internal.authorize.CachingIdTokenDecoderFactory;
@@ -36,9 +37,11 @@ import io.github.oauthcallback.internal.environment.TerminalInput;
 import io.github.oauthcallback.internal.loopback.ListenerSettings;
 import io.github.oauthcallback.internal.loopback.PasteBackReader;
 import io.github.oauthcallback.internal.progress.ProgressStyle;
+import io.github.oauthcallback.internal.progress.WaitingLogins;
 import io.github.oauthcallback.internal.progress.WaitingProgress;
 import io.github.oauthcallback.support.CallbackBrowser;
 import io.github.oauthcallback.support.CapturedLogs;
+import io.github.oauthcallback.support.ConsoleTrigger;
 import io.github.oauthcallback.support.FakeTerminal;
 import io.github.oauthcallback.support.ListenerResources;
 import org.junit.jupiter.api.AfterEach;
@@ -115,10 +118,15 @@ class PasteBackTests {
 	}
 
 	private DefaultLoopbackAuthorizer authorizer(BrowserLauncher browser, TerminalInput terminal) {
+		return authorizer(browser, terminal, new PrintStream(this.console, true, StandardCharsets.UTF_8));
+	}
+
+	private DefaultLoopbackAuthorizer authorizer(BrowserLauncher browser, TerminalInput terminal,
+			PrintStream console) {
 		DefaultLoopbackAuthorizer authorizer = new DefaultLoopbackAuthorizer(this.registrations,
 				new InMemoryOAuth2AuthorizedClientService(this.registrations), this.tokens,
-				new CachingIdTokenDecoderFactory(), browser, new PrintStream(this.console, true, StandardCharsets.UTF_8),
-				ListenerSettings.defaults(), "ada", Duration.ofMinutes(1));
+				new CachingIdTokenDecoderFactory(), browser, console, ListenerSettings.defaults(), "ada",
+				Duration.ofMinutes(1));
 		authorizer.setLoginWays(new LoginWays(LoginMode.AUTO, DESKTOP, terminal, LoginWays.availability(browser),
 				null));
 		return authorizer;
@@ -193,6 +201,26 @@ class PasteBackTests {
 		finally {
 			login.cancel(true);
 		}
+	}
+
+	/**
+	 * Ctrl-C the moment the URL appears, in a terminal with a browser: nothing more is shown or started after the
+	 * cancellation: no paste prompt, no browser, and (checked after each test) no reader thread left reading the
+	 * program's input.
+	 */
+	@Test
+	void ctrlCAsSoonAsTheUrlIsShownStartsNoReaderAndOpensNoBrowser() throws Exception {
+		AtomicReference<DefaultLoopbackAuthorizer> authorizer = new AtomicReference<>();
+		ConsoleTrigger console = ConsoleTrigger.when("Open this URL to continue: ",
+				() -> WaitingLogins.cancel(authorizer.get(), WaitingLogins.JVM_STOPPING));
+		authorizer.set(authorizer(this.opened::set, terminal(this.stdin), console));
+		CompletableFuture<OAuth2AuthorizedClient> login = authorizer.get().authorizeAsync("x", null);
+		assertThat(console.fired()).isTrue();
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> login.get(5, java.util.concurrent.TimeUnit.SECONDS))
+			.withCauseInstanceOf(AuthorizationCancelledException.class);
+		assertThat(console.printed()).contains("The 'x' login was cancelled: ").doesNotContain("Or paste here");
+		assertThat(this.opened.get()).as("no browser opened after the cancellation").isNull();
 	}
 
 	private static boolean countdownWaits() {

@@ -110,9 +110,16 @@ final class WaitingScreen {
 		announce(this.console, this.logger, name, kind, plan, port);
 		this.console.println("Open this URL to continue: " + url);
 		this.console.flush();
+		if (outcome.isDone()) {
+			// Cancelled (Ctrl-C, a closing context) or timed out while the URL was shown: nothing more to show.
+			return;
+		}
 		if (plan.pasteBack()) {
-			this.pasteBack.set(PasteBackReader.start(listener, this.ways.terminal(), this.console,
-					(line) -> this.countdown.get().say(line)));
+			PasteBackReader reader = PasteBackReader.start(listener, this.ways.terminal(), this.console,
+					(line) -> this.countdown.get().say(line));
+			this.pasteBack.set(reader);
+			// A login that ended before the reader was known (end() found none) stops it here, at once.
+			listener.outcome().whenComplete((result, failure) -> reader.stop());
 		}
 		if (plan.way() == Way.BROWSER) {
 			launch(name, kind, url);

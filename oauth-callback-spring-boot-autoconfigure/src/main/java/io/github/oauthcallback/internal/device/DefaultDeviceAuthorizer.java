@@ -243,11 +243,11 @@ public final class DefaultDeviceAuthorizer implements DeviceAuthorizer, AutoClos
 			});
 			login.whenComplete((client, failure) -> registered.done());
 			prompt(registration, verification, complete, authorization.getUserCode().getTokenValue(), waiting);
-			open(registrationId, (complete != null) ? complete : verification);
 			if (login.isDone()) {
-				// Cancelled while the code was shown: no countdown, no polling.
+				// Cancelled while the code was shown: no browser, no countdown, no polling.
 				return login;
 			}
+			open(registrationId, (complete != null) ? complete : verification);
 			WaitingProgress countdown = WaitingProgress.start(this.console, this.progress, this.clock,
 					"Waiting for approval of the '" + registrationId + "' login", waiting);
 			login.whenComplete((client, failure) -> countdown.stop());

@@ -263,7 +263,7 @@ class DefaultDeviceAuthorizerTests {
 
 	/**
 	 * Ctrl-C pressed the moment the code appears (the JVM's hook cancels what is registered): the login ends as
-	 * cancelled, with its message, and no poll is sent; the provider would have refused it.
+	 * cancelled, with its message; no browser is opened and no poll is sent (the provider would have refused it).
 	 */
 	@Test
 	void ctrlCAsSoonAsTheCodeIsShownCancelsTheLoginBeforeAnyPoll() throws Exception {
@@ -281,6 +281,7 @@ class DefaultDeviceAuthorizerTests {
 			.withCauseInstanceOf(AuthorizationCancelledException.class);
 		assertThat(console.printed()).contains("The 'pub' device login was cancelled: " + WaitingLogins.JVM_STOPPING
 				+ ". Polling has stopped");
+		assertThat(this.opened).as("no browser opened after the cancellation").isEmpty();
 		// A poller of an earlier test may still be ending; none of this login's is started.
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (pollerRunning() && System.nanoTime() < deadline) {
