@@ -290,12 +290,7 @@ class LoginFutureTests {
 			assertThat(console.fired()).isTrue();
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> login.get(5, TimeUnit.SECONDS))
 				.withCauseInstanceOf(AuthorizationCancelledException.class);
-			int port = listenerPort(URI.create(console.printed()
-				.lines()
-				.filter((line) -> line.startsWith("Open this URL to continue: "))
-				.findFirst()
-				.orElseThrow()
-				.substring("Open this URL to continue: ".length())));
+			int port = listenerPort(console.printedUrl());
 			assertThat(console.printed()).contains("The 'x' login was cancelled: " + WaitingLogins.JVM_STOPPING
 					+ ". The listener on port " + port + " is closed.");
 			assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), port)).isTrue();

@@ -340,12 +340,7 @@ class LoopbackCodeCaptureTests {
 				.isThrownBy(() -> result.get(5, TimeUnit.SECONDS))
 				.withCauseInstanceOf(AuthorizationCancelledException.class);
 			assertThat(opened.get()).as("no browser opened after the cancellation").isNull();
-			int port = port(URI.create(console.printed()
-				.lines()
-				.filter((line) -> line.startsWith("Open this URL to continue: "))
-				.findFirst()
-				.orElseThrow()
-				.substring("Open this URL to continue: ".length())));
+			int port = port(console.printedUrl());
 			assertThat(console.printed()).contains("The 'quick' login was cancelled: " + WaitingLogins.JVM_STOPPING
 					+ ". The listener on port " + port + " is closed.");
 			assertThat(ListenerResources.portFree(InetAddress.getByName("127.0.0.1"), port)).isTrue();

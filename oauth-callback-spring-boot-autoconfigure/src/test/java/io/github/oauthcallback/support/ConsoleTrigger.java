@@ -61,6 +61,19 @@ public final class ConsoleTrigger extends PrintStream {
 	}
 
 	/**
+	 * @return the URL of the first "Open this URL to continue: " line printed
+	 * @throws java.util.NoSuchElementException if none was printed
+	 */
+	public java.net.URI printedUrl() {
+		String prefix = "Open this URL to continue: ";
+		return java.net.URI.create(printed().lines()
+			.filter((line) -> line.startsWith(prefix))
+			.findFirst()
+			.orElseThrow()
+			.substring(prefix.length()));
+	}
+
+	/**
 	 * @return everything printed so far
 	 */
 	public String printed() {
