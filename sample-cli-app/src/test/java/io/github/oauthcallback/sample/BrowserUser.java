@@ -52,6 +52,8 @@ final class BrowserUser implements BrowserLauncher {
 
 	private volatile int callbackStatus;
 
+	private volatile String callbackQuery;
+
 	private volatile Exception failure;
 
 	BrowserUser(URI issuer, String username, String password) {
@@ -72,6 +74,21 @@ final class BrowserUser implements BrowserLauncher {
 		}
 	}
 
+	/**
+	 * @param name a parameter of the last callback's query, such as {@code code}
+	 * @return its value, for tests that check it is shown nowhere
+	 */
+	String callbackValue(String name) {
+		String query = Objects.requireNonNull(this.callbackQuery, "no callback was followed");
+		for (String pair : query.split("&")) {
+			if (pair.startsWith(name + "=")) {
+				return java.net.URLDecoder.decode(pair.substring(name.length() + 1),
+						java.nio.charset.StandardCharsets.UTF_8);
+			}
+		}
+		throw new IllegalStateException("The callback carried no " + name);
+	}
+
 	private void play(URI authorizationUri) throws IOException, InterruptedException {
 		this.pagesSeen.clear();
 		URI current = authorizationUri;
@@ -83,6 +100,7 @@ final class BrowserUser implements BrowserLauncher {
 				if (!sameOrigin(location, this.issuer)) {
 					// The provider sends the browser back to the program's loopback listener.
 					this.pagesSeen.add("callback");
+					this.callbackQuery = location.getRawQuery();
 					HttpResponse<String> callback = get(location);
 					this.callbackStatus = callback.statusCode();
 					return;

@@ -123,6 +123,39 @@ class DemoLoginTests {
 				&& Set.of("Catalina", "http-nio", "container").stream().anyMatch(thread.getName()::contains));
 	}
 
+	/**
+	 * Every logger at TRACE (the starter's, Spring's, the JDK's, and the demo provider's in this JVM): a browser
+	 * login, a call and a logout show no token, authorization code or code verifier. One logger is left at INFO: the
+	 * JDK HTTP client's debug logger, which the simulated browser's own client writes the redirect it follows to (a
+	 * real browser is another process); the starter's JDK-client calls at TRACE are checked by the auto-configuration's
+	 * NoSecretInLogsAtTraceTests, in a JVM of their own. The state is in the printed URL by design, and the demo
+	 * user's password is printed at start-up for the user by design.
+	 */
+	@Test
+	void noSecretInTheOutputWithEveryLoggerAtTrace(@TempDir Path dir, CapturedOutput output) throws Exception {
+		List<String> secrets = new ArrayList<>();
+		try (ConfigurableApplicationContext context = SampleApplication.application(PlayTheUser.class)
+			.run("login", "--logging.level.root=TRACE", "--logging.level.jdk.internal.httpclient.debug=info",
+					"--oauth-callback.login.account=" + ACCOUNT,
+					"--oauth-callback.store.file.path=" + dir.resolve("tokens.json"))) {
+			SampleCommands commands = context.getBean(SampleCommands.class);
+			BrowserUser user = context.getBean(BrowserUser.class);
+			DemoIdentityProvider provider = context.getBean(DemoIdentityProvider.class);
+			assertThat(commands.getExitCode()).isZero();
+			assertThat(user.pagesSeen()).contains("callback");
+			OAuth2AuthorizedClient stored = context.getBean(OAuth2AuthorizedClientService.class)
+				.loadAuthorizedClient("demo", ACCOUNT);
+			assertThat(commands.execute("call", "demo", provider.issuer() + "/userinfo")).isZero();
+			assertThat(commands.execute("logout")).isZero();
+			secrets.add(stored.getAccessToken().getTokenValue());
+			secrets.add(user.callbackValue("code"));
+		}
+		String text = output.toString();
+		assertThat(text).as("logged at TRACE").contains(" TRACE ");
+		assertThat(secrets).allSatisfy((secret) -> assertThat(text).doesNotContain(secret));
+		assertThat(text).doesNotContainPattern("eyJ[\\w-]{20,}").doesNotContainPattern("code_verifier=[\\w-]");
+	}
+
 	@Test
 	void aLoginIsStillThereInTheNextRun(@TempDir Path dir, CapturedOutput output) throws Exception {
 		String file = "--oauth-callback.store.file.path=" + dir.resolve("tokens.json");

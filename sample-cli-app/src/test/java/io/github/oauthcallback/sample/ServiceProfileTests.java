@@ -42,4 +42,24 @@ class ServiceProfileTests {
 		assertThat(output.toString()).doesNotContain(secret).doesNotContainPattern("eyJ[\\w-]{20,}");
 	}
 
+	/**
+	 * Every logger at TRACE, the demo provider's (in this JVM) included: neither the client secret (nor its Basic
+	 * header) nor an access token shows in the output.
+	 */
+	@Test
+	void noSecretOrTokenInTheOutputWithEveryLoggerAtTrace(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = SampleApplication.application()
+			.run("--spring.profiles.active=demo,service", "--sample.batch.runs=1",
+					"--oauth-callback.login.interactive=never", "--logging.level.root=TRACE");
+		String secret = context.getBean(DemoIdentityProvider.class).serviceClientSecret();
+		assertThat(SpringApplication.exit(context)).isZero();
+		String basic = java.util.Base64.getEncoder()
+			.encodeToString(("demo-service:" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		assertThat(output.getOut()).contains("Run 1: {\"sub\":\"demo-service\"");
+		assertThat(output.toString()).as("logged at TRACE").contains(" TRACE ")
+			.doesNotContain(secret)
+			.doesNotContain(basic)
+			.doesNotContainPattern("eyJ[\\w-]{20,}");
+	}
+
 }
