@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * so the key is never on a command line. Without {@code -U} an existing item is never replaced. Not run on macOS by
  * this project's build: tested against a stand-in of the tool.
  */
-public final class MacOsKeychain implements CredentialStore {
+public final class MacOsKeychain extends ToolCredentialStore {
 
 	/** {@code errSecItemNotFound}, as {@code security}'s exit code. */
 	static final int ITEM_NOT_FOUND = 44;
@@ -24,12 +24,6 @@ public final class MacOsKeychain implements CredentialStore {
 	private static final String INSTALL = "The security tool is part of macOS (/usr/bin/security); check the PATH, "
 			+ "or use oauth-callback.store.encryption.key-source=property with a key or key file.";
 
-	private final String program;
-
-	private final String service;
-
-	private final String account;
-
 	private final ToolProcess tool;
 
 	/**
@@ -39,20 +33,8 @@ public final class MacOsKeychain implements CredentialStore {
 	 * @param tool how the program is run
 	 */
 	MacOsKeychain(String program, String service, String account, ToolProcess tool) {
-		this.program = program;
-		this.service = Keychains.quotable(service, "service");
-		this.account = Keychains.quotable(account, "account");
+		super(program, service, account);
 		this.tool = tool;
-	}
-
-	@Override
-	public String service() {
-		return this.service;
-	}
-
-	@Override
-	public String account() {
-		return this.account;
 	}
 
 	@Override

@@ -14,17 +14,11 @@ import org.jspecify.annotations.Nullable;
  * so a locked keyring is reported as locked and never answered with a new key (and an item another process created
  * in between is read).
  */
-public final class SecretServiceKeychain implements CredentialStore {
+public final class SecretServiceKeychain extends ToolCredentialStore {
 
 	private static final String INSTALL = "Install libsecret's secret-tool (Debian/Ubuntu: apt-get install "
 			+ "libsecret-tools; Fedora: dnf install libsecret) and a Secret Service such as gnome-keyring, or use "
 			+ "oauth-callback.store.encryption.key-source=property with a key or key file.";
-
-	private final String program;
-
-	private final String service;
-
-	private final String account;
 
 	private final ToolProcess tool;
 
@@ -35,20 +29,8 @@ public final class SecretServiceKeychain implements CredentialStore {
 	 * @param tool how the program is run
 	 */
 	SecretServiceKeychain(String program, String service, String account, ToolProcess tool) {
-		this.program = program;
-		this.service = Keychains.quotable(service, "service");
-		this.account = Keychains.quotable(account, "account");
+		super(program, service, account);
 		this.tool = tool.withEnvironment("LC_ALL", "C");
-	}
-
-	@Override
-	public String service() {
-		return this.service;
-	}
-
-	@Override
-	public String account() {
-		return this.account;
 	}
 
 	@Override

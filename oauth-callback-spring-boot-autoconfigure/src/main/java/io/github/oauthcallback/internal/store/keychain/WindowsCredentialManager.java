@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * goes to it on its standard input and comes back on its standard output. Not run on Windows by this project's build:
  * tested against a stand-in of {@code powershell.exe}.
  */
-public final class WindowsCredentialManager implements CredentialStore {
+public final class WindowsCredentialManager extends ToolCredentialStore {
 
 	/** The script's exit code when no such credential exists. */
 	static final int NOT_FOUND = 3;
@@ -88,12 +88,6 @@ public final class WindowsCredentialManager implements CredentialStore {
 	private static final String WRITE = NATIVE + "$secret = [Console]::In.ReadToEnd().Trim()\n"
 			+ "[OAuthCallbackCredentials]::Write($env:" + TARGET_VARIABLE + ", $env:" + USER_VARIABLE + ", $secret)\n";
 
-	private final String program;
-
-	private final String service;
-
-	private final String account;
-
 	private final ToolProcess tool;
 
 	/**
@@ -103,20 +97,8 @@ public final class WindowsCredentialManager implements CredentialStore {
 	 * @param tool how the program is run
 	 */
 	WindowsCredentialManager(String program, String service, String account, ToolProcess tool) {
-		this.program = program;
-		this.service = Keychains.quotable(service, "service");
-		this.account = Keychains.quotable(account, "account");
+		super(program, service, account);
 		this.tool = tool.withVariables(java.util.Map.of(TARGET_VARIABLE, target(), USER_VARIABLE, this.account));
-	}
-
-	@Override
-	public String service() {
-		return this.service;
-	}
-
-	@Override
-	public String account() {
-		return this.account;
 	}
 
 	@Override
